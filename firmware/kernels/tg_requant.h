@@ -1,0 +1,85 @@
+/*
+ * tinygen requantization: the C twin of src/numerics/requantize.ts. Both rounding modes; the
+ * two languages must agree bit for bit.
+ */
+#ifndef TG_REQUANT_H
+#define TG_REQUANT_H
+
+#include <stdint.h>
+
+enum { TG_ROUND_ONNX = 0, TG_ROUND_TFLITE = 1 };
+
+typedef struct {
+    int32_t mode;              /* TG_ROUND_ONNX or TG_ROUND_TFLITE */
+    int32_t per_channel;       /* 0: index 0 serves every channel */
+    const float *scale;        /* onnx: float32 multiplier per channel */
+    const int32_t *multiplier; /* tflite: Q31 multiplier per channel */
+    const int32_t *shift;      /* tflite: power-of-two exponent per channel, > 0 shifts left */
+    int32_t zero_point;
+    int32_t act_min;
+    int32_t act_max;
+} tg_requant_t;
+
+static inline int32_t tg_clamp_i32(int32_t x, int32_t lo, int32_t hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/*
+ * Round half to even for |x| < 2^22: adding 1.5 * 2^23 leaves no fraction bits, so the FPU's
+ * default round-to-nearest-even does the rounding. Needs strict IEEE single precision
+ * (no -ffast-math, no excess precision), which every target here has.
+ */
+static inline int32_t tg_round_half_even_f32(float x)
+{
+    const float shifted = x + 12582912.0f;
+    return (int32_t)(shifted - 12582912.0f);
+}
+
+static inline int32_t tg_requant_onnx(int32_t acc, float scale, int32_t zero_point, int32_t lo, int32_t hi)
+{
+    float scaled = (float)acc * scale;
+    const float lo_f = (float)(lo - zero_point);
+    const float hi_f = (float)(hi - zero_point);
+    scaled = scaled < lo_f ? lo_f : (scaled > hi_f ? hi_f : scaled);
+    return tg_round_half_even_f32(scaled) + zero_point;
+}
+
+static inline int32_t tg_saturating_rounding_doubling_high_mul(int32_t a, int32_t b)
+{
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    const int64_t product = (int64_t)a * (int64_t)b;
+    const int64_t nudge = product >= 0 ? (INT64_C(1) << 30) : (1 - (INT64_C(1) << 30));
+    return (int32_t)((product + nudge) / (INT64_C(1) << 31));
+}
+
+static inline int32_t tg_rounding_divide_by_pot(int32_t x, int32_t exponent)
+{
+    const int32_t mask = (int32_t)((INT64_C(1) << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+static inline int32_t tg_requant_tflite(int32_t acc, int32_t multiplier, int32_t shift, int32_t zero_point, int32_t lo, int32_t hi)
+{
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    /* Wrapping like TFLM's int32 multiply, without C's signed-overflow UB. */
+    const int32_t shifted = (int32_t)(uint32_t)((uint32_t)acc << left);
+    const int32_t scaled = tg_rounding_divide_by_pot(tg_saturating_rounding_doubling_high_mul(shifted, multiplier), right);
+    return tg_clamp_i32(scaled + zero_point, lo, hi);
+}
+
+static inline int32_t tg_requantize(const tg_requant_t *rq, int32_t channel, int32_t acc)
+{
+    const int32_t c = rq->per_channel ? channel : 0;
+    if (rq->mode == TG_ROUND_ONNX) {
+        return tg_requant_onnx(acc, rq->scale[c], rq->zero_point, rq->act_min, rq->act_max);
+    }
+    return tg_requant_tflite(acc, rq->multiplier[c], rq->shift[c], rq->zero_point, rq->act_min, rq->act_max);
+}
+
+#endif /* TG_REQUANT_H */

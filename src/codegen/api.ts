@@ -1,0 +1,56 @@
+/** The generated function's interface: one pointer per graph input and output, in the model's own types and layout. */
+import type { Graph, Tensor } from '../ir/graph.ts';
+import { elementCount, tensorBytes, tensorOf } from '../ir/graph.ts';
+import type { CType } from '../ops/op.ts';
+
+export interface ApiTensor {
+  /** The C parameter name. */
+  param: string;
+  /** The ONNX tensor name. */
+  tensor: string;
+  ctype: CType;
+  shape: number[];
+  elements: number;
+  bytes: number;
+  scale?: number;
+  zeroPoint?: number;
+}
+
+export function ctypeOf(tensor: Tensor): CType {
+  switch (tensor.dtype) {
+    case 'int8':
+      return 'int8_t';
+    case 'uint8':
+      return 'uint8_t';
+    case 'int32':
+      return 'int32_t';
+    case 'float32':
+      return 'float';
+    case 'int64':
+      throw new Error(`internal: int64 tensor '${tensor.name}' at the API`);
+  }
+}
+
+function describe(graph: Graph, names: string[], base: string): ApiTensor[] {
+  return names.map((name, i) => {
+    const t = tensorOf(graph, name);
+    const perTensor = t.quant && t.quant.scale.length === 1;
+    return {
+      param: names.length === 1 ? base : `${base}${i}`,
+      tensor: name,
+      ctype: ctypeOf(t),
+      shape: [...t.shape],
+      elements: elementCount(t.shape),
+      bytes: tensorBytes(t),
+      ...(perTensor ? { scale: t.quant!.scale[0]!, zeroPoint: t.quant!.zeroPoint[0]! } : {}),
+    };
+  });
+}
+
+export function apiInputs(graph: Graph): ApiTensor[] {
+  return describe(graph, graph.inputs, 'input');
+}
+
+export function apiOutputs(graph: Graph): ApiTensor[] {
+  return describe(graph, graph.outputs, 'output');
+}

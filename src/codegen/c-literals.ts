@@ -1,0 +1,37 @@
+/** Exact, deterministic C spellings of constants. */
+
+/** A float32 value as a C99 hexadecimal literal, so the C compiler reads back the same bits. */
+export function cFloat(value: number): string {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value);
+  const bits = view.getUint32(0);
+  const sign = bits >>> 31 ? '-' : '';
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) throw new Error(`internal: cannot emit non-finite float ${value}`);
+  if (exponent === 0 && mantissa === 0) return `${sign}0.0f`;
+  const digits = (mantissa << 1).toString(16).padStart(6, '0');
+  return exponent === 0 ? `${sign}0x0.${digits}p-126f` : `${sign}0x1.${digits}p${exponent - 127}f`;
+}
+
+/** An integer as C source; INT32_MIN needs spelling as an expression. */
+export function cInt(value: number): string {
+  return value === -2147483648 ? '(-2147483647 - 1)' : String(value);
+}
+
+/** Array initializer body, wrapped at a fixed number of values per line. */
+export function cArrayBody(values: ArrayLike<number>, format: (v: number) => string, perLine = 16): string {
+  const lines: string[] = [];
+  for (let i = 0; i < values.length; i += perLine) {
+    const row: string[] = [];
+    for (let j = i; j < Math.min(values.length, i + perLine); j++) row.push(format(values[j]!));
+    lines.push(`  ${row.join(', ')},`);
+  }
+  return lines.join('\n');
+}
+
+/** A C identifier derived from any string. */
+export function cIdentifier(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
+}

@@ -1,0 +1,138 @@
+/**
+ * Code generation: renders <name>_model.c and <name>_model.h from templates/, following the
+ * lowered graph and its memory plan. Output is deterministic for a given model and options.
+ */
+import type { Graph, Node } from '../ir/graph.ts';
+import { tensorOf } from '../ir/graph.ts';
+import type { CType, EmitContext } from '../ops/op.ts';
+import { opDefinition } from '../ops/registry.ts';
+import type { Lowered } from '../passes/index.ts';
+import type { RoundingMode } from '../numerics/requantize.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { renderTemplate } from '../toolchain/templates.ts';
+import { apiInputs, apiOutputs, ctypeOf, type ApiTensor } from './api.ts';
+import { cArrayBody, cFloat, cIdentifier, cInt } from './c-literals.ts';
+
+export interface GenerateOptions {
+  /** C prefix for every public symbol. */
+  name: string;
+  sha256: string;
+  /** The model file name, for the stamp. */
+  source: string;
+  rounding: RoundingMode;
+}
+
+export interface GeneratedModel {
+  /** File name → contents. */
+  files: Map<string, string>;
+  inputs: ApiTensor[];
+  outputs: ApiTensor[];
+  arenaBytes: number;
+  /** Bytes of constant data (weights, biases, requantization tables). */
+  constantBytes: number;
+}
+
+const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
+
+class Emitter implements EmitContext {
+  readonly declarations: string[] = [];
+  constantBytes = 0;
+  private prefix = '';
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly lowered: Lowered,
+    private readonly name: string,
+    private readonly api: Map<string, ApiTensor>,
+  ) {}
+
+  beginNode(index: number): void {
+    this.prefix = `${this.name}_l${index}`;
+  }
+
+  private fresh(suffix: string): string {
+    let symbol = `${this.prefix}_${suffix}`;
+    for (let i = 2; this.used.has(symbol); i++) symbol = `${this.prefix}_${suffix}${i}`;
+    this.used.add(symbol);
+    return symbol;
+  }
+
+  pointer(tensor: string): string {
+    const storage = this.lowered.plan.storage.get(tensor);
+    if (!storage) throw new Error(`internal: tensor '${tensor}' has no storage`);
+    const ctype = ctypeOf(tensorOf(this.lowered.graph, tensor));
+    if (storage.kind === 'arena') return `((${ctype} *)&${this.name}_arena[${storage.offset}])`;
+    const list = storage.kind === 'input' ? this.lowered.graph.inputs : this.lowered.graph.outputs;
+    const api = this.api.get(list[storage.index]!)!;
+    return api.ctype === ctype ? api.param : `((${storage.kind === 'input' ? 'const ' : ''}${ctype} *)${api.param})`;
+  }
+
+  constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
+    const symbol = this.fresh(suffix);
+    const format = ctype === 'float' ? cFloat : cInt;
+    this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] = {\n${cArrayBody(values, format)}\n};`);
+    this.constantBytes += values.length * CTYPE_BYTES[ctype];
+    return symbol;
+  }
+
+  constStruct(suffix: string, ctype: string, initializer: string): string {
+    const symbol = this.fresh(suffix);
+    this.declarations.push(`static const ${ctype} ${symbol} = ${initializer};`);
+    return symbol;
+  }
+
+  aliased(node: Node): boolean {
+    return this.lowered.plan.aliasedNodes.has(node.name);
+  }
+}
+
+function describeNode(node: Node, graph: Graph): string {
+  const shapes = (names: string[]) => names.filter((n) => n !== '' && !graph.tensors.get(n)?.data).map((n) => `[${tensorOf(graph, n).shape.join('x')}]`);
+  return `${node.op} '${node.name}': ${shapes(node.inputs).join(', ')} -> ${shapes(node.outputs).join(', ')}`.replace(/\*\//g, '* /');
+}
+
+export function generateModel(lowered: Lowered, options: GenerateOptions): GeneratedModel {
+  const name = cIdentifier(options.name);
+  const { graph, plan } = lowered;
+  const inputs = apiInputs(graph);
+  const outputs = apiOutputs(graph);
+  const api = new Map([...inputs, ...outputs].map((a) => [a.tensor, a]));
+  const emitter = new Emitter(lowered, name, api);
+  const steps: { comment: string; code: string }[] = [];
+  graph.nodes.forEach((node, index) => {
+    emitter.beginNode(index);
+    const code = opDefinition(node.op).emit(node, graph, emitter);
+    steps.push({ comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code });
+  });
+  const signature = [
+    ...inputs.map((t) => `const ${t.ctype} *${t.param}`),
+    ...outputs.map((t) => `${t.ctype} *${t.param}`),
+  ].join(', ');
+  const apiView = (t: ApiTensor) => ({
+    ...t,
+    macro: t.param.toUpperCase(),
+    shapeList: t.shape.join(', '),
+    scaleLiteral: t.scale !== undefined ? cFloat(t.scale) : undefined,
+  });
+  const view = {
+    version: TOOL_VERSION,
+    sha256: options.sha256,
+    source: options.source.replace(/\*\//g, '* /'),
+    rounding: options.rounding,
+    name,
+    upper: name.toUpperCase(),
+    arenaBytes: plan.arenaBytes,
+    hasArena: plan.arenaBytes > 0,
+    constantBytes: emitter.constantBytes,
+    declarations: emitter.declarations,
+    steps,
+    signature,
+    inputs: inputs.map(apiView),
+    outputs: outputs.map(apiView),
+  };
+  const files = new Map<string, string>([
+    [`${name}_model.h`, renderTemplate('model.h.hbs', view)],
+    [`${name}_model.c`, renderTemplate('model.c.hbs', view)],
+  ]);
+  return { files, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes };
+}

@@ -1,0 +1,33 @@
+/** The adapter between a generated model and the validation harness (firmware/harness). */
+import { TOOL_VERSION } from '../version.ts';
+import { renderTemplate } from '../toolchain/templates.ts';
+import type { ApiTensor } from './api.ts';
+import type { GeneratedModel } from './generate.ts';
+
+function withOffsets(tensors: ApiTensor[]) {
+  let offset = 0;
+  return tensors.map((t) => {
+    const placed = { ...t, offset };
+    offset += t.bytes;
+    return placed;
+  });
+}
+
+const total = (tensors: ApiTensor[]) => tensors.reduce((sum, t) => sum + t.bytes, 0);
+
+/** harness_model.h and harness_model.c for model `name`. */
+export function generateHarnessAdapter(name: string, model: GeneratedModel): Map<string, string> {
+  const view = {
+    version: TOOL_VERSION,
+    name,
+    inputBytes: total(model.inputs),
+    outputBytes: total(model.outputs),
+    inputs: withOffsets(model.inputs),
+    outputs: withOffsets(model.outputs),
+    args: [...model.inputs, ...model.outputs].map((t) => `harness_${t.param}`).join(', '),
+  };
+  return new Map([
+    ['harness_model.h', renderTemplate('harness_model.h.hbs', view)],
+    ['harness_model.c', renderTemplate('harness_model.c.hbs', view)],
+  ]);
+}

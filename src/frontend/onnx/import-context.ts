@@ -1,0 +1,125 @@
+/** What an op's ONNX importer sees of the node, and what it may do to the graph under construction. */
+import type onnxProto from 'onnx-proto';
+import type { DType, Graph, Quantization, Tensor } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { int64ToNumber } from './tensor-proto.ts';
+
+type NodeProto = onnxProto.onnx.INodeProto;
+
+export class OnnxNodeView {
+  readonly name: string;
+  readonly opType: string;
+  readonly domain: string;
+  readonly inputs: string[];
+  readonly outputs: string[];
+
+  constructor(
+    private readonly proto: NodeProto,
+    index: number,
+  ) {
+    this.opType = proto.opType ?? '';
+    this.domain = proto.domain === 'ai.onnx' ? '' : (proto.domain ?? '');
+    this.name = proto.name || `${this.opType}_${index}`;
+    this.inputs = [...(proto.input ?? [])];
+    this.outputs = [...(proto.output ?? [])];
+  }
+
+  /** "node 'conv1' (QLinearConv)", for error messages. */
+  get label(): string {
+    return `node '${this.name}' (${this.opType})`;
+  }
+
+  private attribute(name: string) {
+    return (this.proto.attribute ?? []).find((a) => a.name === name);
+  }
+
+  int(name: string, fallback: number): number {
+    const a = this.attribute(name);
+    return a ? int64ToNumber(a.i) : fallback;
+  }
+
+  ints(name: string, fallback: number[]): number[] {
+    const a = this.attribute(name);
+    return a ? (a.ints ?? []).map(int64ToNumber) : fallback;
+  }
+
+  string(name: string, fallback: string): string {
+    const a = this.attribute(name);
+    return a?.s ? new TextDecoder().decode(a.s) : fallback;
+  }
+
+  float(name: string, fallback: number): number {
+    const a = this.attribute(name);
+    return a ? Math.fround(a.f ?? 0) : fallback;
+  }
+
+  has(name: string): boolean {
+    return this.attribute(name) !== undefined;
+  }
+
+  /** Input `index`, or '' when absent. */
+  input(index: number): string {
+    return this.inputs[index] ?? '';
+  }
+
+  requireInputs(count: number): void {
+    if (this.inputs.length < count || this.inputs.slice(0, count).some((n) => n === '')) {
+      throw new UserError(`${this.label}: needs ${count} inputs, has ${this.inputs.filter((n) => n !== '').length}`);
+    }
+  }
+}
+
+export class ImportContext {
+  constructor(readonly graph: Graph) {}
+
+  /** The constant behind `name`; scales, zero points and weights must be known at compile time. */
+  constant(node: OnnxNodeView, name: string, role: string): Tensor {
+    const tensor = this.graph.tensors.get(name);
+    if (!tensor?.data) {
+      throw new UserError(`${node.label}: ${role} '${name}' must be a constant initializer`);
+    }
+    return tensor;
+  }
+
+  /** Quantization from a (scale, zero point) pair of constant inputs; a missing zero point is 0. */
+  quantization(node: OnnxNodeView, scaleName: string, zeroPointName: string, role: string, axis?: number): Quantization {
+    const scale = this.constant(node, scaleName, `${role} scale`);
+    if (scale.dtype !== 'float32') throw new UserError(`${node.label}: ${role} scale '${scaleName}' must be float32`);
+    const scales = Array.from(scale.data as Float32Array);
+    const zeroPoints =
+      zeroPointName === '' ? scales.map(() => 0) : Array.from(this.constant(node, zeroPointName, `${role} zero point`).data as Int8Array, Number);
+    if (zeroPoints.length !== scales.length) {
+      throw new UserError(`${node.label}: ${role} has ${scales.length} scales but ${zeroPoints.length} zero points`);
+    }
+    if (scales.some((s) => !(s > 0) || !Number.isFinite(s))) throw new UserError(`${node.label}: ${role} scale must be positive and finite`);
+    return scales.length > 1 || axis !== undefined ? { scale: scales, zeroPoint: zeroPoints, axis } : { scale: scales, zeroPoint: zeroPoints };
+  }
+
+  /** The element type of a zero-point constant decides a quantized tensor's type; default uint8 (ONNX). */
+  zeroPointType(node: OnnxNodeView, zeroPointName: string): DType {
+    if (zeroPointName === '') return 'uint8';
+    return this.constant(node, zeroPointName, 'zero point').dtype;
+  }
+
+  /** Attaches quantization to an existing tensor, refusing to contradict an earlier annotation. */
+  annotate(node: OnnxNodeView, tensorName: string, quant: Quantization): void {
+    const tensor = this.graph.tensors.get(tensorName);
+    if (!tensor) return;
+    if (tensor.quant && !sameQuant(tensor.quant, quant)) {
+      throw new UserError(`${node.label}: tensor '${tensorName}' is used with two different quantizations`);
+    }
+    tensor.quant = quant;
+  }
+
+  /**
+   * Registers an output tensor. Shape inference fills in its shape, and its type and
+   * quantization too when the op derives them from its inputs.
+   */
+  declareOutput(name: string, dtype: DType = 'float32', quant?: Quantization): void {
+    this.graph.tensors.set(name, { name, dtype, shape: [], quant });
+  }
+}
+
+function sameQuant(a: Quantization, b: Quantization): boolean {
+  return a.scale.length === b.scale.length && a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i]);
+}

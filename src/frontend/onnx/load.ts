@@ -1,0 +1,107 @@
+/**
+ * ONNX bytes → IR graph. Decodes the protobuf, reads initializers, maps each node through the
+ * op registry, and rejects what it cannot honour with one line naming the node and the reason.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import onnxProto from 'onnx-proto';
+import type { Graph } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { findOnnxImport, supportedOnnxOps } from '../../ops/registry.ts';
+import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
+import { ImportContext, OnnxNodeView } from './import-context.ts';
+
+const { onnx } = onnxProto;
+
+export interface LoadedModel {
+  graph: Graph;
+  /** SHA-256 of the model file, hex. */
+  sha256: string;
+  source: string;
+}
+
+/** Replaces graph inputs by constants before import (the conformance runner binds scales this way). */
+export type InputBindings = Map<string, ReturnType<typeof decodeTensorProto>>;
+
+export function loadOnnxFile(path: string, bindings?: InputBindings): LoadedModel {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return loadOnnxBytes(bytes, path, bindings);
+}
+
+export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: InputBindings): LoadedModel {
+  let model: onnxProto.onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new UserError(`${source}: not an ONNX model, or truncated (${(err as Error).message})`);
+  }
+  const g = model.graph;
+  if (!g || (g.node ?? []).length === 0 || !model.irVersion) {
+    throw new UserError(`${source}: not an ONNX model (no ir_version or no graph nodes)`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const name = basename(source, extname(source));
+  const graph: Graph = { name, tensors: new Map(), nodes: [], inputs: [], outputs: [] };
+
+  for (const init of g.initializer ?? []) {
+    const tensor = decodeTensorProto(init, `${source}: initializer '${init.name}'`);
+    graph.tensors.set(tensor.name, tensor);
+  }
+  for (const input of g.input ?? []) {
+    const inputName = input.name ?? '';
+    if (graph.tensors.has(inputName)) continue; // old IR versions list initializers as inputs too
+    const bound = bindings?.get(inputName);
+    if (bound) {
+      graph.tensors.set(inputName, { ...bound, name: inputName });
+      continue;
+    }
+    const tensorType = input.type?.tensorType;
+    if (!tensorType) throw new UserError(`${source}: graph input '${inputName}' is not a tensor`);
+    const dtype = dtypeFromOnnx(tensorType.elemType ?? 0, `${source}: graph input '${inputName}'`);
+    const shape = (tensorType.shape?.dim ?? []).map((d, i) => {
+      const v = int64ToNumber(d.dimValue);
+      if (d.dimParam || v <= 0) {
+        if (i === 0) return 1; // a symbolic batch dimension becomes 1: firmware runs one input at a time
+        throw new UserError(`${source}: graph input '${inputName}' has a symbolic dimension ${i} ('${d.dimParam ?? '?'}'); tinygen needs static shapes`);
+      }
+      return v;
+    });
+    graph.tensors.set(inputName, { name: inputName, dtype, shape });
+    graph.inputs.push(inputName);
+  }
+  if (graph.inputs.length === 0) throw new UserError(`${source}: the graph has no non-constant inputs`);
+
+  const ctx = new ImportContext(graph);
+  (g.node ?? []).forEach((proto, index) => {
+    const node = new OnnxNodeView(proto, index);
+    for (const input of node.inputs) {
+      if (input !== '' && !graph.tensors.has(input)) {
+        throw new UserError(`${source}: ${node.label} reads '${input}', which is neither a graph input, an initializer nor an earlier node's output (missing initializer?)`);
+      }
+    }
+    const importer = findOnnxImport(node.domain, node.opType);
+    if (!importer) {
+      const op = node.domain ? `${node.domain}.${node.opType}` : node.opType;
+      throw new UserError(`${source}: ${node.label}: unsupported op '${op}'; supported ops: ${supportedOnnxOps().join(', ')}`);
+    }
+    try {
+      graph.nodes.push(importer.import(node, ctx));
+    } catch (err) {
+      if (err instanceof UserError) throw new UserError(`${source}: ${err.message}`);
+      throw err;
+    }
+  });
+
+  for (const output of g.output ?? []) {
+    const outputName = output.name ?? '';
+    if (!graph.tensors.has(outputName)) throw new UserError(`${source}: graph output '${outputName}' is never produced`);
+    graph.outputs.push(outputName);
+  }
+  return { graph, sha256, source };
+}

@@ -1,0 +1,20 @@
+/** C initializers shared by several ops' emission. */
+import type { Requant } from '../../numerics/requantize.ts';
+import type { EmitContext } from '../op.ts';
+
+/** A tg_requant_t initializer; its constant arrays are declared through ctx. */
+export function requantInitializer(ctx: EmitContext, rq: Requant): string {
+  const perChannel = rq.multipliers.length > 1 ? 1 : 0;
+  if (rq.mode === 'onnx') {
+    const scale = ctx.constArray('scale', 'float', rq.multipliers);
+    return `{ TG_ROUND_ONNX, ${perChannel}, ${scale}, NULL, NULL, ${rq.zeroPoint}, ${rq.min}, ${rq.max} }`;
+  }
+  const multiplier = ctx.constArray('multiplier', 'int32_t', rq.multipliers.map((m) => m.multiplier));
+  const shift = ctx.constArray('shift', 'int32_t', rq.multipliers.map((m) => m.shift));
+  return `{ TG_ROUND_TFLITE, ${perChannel}, NULL, ${multiplier}, ${shift}, ${rq.zeroPoint}, ${rq.min}, ${rq.max} }`;
+}
+
+/** An int32 array of zero points, or NULL when every one is 0 (the kernels' fast case). */
+export function zeroPointsOrNull(ctx: EmitContext, suffix: string, zeroPoints: readonly number[]): string {
+  return zeroPoints.every((z) => z === 0) ? 'NULL' : ctx.constArray(suffix, 'int32_t', zeroPoints);
+}

@@ -1,0 +1,134 @@
+/** Geometry shared by windowed ops (conv, pools): output sizes, auto_pad, and NHWC parameters. */
+import { UserError } from '../../errors.ts';
+import type { AttrValue, Node } from '../../ir/graph.ts';
+import type { OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+
+export interface Window2d {
+  kernel: [number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  /** [top, left, bottom, right] */
+  pads: [number, number, number, number];
+  ceilMode: boolean;
+}
+
+/** Reads the windowing attributes of an ONNX node into IR attributes. */
+export function importWindowAttrs(node: OnnxNodeView, kernelShape: number[]): Record<string, AttrValue> {
+  const autoPad = node.string('auto_pad', 'NOTSET');
+  if (!['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'].includes(autoPad)) {
+    throw new UserError(`${node.label}: auto_pad '${autoPad}' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER`);
+  }
+  if (kernelShape.length !== 2) {
+    throw new UserError(`${node.label}: only 2-D windows are supported (kernel_shape [${kernelShape}])`);
+  }
+  const strides = node.ints('strides', [1, 1]);
+  const dilations = node.ints('dilations', [1, 1]);
+  const pads = node.ints('pads', [0, 0, 0, 0]);
+  if (strides.length !== 2 || dilations.length !== 2 || pads.length !== 4) {
+    throw new UserError(`${node.label}: strides, dilations and pads must describe 2 spatial dimensions`);
+  }
+  if ([...strides, ...dilations].some((v) => v < 1) || pads.some((v) => v < 0)) {
+    throw new UserError(`${node.label}: strides and dilations must be >= 1 and pads >= 0`);
+  }
+  return { kernel_shape: kernelShape, strides, dilations, pads, auto_pad: autoPad, ceil_mode: node.int('ceil_mode', 0) };
+}
+
+function outputSize(input: number, kernel: number, stride: number, dilation: number, padSum: number, ceil: boolean, padBegin: number): number {
+  const span = dilation * (kernel - 1) + 1;
+  const numerator = input + padSum - span;
+  if (numerator < 0) return 0;
+  let out = (ceil ? Math.ceil(numerator / stride) : Math.floor(numerator / stride)) + 1;
+  // ONNX drops a last window that would start inside the end padding.
+  if (ceil && (out - 1) * stride >= input + padBegin) out -= 1;
+  return out;
+}
+
+/**
+ * Resolves auto_pad into explicit pads for the given spatial input size [H, W], writes them back
+ * into the node's attributes, and returns the window with the output size.
+ */
+export function resolveWindow(node: Node, inputHW: [number, number]): { window: Window2d; outputHW: [number, number] } {
+  const kernel = node.attrs.kernel_shape as number[];
+  const strides = node.attrs.strides as number[];
+  const dilations = node.attrs.dilations as number[];
+  let pads = node.attrs.pads as number[];
+  const autoPad = node.attrs.auto_pad as string;
+  if (autoPad === 'VALID') pads = [0, 0, 0, 0];
+  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    pads = [0, 0, 0, 0];
+    for (let d = 0; d < 2; d++) {
+      const out = Math.ceil(inputHW[d]! / strides[d]!);
+      const total = Math.max(0, (out - 1) * strides[d]! + dilations[d]! * (kernel[d]! - 1) + 1 - inputHW[d]!);
+      const small = Math.floor(total / 2);
+      pads[d] = autoPad === 'SAME_UPPER' ? small : total - small;
+      pads[d + 2] = total - pads[d]!;
+    }
+  }
+  node.attrs.pads = pads;
+  node.attrs.auto_pad = 'NOTSET';
+  const ceil = node.attrs.ceil_mode === 1;
+  const outputHW: [number, number] = [0, 1].map((d) =>
+    outputSize(inputHW[d]!, kernel[d]!, strides[d]!, dilations[d]!, pads[d]! + pads[d + 2]!, ceil, pads[d]!),
+  ) as [number, number];
+  if (outputHW[0] < 1 || outputHW[1] < 1) {
+    throw new UserError(`node '${node.name}' (${node.op}): the window does not fit the input [${inputHW}]`);
+  }
+  return {
+    window: {
+      kernel: [kernel[0]!, kernel[1]!],
+      strides: [strides[0]!, strides[1]!],
+      dilations: [dilations[0]!, dilations[1]!],
+      pads: [pads[0]!, pads[1]!, pads[2]!, pads[3]!],
+      ceilMode: ceil,
+    },
+    outputHW,
+  };
+}
+
+/** The geometry a kernel needs, for an NHWC input [n, h, w, c] and output [n, oh, ow, oc]. */
+export interface WindowGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilH: number;
+  dilW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export function windowGeometry(node: Node, inNhwc: number[], outNhwc: number[]): WindowGeometry {
+  const k = node.attrs.kernel_shape as number[];
+  const s = node.attrs.strides as number[];
+  const d = node.attrs.dilations as number[];
+  const p = node.attrs.pads as number[];
+  return {
+    batch: inNhwc[0]!,
+    inH: inNhwc[1]!,
+    inW: inNhwc[2]!,
+    inC: inNhwc[3]!,
+    outH: outNhwc[1]!,
+    outW: outNhwc[2]!,
+    outC: outNhwc[3]!,
+    kH: k[0]!,
+    kW: k[1]!,
+    strideH: s[0]!,
+    strideW: s[1]!,
+    dilH: d[0]!,
+    dilW: d[1]!,
+    padTop: p[0]!,
+    padLeft: p[1]!,
+  };
+}
+
+/** The C initializer fields of a WindowGeometry, in tg_window_t's order. */
+export function windowInitializer(g: WindowGeometry): string {
+  return `{ ${[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft].join(', ')} }`;
+}

@@ -1,0 +1,37 @@
+/** MaxPool on int8 NHWC tensors; the output keeps the input's quantization. */
+import type { Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { OutputInfo } from '../op.ts';
+import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { requireDtype } from '../common/values.ts';
+
+export function importMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(1);
+  if (node.outputs.length > 1 && node.outputs[1] !== '') throw new UserError(`${node.label}: the Indices output is not supported`);
+  if (node.int('storage_order', 0) !== 0) throw new UserError(`${node.label}: storage_order 1 is not supported`);
+  if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
+  ctx.declareOutput(node.outputs[0]!);
+  return {
+    name: node.name,
+    op: 'MaxPool',
+    inputs: [node.input(0)],
+    outputs: [node.outputs[0]!],
+    attrs: importWindowAttrs(node, node.ints('kernel_shape', [])),
+  };
+}
+
+export function inferMaxPool(node: Node, graph: Graph): OutputInfo[] {
+  const x = tensorOf(graph, node.inputs[0]!);
+  requireDtype(node, x, ['int8', 'uint8'], 'input');
+  if (x.shape.length !== 4) throw new UserError(`node '${node.name}' (MaxPool): input must be 4-D NCHW, got [${x.shape}]`);
+  const { outputHW } = resolveWindow(node, [x.shape[2]!, x.shape[3]!]);
+  return [{ shape: [x.shape[0]!, x.shape[1]!, ...outputHW], dtype: x.dtype, quant: x.quant }];
+}
+
+export function prepareMaxPool(node: Node, graph: Graph): void {
+  node.params = windowGeometry(node, tensorOf(graph, node.inputs[0]!).shape, tensorOf(graph, node.outputs[0]!).shape);
+}
+
+export type MaxPoolParams = WindowGeometry;

@@ -1,0 +1,15 @@
+import type { OpDefinition } from '../op.ts';
+import { importMaxPool, inferMaxPool, prepareMaxPool } from './definition.ts';
+import { referenceMaxPool } from './reference.ts';
+import { emitMaxPool } from './emit.ts';
+
+export const maxPool: OpDefinition = {
+  op: 'MaxPool',
+  summary: '2-D max pooling on int8, with pads, strides, dilations and ceil_mode',
+  onnx: [{ domain: '', opType: 'MaxPool', import: importMaxPool }],
+  layout: 'spatial',
+  infer: inferMaxPool,
+  prepare: prepareMaxPool,
+  reference: referenceMaxPool,
+  emit: emitMaxPool,
+};

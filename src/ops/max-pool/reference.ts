@@ -1,0 +1,29 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import type { Value } from '../op.ts';
+import { outputValue } from '../common/values.ts';
+import type { MaxPoolParams } from './definition.ts';
+
+/** Maximum over the window's in-bounds taps (padding never wins). */
+export function referenceMaxPool(node: Node, [x]: Value[], graph: Graph): Value[] {
+  const g = node.params as MaxPoolParams;
+  const input = x!.data as Int8Array;
+  const out = outputValue(graph, node);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let c = 0; c < g.inC; c++) {
+          let best = -128;
+          for (let ky = 0; ky < g.kH; ky++) {
+            const iy = oy * g.strideH - g.padTop + ky * g.dilH;
+            if (iy < 0 || iy >= g.inH) continue;
+            for (let kx = 0; kx < g.kW; kx++) {
+              const ix = ox * g.strideW - g.padLeft + kx * g.dilW;
+              if (ix < 0 || ix >= g.inW) continue;
+              best = Math.max(best, input[((b * g.inH + iy) * g.inW + ix) * g.inC + c]!);
+            }
+          }
+          out.data[o++] = best;
+        }
+  return [out];
+}

@@ -1,0 +1,69 @@
+/**
+ * The contract every operator folder fulfils: how ONNX nodes map to it, its type and shape
+ * rules, its compile-time constants, its reference semantics, and its C emission.
+ */
+import type { DType, Graph, Node, Quantization, TensorData } from '../ir/graph.ts';
+import type { RoundingMode } from '../numerics/requantize.ts';
+import type { OnnxNodeView, ImportContext } from '../frontend/onnx/import-context.ts';
+
+/** A runtime value in the reference interpreter. */
+export interface Value {
+  dtype: DType;
+  shape: number[];
+  data: TensorData;
+}
+
+export interface OutputInfo {
+  shape: number[];
+  dtype?: DType;
+  quant?: Quantization;
+}
+
+export interface CompileOptions {
+  rounding: RoundingMode;
+}
+
+/**
+ * How the layout pass treats the op:
+ * - 'spatial': works in NHWC; the pass converts its 4-D tensors and calls `toNhwc`;
+ * - 'any': elementwise, runs in whichever layout its input has;
+ * - 'logical': needs the model's own (NCHW) order.
+ */
+export type LayoutKind = 'spatial' | 'any' | 'logical';
+
+export interface EmitContext {
+  /** A C expression for the pointer to a tensor's storage. */
+  pointer(tensor: string): string;
+  /** Declares a file-scope constant array and returns its C name. */
+  constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string;
+  /** Declares a file-scope `static const <type> <name> = <initializer>;` and returns its name. */
+  constStruct(suffix: string, ctype: string, initializer: string): string;
+  /** True when the planner gave the node's output the same storage as its input. */
+  aliased(node: Node): boolean;
+}
+
+export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
+
+export interface OpDefinition {
+  op: string;
+  summary: string;
+  /** The ONNX (domain, op_type) pairs this op imports. */
+  onnx: OnnxImport[];
+  layout: LayoutKind;
+  /** True when the output's bytes equal the input's (Reshape, Flatten, Identity), so it may alias. */
+  view?(node: Node, graph: Graph): boolean;
+  infer(node: Node, graph: Graph): OutputInfo[];
+  /** Rewrites a 'spatial' node's attributes and constant inputs for NHWC tensors. */
+  toNhwc?(node: Node, graph: Graph): void;
+  /** Computes the node's compile-time parameters into node.params. */
+  prepare(node: Node, graph: Graph, options: CompileOptions): void;
+  reference(node: Node, inputs: Value[], graph: Graph): Value[];
+  /** One C statement that runs the node, or '' when it needs no code. */
+  emit(node: Node, graph: Graph, ctx: EmitContext): string;
+}
+
+export interface OnnxImport {
+  domain: string;
+  opType: string;
+  import(node: OnnxNodeView, ctx: ImportContext): Node;
+}

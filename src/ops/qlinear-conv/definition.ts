@@ -1,0 +1,95 @@
+/**
+ * QLinearConv: int8 2-D convolution with int32 bias. In the IR its inputs are [x, w, bias?];
+ * scales and zero points live on the tensors. After the layout pass x and y are NHWC and w is
+ * [out_c][k_h][k_w][in_c / group].
+ */
+import type { Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { makeRequant, type Requant } from '../../numerics/requantize.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { CompileOptions, OutputInfo } from '../op.ts';
+import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
+
+export interface ConvParams {
+  geometry: WindowGeometry;
+  groups: number;
+  inZeroPoint: number;
+  weightZeroPoints: number[];
+  requant: Requant;
+}
+
+export function importQLinearConv(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(8);
+  const [x, xScale, xZero, w, wScale, wZero, yScale, yZero] = node.inputs as [string, string, string, string, string, string, string, string];
+  const bias = node.input(8);
+  const weights = ctx.constant(node, w, 'weight');
+  if (weights.shape.length !== 4) throw new UserError(`${node.label}: only 2-D convolution is supported (weight rank ${weights.shape.length})`);
+  ctx.annotate(node, x, ctx.quantization(node, xScale, xZero, 'input'));
+  const wQuant = ctx.quantization(node, wScale, wZero, 'weight');
+  ctx.annotate(node, w, wQuant.scale.length > 1 ? { ...wQuant, axis: 0 } : wQuant);
+  if (bias !== '' && ctx.constant(node, bias, 'bias').dtype !== 'int32') throw new UserError(`${node.label}: bias must be int32`);
+  ctx.declareOutput(node.outputs[0]!, ctx.zeroPointType(node, yZero), ctx.quantization(node, yScale, yZero, 'output'));
+  const kernelShape = node.ints('kernel_shape', weights.shape.slice(2));
+  return {
+    name: node.name,
+    op: 'QLinearConv',
+    inputs: bias === '' ? [x, w] : [x, w, bias],
+    outputs: [node.outputs[0]!],
+    attrs: { ...importWindowAttrs(node, kernelShape), group: node.int('group', 1) },
+  };
+}
+
+export function inferQLinearConv(node: Node, graph: Graph): OutputInfo[] {
+  const x = tensorOf(graph, node.inputs[0]!);
+  const w = tensorOf(graph, node.inputs[1]!);
+  requireDtype(node, x, ['int8', 'uint8'], 'input');
+  requireDtype(node, w, ['int8', 'uint8'], 'weight');
+  if (x.shape.length !== 4) throw new UserError(`node '${node.name}' (QLinearConv): input must be 4-D NCHW, got [${x.shape}]`);
+  const group = node.attrs.group as number;
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [m, cPerGroup] = w.shape as [number, number];
+  if (group < 1 || c % group !== 0 || m % group !== 0 || cPerGroup * group !== c) {
+    throw new UserError(`node '${node.name}' (QLinearConv): group ${group} does not fit ${c} input and ${m} output channels (weight [${w.shape}])`);
+  }
+  const bias = node.inputs[2];
+  if (bias && tensorOf(graph, bias).shape.reduce((a, b) => a * b, 1) !== m) {
+    throw new UserError(`node '${node.name}' (QLinearConv): bias must hold ${m} values`);
+  }
+  const { outputHW } = resolveWindow(node, [h, wd]);
+  return [{ shape: [n, m, outputHW[0], outputHW[1]] }];
+}
+
+/** OIHW → OHWI, once, at compile time. */
+export function convToNhwc(node: Node, graph: Graph): void {
+  const w = tensorOf(graph, node.inputs[1]!);
+  const [o, i, kh, kw] = w.shape as [number, number, number, number];
+  const src = w.data as Int8Array;
+  const dst = new Int8Array(src.length);
+  for (let oc = 0; oc < o; oc++)
+    for (let ic = 0; ic < i; ic++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) dst[((oc * kh + y) * kw + x) * i + ic] = src[((oc * i + ic) * kh + y) * kw + x]!;
+  graph.tensors.set(w.name, { ...w, shape: [o, kh, kw, i], data: dst });
+}
+
+export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOptions): void {
+  const x = tensorOf(graph, node.inputs[0]!);
+  const y = tensorOf(graph, node.outputs[0]!);
+  const wQuant = quantOf(graph, node, node.inputs[1]!, 'weight');
+  const xQuant = quantOf(graph, node, x.name, 'input');
+  const yQuant = quantOf(graph, node, y.name, 'output');
+  const outC = y.shape[3]!;
+  if (wQuant.scale.length !== 1 && wQuant.scale.length !== outC) {
+    throw new UserError(`node '${node.name}' (QLinearConv): weight has ${wQuant.scale.length} scales for ${outC} output channels`);
+  }
+  const params: ConvParams = {
+    geometry: windowGeometry(node, x.shape, y.shape),
+    groups: node.attrs.group as number,
+    inZeroPoint: perTensorZeroPoint(graph, node, x.name, 'input'),
+    weightZeroPoints: perChannel(wQuant.zeroPoint, outC),
+    requant: makeRequant(options.rounding, xQuant.scale[0]!, wQuant.scale, yQuant.scale[0]!, perTensorZeroPoint(graph, node, y.name, 'output')),
+  };
+  node.params = params;
+}

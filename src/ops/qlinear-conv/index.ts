@@ -1,0 +1,16 @@
+import type { OpDefinition } from '../op.ts';
+import { convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
+import { referenceQLinearConv } from './reference.ts';
+import { emitQLinearConv } from './emit.ts';
+
+export const qlinearConv: OpDefinition = {
+  op: 'QLinearConv',
+  summary: 'int8 2-D convolution, per-tensor or per-channel weights, any group',
+  onnx: [{ domain: '', opType: 'QLinearConv', import: importQLinearConv }],
+  layout: 'spatial',
+  infer: inferQLinearConv,
+  toNhwc: convToNhwc,
+  prepare: prepareQLinearConv,
+  reference: referenceQLinearConv,
+  emit: emitQLinearConv,
+};

@@ -1,0 +1,15 @@
+import type { OpDefinition } from '../op.ts';
+import { importQLinearMatMul, inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
+import { referenceQLinearMatMul } from './reference.ts';
+import { emitQLinearMatMul } from './emit.ts';
+
+export const qlinearMatMul: OpDefinition = {
+  op: 'QLinearMatMul',
+  summary: 'int8 matrix product with a constant B, per-tensor or per-column',
+  onnx: [{ domain: '', opType: 'QLinearMatMul', import: importQLinearMatMul }],
+  layout: 'logical',
+  infer: inferQLinearMatMul,
+  prepare: prepareQLinearMatMul,
+  reference: referenceQLinearMatMul,
+  emit: emitQLinearMatMul,
+};

@@ -1,0 +1,15 @@
+import type { OpDefinition } from '../op.ts';
+import { importQuantizeLinear, inferQuantizeLinear, prepareAffine } from './definition.ts';
+import { referenceQuantizeLinear } from './reference.ts';
+import { emitQuantizeLinear } from './emit.ts';
+
+export const quantizeLinear: OpDefinition = {
+  op: 'QuantizeLinear',
+  summary: 'float32 to int8, per tensor or per axis, round half to even',
+  onnx: [{ domain: '', opType: 'QuantizeLinear', import: importQuantizeLinear }],
+  layout: 'logical',
+  infer: inferQuantizeLinear,
+  prepare: (node, graph) => prepareAffine(node, graph, node.outputs[0]!),
+  reference: referenceQuantizeLinear,
+  emit: emitQuantizeLinear,
+};

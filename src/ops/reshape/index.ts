@@ -1,0 +1,50 @@
+/** Reshape: a view to a constant target shape (0 copies a dimension unless allowzero, -1 infers one). */
+import { elementCount, tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { OpDefinition } from '../op.ts';
+import { emitView, referenceView, viewOutput } from '../common/view.ts';
+
+export const reshape: OpDefinition = {
+  op: 'Reshape',
+  summary: 'view: new shape from a constant',
+  onnx: [
+    {
+      domain: '',
+      opType: 'Reshape',
+      import(node, ctx) {
+        node.requireInputs(2);
+        const shape = ctx.constant(node, node.input(1), 'shape');
+        ctx.declareOutput(node.outputs[0]!);
+        return {
+          name: node.name,
+          op: 'Reshape',
+          inputs: [node.input(0)],
+          outputs: [node.outputs[0]!],
+          attrs: { shape: Array.from(shape.data as BigInt64Array, Number), allowzero: node.int('allowzero', 0) },
+        };
+      },
+    },
+  ],
+  layout: 'logical',
+  view: () => true,
+  infer(node, graph) {
+    const inShape = tensorOf(graph, node.inputs[0]!).shape;
+    const fail = (why: string): never => {
+      throw new UserError(`node '${node.name}' (Reshape): cannot reshape [${inShape}] to [${node.attrs.shape}]: ${why}`);
+    };
+    const shape = (node.attrs.shape as number[]).map((d, i) => (d === 0 && node.attrs.allowzero === 0 ? (inShape[i] ?? fail('0 copies a missing dimension')) : d));
+    const unknown = shape.filter((d) => d === -1).length;
+    if (unknown > 1) fail('more than one -1');
+    const known = elementCount(shape.filter((d) => d !== -1));
+    const total = elementCount(inShape);
+    if (unknown === 1) {
+      if (known === 0 || total % known !== 0) fail('sizes do not divide');
+      shape[shape.indexOf(-1)] = total / known;
+    }
+    if (elementCount(shape) !== total || shape.some((d) => d < 0)) fail('element counts differ');
+    return viewOutput(graph, node, shape);
+  },
+  prepare() {},
+  reference: referenceView,
+  emit: emitView,
+};

@@ -1,0 +1,81 @@
+/**
+ * Transpose: permutes axes. The layout pass inserts it between NCHW and NHWC; when only
+ * size-1 axes move, the bytes do not change and it is a view.
+ */
+import { elementCount, tensorOf } from '../../ir/graph.ts';
+import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { OpDefinition, Value } from '../op.ts';
+import { allocate } from '../common/values.ts';
+import { emitView } from '../common/view.ts';
+
+function perm(node: Node): number[] {
+  return node.attrs.perm as number[];
+}
+
+/** Stride of each input axis, in elements. */
+function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--) strides[d] = strides[d + 1]! * shape[d + 1]!;
+  return strides;
+}
+
+function isPureReshape(node: Node, graph: Graph): boolean {
+  const shape = tensorOf(graph, node.inputs[0]!).shape;
+  const moved = perm(node).filter((axis) => shape[axis] !== 1);
+  return moved.every((axis, i) => i === 0 || axis > moved[i - 1]!);
+}
+
+export const transpose: OpDefinition = {
+  op: 'Transpose',
+  summary: 'axis permutation; free when only size-1 axes move',
+  onnx: [
+    {
+      domain: '',
+      opType: 'Transpose',
+      import(node, ctx) {
+        node.requireInputs(1);
+        ctx.declareOutput(node.outputs[0]!);
+        const attrs: Record<string, AttrValue> = node.has('perm') ? { perm: node.ints('perm', []) } : {};
+        return { name: node.name, op: 'Transpose', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs };
+      },
+    },
+  ],
+  layout: 'logical',
+  view: isPureReshape,
+  infer(node, graph) {
+    const x = tensorOf(graph, node.inputs[0]!);
+    if (node.attrs.perm === undefined) node.attrs.perm = x.shape.map((_, i) => x.shape.length - 1 - i);
+    const p = perm(node);
+    if (p.length !== x.shape.length || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
+      throw new UserError(`node '${node.name}' (Transpose): perm [${p}] is not a permutation of rank ${x.shape.length}`);
+    }
+    if (p.length > 6) throw new UserError(`node '${node.name}' (Transpose): rank ${p.length} is above the supported 6`);
+    return [{ shape: p.map((a) => x.shape[a]!), dtype: x.dtype, quant: x.quant }];
+  },
+  prepare() {},
+  reference(node, [x], graph): Value[] {
+    const outShape = tensorOf(graph, node.outputs[0]!).shape;
+    const inStrides = stridesOf(x!.shape);
+    const strides = perm(node).map((a) => inStrides[a]!);
+    const out = allocate(x!.dtype, elementCount(outShape));
+    const index = new Array<number>(outShape.length).fill(0);
+    for (let i = 0; i < out.length; i++) {
+      let offset = 0;
+      for (let d = 0; d < outShape.length; d++) offset += index[d]! * strides[d]!;
+      (out as Int8Array)[i] = (x!.data as Int8Array)[offset]!;
+      for (let d = outShape.length - 1; d >= 0 && ++index[d]! === outShape[d]; d--) index[d] = 0;
+    }
+    return [{ dtype: x!.dtype, shape: [...outShape], data: out }];
+  },
+  emit(node, graph, ctx) {
+    if (isPureReshape(node, graph)) return emitView(node, graph, ctx);
+    const x = tensorOf(graph, node.inputs[0]!);
+    const outShape = tensorOf(graph, node.outputs[0]!).shape;
+    const inStrides = stridesOf(x.shape);
+    const pad = (values: number[]) => `{ ${[...values, 0, 0, 0, 0, 0, 0].slice(0, 6).join(', ')} }`;
+    const elementBytes = x.dtype === 'int8' || x.dtype === 'uint8' ? 1 : 4;
+    const params = ctx.constStruct('transpose', 'tg_transpose_t', `{ ${outShape.length}, ${elementBytes}, ${pad(outShape)}, ${pad(perm(node).map((a) => inStrides[a]!))} }`);
+    return `tg_transpose(&${params}, ${ctx.pointer(x.name)}, ${ctx.pointer(node.outputs[0]!)});`;
+  },
+};

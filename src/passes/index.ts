@@ -1,0 +1,39 @@
+/**
+ * The lowering pipeline, in order. Each pass is Graph → Graph; the verifier runs after each.
+ * Memory planning comes last and produces the plan code generation follows.
+ */
+import type { Graph } from '../ir/graph.ts';
+import { verifyGraph } from '../ir/verify.ts';
+import type { CompileOptions } from '../ops/op.ts';
+import { inferShapes } from './infer-shapes.ts';
+import { uint8ToInt8 } from './uint8-to-int8.ts';
+import { layoutNhwc } from './layout-nhwc.ts';
+import { prepareOps } from './prepare-ops.ts';
+import { planMemory, type MemoryPlan } from './plan-memory.ts';
+
+export interface Pass {
+  name: string;
+  run(graph: Graph, options: CompileOptions): Graph;
+}
+
+export const PASSES: readonly Pass[] = [
+  { name: 'infer-shapes', run: inferShapes },
+  { name: 'uint8-to-int8', run: uint8ToInt8 },
+  { name: 'layout-nhwc', run: layoutNhwc },
+  { name: 'prepare-ops', run: prepareOps },
+];
+
+export interface Lowered {
+  graph: Graph;
+  plan: MemoryPlan;
+}
+
+export function lower(graph: Graph, options: CompileOptions): Lowered {
+  let current = graph;
+  verifyGraph(current, 'import');
+  for (const pass of PASSES) {
+    current = pass.run(current, options);
+    verifyGraph(current, pass.name);
+  }
+  return { graph: current, plan: planMemory(current) };
+}

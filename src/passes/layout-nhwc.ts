@@ -1,0 +1,95 @@
+/**
+ * Layout: NCHW → NHWC. Spatial ops (conv, pools) run on NHWC twins of their 4-D tensors, and
+ * convert their weights once, at compile time. Elementwise ops follow their input's layout.
+ * Ops that need the model's own order, and the graph's outputs, get a Transpose back; graph
+ * inputs get one forward. Transposes that only move size-1 axes are free views later.
+ */
+import type { Graph, Node, Tensor } from '../ir/graph.ts';
+import { cloneGraph, isConstant, tensorOf, uniqueName } from '../ir/graph.ts';
+import { opDefinition } from '../ops/registry.ts';
+
+const TO_NHWC = [0, 2, 3, 1];
+const TO_NCHW = [0, 3, 1, 2];
+
+function permuted(tensor: Tensor, name: string, perm: number[]): Tensor {
+  const quant = tensor.quant && { ...tensor.quant, ...(tensor.quant.axis !== undefined ? { axis: perm.indexOf(tensor.quant.axis) } : {}) };
+  return { name, dtype: tensor.dtype, shape: perm.map((a) => tensor.shape[a]!), quant };
+}
+
+export function layoutNhwc(input: Graph): Graph {
+  const graph = cloneGraph(input);
+  const twins = new Map<string, string>(); // logical (NCHW) name → NHWC twin
+  const logicalReady = new Set<string>(graph.inputs);
+  const scheduled: Node[] = [];
+  const isActivation4d = (name: string) => name !== '' && !isConstant(graph, name) && tensorOf(graph, name).shape.length === 4;
+
+  const transposeNode = (from: string, to: string, perm: number[]): Node => ({
+    name: `${to}_transpose`,
+    op: 'Transpose',
+    inputs: [from],
+    outputs: [to],
+    attrs: { perm },
+  });
+
+  const nhwcOf = (name: string): string => {
+    const existing = twins.get(name);
+    if (existing) return existing;
+    const twin = uniqueName(graph, `${name}_nhwc`);
+    graph.tensors.set(twin, permuted(tensorOf(graph, name), twin, TO_NHWC));
+    twins.set(name, twin);
+    scheduled.push(transposeNode(name, twin, TO_NHWC));
+    return twin;
+  };
+  const logicalOf = (name: string): string => {
+    if (!logicalReady.has(name)) {
+      scheduled.push(transposeNode(twins.get(name)!, name, TO_NCHW));
+      logicalReady.add(name);
+    }
+    return name;
+  };
+  const produceNhwc = (name: string): string => {
+    const twin = uniqueName(graph, `${name}_nhwc`);
+    graph.tensors.set(twin, permuted(tensorOf(graph, name), twin, TO_NHWC));
+    twins.set(name, twin);
+    return twin;
+  };
+
+  // Weights shared by two spatial nodes are converted once per node, from the original.
+  const originals = new Map([...graph.tensors].filter(([, t]) => t.data));
+  const converted = new Set<string>();
+  const ownConstants = (node: Node): void => {
+    node.inputs = node.inputs.map((n) => {
+      if (!converted.has(n)) return n;
+      const copy = uniqueName(graph, n);
+      graph.tensors.set(copy, { ...originals.get(n)!, name: copy });
+      return copy;
+    });
+    node.inputs.filter((n) => isConstant(graph, n)).forEach((n) => converted.add(n));
+  };
+
+  for (const node of graph.nodes) {
+    const def = opDefinition(node.op);
+    const activations = node.inputs.filter(isActivation4d);
+    const inNhwc =
+      def.layout === 'spatial' || (def.layout === 'any' && activations.length > 0 && activations.every((a) => twins.has(a) && !logicalReady.has(a)));
+    if (inNhwc) {
+      node.inputs = node.inputs.map((n) => (isActivation4d(n) ? nhwcOf(n) : n));
+      node.outputs = node.outputs.map((n) => (tensorOf(graph, n).shape.length === 4 ? produceNhwc(n) : (logicalReady.add(n), n)));
+      if (def.toNhwc) {
+        ownConstants(node);
+        def.toNhwc(node, graph);
+      }
+    } else {
+      node.inputs = node.inputs.map((n) => (isActivation4d(n) ? logicalOf(n) : n));
+      node.outputs.forEach((n) => logicalReady.add(n));
+    }
+    scheduled.push(node);
+  }
+  for (const output of graph.outputs) logicalOf(output);
+  graph.nodes = scheduled;
+
+  // Logical tensors that were never materialized are gone from the graph.
+  const used = new Set([...graph.inputs, ...graph.outputs, ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  for (const name of [...graph.tensors.keys()]) if (!used.has(name)) graph.tensors.delete(name);
+  return graph;
+}

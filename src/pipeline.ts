@@ -1,0 +1,45 @@
+/**
+ * The compiler front to back: load a model, lower it, and (optionally) generate C. Commands
+ * and tests enter here so every path runs the same stages.
+ */
+import { basename, extname } from 'node:path';
+import { loadOnnxFile, type InputBindings } from './frontend/onnx/load.ts';
+import { lower, type Lowered } from './passes/index.ts';
+import { generateModel, type GeneratedModel } from './codegen/generate.ts';
+import type { RoundingMode } from './numerics/requantize.ts';
+import { cIdentifier } from './codegen/c-literals.ts';
+
+export interface CompileRequest {
+  modelPath: string;
+  rounding?: RoundingMode;
+  /** C symbol prefix; defaults to the model's file name. */
+  name?: string;
+  bindings?: InputBindings;
+}
+
+export interface Compiled extends Lowered {
+  sha256: string;
+  modelPath: string;
+  name: string;
+  rounding: RoundingMode;
+}
+
+export function defaultName(modelPath: string): string {
+  return cIdentifier(basename(modelPath, extname(modelPath)).toLowerCase());
+}
+
+export function compileModel(request: CompileRequest): Compiled {
+  const rounding = request.rounding ?? 'onnx';
+  const loaded = loadOnnxFile(request.modelPath, request.bindings);
+  const lowered = lower(loaded.graph, { rounding });
+  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding };
+}
+
+export function generate(compiled: Compiled): GeneratedModel {
+  return generateModel(compiled, {
+    name: compiled.name,
+    sha256: compiled.sha256,
+    source: basename(compiled.modelPath),
+    rounding: compiled.rounding,
+  });
+}

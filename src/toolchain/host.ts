@@ -1,0 +1,50 @@
+/**
+ * Host builds: the same generated C and kernels compiled with the machine's gcc, under
+ * AddressSanitizer and UBSan, for fast differential tests and the conformance runner.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { PACKAGE_ROOT } from '../version.ts';
+
+export const KERNELS_DIR = join(PACKAGE_ROOT, 'firmware', 'kernels');
+export const HARNESS_DIR = join(PACKAGE_ROOT, 'firmware', 'harness');
+
+export function kernelSources(): string[] {
+  return readdirSync(KERNELS_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .sort()
+    .map((f) => join(KERNELS_DIR, f));
+}
+
+export interface HostBuild {
+  sources: string[];
+  includeDirs: string[];
+  outDir: string;
+  sanitize?: boolean;
+  defines?: string[];
+}
+
+export const HOST_CFLAGS = ['-std=c11', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+const SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
+
+/** Compiles and links a host executable; gcc's diagnostics are in the thrown error. */
+export async function buildHost(build: HostBuild): Promise<string> {
+  mkdirSync(build.outDir, { recursive: true });
+  const exe = join(build.outDir, 'host_harness');
+  const flags = [...HOST_CFLAGS, ...(build.sanitize === false ? [] : SANITIZE)];
+  const args = [...flags, ...build.includeDirs.map((d) => `-I${d}`), ...(build.defines ?? []).map((d) => `-D${d}`), ...build.sources, '-lm', '-o', exe];
+  const result = await execa('gcc', args, { reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`host gcc failed:\n${result.all}`);
+  return exe;
+}
+
+/** Runs a host harness over concatenated input records; returns the concatenated outputs. */
+export async function runHost(exe: string, inputs: Uint8Array, workDir: string): Promise<Uint8Array> {
+  const inPath = join(workDir, 'inputs.bin');
+  const outPath = join(workDir, 'outputs.bin');
+  writeFileSync(inPath, inputs);
+  const result = await execa(exe, [inPath, outPath], { reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`host harness exited with ${result.exitCode}:\n${result.all}`);
+  return new Uint8Array(readFileSync(outPath));
+}

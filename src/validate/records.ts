@@ -1,0 +1,66 @@
+/**
+ * Inference records: the bytes of every API input of one inference, in order (and likewise for
+ * outputs). Files of records are what the harnesses read and write, and what --inputs takes.
+ */
+import type { Graph } from '../ir/graph.ts';
+import { tensorOf } from '../ir/graph.ts';
+import type { Value } from '../ops/op.ts';
+import type { ApiTensor } from '../codegen/api.ts';
+import { allocate } from '../ops/common/values.ts';
+
+export function recordBytes(tensors: readonly ApiTensor[]): number {
+  return tensors.reduce((sum, t) => sum + t.bytes, 0);
+}
+
+export function valuesToRecord(values: readonly Value[]): Uint8Array {
+  const parts = values.map((v) => new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength));
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Splits one record into the graph's input (or output) values. */
+export function recordToValues(graph: Graph, names: readonly string[], record: Uint8Array): Value[] {
+  let offset = 0;
+  return names.map((name) => {
+    const t = tensorOf(graph, name);
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    const data = allocate(t.dtype, count);
+    const bytes = new Uint8Array(data.buffer);
+    bytes.set(record.subarray(offset, offset + bytes.length));
+    offset += bytes.length;
+    return { dtype: t.dtype, shape: [...t.shape], data };
+  });
+}
+
+/** A small deterministic PRNG (mulberry32), so validation inputs repeat run to run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random inputs over each type's full range (floats: [-8, 8), half of them on a 1/16 grid to hit ties). */
+export function randomInputs(graph: Graph, random: () => number): Value[] {
+  return graph.inputs.map((name) => {
+    const t = tensorOf(graph, name);
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    const data = allocate(t.dtype, count);
+    for (let i = 0; i < count; i++) {
+      const r = random();
+      if (t.dtype === 'float32') (data as Float32Array)[i] = i % 2 ? Math.round(r * 256 - 128) / 16 : r * 16 - 8;
+      else if (t.dtype === 'int32') (data as Int32Array)[i] = Math.floor(r * 2 ** 32) | 0;
+      else (data as Uint8Array)[i] = Math.floor(r * 256);
+    }
+    return { dtype: t.dtype, shape: [...t.shape], data };
+  });
+}
