@@ -1,0 +1,27 @@
+/**
+ * Each C kernel, compiled for the host with ASan and UBSan, against the reference interpreter,
+ * on random shapes, attributes and data, in both rounding modes.
+ */
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/validate/records.ts';
+import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
+import { hostDiff } from '../helpers/host-diff.ts';
+import { randomConvModel, randomMatMulModel, randomMaxPoolModel } from './random-models.ts';
+
+const CASES = 6;
+const makers = { QLinearConv: randomConvModel, MaxPool: randomMaxPoolModel, QLinearMatMul: randomMatMulModel };
+
+for (const [op, make] of Object.entries(makers)) {
+  describe(`${op} C kernel vs reference (host, sanitizers)`, () => {
+    const rng = seededRandom(op.length * 7919);
+    for (let i = 0; i < CASES; i++) {
+      const model = make(rng);
+      const rounding = ROUNDING_MODES[i % 2]!;
+      it(`${model.summary} [${rounding}]`, async () => {
+        const diff = await hostDiff(model.path, rounding, 6, i + 1);
+        expect(diff.bytes).toBeGreaterThan(0);
+        expect(diff.mismatches, JSON.stringify(diff.first)).toBe(0);
+      });
+    }
+  });
+}
