@@ -1,0 +1,152 @@
+/*
+ * tinygen validation harness: runs a compiled model on every input record of a file and writes the
+ * outputs to another, through semihosting (newlib's rdimon: fopen/fread/fwrite reach host files).
+ *
+ *   usage: <firmware> <input file> <output file>
+ *
+ * The input file is a sequence of records of HARNESS_INPUT_BYTES bytes (all inputs of one
+ * inference, concatenated); for each, HARNESS_OUTPUT_BYTES bytes are written to the output file.
+ * Each inference is timed with SysTick on the core clock and reported on stdout as
+ *
+ *   tinygen: inference <i> ticks <n>
+ *
+ * followed, at the end, by "tinygen: done inferences <count>". Errors are reported on stderr, one
+ * line starting "tinygen: error:". Exit status: 0 on success, else one of the HARNESS_EXIT_* values
+ * below (faults exit with 100 + the exception number, see the startup code).
+ *
+ * harness_model.h is generated per model and declares HARNESS_INPUT_BYTES, HARNESS_OUTPUT_BYTES
+ * and int harness_run(const unsigned char *input, unsigned char *output) (0 on success).
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "harness_model.h"
+
+#if !defined(HARNESS_INPUT_BYTES) || !defined(HARNESS_OUTPUT_BYTES)
+#error "harness_model.h must define HARNESS_INPUT_BYTES and HARNESS_OUTPUT_BYTES"
+#endif
+#if HARNESS_INPUT_BYTES <= 0 || HARNESS_OUTPUT_BYTES <= 0
+#error "HARNESS_INPUT_BYTES and HARNESS_OUTPUT_BYTES must be positive"
+#endif
+
+enum {
+    HARNESS_EXIT_OK = 0,
+    HARNESS_EXIT_USAGE = 2,        /* not exactly two arguments */
+    HARNESS_EXIT_OPEN_INPUT = 3,   /* the input file cannot be opened */
+    HARNESS_EXIT_OPEN_OUTPUT = 4,  /* the output file cannot be created */
+    HARNESS_EXIT_SHORT_READ = 5,   /* the input ends inside a record */
+    HARNESS_EXIT_RUN_FAILED = 6,   /* harness_run returned non-zero */
+    HARNESS_EXIT_WRITE_FAILED = 7, /* writing or closing the output file failed */
+    HARNESS_EXIT_READ_FAILED = 8,  /* reading the input file failed */
+};
+
+/* ---- SysTick: a 24-bit down counter on the core clock, extended by counting its wraps. ---- */
+
+#define HARNESS_REG(address) (*(volatile uint32_t *)(address))
+#define SYST_CSR HARNESS_REG(0xE000E010u)
+#define SYST_RVR HARNESS_REG(0xE000E014u)
+#define SYST_CVR HARNESS_REG(0xE000E018u)
+#define SCB_ICSR HARNESS_REG(0xE000ED04u)
+#define SYST_CSR_ENABLE (1u << 0)
+#define SYST_CSR_TICKINT (1u << 1)
+#define SYST_CSR_CLKSOURCE_CORE (1u << 2)
+#define SCB_ICSR_PENDSTSET (1u << 26)
+#define SYST_RELOAD 0xFFFFFFu
+
+static volatile uint32_t systick_wraps;
+
+void SysTick_Handler(void)
+{
+    systick_wraps = systick_wraps + 1u;
+}
+
+static void systick_start(void)
+{
+    SYST_CSR = 0u;
+    SYST_RVR = SYST_RELOAD;
+    SYST_CVR = 0u; /* any write clears the counter; it reloads on the next tick */
+    SYST_CSR = SYST_CSR_CLKSOURCE_CORE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+}
+
+/* Ticks since systick_start, monotonic across wraps. */
+static uint64_t systick_now(void)
+{
+    uint32_t primask;
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+    uint32_t wraps = systick_wraps;
+    uint32_t value = SYST_CVR;
+    if ((SCB_ICSR & SCB_ICSR_PENDSTSET) != 0u) {
+        /* The counter wrapped and the interrupt is not yet taken: count it, and read the value
+         * again, which is now certainly after the wrap. */
+        wraps += 1u;
+        value = SYST_CVR;
+    }
+    __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+    return ((uint64_t)wraps << 24) + (uint64_t)(SYST_RELOAD - value);
+}
+
+/* ---- Records ---- */
+
+static unsigned char input_record[HARNESS_INPUT_BYTES] __attribute__((aligned(16)));
+static unsigned char output_record[HARNESS_OUTPUT_BYTES] __attribute__((aligned(16)));
+/* stdio buffers for the two files, so newlib does not malloc them. */
+static char input_buffer[1024];
+static char output_buffer[1024];
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "tinygen: usage: %s <input file> <output file>\n", argc > 0 ? argv[0] : "firmware");
+        return HARNESS_EXIT_USAGE;
+    }
+    FILE *in = fopen(argv[1], "rb");
+    if (in == NULL) {
+        fprintf(stderr, "tinygen: error: cannot open input file %s\n", argv[1]);
+        return HARNESS_EXIT_OPEN_INPUT;
+    }
+    setvbuf(in, input_buffer, _IOFBF, sizeof input_buffer);
+    FILE *out = fopen(argv[2], "wb");
+    if (out == NULL) {
+        fprintf(stderr, "tinygen: error: cannot open output file %s\n", argv[2]);
+        return HARNESS_EXIT_OPEN_OUTPUT;
+    }
+    setvbuf(out, output_buffer, _IOFBF, sizeof output_buffer);
+
+    systick_start();
+    unsigned long inference = 0;
+    for (;;) {
+        size_t got = fread(input_record, 1, sizeof input_record, in);
+        if (got != sizeof input_record) {
+            if (ferror(in)) {
+                fprintf(stderr, "tinygen: error: reading %s failed\n", argv[1]);
+                return HARNESS_EXIT_READ_FAILED;
+            }
+            if (got == 0) {
+                break;
+            }
+            fprintf(stderr, "tinygen: error: %s ends inside record %lu (%lu of %lu bytes)\n", argv[1], inference,
+                   (unsigned long)got, (unsigned long)sizeof input_record);
+            return HARNESS_EXIT_SHORT_READ;
+        }
+        uint64_t start = systick_now();
+        int status = harness_run(input_record, output_record);
+        uint64_t end = systick_now();
+        if (status != 0) {
+            fprintf(stderr, "tinygen: error: harness_run failed with %d on record %lu\n", status, inference);
+            return HARNESS_EXIT_RUN_FAILED;
+        }
+        printf("tinygen: inference %lu ticks %llu\n", inference, (unsigned long long)(end - start));
+        if (fwrite(output_record, 1, sizeof output_record, out) != sizeof output_record) {
+            fprintf(stderr, "tinygen: error: writing %s failed\n", argv[2]);
+            return HARNESS_EXIT_WRITE_FAILED;
+        }
+        inference += 1;
+    }
+    fclose(in);
+    if (fclose(out) != 0) {
+        fprintf(stderr, "tinygen: error: writing %s failed\n", argv[2]);
+        return HARNESS_EXIT_WRITE_FAILED;
+    }
+    printf("tinygen: done inferences %lu\n", inference);
+    return HARNESS_EXIT_OK;
+}

@@ -1,0 +1,122 @@
+/**
+ * Builds a firmware ELF for a board: renders the board's linker script and startup code, compiles
+ * the given C sources with arm-none-eabi-gcc, links against newlib with semihosting (rdimon) and
+ * libm, and measures the result with arm-none-eabi-size.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Board } from '../boards/board.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
+import { renderLinkerScript, renderStartup } from './templates.ts';
+import { checkTools, GCC, READELF, SIZE } from './tools.ts';
+
+export { checkTools } from './tools.ts';
+
+/** The generic validation harness (its main reads records over semihosting and times them). */
+export const HARNESS_MAIN = path.join(PACKAGE_ROOT, 'firmware', 'harness', 'main.c');
+
+export interface BuildOptions {
+  board: Board;
+  /** C sources to compile; the rendered startup.c is added to them. */
+  sources: string[];
+  includeDirs: string[];
+  /** -D definitions; an empty value gives a bare -DNAME. */
+  defines?: Record<string, string>;
+  /** Receives linker.ld, startup.c, obj/, <name>.elf and <name>.map; created if missing. */
+  outDir: string;
+  extraCflags?: string[];
+  /** Base name of the ELF (default "firmware"); it is the firmware's argv[0] under QEMU. */
+  name?: string;
+}
+
+export interface SectionSize {
+  name: string;
+  size: number;
+  address: number;
+}
+
+export interface BuildResult {
+  elfPath: string;
+  mapPath: string;
+  linkerScriptPath: string;
+  startupPath: string;
+  /** As arm-none-eabi-size reports them: text (code + read-only data), data, bss (incl. stack, heap, arena). */
+  sizes: { text: number; data: number; bss: number };
+  /** Every allocated section of the ELF, e.g. .text, .tinygen.weights, .stack, .heap. */
+  sections: SectionSize[];
+}
+
+export async function buildFirmware(options: BuildOptions): Promise<BuildResult> {
+  const { board, outDir } = options;
+  await checkTools(['gcc']);
+  const objDir = path.join(outDir, 'obj');
+  await mkdir(objDir, { recursive: true });
+
+  const linkerScriptPath = path.join(outDir, 'linker.ld');
+  const startupPath = path.join(outDir, 'startup.c');
+  await writeFile(linkerScriptPath, renderLinkerScript(board));
+  await writeFile(startupPath, renderStartup(board));
+
+  const cflags = [
+    ...compileFlags(board),
+    ...options.includeDirs.map((dir) => `-I${dir}`),
+    ...Object.entries(options.defines ?? {}).map(([name, value]) => (value === '' ? `-D${name}` : `-D${name}=${value}`)),
+    ...(options.extraCflags ?? []),
+  ];
+  const sources = [startupPath, ...options.sources.map((s) => path.resolve(s))];
+  const objects = sources.map((source, i) => path.join(objDir, `${i}-${path.basename(source).replace(/\.[^.]*$/, '')}.o`));
+  await inParallel(sources.length, async (i) => {
+    const source = sources[i]!;
+    const result = await execa(GCC, [...cflags, '-c', source, '-o', objects[i]!], { reject: false, stdin: 'ignore' });
+    if (result.failed) {
+      throw new Error(`${GCC} failed to compile ${source} for board ${board.id}:\n${result.stderr || result.message}`);
+    }
+  });
+
+  const name = options.name ?? 'firmware';
+  const elfPath = path.join(outDir, `${name}.elf`);
+  const mapPath = path.join(outDir, `${name}.map`);
+  const link = await execa(GCC, [...linkFlags(board, linkerScriptPath, mapPath), ...objects, ...LINK_LIBS, '-o', elfPath], {
+    reject: false,
+    stdin: 'ignore',
+  });
+  if (link.failed) {
+    throw new Error(`${GCC} failed to link ${elfPath} for board ${board.id}:\n${link.stderr || link.message}`);
+  }
+
+  const [sizes, sections] = await Promise.all([berkeleySizes(elfPath), sectionSizes(elfPath)]);
+  return { elfPath, mapPath, linkerScriptPath, startupPath, sizes, sections };
+}
+
+/** Runs task(0..count-1), at most one per CPU at a time; rejects with the first failure. */
+async function inParallel(count: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(count, os.availableParallelism()) }, worker));
+}
+
+async function berkeleySizes(elfPath: string): Promise<BuildResult['sizes']> {
+  const { stdout } = await execa(SIZE, ['-B', '-d', elfPath]);
+  // "   text    data     bss     dec     hex filename" then one line of numbers.
+  const numbers = stdout.trim().split('\n')[1]?.trim().split(/\s+/).slice(0, 3).map(Number);
+  if (!numbers || numbers.length !== 3 || numbers.some((n) => !Number.isInteger(n))) {
+    throw new Error(`cannot read the output of ${SIZE} for ${elfPath}:\n${stdout}`);
+  }
+  return { text: numbers[0]!, data: numbers[1]!, bss: numbers[2]! };
+}
+
+async function sectionSizes(elfPath: string): Promise<SectionSize[]> {
+  const { stdout } = await execa(READELF, ['-S', '-W', elfPath]);
+  // "  [ 1] .text  PROGBITS  00000000 001000 008ea0 00  AX  0   0 64": keep allocated (A) sections.
+  const sections: SectionSize[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]{8})\s+[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([A-Za-z]*)\s/.exec(line);
+    if (m && m[4]!.includes('A')) sections.push({ name: m[1]!, size: parseInt(m[3]!, 16), address: parseInt(m[2]!, 16) });
+  }
+  return sections;
+}
