@@ -9,7 +9,7 @@ import { opDefinition } from '../ops/registry.ts';
 import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { renderTemplate } from '../toolchain/templates.ts';
+import { renderTemplate } from './render.ts';
 import { apiInputs, apiOutputs, ctypeOf, type ApiTensor } from './api.ts';
 import { cArrayBody, cFloat, cIdentifier, cInt } from './c-literals.ts';
 

@@ -1,6 +1,6 @@
 /** The adapter between a generated model and the validation harness (firmware/harness). */
 import { TOOL_VERSION } from '../version.ts';
-import { renderTemplate } from '../toolchain/templates.ts';
+import { renderTemplate } from './render.ts';
 import type { ApiTensor } from './api.ts';
 import type { GeneratedModel } from './generate.ts';
 

@@ -1,28 +1,11 @@
 /**
  * Renders the board-specific firmware files (linker script, startup code) from templates/.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { placementRegion, type Board } from '../boards/board.ts';
 import { CPUS } from '../boards/cpus.ts';
-import { PACKAGE_ROOT, TOOL_VERSION } from '../version.ts';
-
-export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
-
-const hb = Handlebars.create();
-const compiled = new Map<string, ReturnType<typeof hb.compile>>();
-
-/** Renders templates/<name> with `view`; a field the template uses but `view` lacks is an error. */
-export function renderTemplate(name: string, view: object): string {
-  let template = compiled.get(name);
-  if (!template) {
-    const source = readFileSync(path.join(TEMPLATES_DIR, name), 'utf8');
-    template = hb.compile(source, { noEscape: true, strict: true });
-    compiled.set(name, template);
-  }
-  return template(view);
-}
+import { TOOL_VERSION } from '../version.ts';
+import { renderTemplate } from '../codegen/render.ts';
 
 function hex(n: number): string {
   return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;

@@ -1,0 +1,63 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { compileModel, generate } from '../../pipeline.ts';
+import { kernelSources, KERNELS_DIR } from '../../toolchain/host.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
+import { formatBytes, printJson } from '../output.ts';
+
+interface CompileArgs {
+  model: string;
+  out: string;
+  name?: string;
+  rounding: RoundingMode;
+  json: boolean;
+}
+
+export const KERNEL_HEADERS = ['tinygen_kernels.h', 'tg_requant.h'];
+
+export const compileCommand: CommandModule<object, CompileArgs> = {
+  command: 'compile <model>',
+  describe: 'Compile an ONNX model into C: <name>_model.c/.h plus the kernel library, ready to drop into a firmware project',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model (int8 or uint8, QOperator form)' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
+      .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
+      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
+      .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/') as Argv<CompileArgs>,
+  handler: (args: ArgumentsCamelCase<CompileArgs>) => {
+    // Everything is generated in memory first, so a bad model leaves no partial output.
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name });
+    const generated = generate(compiled);
+    const kernelDir = join(args.out, 'tinygen');
+    mkdirSync(kernelDir, { recursive: true });
+    const written: string[] = [];
+    for (const [file, text] of generated.files) {
+      writeFileSync(join(args.out, file), text);
+      written.push(join(args.out, file));
+    }
+    for (const source of [...kernelSources(), ...KERNEL_HEADERS.map((h) => join(KERNELS_DIR, h))]) {
+      copyFileSync(source, join(kernelDir, basename(source)));
+      written.push(join(kernelDir, basename(source)));
+    }
+    const summary = {
+      model: args.model,
+      name: compiled.name,
+      rounding: compiled.rounding,
+      sha256: compiled.sha256,
+      arenaBytes: generated.arenaBytes,
+      constantBytes: generated.constantBytes,
+      inputs: generated.inputs,
+      outputs: generated.outputs,
+      files: written,
+    };
+    if (args.json) return printJson(summary);
+    console.log(`compiled ${args.model} -> ${args.out}`);
+    console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
+    console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM`);
+    console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
+    console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model; add it to the include path)`);
+  },
+};

@@ -1,0 +1,66 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UserError } from '../../errors.ts';
+import { compileModel } from '../../pipeline.ts';
+import { runReference } from '../../reference/interpreter.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
+import { readTensorProtoBytes } from '../../frontend/onnx/tensor-proto.ts';
+import { apiInputs } from '../../codegen/api.ts';
+import type { Value } from '../../ops/op.ts';
+import { recordBytes, recordToValues, valuesToRecord } from '../../validate/records.ts';
+import { printJson } from '../output.ts';
+
+interface RunArgs {
+  model: string;
+  input: string;
+  output?: string;
+  rounding: RoundingMode;
+  json: boolean;
+}
+
+function readRecords(path: string, size: number): Uint8Array[] {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (path.endsWith('.pb')) {
+    const tensor = readTensorProtoBytes(bytes, path);
+    const data = tensor.data!;
+    return [new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
+  }
+  if (bytes.length === 0 || bytes.length % size !== 0) throw new UserError(`${path}: ${bytes.length} bytes is not a whole number of ${size}-byte input records`);
+  return Array.from({ length: bytes.length / size }, (_, i) => new Uint8Array(bytes.subarray(i * size, (i + 1) * size)));
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <model>',
+  describe: "Run the reference interpreter (tinygen's specification of the model's integer arithmetic) on input records",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model' })
+      .option('input', {
+        alias: 'i',
+        type: 'string',
+        demandOption: true,
+        describe: 'raw input bytes: one or more records, each every input tensor in order, in its own type and layout; or an ONNX TensorProto .pb',
+      })
+      .option('output', { alias: 'o', type: 'string', describe: 'also write the raw output records to this file' })
+      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization mode' })
+      .option('json', { type: 'boolean', default: false, describe: 'print outputs as JSON' }) as Argv<RunArgs>,
+  handler: (args: ArgumentsCamelCase<RunArgs>) => {
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding });
+    const graph = compiled.graph;
+    const records = readRecords(args.input, recordBytes(apiInputs(graph)));
+    const results = records.map((record) => runReference(graph, recordToValues(graph, graph.inputs, record)).outputs);
+    if (args.output) writeFileSync(args.output, Buffer.concat(results.map((r) => valuesToRecord(r))));
+    const asJson = results.map((outputs) =>
+      outputs.map((v: Value, i) => ({ name: graph.outputs[i], dtype: v.dtype, shape: v.shape, data: Array.from(v.data as ArrayLike<number>) })),
+    );
+    if (args.json) return printJson(asJson);
+    asJson.forEach((outputs, r) => {
+      for (const o of outputs) console.log(`${records.length > 1 ? `record ${r} ` : ''}${o.name} ${o.dtype} [${o.shape.join(', ')}]: ${o.data.join(' ')}`);
+    });
+  },
+};

@@ -1,0 +1,15 @@
+/** Terminal output helpers shared by the commands. */
+
+/** Progress lines go to stderr, and only on a terminal, so stdout stays clean for --json and pipes. */
+export function progressReporter(enabled: boolean): (stage: string) => void {
+  if (!enabled || !process.stderr.isTTY) return () => {};
+  return (stage) => process.stderr.write(`tinygen: ${stage}...\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1024 ? `${n} B (${(n / 1024).toFixed(1)} KiB)` : `${n} B`;
+}

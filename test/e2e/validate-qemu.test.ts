@@ -1,0 +1,55 @@
+/**
+ * End to end under QEMU: the example models compile, build for mps2-an386, run, and match the
+ * reference byte for byte; and a build with one constant deliberately wrong is caught.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { validate } from '../../src/validate/validate.ts';
+import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
+import { MODELS } from '../helpers/paths.ts';
+import { tinygen } from '../helpers/cli.ts';
+
+describe('validate under QEMU on mps2-an386', () => {
+  for (const model of ['tiny_cnn_qop', 'tiny_cnn_u8_qop']) {
+    for (const rounding of ROUNDING_MODES) {
+      it(`${model} is bit-exact on 20 inputs (${rounding})`, async () => {
+        const report = await validate({ modelPath: join(MODELS, `${model}.onnx`), board: 'mps2-an386', inputs: 20, rounding });
+        expect(report.failure).toBeUndefined();
+        expect(report.inputs).toBe(20);
+        expect(report.bytesCompared).toBe(20 * 6);
+        expect(report.mismatchCount).toBe(0);
+        expect(report.passed).toBe(true);
+        expect(report.ticks).toHaveLength(20);
+      });
+    }
+  }
+
+  it('fails, naming input, output and values, when a kernel constant is off by one', async () => {
+    const report = await validate({
+      modelPath: join(MODELS, 'tiny_cnn_qop.onnx'),
+      board: 'mps2-an386',
+      inputs: 20,
+      mutateSources(files) {
+        const [name, source] = [...files].find(([f]) => f.endsWith('_model.c'))!;
+        // The fully connected layer's output zero point, one step off: every output byte moves.
+        const mutated = source.replace(/(tg_matmul_t \w+ = \{.*TG_ROUND_ONNX, \d, \w+, NULL, NULL, )(-?\d+)/, (_, head: string, zp: string) => `${head}${Number(zp) + 1}`);
+        expect(mutated).not.toBe(source);
+        files.set(name, mutated);
+      },
+    });
+    expect(report.passed).toBe(false);
+    expect(report.mismatchCount).toBeGreaterThan(0);
+    const first = report.mismatches[0]!;
+    expect(first.output).toBe(0);
+    expect(Math.abs(first.actual - first.expected)).toBeLessThanOrEqual(1);
+  });
+
+  it('the CLI exits 0 and prints the counts', async () => {
+    const result = await tinygen(['validate', join(MODELS, 'tiny_cnn_u8_qop.onnx'), '--board', 'mps2-an386', '--inputs', '5']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^PASS /);
+    expect(result.stdout).toMatch(/inputs:\s+5\n/);
+    expect(result.stdout).toMatch(/bytes compared:\s+30\n/);
+    expect(result.stdout).toMatch(/mismatches:\s+0\n/);
+  });
+});
