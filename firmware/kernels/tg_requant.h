@@ -63,6 +63,7 @@ static inline int32_t tg_rounding_divide_by_pot(int32_t x, int32_t exponent)
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
+/* shift is at most 30: the compiler rejects larger multipliers (src/numerics/requantize.ts). */
 static inline int32_t tg_requant_tflite(int32_t acc, int32_t multiplier, int32_t shift, int32_t zero_point, int32_t lo, int32_t hi)
 {
     const int32_t left = shift > 0 ? shift : 0;
@@ -70,7 +71,9 @@ static inline int32_t tg_requant_tflite(int32_t acc, int32_t multiplier, int32_t
     /* Wrapping like TFLM's int32 multiply, without C's signed-overflow UB. */
     const int32_t shifted = (int32_t)(uint32_t)((uint32_t)acc << left);
     const int32_t scaled = tg_rounding_divide_by_pot(tg_saturating_rounding_doubling_high_mul(shifted, multiplier), right);
-    return tg_clamp_i32(scaled + zero_point, lo, hi);
+    /* In int64: near the int32 limits, adding the zero point must saturate, not wrap. */
+    const int64_t offset = (int64_t)scaled + zero_point;
+    return (int32_t)(offset < lo ? lo : (offset > hi ? hi : offset));
 }
 
 static inline int32_t tg_requantize(const tg_requant_t *rq, int32_t channel, int32_t acc)

@@ -9,6 +9,8 @@
  *   a Q31 value and a power-of-two shift once at compile time.
  */
 
+import { UserError } from '../errors.ts';
+
 export type RoundingMode = 'onnx' | 'tflite';
 export const ROUNDING_MODES: readonly RoundingMode[] = ['onnx', 'tflite'];
 
@@ -45,6 +47,9 @@ export function requantizeOnnx(acc: number, multiplier: number, zeroPoint: numbe
   const bounded = clamp(scaled, min - zeroPoint, max - zeroPoint);
   return roundHalfEven(bounded) + zeroPoint;
 }
+
+/** The C kernels shift a uint32 left by at most this much; larger multipliers are rejected. */
+export const MAX_LEFT_SHIFT = 30;
 
 export interface QuantizedMultiplier {
   /** Q31 fixed-point value in [2^30, 2^31), or 0. */
@@ -133,7 +138,11 @@ export function makeRequant(
     return { mode, multipliers: weightScales.map((ws) => onnxMultiplier(inScale, ws, outScale)), zeroPoint, min, max };
   }
   // TFLM widens each float scale to double before dividing.
-  return { mode, multipliers: weightScales.map((ws) => quantizeMultiplier((inScale * ws) / outScale)), zeroPoint, min, max };
+  const multipliers = weightScales.map((ws) => quantizeMultiplier((inScale * ws) / outScale));
+  if (multipliers.some((m) => m.shift > MAX_LEFT_SHIFT)) {
+    throw new UserError(`a requantization multiplier of ${(inScale * Math.max(...weightScales)) / outScale} is too large for tflite rounding (at most 2^${MAX_LEFT_SHIFT - 1}): check the scales`);
+  }
+  return { mode, multipliers, zeroPoint, min, max };
 }
 
 export function requantize(rq: Requant, channel: number, acc: number): number {

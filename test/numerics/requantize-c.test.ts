@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
 import {
   INT32_MAX,
   INT32_MIN,
@@ -32,7 +33,6 @@ import {
   roundHalfEven,
   roundingDivideByPowerOfTwo,
   saturatingRoundingDoublingHighMul,
-  multiplyByQuantizedMultiplier,
 } from '../../src/numerics/requantize.ts';
 
 const KERNELS = fileURLToPath(new URL('../../firmware/kernels/', import.meta.url));
@@ -365,12 +365,6 @@ function randomOnnx(g: Gen): Vector {
   return { op: 'o', acc: toInt32(acc), scale, zp, ...range(g, zp) };
 }
 
-/** The TypeScript int32 result before the zero point: C adds the zero point in int32. */
-function zeroPointAdditionOverflows(v: Extract<Vector, { op: 't' }>): boolean {
-  const raw = multiplyByQuantizedMultiplier(v.acc, { multiplier: v.multiplier, shift: v.shift });
-  return raw + v.zp > INT32_MAX || raw + v.zp < INT32_MIN;
-}
-
 function randomTflite(g: Gen): Vector {
   const zp = g.int(-128, 127);
   const r = g.unit();
@@ -410,10 +404,9 @@ function randomTflite(g: Gen): Vector {
   return { op: 't', acc: toInt32(acc), multiplier, shift, zp, ...range(g, zp) };
 }
 
-function randomVectors(seed: number, count: number): { vectors: Vector[]; skipped: number } {
+function randomVectors(seed: number, count: number): Vector[] {
   const g = generator(seed);
   const vectors: Vector[] = [];
-  let skipped = 0;
   while (vectors.length < count) {
     const r = g.unit();
     let v: Vector;
@@ -426,14 +419,9 @@ function randomVectors(seed: number, count: number): { vectors: Vector[]; skippe
       const x = g.unit() < 0.5 ? g.int(-(2 ** 22) + 1, 2 ** 22 - 2) + 0.5 : f32(g.sign() * g.logUniform(1e-8, 2 ** 22 - 1));
       v = { op: 'r', x: f32(x) };
     }
-    // Leave out the inputs where the C adds the zero point with int32 overflow (see "known discrepancies").
-    if (v.op === 't' && zeroPointAdditionOverflows(v)) {
-      skipped++;
-      continue;
-    }
     vectors.push(v);
   }
-  return { vectors, skipped };
+  return vectors;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,17 +447,16 @@ describe('tg_requant.h against requantize.ts', () => {
   });
 
   it('agrees on 200k seeded random vectors', async () => {
-    const { vectors, skipped } = randomVectors(20240601, 200_000);
+    const vectors = randomVectors(20240601, 200_000);
     const c = await runC(vectors);
     const bad = mismatches(vectors, c);
     expect(bad.length, JSON.stringify(bad.slice(0, 10))).toBe(0);
-    // The generator must keep its spread: every kind of line present in bulk, few skipped.
+    // The generator must keep its spread: every kind of line present in bulk.
     const counts = { o: 0, t: 0, m: 0, d: 0, r: 0 };
     for (const v of vectors) counts[v.op]++;
     expect(counts.o).toBeGreaterThan(80_000);
     expect(counts.t).toBeGreaterThan(80_000);
     expect(Math.min(counts.m, counts.d, counts.r)).toBeGreaterThan(3_000);
-    expect(skipped).toBeLessThan(100);
   });
 
   it('would notice a wrong expectation (the comparison can fail)', async () => {
@@ -484,24 +471,28 @@ describe('tg_requant.h against requantize.ts', () => {
   });
 });
 
-describe('known discrepancies between tg_requant.h and requantize.ts (reported, not fixed here)', () => {
-  // tg_requant_tflite adds the zero point in int32: signed overflow (UB) when the multiplied value is
-  // within |zp| of the int32 limits. The TypeScript adds in double and saturates to 127.
-  // Once fixed, replace the rejects assertion with an equality check against the TypeScript.
-  it('tflite: zero point addition overflows in C for acc = INT32_MAX, multiplier = INT32_MAX, shift 0, zp = 2', async () => {
+describe('edges that were undefined behaviour in the C', () => {
+  // tg_requant_tflite once added the zero point in int32: signed overflow when the multiplied value
+  // was within |zp| of the int32 limits. It must saturate as the TypeScript does.
+  it('tflite: zero point addition saturates for acc = INT32_MAX, multiplier = INT32_MAX, shift 0, zp = 2', async () => {
     const v: Vector = { op: 't', acc: INT32_MAX, multiplier: INT32_MAX, shift: 0, zp: 2, lo: -128, hi: 127 };
     // TypeScript: high multiply 2147483646, + 2 = 2147483648, clamped to 127.
     expect(expected(v)).toEqual([127, 127, 127]);
-    await expect(runC([v])).rejects.toThrow(/signed integer overflow/);
+    expect(await runC([v])).toEqual([[127, 127, 127]]);
   });
 
-  // quantizeMultiplier(real >= 2^31) yields shift >= 32; the TypeScript wraps (x << 32 -> 0), the
-  // C shifts a uint32_t by >= 32 (UB).
-  it('tflite: shift >= 32 is undefined in C', async () => {
-    const q = quantizeMultiplier(2 ** 31);
-    expect(q).toEqual({ multiplier: P30, shift: 32 }); // 2^31 = 0.5 * 2^32
-    const v: Vector = { op: 't', acc: 3, multiplier: q.multiplier, shift: q.shift, zp: 0, lo: -128, hi: 127 };
-    expect(expected(v)).toEqual([0, 0, 0]); // 3 << 32 wraps to 0 in the TypeScript
-    await expect(runC([v])).rejects.toThrow(/shift exponent 32 is too large/);
+  it('tflite: zero point addition saturates for acc = INT32_MIN, multiplier = INT32_MAX, zp = -2', async () => {
+    const v: Vector = { op: 't', acc: INT32_MIN, multiplier: INT32_MAX, shift: 0, zp: -2, lo: -128, hi: 127 };
+    // High multiply: (-2^31 * (2^31 - 1) + nudge) / 2^31 = -(2^31 - 1), minus 2 is below INT32_MIN: -128.
+    expect(expected(v)).toEqual([-128, -128, -128]);
+    expect(await runC([v])).toEqual([[-128, -128, -128]]);
+  });
+
+  // quantizeMultiplier(real >= 2^31) yields shift >= 32, which the C cannot shift by: the compiler
+  // refuses such multipliers instead.
+  it('tflite: a multiplier needing shift >= 31 is rejected at compile time', () => {
+    expect(quantizeMultiplier(2 ** 31)).toEqual({ multiplier: P30, shift: 32 }); // 2^31 = 0.5 * 2^32
+    expect(() => makeRequant('tflite', 2 ** 16, [2 ** 16], 2, 0)).toThrow(UserError);
+    expect(() => makeRequant('tflite', 1, [2 ** 29], 1, 0)).not.toThrow();
   });
 });
