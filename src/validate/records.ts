@@ -2,6 +2,8 @@
  * Inference records: the bytes of every API input of one inference, in order (and likewise for
  * outputs). Files of records are what the harnesses read and write, and what --inputs takes.
  */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.ts';
 import type { Graph } from '../ir/graph.ts';
 import { tensorOf } from '../ir/graph.ts';
 import type { Value } from '../ops/op.ts';
@@ -63,4 +65,18 @@ export function randomInputs(graph: Graph, random: () => number): Value[] {
     }
     return { dtype: t.dtype, shape: [...t.shape], data };
   });
+}
+
+/** Reads a file of raw records of `size` bytes each; anything else is the user's error. */
+export function readRecordFile(file: string, size: number): Uint8Array[] {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new UserError(`${file}: cannot read input records (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (bytes.length === 0 || bytes.length % size !== 0) {
+    throw new UserError(`${file}: ${bytes.length} bytes is not a whole number of ${size}-byte input records`);
+  }
+  return Array.from({ length: bytes.length / size }, (_, i) => new Uint8Array(bytes.subarray(i * size, (i + 1) * size)));
 }

@@ -16,7 +16,7 @@ import { generateHarnessAdapter } from '../codegen/harness.ts';
 import { runReference } from '../reference/interpreter.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import type { ApiTensor } from '../codegen/api.ts';
-import { randomInputs, recordBytes, recordToValues, seededRandom, valuesToRecord } from './records.ts';
+import { randomInputs, readRecordFile, recordBytes, recordToValues, seededRandom, valuesToRecord } from './records.ts';
 
 export interface ValidateOptions {
   modelPath: string;
@@ -63,19 +63,6 @@ export interface ValidateReport {
 
 const MAX_LISTED = 20;
 
-function readInputRecords(file: string, size: number): Uint8Array[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new UserError(`${file}: cannot read input records (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  if (bytes.length === 0 || bytes.length % size !== 0) {
-    throw new UserError(`${file}: ${bytes.length} bytes is not a whole number of ${size}-byte input records`);
-  }
-  return Array.from({ length: bytes.length / size }, (_, i) => new Uint8Array(bytes.subarray(i * size, (i + 1) * size)));
-}
-
 function compare(expected: Uint8Array[], actual: Uint8Array, outputs: ApiTensor[]): { count: number; listed: Mismatch[] } {
   const recordSize = recordBytes(outputs);
   const listed: Mismatch[] = [];
@@ -109,7 +96,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
 
   const records =
     typeof options.inputs === 'string'
-      ? readInputRecords(options.inputs, inRecord)
+      ? readRecordFile(options.inputs, inRecord)
       : (() => {
           const random = seededRandom(options.seed ?? 1);
           return Array.from({ length: options.inputs }, () => valuesToRecord(randomInputs(compiled.graph, random)));

@@ -7,7 +7,7 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { readTensorProtoBytes } from '../../frontend/onnx/tensor-proto.ts';
 import { apiInputs } from '../../codegen/api.ts';
 import type { Value } from '../../ops/op.ts';
-import { recordBytes, recordToValues, valuesToRecord } from '../../validate/records.ts';
+import { readRecordFile, recordBytes, recordToValues, valuesToRecord } from '../../validate/records.ts';
 import { printJson } from '../output.ts';
 
 interface RunArgs {
@@ -18,20 +18,17 @@ interface RunArgs {
   json: boolean;
 }
 
-function readRecords(path: string, size: number): Uint8Array[] {
+/** Input records from a raw file, or one input tensor from an ONNX TensorProto .pb file. */
+function readInputs(path: string, size: number): Uint8Array[] {
+  if (!path.endsWith('.pb')) return readRecordFile(path, size);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
     throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (path.endsWith('.pb')) {
-    const tensor = readTensorProtoBytes(bytes, path);
-    const data = tensor.data!;
-    return [new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
-  }
-  if (bytes.length === 0 || bytes.length % size !== 0) throw new UserError(`${path}: ${bytes.length} bytes is not a whole number of ${size}-byte input records`);
-  return Array.from({ length: bytes.length / size }, (_, i) => new Uint8Array(bytes.subarray(i * size, (i + 1) * size)));
+  const data = readTensorProtoBytes(bytes, path).data!;
+  return [new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -52,7 +49,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: (args: ArgumentsCamelCase<RunArgs>) => {
     const compiled = compileModel({ modelPath: args.model, rounding: args.rounding });
     const graph = compiled.graph;
-    const records = readRecords(args.input, recordBytes(apiInputs(graph)));
+    const records = readInputs(args.input, recordBytes(apiInputs(graph)));
     const results = records.map((record) => runReference(graph, recordToValues(graph, graph.inputs, record)).outputs);
     if (args.output) writeFileSync(args.output, Buffer.concat(results.map((r) => valuesToRecord(r))));
     const asJson = results.map((outputs) =>
