@@ -65,5 +65,15 @@ export interface OpDefinition {
 export interface OnnxImport {
   domain: string;
   opType: string;
+  /**
+   * 'qoperator' (default): the ONNX node itself, scales and zero points among its inputs.
+   * 'qdq': the float op at the centre of a DequantizeLinear → op → QuantizeLinear pattern. The
+   * QDQ fusion (src/frontend/onnx/qdq.ts) hands over a node whose inputs are the quantized
+   * tensors behind the DequantizeLinears (already annotated with their quantization; constant
+   * weights and biases stay constants) and whose outputs are the QuantizeLinears' outputs
+   * (already declared with their type and quantization). Inputs that were never quantized
+   * (a Reshape's shape, a Clip's bounds) are passed through unchanged.
+   */
+  form?: 'qoperator' | 'qdq';
   import(node: OnnxNodeView, ctx: ImportContext): Node;
 }

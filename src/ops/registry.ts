@@ -35,12 +35,29 @@ export function opDefinition(op: string): OpDefinition {
   return def;
 }
 
-const onnxImports = new Map<string, OnnxImport>(OPS.flatMap((op) => op.onnx.map((imp) => [`${imp.domain}:${imp.opType}`, imp] as const)));
+const importKey = (form: 'qoperator' | 'qdq', domain: string, opType: string) => `${form}:${domain}:${opType}`;
+const onnxImports = new Map<string, OnnxImport>(
+  OPS.flatMap((op) => op.onnx.map((imp) => [importKey(imp.form ?? 'qoperator', imp.domain, imp.opType), imp] as const)),
+);
 
+/** The importer of an ONNX node as it stands in the model (QOperator ops, quantize/dequantize, views). */
 export function findOnnxImport(domain: string, opType: string): OnnxImport | undefined {
-  return onnxImports.get(`${domain}:${opType}`);
+  return onnxImports.get(importKey('qoperator', domain, opType));
 }
 
+/** The importer of a float op at the centre of a DequantizeLinear → op → QuantizeLinear pattern. */
+export function findQdqImport(domain: string, opType: string): OnnxImport | undefined {
+  return onnxImports.get(importKey('qdq', domain, opType));
+}
+
+const opLabel = (imp: OnnxImport) => (imp.domain ? `${imp.domain}.${imp.opType}` : imp.opType);
+
+/** Ops accepted as they stand, for error messages. */
 export function supportedOnnxOps(): string[] {
-  return [...onnxImports.values()].map((imp) => (imp.domain ? `${imp.domain}.${imp.opType}` : imp.opType)).sort();
+  return [...new Set(OPS.flatMap((op) => op.onnx.filter((imp) => (imp.form ?? 'qoperator') === 'qoperator').map(opLabel)))].sort();
+}
+
+/** Float ops accepted between DequantizeLinear and QuantizeLinear. */
+export function supportedQdqOps(): string[] {
+  return [...new Set(OPS.flatMap((op) => op.onnx.filter((imp) => imp.form === 'qdq').map(opLabel)))].sort();
 }

@@ -1,0 +1,27 @@
+/**
+ * ONNX Runtime as the independent oracle (onnxruntime-node, a dev dependency installed with
+ * ignore-scripts). Runs a model file with default optimizations on CPU, single-threaded so
+ * results do not depend on the machine.
+ */
+import ort from 'onnxruntime-node';
+import type { Value } from '../../src/ops/op.ts';
+import type { DType } from '../../src/ir/graph.ts';
+
+const ORT_TYPES: Partial<Record<DType, ort.Tensor.Type>> = { int8: 'int8', uint8: 'uint8', int32: 'int32', float32: 'float32' };
+
+export async function runOrt(modelPath: string, inputNames: readonly string[], inputs: readonly Value[]): Promise<Value[]> {
+  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] });
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    inputs.forEach((v, i) => {
+      feeds[inputNames[i]!] = new ort.Tensor(ORT_TYPES[v.dtype]!, v.data as Int8Array, v.shape);
+    });
+    const results = await session.run(feeds);
+    return session.outputNames.map((name) => {
+      const t = results[name]!;
+      return { dtype: t.type as DType, shape: [...t.dims], data: t.data as Int8Array };
+    });
+  } finally {
+    await session.release();
+  }
+}
