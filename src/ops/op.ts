@@ -49,11 +49,15 @@ export interface OpDefinition {
   summary: string;
   /** The ONNX (domain, op_type) pairs this op imports. */
   onnx: OnnxImport[];
-  layout: LayoutKind;
+  /** A fixed kind, or one decided per node (e.g. by whether every input has the same rank). */
+  layout: LayoutKind | ((node: Node, graph: Graph) => LayoutKind);
   /** True when the output's bytes equal the input's (Reshape, Flatten, Identity), so it may alias. */
   view?(node: Node, graph: Graph): boolean;
   infer(node: Node, graph: Graph): OutputInfo[];
-  /** Rewrites a 'spatial' node's attributes and constant inputs for NHWC tensors. */
+  /**
+   * Rewrites the node's attributes and constant inputs for NHWC tensors: called for 'spatial'
+   * nodes, and for 'any' nodes the layout pass runs in NHWC (e.g. to permute a constant operand).
+   */
   toNhwc?(node: Node, graph: Graph): void;
   /** Computes the node's compile-time parameters into node.params. */
   prepare(node: Node, graph: Graph, options: CompileOptions): void;

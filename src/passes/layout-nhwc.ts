@@ -69,9 +69,9 @@ export function layoutNhwc(input: Graph): Graph {
 
   for (const node of graph.nodes) {
     const def = opDefinition(node.op);
+    const kind = typeof def.layout === 'function' ? def.layout(node, graph) : def.layout;
     const activations = node.inputs.filter(isActivation4d);
-    const inNhwc =
-      def.layout === 'spatial' || (def.layout === 'any' && activations.length > 0 && activations.every((a) => twins.has(a) && !logicalReady.has(a)));
+    const inNhwc = kind === 'spatial' || (kind === 'any' && activations.length > 0 && activations.every((a) => twins.has(a) && !logicalReady.has(a)));
     if (inNhwc) {
       node.inputs = node.inputs.map((n) => (isActivation4d(n) ? nhwcOf(n) : n));
       node.outputs = node.outputs.map((n) => (tensorOf(graph, n).shape.length === 4 ? produceNhwc(n) : (logicalReady.add(n), n)));
