@@ -60,6 +60,9 @@ void tg_quantize_f32_s8(const tg_affine_t *q, const float *input, int8_t *output
 /* y = (x - zero_point) * scale, ONNX DequantizeLinear. */
 void tg_dequantize_s8_f32(const tg_affine_t *q, const int8_t *input, float *output);
 
+/* Saturates each value to [lo, hi] (a Relu or Clip that could not fold into its producer). */
+void tg_clamp_s8(const int8_t *input, int8_t *output, int32_t count, int32_t lo, int32_t hi);
+
 /* Flips bit 7 of each byte: uint8 v <-> int8 v - 128, exact in both directions. */
 void tg_flip_sign_u8(const void *input, void *output, int32_t count);
 

@@ -13,6 +13,7 @@ import { flatten } from './flatten/index.ts';
 import { reshape } from './reshape/index.ts';
 import { transpose } from './transpose/index.ts';
 import { convertUint8 } from './convert-uint8/index.ts';
+import { clamp } from './clamp/index.ts';
 
 export const OPS: readonly OpDefinition[] = [
   qlinearConv,
@@ -25,6 +26,7 @@ export const OPS: readonly OpDefinition[] = [
   reshape,
   transpose,
   convertUint8,
+  clamp,
 ];
 
 const byName = new Map(OPS.map((op) => [op.op, op]));

@@ -7,6 +7,7 @@ import { verifyGraph } from '../ir/verify.ts';
 import type { CompileOptions } from '../ops/op.ts';
 import { inferShapes } from './infer-shapes.ts';
 import { uint8ToInt8 } from './uint8-to-int8.ts';
+import { fuseActivations } from './fuse-activations.ts';
 import { layoutNhwc } from './layout-nhwc.ts';
 import { prepareOps } from './prepare-ops.ts';
 import { planMemory, type MemoryPlan } from './plan-memory.ts';
@@ -18,6 +19,7 @@ export interface Pass {
 
 export const PASSES: readonly Pass[] = [
   { name: 'infer-shapes', run: inferShapes },
+  { name: 'fuse-activations', run: fuseActivations },
   { name: 'uint8-to-int8', run: uint8ToInt8 },
   { name: 'layout-nhwc', run: layoutNhwc },
   { name: 'prepare-ops', run: prepareOps },

@@ -24,6 +24,12 @@ export class OnnxNodeView {
     this.outputs = [...(proto.output ?? [])];
   }
 
+  /** The same node with other inputs and outputs (the QDQ fusion rewires a float op this way). */
+  rewired(inputs: string[], outputs: string[]): OnnxNodeView {
+    const view = new OnnxNodeView({ ...this.proto, name: this.name, input: inputs, output: outputs, attribute: this.proto.attribute ?? [] }, 0);
+    return view;
+  }
+
   /** "node 'conv1' (QLinearConv)", for error messages. */
   get label(): string {
     return `node '${this.name}' (${this.opType})`;

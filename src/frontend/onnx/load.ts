@@ -11,6 +11,7 @@ import { UserError } from '../../errors.ts';
 import { findOnnxImport, supportedOnnxOps } from '../../ops/registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
+import { importFused, planQdq } from './qdq.ts';
 
 const { onnx } = onnxProto;
 
@@ -78,8 +79,23 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
   if (graph.inputs.length === 0) throw new UserError(`${source}: the graph has no non-constant inputs`);
 
   const ctx = new ImportContext(graph);
-  (g.node ?? []).forEach((proto, index) => {
-    const node = new OnnxNodeView(proto, index);
+  const views = (g.node ?? []).map((proto, index) => new OnnxNodeView(proto, index));
+  const graphOutputs = new Set((g.output ?? []).map((o) => o.name ?? ''));
+  const withSource = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof UserError) throw new UserError(`${source}: ${err.message}`);
+      throw err;
+    }
+  };
+  const units = withSource(() => planQdq(views, (name) => graph.tensors.get(name)?.data !== undefined, graphOutputs, graph.inputs.filter((n) => graph.tensors.get(n)!.dtype === 'float32')));
+  for (const unit of units) {
+    if (unit.kind === 'fused') {
+      graph.nodes.push(...withSource(() => importFused(unit, ctx)));
+      continue;
+    }
+    const node = unit.node;
     for (const input of node.inputs) {
       if (input !== '' && !graph.tensors.has(input)) {
         throw new UserError(`${source}: ${node.label} reads '${input}', which is neither a graph input, an initializer nor an earlier node's output (missing initializer?)`);
@@ -90,13 +106,8 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
       const op = node.domain ? `${node.domain}.${node.opType}` : node.opType;
       throw new UserError(`${source}: ${node.label}: unsupported op '${op}'; supported ops: ${supportedOnnxOps().join(', ')}`);
     }
-    try {
-      graph.nodes.push(importer.import(node, ctx));
-    } catch (err) {
-      if (err instanceof UserError) throw new UserError(`${source}: ${err.message}`);
-      throw err;
-    }
-  });
+    graph.nodes.push(withSource(() => importer.import(node, ctx)));
+  }
 
   for (const output of g.output ?? []) {
     const outputName = output.name ?? '';

@@ -10,6 +10,7 @@ import { makeRequant, type Requant } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, OutputInfo } from '../op.ts';
 import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { activationRange } from '../common/activation.ts';
 import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
 
 export interface ConvParams {
@@ -89,7 +90,7 @@ export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOpt
     groups: node.attrs.group as number,
     inZeroPoint: perTensorZeroPoint(graph, node, x.name, 'input'),
     weightZeroPoints: perChannel(wQuant.zeroPoint, outC),
-    requant: makeRequant(options.rounding, xQuant.scale[0]!, wQuant.scale, yQuant.scale[0]!, perTensorZeroPoint(graph, node, y.name, 'output')),
+    requant: makeRequant(options.rounding, xQuant.scale[0]!, wQuant.scale, yQuant.scale[0]!, perTensorZeroPoint(graph, node, y.name, 'output'), ...activationRange(node, graph)),
   };
   node.params = params;
 }

@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { importQdqConv } from './qdq.ts';
 import { convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';
@@ -6,8 +7,9 @@ import { emitQLinearConv } from './emit.ts';
 export const qlinearConv: OpDefinition = {
   op: 'QLinearConv',
   summary: 'int8 2-D convolution, per-tensor or per-channel weights, any group',
-  onnx: [{ domain: '', opType: 'QLinearConv', import: importQLinearConv }],
+  onnx: [{ domain: '', opType: 'QLinearConv', import: importQLinearConv }, { domain: '', opType: 'Conv', form: 'qdq', import: importQdqConv }],
   layout: 'spatial',
+  fusesActivation: true,
   infer: inferQLinearConv,
   toNhwc: convToNhwc,
   prepare: prepareQLinearConv,

@@ -8,6 +8,7 @@ import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, OutputInfo } from '../op.ts';
+import { activationRange } from '../common/activation.ts';
 import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
 
 export interface MatMulParams {
@@ -73,6 +74,7 @@ export function prepareQLinearMatMul(node: Node, graph: Graph, options: CompileO
       bQuant.scale,
       quantOf(graph, node, y.name, 'output').scale[0]!,
       perTensorZeroPoint(graph, node, y.name, 'output'),
+      ...activationRange(node, graph),
     ),
   };
   node.params = params;

@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { importQdqMatMul } from './qdq.ts';
 import { importQLinearMatMul, inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
 import { referenceQLinearMatMul } from './reference.ts';
 import { emitQLinearMatMul } from './emit.ts';
@@ -6,8 +7,9 @@ import { emitQLinearMatMul } from './emit.ts';
 export const qlinearMatMul: OpDefinition = {
   op: 'QLinearMatMul',
   summary: 'int8 matrix product with a constant B, per-tensor or per-column',
-  onnx: [{ domain: '', opType: 'QLinearMatMul', import: importQLinearMatMul }],
+  onnx: [{ domain: '', opType: 'QLinearMatMul', import: importQLinearMatMul }, { domain: '', opType: 'MatMul', form: 'qdq', import: importQdqMatMul }],
   layout: 'logical',
+  fusesActivation: true,
   infer: inferQLinearMatMul,
   prepare: prepareQLinearMatMul,
   reference: referenceQLinearMatMul,

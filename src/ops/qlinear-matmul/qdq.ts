@@ -1,0 +1,12 @@
+/** DequantizeLinear → MatMul → QuantizeLinear becomes QLinearMatMul (see OnnxImport 'qdq' in src/ops/op.ts). */
+import type { Node } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+
+export function importQdqMatMul(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(2);
+  const [a, b] = node.inputs as [string, string];
+  if (!ctx.graph.tensors.get(a)?.quant) throw new UserError(`${node.label}: A must come through a DequantizeLinear`);
+  if (!ctx.constant(node, b, 'B (weights)').quant) throw new UserError(`${node.label}: B must come through a DequantizeLinear`);
+  return { name: node.name, op: 'QLinearMatMul', inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
+}
