@@ -9,6 +9,7 @@ import { compileCommand } from './commands/compile.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 import { demoCommand } from './commands/demo.ts';
+import { conformanceCommand } from './commands/conformance.ts';
 
 export const EXIT_USER_ERROR = 2;
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(runCommand)
       .command(validateCommand)
       .command(demoCommand)
+      .command(conformanceCommand)
       .demandCommand(1, 'Give a command; see tinygen --help.')
       .strict()
       .version(TOOL_VERSION)

@@ -67,6 +67,9 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
     const dtype = dtypeFromOnnx(tensorType.elemType ?? 0, `${source}: graph input '${inputName}'`);
     const shape = (tensorType.shape?.dim ?? []).map((d, i) => {
       const v = int64ToNumber(d.dimValue);
+      if ((d as { value?: string }).value === 'dimValue' && v === 0) {
+        throw new UserError(`${source}: graph input '${inputName}' has a zero-sized dimension ${i}; tinygen needs non-empty tensors`);
+      }
       if (d.dimParam || v <= 0) {
         if (i === 0) return 1; // a symbolic batch dimension becomes 1: firmware runs one input at a time
         throw new UserError(`${source}: graph input '${inputName}' has a symbolic dimension ${i} ('${d.dimParam ?? '?'}'); tinygen needs static shapes`);

@@ -9,7 +9,7 @@
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import type { OnnxImport } from '../../ops/op.ts';
-import { findQdqImport, supportedQdqOps } from '../../ops/registry.ts';
+import { findOnnxImport, findQdqImport, supportedQdqOps } from '../../ops/registry.ts';
 import type { ImportContext, OnnxNodeView } from './import-context.ts';
 
 /** One step of the import: a node as it stands, or a fused DQ → op → Q pattern. */
@@ -94,7 +94,9 @@ export function planQdq(
     if (absorbed.has(node)) continue;
     if (isOp(node, 'DequantizeLinear')) node.outputs.forEach((o) => floatTensors.add(o));
     else if (!isOp(node, 'QuantizeLinear') && node.inputs.some((i) => floatTensors.has(i))) {
-      floatIsland.push(node);
+      // Views and data movement work on floats as they are; an op tinygen knows only in
+      // integer form is a float island; an op it does not know at all is reported as unsupported.
+      if (!findOnnxImport(node.domain, node.opType) && (findQdqImport(node.domain, node.opType) || ACTIVATIONS.has(node.opType))) floatIsland.push(node);
       node.outputs.forEach((o) => floatTensors.add(o));
     }
     units.push({ kind: 'node', node });

@@ -1,0 +1,67 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { conformanceMarkdown, runConformanceTest, summarize, testDirs, type ConformanceRow } from '../../conformance/run.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
+import { printJson } from '../output.ts';
+
+interface ConformanceArgs {
+  dirs: string[];
+  rounding: RoundingMode;
+  c: boolean;
+  markdown?: string;
+  json: boolean;
+  jobs: number;
+}
+
+/** Runs `work` over `items` with at most `jobs` at a time, keeping the input order in the result. */
+export async function inParallel<T, R>(items: readonly T[], jobs: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return results;
+}
+
+export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
+  command: 'conformance <dirs..>',
+  describe: "Run ONNX test folders (model.onnx + test_data_set_*) through the reference and the host-compiled C, and tabulate pass / fail / unsupported",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'test folders, or folders of them (e.g. ../shared/conformance/onnx-node)' })
+      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization mode' })
+      .option('c', { type: 'boolean', default: true, describe: 'also build and run the generated C on the host (--no-c: reference only)' })
+      .option('markdown', { type: 'string', describe: 'write the table as Markdown to this file (e.g. docs/conformance.md)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
+      .option('jobs', { alias: 'j', type: 'number', default: availableParallelism(), describe: 'tests run at once' })
+      .example('$0 conformance ../shared/conformance/onnx-node ../shared/conformance/extra --markdown docs/conformance.md', '') as Argv<ConformanceArgs>,
+  handler: async (args: ArgumentsCamelCase<ConformanceArgs>) => {
+    const dirs = args.dirs.flatMap(testDirs);
+    const tty = process.stderr.isTTY && !args.json;
+    let done = 0;
+    const rows: ConformanceRow[] = await inParallel(dirs, args.jobs, async (dir) => {
+      const row = await runConformanceTest(dir, { rounding: args.rounding, hostC: args.c });
+      done++;
+      if (tty) process.stderr.write(`\r[${done}/${dirs.length}] ${row.test.padEnd(60).slice(0, 60)}`);
+      return row;
+    });
+    if (tty) process.stderr.write('\n');
+    if (args.markdown) {
+      mkdirSync(dirname(args.markdown), { recursive: true });
+      writeFileSync(args.markdown, conformanceMarkdown(rows, args.rounding));
+    }
+    const counts = summarize(rows);
+    if (args.json) printJson({ counts, rows });
+    else {
+      for (const r of rows) console.log(`${r.status.padEnd(11)} ${r.test.padEnd(58)} ${r.ops.join(',').padEnd(24)} ${r.status === 'pass' ? '' : r.reason}`);
+      console.log(`\n${rows.length} tests: ${counts.pass} pass, ${counts.fail} fail, ${counts.unsupported} unsupported`);
+    }
+    if (counts.fail > 0) process.exitCode = 1;
+  },
+};

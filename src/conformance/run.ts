@@ -1,0 +1,137 @@
+/**
+ * The conformance run: each ONNX test folder through the reference interpreter and through the
+ * host-compiled C, compared with the test's own expected outputs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { UserError } from '../errors.ts';
+import type { Tensor } from '../ir/graph.ts';
+import { compileModel, type Compiled } from '../pipeline.ts';
+import { runReference } from '../reference/interpreter.ts';
+import type { RoundingMode } from '../numerics/requantize.ts';
+import type { Value } from '../ops/op.ts';
+import { buildHostModel } from '../validate/host-model.ts';
+import { recordToValues, valuesToRecord } from '../validate/records.ts';
+import { isOnnxTestDir, readOnnxTestCase } from './onnx-test.ts';
+
+export type Status = 'pass' | 'fail' | 'unsupported';
+
+export interface ConformanceRow {
+  suite: string;
+  test: string;
+  ops: string[];
+  status: Status;
+  /** Why it failed or is unsupported; for a pass, what was checked. */
+  reason: string;
+  /** Graph inputs bound as compile-time constants from the test data. */
+  bound: string[];
+}
+
+/** ONNX's backend tests compare floats with numpy's assert_allclose(rtol=1e-3, atol=1e-7). */
+const RTOL = 1e-3;
+const ATOL = 1e-7;
+
+function modelOps(modelPath: string): string[] {
+  const model = onnxProto.onnx.ModelProto.decode(readFileSync(modelPath));
+  return [...new Set((model.graph?.node ?? []).map((n) => (n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : (n.opType ?? ''))))];
+}
+
+/** The first difference between actual and expected values, or undefined when they agree. */
+function difference(actual: Value, expected: Tensor, what: string): string | undefined {
+  if (actual.dtype !== expected.dtype) return `${what}: type ${actual.dtype}, expected ${expected.dtype}`;
+  const a = actual.data as ArrayLike<number>;
+  const e = expected.data as ArrayLike<number>;
+  if (a.length !== e.length) return `${what}: ${a.length} elements, expected ${e.length}`;
+  for (let i = 0; i < a.length; i++) {
+    const ok = actual.dtype === 'float32' ? Math.abs(a[i]! - e[i]!) <= ATOL + RTOL * Math.abs(e[i]!) || (Number.isNaN(a[i]) && Number.isNaN(e[i])) : a[i] === e[i];
+    if (!ok) return `${what}: element ${i} is ${a[i]}, expected ${e[i]}`;
+  }
+  return undefined;
+}
+
+/** Test folders under a suite folder, or the folder itself when it is one test. */
+export function testDirs(dir: string): string[] {
+  if (isOnnxTestDir(dir)) return [dir];
+  if (!existsSync(dir)) throw new UserError(`${dir}: no such folder`);
+  return readdirSync(dir)
+    .filter((d) => isOnnxTestDir(join(dir, d)))
+    .sort()
+    .map((d) => join(dir, d));
+}
+
+export async function runConformanceTest(dir: string, options: { rounding: RoundingMode; hostC: boolean }): Promise<ConformanceRow> {
+  const row = { suite: basename(join(dir, '..')), test: basename(dir), ops: [] as string[], bound: [] as string[] };
+  let compiled: Compiled;
+  let test;
+  try {
+    row.ops = modelOps(join(dir, 'model.onnx'));
+    test = readOnnxTestCase(dir);
+    row.bound = [...test.bindings.keys()];
+    compiled = compileModel({ modelPath: test.modelPath, bindings: test.bindings, rounding: options.rounding });
+  } catch (err) {
+    // Reasons name files relative to the test folder, so the table does not depend on where it ran.
+    if (err instanceof UserError) return { ...row, status: 'unsupported', reason: err.message.split(`${dir}/`).join('').replace(/^model\.onnx: /, '') };
+    return { ...row, status: 'fail', reason: `internal error: ${(err as Error).message}` };
+  }
+  const inputs = test.dataSets.map((set) => [{ dtype: set.input.dtype, shape: set.input.shape, data: set.input.data! }]);
+  try {
+    for (const [s, set] of test.dataSets.entries()) {
+      const outputs = runReference(compiled.graph, inputs[s]!).outputs;
+      for (const [o, expected] of set.outputs.entries()) {
+        const diff = outputs[o] ? difference(outputs[o]!, expected, `reference, data set ${s}, output ${o}`) : `reference: no output ${o}`;
+        if (diff) return { ...row, status: 'fail', reason: diff };
+      }
+    }
+  } catch (err) {
+    return { ...row, status: 'fail', reason: `reference: ${(err as Error).message}` };
+  }
+  if (!options.hostC) return { ...row, status: 'pass', reason: 'reference' };
+  try {
+    const host = await buildHostModel(compiled);
+    try {
+      const produced = await host.run(Buffer.concat(inputs.map((values) => valuesToRecord(values))));
+      const recordSize = produced.length / test.dataSets.length;
+      for (const [s, set] of test.dataSets.entries()) {
+        const outputs = recordToValues(compiled.graph, compiled.graph.outputs, produced.subarray(s * recordSize, (s + 1) * recordSize));
+        for (const [o, expected] of set.outputs.entries()) {
+          const diff = difference(outputs[o]!, expected, `C, data set ${s}, output ${o}`);
+          if (diff) return { ...row, status: 'fail', reason: diff };
+        }
+      }
+    } finally {
+      host.dispose();
+    }
+  } catch (err) {
+    return { ...row, status: 'fail', reason: `C: ${(err as Error).message.split('\n')[0]}` };
+  }
+  return { ...row, status: 'pass', reason: 'reference and host C' };
+}
+
+export function summarize(rows: readonly ConformanceRow[]): Record<Status, number> {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, unsupported: 0 };
+  for (const r of rows) counts[r.status]++;
+  return counts;
+}
+
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function conformanceMarkdown(rows: readonly ConformanceRow[], rounding: RoundingMode): string {
+  const counts = summarize(rows);
+  const lines = [
+    '# Conformance',
+    '',
+    `Generated by \`tinygen conformance\` (rounding ${rounding}): each ONNX test folder of ../shared/conformance through the`,
+    'reference interpreter and the host-compiled C (gcc, ASan/UBSan), compared with the test\'s expected outputs: integers',
+    'exactly, floats within ONNX\'s tolerance (rtol 1e-3, atol 1e-7). Graph inputs after the first are bound as compile-time',
+    'constants from the test data (a compiler needs scales and weights constant); the table names them.',
+    '',
+    `**${rows.length} tests: ${counts.pass} pass, ${counts.fail} fail, ${counts.unsupported} unsupported.**`,
+    '',
+    '| suite | test | ops | result | detail | bound as constants |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.suite} | ${r.test} | ${r.ops.join(', ')} | ${r.status} | ${escapeCell(r.reason)} | ${r.bound.join(', ')} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
