@@ -65,15 +65,17 @@ describe('QDQ fusion', () => {
   }
 
   it('names a float island', () => {
+    // DQ → MatMul → Exp → Q: the MatMul's result is not quantized before the next op, so it would run in float.
     const g = new GraphBuilder();
     const x = g.input('x', 'int8', [1, 4]);
     const xf = g.node('DequantizeLinear', [x, g.scalar(0.1), g.scalar(0, 'int8')])[0]!;
-    const s = g.node('Sigmoid', [xf])[0]!;
-    const e = g.node('Exp', [s])[0]!;
+    const wf = g.node('DequantizeLinear', [g.constant('int8', [4, 4], new Array(16).fill(3)), g.scalar(0.1), g.scalar(0, 'int8')])[0]!;
+    const m = g.node('MatMul', [xf, wf])[0]!;
+    const e = g.node('Exp', [m])[0]!;
     const yq = g.node('QuantizeLinear', [e, g.scalar(0.1), g.scalar(0, 'int8')])[0]!;
     g.output(g.rename(yq, 'y'), 'int8', [1, 4]);
     const path = g.save();
     expect(() => compileModel({ modelPath: path })).toThrow(UserError);
-    expect(() => compileModel({ modelPath: path })).toThrow(/'Exp_\d+' \(Exp\)/);
+    expect(() => compileModel({ modelPath: path })).toThrow(/float island: 'MatMul_\d+' \(MatMul\)/);
   });
 });
