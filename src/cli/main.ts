@@ -15,6 +15,11 @@ export const EXIT_USER_ERROR = 2;
 
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  // `tinygen ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     await yargs(argv)
       .scriptName('tinygen')
