@@ -1,0 +1,120 @@
+/**
+ * What QLinearAdd and QLinearMul share: the ONNX imports (com.microsoft QOperator nodes, and the
+ * float Add / Mul of a DequantizeLinear → op → QuantizeLinear pattern), shape and type rules,
+ * the layout decision, the NHWC form of a constant operand, and ONNX Runtime's final conversion.
+ *
+ * IR: inputs [A, B], both int8 (after the uint8 rewrite) and quantized per tensor; the output is
+ * quantized per tensor. attrs.ort_swap (1 when ONNX Runtime runs the kernel with B first) and
+ * attrs.ort_offset (128 when ONNX Runtime computes in uint8) are fixed by shape inference, which
+ * sees the model's own shapes and types, before layout and the uint8 rewrite change them.
+ */
+import type { Graph, Node, Tensor } from '../../ir/graph.ts';
+import { isConstant, tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { EmitContext, LayoutKind, OutputInfo } from '../op.ts';
+import { broadcastShape, constantToNhwc, MAX_BROADCAST_RANK, ortInput0IsSpanScalar } from './broadcast.ts';
+import { requireDtype } from './values.ts';
+
+export type QLinearBinaryOp = 'QLinearAdd' | 'QLinearMul';
+
+const ROLES = ['A', 'A scale', 'A zero point', 'B', 'B scale', 'B zero point', 'C scale', 'C zero point'];
+
+/** com.microsoft QLinearAdd / QLinearMul: (A, A_scale, A_zero_point?, B, B_scale, B_zero_point?, C_scale, C_zero_point?). */
+export function importQLinearBinary(op: QLinearBinaryOp) {
+  return (node: OnnxNodeView, ctx: ImportContext): Node => {
+    for (const i of [0, 1, 3, 4, 6]) {
+      if (node.input(i) === '') throw new UserError(`${node.label}: the ${ROLES[i]} input (${i}) is missing`);
+    }
+    const [a, aScale, aZero, b, bScale, bZero, cScale, cZero] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => node.input(i)) as [string, string, string, string, string, string, string, string];
+    const zeroTypes = [aZero, bZero, cZero].filter((z) => z !== '').map((z) => ctx.zeroPointType(node, z));
+    if (new Set(zeroTypes).size > 1) throw new UserError(`${node.label}: the zero points of A, B and C must have one type, found ${zeroTypes.join(', ')}`);
+    const perTensor = (scale: string, zero: string, role: string) => {
+      const q = ctx.quantization(node, scale, zero, role);
+      if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor (one scale), found ${q.scale.length} scales`);
+      return q;
+    };
+    ctx.annotate(node, a, perTensor(aScale, aZero, 'A'));
+    ctx.annotate(node, b, perTensor(bScale, bZero, 'B'));
+    // With no zero point at all, shape inference gives the output A's type.
+    ctx.declareOutput(node.outputs[0]!, zeroTypes[0] ?? 'float32', perTensor(cScale, cZero, 'C'));
+    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
+  };
+}
+
+/** The float Add or Mul at the centre of DequantizeLinear → op → QuantizeLinear (see OnnxImport in src/ops/op.ts). */
+export function importQdqBinary(op: QLinearBinaryOp) {
+  return (node: OnnxNodeView, ctx: ImportContext): Node => {
+    node.requireInputs(2);
+    if (node.has('axis') || node.has('broadcast')) throw new UserError(`${node.label}: the legacy broadcast/axis attributes (opset < 7) are not supported`);
+    const [a, b] = node.inputs as [string, string];
+    for (const [name, role] of [[a, 'A'], [b, 'B']] as const) {
+      const quant = ctx.graph.tensors.get(name)?.quant;
+      if (!quant) throw new UserError(`${node.label}: input ${role} '${name}' must come through a DequantizeLinear`);
+      if (quant.scale.length !== 1) throw new UserError(`${node.label}: input ${role} '${name}' must be dequantized per tensor (one scale), found ${quant.scale.length} scales`);
+    }
+    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
+  };
+}
+
+function fail(node: Node, why: string): never {
+  throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
+}
+
+export function inferQLinearBinary(node: Node, graph: Graph): OutputInfo[] {
+  const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
+  requireDtype(node, a, ['int8', 'uint8'], 'A');
+  requireDtype(node, b, ['int8', 'uint8'], 'B');
+  if (a.dtype !== b.dtype) fail(node, `A is ${a.dtype} but B is ${b.dtype}; both must have one type`);
+  const y = tensorOf(graph, node.outputs[0]!);
+  if (y.quant && y.dtype !== 'float32' && y.dtype !== a.dtype) fail(node, `the output is ${y.dtype} but the inputs are ${a.dtype}`);
+  for (const [t, role] of [[a, 'A'], [b, 'B'], [y, 'output']] as const) {
+    if (!t.quant) fail(node, `${role} '${t.name}' has no quantization`);
+    if (t.quant.scale.length !== 1) fail(node, `${role} '${t.name}' must be quantized per tensor`);
+  }
+  const shape = broadcastShape(a.shape, b.shape);
+  if (!shape) fail(node, `shapes [${a.shape}] and [${b.shape}] do not broadcast`);
+  if (shape.length > MAX_BROADCAST_RANK) fail(node, `rank ${shape.length} is above the supported ${MAX_BROADCAST_RANK}`);
+  if (shape.some((d) => d === 0)) fail(node, `empty tensors (shape [${shape}]) are not supported`);
+  node.attrs.ort_swap ??= ortInput0IsSpanScalar(a.shape, b.shape) ? 1 : 0;
+  node.attrs.ort_offset ??= a.dtype === 'uint8' ? 128 : 0;
+  return [{ shape, dtype: a.dtype }];
+}
+
+/**
+ * NHWC ('any') when every activation input is 4-D and so is the output: a residual add of two
+ * activations, or an activation with a broadcast constant (which toNhwc permutes). Else the
+ * model's own order.
+ */
+export function layoutQLinearBinary(node: Node, graph: Graph): LayoutKind {
+  if (tensorOf(graph, node.outputs[0]!).shape.length !== 4) return 'logical';
+  const activations = node.inputs.filter((n) => !isConstant(graph, n));
+  if (activations.length === 0) return 'logical';
+  return activations.every((n) => tensorOf(graph, n).shape.length === 4) ? 'any' : 'logical';
+}
+
+/** A constant operand, broadcast against 4-D NCHW tensors, becomes its NHWC equivalent. */
+export function qlinearBinaryToNhwc(node: Node, graph: Graph): void {
+  for (const name of node.inputs) {
+    const t = tensorOf(graph, name);
+    if (!t.data) continue;
+    const { shape, data } = constantToNhwc(t.shape, t.data as Int8Array);
+    graph.tensors.set(name, { ...t, shape, data });
+  }
+}
+
+/**
+ * ONNX Runtime's last step on x86: conversion to int32 rounding half to even (an out-of-range or
+ * NaN value becomes INT32_MIN), then saturation to [lo, hi] by the packing instructions.
+ */
+export function ortConvertSaturate(v: number, lo: number, hi: number): number {
+  if (!(v < 2147483648)) return lo;
+  return clamp(roundHalfEven(v), lo, hi);
+}
+
+/** A C pointer to an operand: its storage, or a constant array for a constant operand. */
+export function operandPointer(graph: Graph, ctx: EmitContext, name: string, suffix: string): string {
+  const data = tensorOf(graph, name).data;
+  return data ? ctx.constArray(suffix, 'int8_t', data as Int8Array) : ctx.pointer(name);
+}

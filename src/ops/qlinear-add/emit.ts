@@ -1,0 +1,38 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import type { EmitContext } from '../op.ts';
+import { broadcastInitializer } from '../common/broadcast.ts';
+import { operandPointer } from '../common/qlinear-binary.ts';
+import { cFloat } from '../../codegen/c-literals.ts';
+import { operands, type QAddParams } from './definition.ts';
+
+export function emitQLinearAdd(node: Node, graph: Graph, ctx: EmitContext): string {
+  const p = node.params as QAddParams;
+  const [x, y] = operands(node);
+  const xPtr = operandPointer(graph, ctx, x, 'x');
+  const yPtr = operandPointer(graph, ctx, y, 'y');
+  const o = p.onnx ?? { xRatio: 0, yRatio: 0, fixed: 0, offset: 0 };
+  const zero = { multiplier: 0, shift: 0 };
+  const t = p.tflite ?? { xOffset: 0, yOffset: 0, leftShift: 0, xMultiplier: zero, yMultiplier: zero, outMultiplier: zero, zeroPoint: 0 };
+  const fields = [
+    broadcastInitializer(p.plan),
+    p.onnx ? 'TG_ROUND_ONNX' : 'TG_ROUND_TFLITE',
+    p.actMin,
+    p.actMax,
+    cFloat(o.xRatio),
+    cFloat(o.yRatio),
+    cFloat(o.fixed),
+    o.offset,
+    t.xOffset,
+    t.yOffset,
+    t.leftShift,
+    t.xMultiplier.multiplier,
+    t.xMultiplier.shift,
+    t.yMultiplier.multiplier,
+    t.yMultiplier.shift,
+    t.outMultiplier.multiplier,
+    t.outMultiplier.shift,
+    t.zeroPoint,
+  ];
+  const params = ctx.constStruct('add', 'tg_qadd_t', `{ ${fields.join(', ')} }`);
+  return `tg_qlinear_add_s8(&${params}, ${xPtr}, ${yPtr}, ${ctx.pointer(node.outputs[0]!)});`;
+}

@@ -1,0 +1,61 @@
+/**
+ * QLinearMul: C = A * B for int8 tensors at their own scales and zero points, with numpy
+ * broadcasting. The integer product p = (a - za)(b - zb) is exact; then
+ *
+ * - onnx: as ONNX Runtime's x86 kernel (MLAS, SSE2), in float32: ratio = (sa * sb) / sc,
+ *   c = convert(p * ratio + zc), each operation rounded separately, zc in the model's own type
+ *   (uint8 models: + 128), the conversion rounding half to even and saturating.
+ * - tflite: TFLM's integer MUL: one Q31 multiplier for sa * sb / sc (in double), double
+ *   rounding, plus zc, clamped.
+ */
+import type { Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { MAX_LEFT_SHIFT, onnxMultiplier, quantizeMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
+import type { CompileOptions } from '../op.ts';
+import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
+import { activationRange } from '../common/activation.ts';
+import { quantOf } from '../common/values.ts';
+
+export interface QMulParams {
+  /** Iteration over the output, with A's and B's strides. */
+  plan: BroadcastPlan;
+  aZeroPoint: number;
+  bZeroPoint: number;
+  actMin: number;
+  actMax: number;
+  onnx?: { ratio: number; zeroPoint: number; offset: number };
+  tflite?: { multiplier: QuantizedMultiplier; zeroPoint: number };
+}
+
+export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOptions): void {
+  const [aName, bName] = node.inputs as [string, string];
+  const out = tensorOf(graph, node.outputs[0]!);
+  const aq = quantOf(graph, node, aName, 'A');
+  const bq = quantOf(graph, node, bName, 'B');
+  const cq = quantOf(graph, node, out.name, 'output');
+  const [sa, sb, sc] = [aq.scale[0]!, bq.scale[0]!, cq.scale[0]!];
+  const zc = cq.zeroPoint[0]!;
+  const [actMin, actMax] = activationRange(node, graph);
+  const params: QMulParams = {
+    plan: broadcastPlan(tensorOf(graph, aName).shape, tensorOf(graph, bName).shape, out.shape),
+    aZeroPoint: aq.zeroPoint[0]!,
+    bZeroPoint: bq.zeroPoint[0]!,
+    actMin,
+    actMax,
+  };
+  if (options.rounding === 'onnx') {
+    const offset = node.attrs.ort_offset as number;
+    const ratio = onnxMultiplier(sa, sb, sc);
+    if (!Number.isFinite(ratio)) throw new UserError(`node '${node.name}' (${node.op}): the scales (${sa} x ${sb} / ${sc}) give a non-finite float32 ratio`);
+    params.onnx = { ratio, zeroPoint: zc + offset, offset };
+  } else {
+    const real = (sa * sb) / sc;
+    const multiplier = quantizeMultiplier(real);
+    if (multiplier.shift > MAX_LEFT_SHIFT) {
+      throw new UserError(`node '${node.name}' (${node.op}): the multiplier ${real} (A scale x B scale / output scale) is too large for tflite rounding`);
+    }
+    params.tflite = { multiplier, zeroPoint: zc };
+  }
+  node.params = params;
+}

@@ -1,0 +1,31 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import type { EmitContext } from '../op.ts';
+import { broadcastInitializer } from '../common/broadcast.ts';
+import { cFloat } from '../../codegen/c-literals.ts';
+import { operandPointer } from '../common/qlinear-binary.ts';
+import type { QMulParams } from './definition.ts';
+
+export function emitQLinearMul(node: Node, graph: Graph, ctx: EmitContext): string {
+  const p = node.params as QMulParams;
+  const [a, b] = node.inputs as [string, string];
+  const aPtr = operandPointer(graph, ctx, a, 'a');
+  const bPtr = operandPointer(graph, ctx, b, 'b');
+  const o = p.onnx ?? { ratio: 0, zeroPoint: 0, offset: 0 };
+  const t = p.tflite ?? { multiplier: { multiplier: 0, shift: 0 }, zeroPoint: 0 };
+  const fields = [
+    broadcastInitializer(p.plan),
+    p.onnx ? 'TG_ROUND_ONNX' : 'TG_ROUND_TFLITE',
+    p.aZeroPoint,
+    p.bZeroPoint,
+    p.actMin,
+    p.actMax,
+    cFloat(o.ratio),
+    o.zeroPoint,
+    o.offset,
+    t.multiplier.multiplier,
+    t.multiplier.shift,
+    t.zeroPoint,
+  ];
+  const params = ctx.constStruct('mul', 'tg_qmul_t', `{ ${fields.join(', ')} }`);
+  return `tg_qlinear_mul_s8(&${params}, ${aPtr}, ${bPtr}, ${ctx.pointer(node.outputs[0]!)});`;
+}

@@ -1,0 +1,21 @@
+import type { OpDefinition } from '../op.ts';
+import { importQdqBinary, importQLinearBinary, inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
+import { prepareQLinearMul } from './definition.ts';
+import { referenceQLinearMul } from './reference.ts';
+import { emitQLinearMul } from './emit.ts';
+
+export const qlinearMul: OpDefinition = {
+  op: 'QLinearMul',
+  summary: 'int8 elementwise multiply, each input at its own scale, numpy broadcasting up to rank 6',
+  onnx: [
+    { domain: 'com.microsoft', opType: 'QLinearMul', import: importQLinearBinary('QLinearMul') },
+    { domain: '', opType: 'Mul', form: 'qdq', import: importQdqBinary('QLinearMul') },
+  ],
+  layout: layoutQLinearBinary,
+  fusesActivation: true,
+  infer: inferQLinearBinary,
+  toNhwc: qlinearBinaryToNhwc,
+  prepare: prepareQLinearMul,
+  reference: referenceQLinearMul,
+  emit: emitQLinearMul,
+};
