@@ -1,0 +1,16 @@
+import type { OpDefinition } from '../op.ts';
+import { inferQLinearLookup, LOOKUP_IMPORTS, prepareQLinearLookup } from './definition.ts';
+import { referenceQLinearLookup } from './reference.ts';
+import { emitQLinearLookup } from './emit.ts';
+
+export const qlinearLookup: OpDefinition = {
+  op: 'QLinearLookup',
+  summary: 'int8 elementwise function through a 256-entry table (Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu, Relu, Clip)',
+  onnx: LOOKUP_IMPORTS,
+  layout: 'any',
+  fusesActivation: true,
+  infer: inferQLinearLookup,
+  prepare: prepareQLinearLookup,
+  reference: referenceQLinearLookup,
+  emit: emitQLinearLookup,
+};

@@ -1,0 +1,13 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import type { Value } from '../op.ts';
+import { outputValue } from '../common/values.ts';
+import type { LookupNodeParams } from './definition.ts';
+
+/** y = table[x + 128], elementwise. */
+export function referenceQLinearLookup(node: Node, [x]: Value[], graph: Graph): Value[] {
+  const { table } = node.params as LookupNodeParams;
+  const input = x!.data as Int8Array;
+  const out = outputValue(graph, node);
+  for (let i = 0; i < input.length; i++) out.data[i] = table[input[i]! + 128]!;
+  return [out];
+}

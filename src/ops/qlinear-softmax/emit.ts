@@ -1,0 +1,19 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import type { EmitContext } from '../op.ts';
+import { cFloat } from '../../codegen/c-literals.ts';
+import type { SoftmaxParams } from './definition.ts';
+
+export function emitQLinearSoftmax(node: Node, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params as SoftmaxParams;
+  const { outer, axis, inner } = p.geometry;
+  const x = ctx.pointer(node.inputs[0]!);
+  const y = ctx.pointer(node.outputs[0]!);
+  if (p.mode === 'onnx') {
+    const table = ctx.constArray('exp_table', 'float', p.expTable);
+    const params = ctx.constStruct('softmax', 'tg_softmax_onnx_t', `{ ${outer}, ${axis}, ${inner}, ${table}, ${cFloat(p.yFactor)}, ${p.zeroPoint}, ${p.overflowValue} }`);
+    return `tg_softmax_onnx_s8(&${params}, ${x}, ${y});`;
+  }
+  const fields = [outer, axis, inner, p.inputMultiplier, p.inputLeftShift, p.diffMin, p.outputMultiplier, p.outputShift, p.zeroPoint];
+  const params = ctx.constStruct('softmax', 'tg_softmax_tflite_t', `{ ${fields.join(', ')} }`);
+  return `tg_softmax_tflite_s8(&${params}, ${x}, ${y});`;
+}
