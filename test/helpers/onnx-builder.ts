@@ -13,7 +13,8 @@ const T = onnx.TensorProto.DataType;
 export type ElemType = 'float32' | 'int8' | 'uint8' | 'int32' | 'int64';
 const CODES: Record<ElemType, number> = { float32: T.FLOAT, int8: T.INT8, uint8: T.UINT8, int32: T.INT32, int64: T.INT64 };
 
-type AttrInput = number | number[] | string;
+/** A number is an INT attribute; `{ float: x }` makes a FLOAT one. */
+type AttrInput = number | number[] | string | { float: number };
 
 export class GraphBuilder {
   private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
@@ -68,6 +69,7 @@ export class GraphBuilder {
     const outputs = Array.from({ length: options.outputs ?? 1 }, (_, i) => `${opType.toLowerCase()}_${index}_${i}`);
     const attribute = Object.entries(attrs).map(([name, v]) => {
       if (typeof v === 'string') return { name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(v) };
+      if (typeof v === 'object' && !Array.isArray(v)) return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v.float };
       if (Array.isArray(v)) return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v };
       return { name, type: onnx.AttributeProto.AttributeType.INT, i: v };
     });

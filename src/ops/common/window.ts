@@ -12,12 +12,17 @@ export interface Window2d {
   ceilMode: boolean;
 }
 
-/** Reads the windowing attributes of an ONNX node into IR attributes. */
-export function importWindowAttrs(node: OnnxNodeView, kernelShape: number[]): Record<string, AttrValue> {
+/**
+ * Reads the windowing attributes of an ONNX node into IR attributes. With `allow1d`, a window
+ * over one spatial axis (an [N, C, L] input) is accepted too: it becomes the 2-D window over
+ * [1, L] (kernel [1, k], pads [0, begin, 0, end], ...) and attrs.window_rank = 1 records it.
+ */
+export function importWindowAttrs(node: OnnxNodeView, kernelShape: number[], options: { allow1d?: boolean } = {}): Record<string, AttrValue> {
   const autoPad = node.string('auto_pad', 'NOTSET');
   if (!['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'].includes(autoPad)) {
     throw new UserError(`${node.label}: auto_pad '${autoPad}' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER`);
   }
+  if (options.allow1d && kernelShape.length === 1) return importWindow1d(node, kernelShape[0]!, autoPad);
   if (kernelShape.length !== 2) {
     throw new UserError(`${node.label}: only 2-D windows are supported (kernel_shape [${kernelShape}])`);
   }
@@ -31,6 +36,45 @@ export function importWindowAttrs(node: OnnxNodeView, kernelShape: number[]): Re
     throw new UserError(`${node.label}: strides and dilations must be >= 1 and pads >= 0`);
   }
   return { kernel_shape: kernelShape, strides, dilations, pads, auto_pad: autoPad, ceil_mode: node.int('ceil_mode', 0) };
+}
+
+function importWindow1d(node: OnnxNodeView, kernel: number, autoPad: string): Record<string, AttrValue> {
+  const strides = node.ints('strides', [1]);
+  const dilations = node.ints('dilations', [1]);
+  const pads = node.ints('pads', [0, 0]);
+  if (strides.length !== 1 || dilations.length !== 1 || pads.length !== 2) {
+    throw new UserError(`${node.label}: strides, dilations and pads must describe 1 spatial dimension`);
+  }
+  if ([...strides, ...dilations].some((v) => v < 1) || pads.some((v) => v < 0) || kernel < 1) {
+    throw new UserError(`${node.label}: kernel_shape, strides and dilations must be >= 1 and pads >= 0`);
+  }
+  return {
+    kernel_shape: [1, kernel],
+    strides: [1, strides[0]!],
+    dilations: [1, dilations[0]!],
+    pads: [0, pads[0]!, 0, pads[1]!],
+    auto_pad: autoPad,
+    ceil_mode: node.int('ceil_mode', 0),
+    window_rank: 1,
+  };
+}
+
+/**
+ * The spatial size [H, W] a windowed node's input presents: an NCHW input's, or [1, L] for an
+ * [N, C, L] input under a 1-D window (attrs.window_rank = 1). Any other rank is the user's error.
+ */
+export function windowInputHW(node: Node, shape: readonly number[]): [number, number] {
+  const oneD = node.attrs.window_rank === 1;
+  if (shape.length !== (oneD ? 3 : 4)) {
+    const want = oneD ? '3-D [N, C, L] for its 1-D window' : '4-D NCHW';
+    throw new UserError(`node '${node.name}' (${node.op}): input must be ${want}, got [${shape}]`);
+  }
+  return oneD ? [1, shape[2]!] : [shape[2]!, shape[3]!];
+}
+
+/** The output shape [N, C, ...spatial] in the input's rank (the inverse of windowInputHW). */
+export function windowOutputShape(node: Node, batch: number, channels: number, outputHW: [number, number]): number[] {
+  return node.attrs.window_rank === 1 ? [batch, channels, outputHW[1]] : [batch, channels, ...outputHW];
 }
 
 function outputSize(input: number, kernel: number, stride: number, dilation: number, padSum: number, ceil: boolean, padBegin: number): number {

@@ -1,10 +1,13 @@
-/** MaxPool on int8 NHWC tensors; the output keeps the input's quantization. */
+/**
+ * MaxPool on int8 NHWC tensors; the output keeps the input's quantization. A 1-D pool ([N, C, L]
+ * input) is the 2-D one over [1, L]; the lift-1d pass gives its tensors the 4-D shape [N, C, 1, L].
+ */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
-import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { importWindowAttrs, resolveWindow, windowGeometry, windowInputHW, windowOutputShape, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
 
 export function importMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
@@ -18,16 +21,15 @@ export function importMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
     op: 'MaxPool',
     inputs: [node.input(0)],
     outputs: [node.outputs[0]!],
-    attrs: importWindowAttrs(node, node.ints('kernel_shape', [])),
+    attrs: importWindowAttrs(node, node.ints('kernel_shape', []), { allow1d: true }),
   };
 }
 
 export function inferMaxPool(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
   requireDtype(node, x, ['int8', 'uint8'], 'input');
-  if (x.shape.length !== 4) throw new UserError(`node '${node.name}' (MaxPool): input must be 4-D NCHW, got [${x.shape}]`);
-  const { outputHW } = resolveWindow(node, [x.shape[2]!, x.shape[3]!]);
-  return [{ shape: [x.shape[0]!, x.shape[1]!, ...outputHW], dtype: x.dtype, quant: x.quant }];
+  const { outputHW } = resolveWindow(node, windowInputHW(node, x.shape));
+  return [{ shape: windowOutputShape(node, x.shape[0]!, x.shape[1]!, outputHW), dtype: x.dtype, quant: x.quant }];
 }
 
 export function prepareMaxPool(node: Node, graph: Graph): void {

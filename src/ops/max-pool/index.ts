@@ -5,7 +5,7 @@ import { emitMaxPool } from './emit.ts';
 
 export const maxPool: OpDefinition = {
   op: 'MaxPool',
-  summary: '2-D max pooling on int8, with pads, strides, dilations and ceil_mode',
+  summary: '1-D and 2-D max pooling on int8, with pads, strides, dilations and ceil_mode',
   onnx: [{ domain: '', opType: 'MaxPool', import: importMaxPool }],
   layout: 'spatial',
   infer: inferMaxPool,

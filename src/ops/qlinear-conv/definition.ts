@@ -1,7 +1,9 @@
 /**
  * QLinearConv: int8 2-D convolution with int32 bias. In the IR its inputs are [x, w, bias?];
  * scales and zero points live on the tensors. After the layout pass x and y are NHWC and w is
- * [out_c][k_h][k_w][in_c / group].
+ * [out_c][k_h][k_w][in_c / group]. A 1-D convolution ([N, C, L] input, [M, C / group, k]
+ * weight) is the 2-D one over [1, L] (see importWindowAttrs); the lift-1d pass gives its
+ * activations the 4-D shape [N, C, 1, L] before the layout pass.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -9,7 +11,7 @@ import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, OutputInfo } from '../op.ts';
-import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { importWindowAttrs, resolveWindow, windowGeometry, windowInputHW, windowOutputShape, type WindowGeometry } from '../common/window.ts';
 import { activationRange } from '../common/activation.ts';
 import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
 
@@ -26,7 +28,9 @@ export function importQLinearConv(node: OnnxNodeView, ctx: ImportContext): Node 
   const [x, xScale, xZero, w, wScale, wZero, yScale, yZero] = node.inputs as [string, string, string, string, string, string, string, string];
   const bias = node.input(8);
   const weights = ctx.constant(node, w, 'weight');
-  if (weights.shape.length !== 4) throw new UserError(`${node.label}: only 2-D convolution is supported (weight rank ${weights.shape.length})`);
+  if (weights.shape.length !== 4 && weights.shape.length !== 3) {
+    throw new UserError(`${node.label}: only 1-D and 2-D convolution are supported (weight rank ${weights.shape.length})`);
+  }
   ctx.annotate(node, x, ctx.quantization(node, xScale, xZero, 'input'));
   const wQuant = ctx.quantization(node, wScale, wZero, 'weight');
   ctx.annotate(node, w, wQuant.scale.length > 1 ? { ...wQuant, axis: 0 } : wQuant);
@@ -38,7 +42,7 @@ export function importQLinearConv(node: OnnxNodeView, ctx: ImportContext): Node 
     op: 'QLinearConv',
     inputs: bias === '' ? [x, w] : [x, w, bias],
     outputs: [node.outputs[0]!],
-    attrs: { ...importWindowAttrs(node, kernelShape), group: node.int('group', 1) },
+    attrs: { ...importWindowAttrs(node, kernelShape, { allow1d: true }), group: node.int('group', 1) },
   };
 }
 
@@ -47,25 +51,29 @@ export function inferQLinearConv(node: Node, graph: Graph): OutputInfo[] {
   const w = tensorOf(graph, node.inputs[1]!);
   requireDtype(node, x, ['int8', 'uint8'], 'input');
   requireDtype(node, w, ['int8', 'uint8'], 'weight');
-  if (x.shape.length !== 4) throw new UserError(`node '${node.name}' (QLinearConv): input must be 4-D NCHW, got [${x.shape}]`);
+  const [h, wd] = windowInputHW(node, x.shape);
+  if (w.shape.length !== x.shape.length) throw new UserError(`node '${node.name}' (QLinearConv): weight [${w.shape}] does not match input [${x.shape}]`);
   const group = node.attrs.group as number;
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [n, c] = x.shape as [number, number];
   const [m, cPerGroup] = w.shape as [number, number];
   if (group < 1 || c % group !== 0 || m % group !== 0 || cPerGroup * group !== c) {
     throw new UserError(`node '${node.name}' (QLinearConv): group ${group} does not fit ${c} input and ${m} output channels (weight [${w.shape}])`);
+  }
+  if ((node.attrs.kernel_shape as number[]).reduce((a, b) => a * b, 1) * m * cPerGroup !== w.shape.reduce((a, b) => a * b, 1)) {
+    throw new UserError(`node '${node.name}' (QLinearConv): kernel_shape [${node.attrs.kernel_shape}] does not match the weight [${w.shape}]`);
   }
   const bias = node.inputs[2];
   if (bias && tensorOf(graph, bias).shape.reduce((a, b) => a * b, 1) !== m) {
     throw new UserError(`node '${node.name}' (QLinearConv): bias must hold ${m} values`);
   }
   const { outputHW } = resolveWindow(node, [h, wd]);
-  return [{ shape: [n, m, outputHW[0], outputHW[1]] }];
+  return [{ shape: windowOutputShape(node, n, m, outputHW) }];
 }
 
-/** OIHW → OHWI, once, at compile time. */
+/** OIHW → OHWI, once, at compile time (a 1-D weight OIK is OI1K). */
 export function convToNhwc(node: Node, graph: Graph): void {
   const w = tensorOf(graph, node.inputs[1]!);
-  const [o, i, kh, kw] = w.shape as [number, number, number, number];
+  const [o, i, kh, kw] = (w.shape.length === 3 ? [w.shape[0], w.shape[1], 1, w.shape[2]] : w.shape) as [number, number, number, number];
   const src = w.data as Int8Array;
   const dst = new Int8Array(src.length);
   for (let oc = 0; oc < o; oc++)

@@ -6,7 +6,7 @@ import { emitQLinearConv } from './emit.ts';
 
 export const qlinearConv: OpDefinition = {
   op: 'QLinearConv',
-  summary: 'int8 2-D convolution, per-tensor or per-channel weights, any group',
+  summary: 'int8 1-D and 2-D convolution, per-tensor or per-channel weights, any group',
   onnx: [{ domain: '', opType: 'QLinearConv', import: importQLinearConv }, { domain: '', opType: 'Conv', form: 'qdq', import: importQdqConv }],
   layout: 'spatial',
   fusesActivation: true,

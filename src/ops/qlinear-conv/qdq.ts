@@ -20,6 +20,6 @@ export function importQdqConv(node: OnnxNodeView, ctx: ImportContext): Node {
     op: 'QLinearConv',
     inputs: bias === '' ? [x, w] : [x, w, bias],
     outputs: [node.outputs[0]!],
-    attrs: { ...importWindowAttrs(node, node.ints('kernel_shape', weights.shape.slice(2))), group: node.int('group', 1) },
+    attrs: { ...importWindowAttrs(node, node.ints('kernel_shape', weights.shape.slice(2)), { allow1d: true }), group: node.int('group', 1) },
   };
 }
