@@ -1,0 +1,209 @@
+/**
+ * QLinearAveragePool: int8 average pooling over 2-D windows (1-D windows on rank-3 inputs run as
+ * 2-D with H = 1). In the IR its only input is x; scales and zero points live on the tensors.
+ * Inputs are NCHW (NHWC inside after the layout pass; [N, C, L] lifted to [N, C, 1, L] first), or
+ * channels-last as the model gives them (channels_last = 1); the kernel addresses both through
+ * strides. Dilations other than 1 are refused (the com.microsoft op has none).
+ *
+ * Semantics per rounding mode (src/ops/qlinear-average-pool/reference.ts):
+ * - 'onnx', as ONNX Runtime's QLinearAveragePool CPU kernel: each tap dequantized to float32, summed
+ *   in window order in float32, divided by the count in float32, and quantized with the addition
+ *   of the zero point in float32. A window that covers the whole unpadded input is ORT's global
+ *   path instead: an integer sum requantized by fround(sx / fround(sy * count)).
+ * - 'tflite', as TFLM's AVERAGE_POOL_2D: an integer sum divided by the count, rounding half away
+ *   from zero; when input and output quantization differ, the sum is first scaled by the Q31
+ *   multiplier of sx / sy (as TFLM's integer MEAN).
+ * The windows and the count are ONNX Runtime's in both modes: SAME_* pads resolved without
+ * clamping at 0 (see resolveSamePadding), and the count is the kernel area with count_include_pad
+ * (also for a ceil_mode window that runs past the end padding), else the taps inside the input.
+ */
+import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { makeRequant, type Requant } from '../../numerics/requantize.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
+import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { requireDtype } from '../common/values.ts';
+import { outputOffset, perTensor, uint8OutputAttr } from '../common/mean.ts';
+
+export interface AveragePoolParams {
+  geometry: WindowGeometry;
+  /** Elements between neighbours along n, h, w, c, in the input and in the output. */
+  inStrides: [number, number, number, number];
+  outStrides: [number, number, number, number];
+  countIncludePad: boolean;
+  mode: 'onnx' | 'tflite';
+  /** onnx: ONNX Runtime's integer path for a window that is the whole unpadded input. */
+  global: boolean;
+  inScale: number;
+  inZeroPoint: number;
+  outScale: number;
+  /** onnx: the output zero point as the model wrote it (uint8 or int8), and 128 or 0 to map back to int8. */
+  modelOutZeroPoint: number;
+  outOffset: number;
+  /** tflite: equal input and output quantization, TFLM's rounded division of raw sums. */
+  sameQuant: boolean;
+  /** onnx global: multiplier fround(sx / fround(sy * count)); tflite: Q31 multiplier of sx / sy with the output zero point. */
+  requant: Requant;
+}
+
+/**
+ * Window attributes of a 1-D or 2-D pool, as 2-D IR attributes (a 1-D window is the 2-D one over
+ * [1, L]). attrs.pool_rank records the spatial rank for this op's own shape rules. An [N, C, L]
+ * input also gets attrs.window_rank = 1, so the lift-1d pass runs it as [N, C, 1, L] (NHWC inside);
+ * a channels-last [N, L, C] one stays as the model has it.
+ */
+function importPoolWindow(node: OnnxNodeView, channelsLast: boolean): Record<string, AttrValue> {
+  if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
+  const kernel = node.ints('kernel_shape', []);
+  if (kernel.length !== 1 && kernel.length !== 2) throw new UserError(`${node.label}: only 1-D and 2-D pooling is supported (kernel_shape [${kernel}])`);
+  const attrs = importWindowAttrs(node, kernel, { allow1d: true });
+  if (channelsLast) delete attrs.window_rank;
+  const k = attrs.kernel_shape as number[];
+  if (k.some((v) => v < 1)) throw new UserError(`${node.label}: kernel_shape must be >= 1`);
+  if ((attrs.dilations as number[]).some((d) => d !== 1)) throw new UserError(`${node.label}: dilations other than 1 are not supported`);
+  const pads = attrs.pads as number[];
+  if (pads.some((p, i) => p >= k[i % 2]!)) throw new UserError(`${node.label}: pads [${pads}] must be smaller than the kernel [${k}]`);
+  return { ...attrs, count_include_pad: node.int('count_include_pad', 0) ? 1 : 0, pool_rank: kernel.length, channels_last: channelsLast ? 1 : 0 };
+}
+
+function checkPerTensor(node: OnnxNodeView, ctx: ImportContext, scale: string, zeroPoint: string, role: string) {
+  const q = ctx.quantization(node, scale, zeroPoint, role);
+  if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor`);
+  return q;
+}
+
+/** com.microsoft QLinearAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
+export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(1);
+  const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
+  if (xScale === '' || yScale === '') throw new UserError(`${node.label}: x_scale and y_scale are required`);
+  const xTensor = ctx.graph.tensors.get(x);
+  if (!xTensor) throw new UserError(`${node.label}: input '${x}' is unknown`);
+  for (const zp of [xZero, yZero]) {
+    if (zp !== '' && ctx.constant(node, zp, 'zero point').dtype !== xTensor.dtype) {
+      throw new UserError(`${node.label}: zero point '${zp}' must have the input's type ${xTensor.dtype}`);
+    }
+  }
+  ctx.annotate(node, x, checkPerTensor(node, ctx, xScale, xZero, 'input'));
+  ctx.declareOutput(node.outputs[0]!, xTensor.dtype, checkPerTensor(node, ctx, yScale, yZero, 'output'));
+  return {
+    name: node.name,
+    op: 'QLinearAveragePool',
+    inputs: [x],
+    outputs: [node.outputs[0]!],
+    attrs: { ...importPoolWindow(node, node.int('channels_last', 0) !== 0), uint8_output: uint8OutputAttr(ctx.graph, node.outputs[0]!) },
+  };
+}
+
+/** DequantizeLinear → AveragePool → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). */
+export function importQdqAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(1);
+  const x = node.input(0);
+  if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
+  return {
+    name: node.name,
+    op: 'QLinearAveragePool',
+    inputs: [x],
+    outputs: [node.outputs[0]!],
+    attrs: { ...importPoolWindow(node, false), uint8_output: uint8OutputAttr(ctx.graph, node.outputs[0]!) },
+  };
+}
+
+/** [N, C, H, W] of the input as the model has it (H = 1 for a 1-D pool). */
+function logicalDims(node: Node, shape: readonly number[]): { n: number; c: number; h: number; w: number } {
+  const channelsLast = node.attrs.channels_last === 1;
+  if (shape.length === 4) {
+    const [n, a, b, c] = shape as [number, number, number, number];
+    return channelsLast ? { n, c, h: a, w: b } : { n, c: a, h: b, w: c };
+  }
+  const [n, a, b] = shape as [number, number, number];
+  return channelsLast ? { n, c: b, h: 1, w: a } : { n, c: a, h: 1, w: b };
+}
+
+/**
+ * SAME_UPPER / SAME_LOWER as ONNX Runtime's pooling resolves them: pad_needed =
+ * (ceil(in / stride) - 1) * stride + kernel - in, split with C's truncating division, and not
+ * clamped at 0, so a stride larger than the kernel gives negative pads that shift the windows
+ * into the input. The pads are written back as explicit ones.
+ */
+function resolveSamePadding(node: Node, inputHW: [number, number]): void {
+  const autoPad = node.attrs.auto_pad as string;
+  if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') return;
+  const kernel = node.attrs.kernel_shape as number[];
+  const strides = node.attrs.strides as number[];
+  const pads = [0, 0, 0, 0];
+  for (let d = 0; d < 2; d++) {
+    const needed = (Math.ceil(inputHW[d]! / strides[d]!) - 1) * strides[d]! + kernel[d]! - inputHW[d]!;
+    pads[d] = autoPad === 'SAME_UPPER' ? Math.trunc(needed / 2) : Math.trunc((needed + 1) / 2);
+    pads[d + 2] = needed - pads[d]!;
+  }
+  node.attrs.pads = pads;
+  node.attrs.auto_pad = 'NOTSET';
+}
+
+export function inferQLinearAveragePool(node: Node, graph: Graph): OutputInfo[] {
+  const x = tensorOf(graph, node.inputs[0]!);
+  requireDtype(node, x, ['int8', 'uint8'], 'input');
+  const poolRank = node.attrs.pool_rank as number;
+  if (x.shape.length !== poolRank + 2) {
+    throw new UserError(`node '${node.name}' (${node.op}): a ${poolRank}-D pool needs a rank-${poolRank + 2} input, got [${x.shape}]`);
+  }
+  const { n, c, h, w } = logicalDims(node, x.shape);
+  resolveSamePadding(node, [h, w]);
+  const { outputHW } = resolveWindow(node, [h, w]);
+  const [oh, ow] = outputHW;
+  const channelsLast = node.attrs.channels_last === 1;
+  const shape = poolRank === 2 ? (channelsLast ? [n, oh, ow, c] : [n, c, oh, ow]) : channelsLast ? [n, ow, c] : [n, c, ow];
+  return [{ shape }];
+}
+
+export const averagePoolLayout = (node: Node, graph: Graph): LayoutKind =>
+  tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'spatial' : 'logical';
+
+/** NHWC inside: nothing to convert, only the layout to remember. */
+export function averagePoolToNhwc(node: Node): void {
+  node.attrs.nhwc = 1;
+}
+
+/** Strides (n, h, w, c) of a tensor of logical dims in its storage order. */
+function strides(node: Node, d: { n: number; c: number; h: number; w: number }): [number, number, number, number] {
+  const nhwc = node.attrs.nhwc === 1 || node.attrs.channels_last === 1;
+  const image = d.c * d.h * d.w;
+  return nhwc ? [image, d.w * d.c, d.c, 1] : [image, d.w, 1, d.h * d.w];
+}
+
+export function prepareQLinearAveragePool(node: Node, graph: Graph, options: CompileOptions): void {
+  const x = tensorOf(graph, node.inputs[0]!);
+  const y = tensorOf(graph, node.outputs[0]!);
+  // After the layout pass a spatial node sees NHWC tensors; logical ones keep the model's order.
+  const inDims = node.attrs.nhwc === 1 ? { n: x.shape[0]!, h: x.shape[1]!, w: x.shape[2]!, c: x.shape[3]! } : logicalDims(node, x.shape);
+  const outDims = node.attrs.nhwc === 1 ? { n: y.shape[0]!, h: y.shape[1]!, w: y.shape[2]!, c: y.shape[3]! } : logicalDims(node, y.shape);
+  const geometry = windowGeometry(node, [inDims.n, inDims.h, inDims.w, inDims.c], [outDims.n, outDims.h, outDims.w, outDims.c]);
+  const xq = perTensor(graph, node, x.name, 'input');
+  const yq = perTensor(graph, node, y.name, 'output');
+  const offset = outputOffset(node);
+  const global = options.rounding === 'onnx' && geometry.kH === geometry.inH && geometry.kW === geometry.inW && (node.attrs.pads as number[]).every((p) => p === 0);
+  const count = geometry.inH * geometry.inW;
+  const requant: Requant =
+    options.rounding === 'onnx'
+      ? { mode: 'onnx', multipliers: [Math.fround(xq.scale / Math.fround(yq.scale * count))], zeroPoint: yq.zeroPoint, min: -128, max: 127 }
+      : makeRequant('tflite', xq.scale, [1], yq.scale, yq.zeroPoint);
+  const params: AveragePoolParams = {
+    geometry,
+    inStrides: strides(node, inDims),
+    outStrides: strides(node, outDims),
+    countIncludePad: node.attrs.count_include_pad === 1,
+    mode: options.rounding,
+    global,
+    inScale: xq.scale,
+    inZeroPoint: xq.zeroPoint,
+    outScale: yq.scale,
+    modelOutZeroPoint: yq.zeroPoint + offset,
+    outOffset: offset,
+    sameQuant: xq.scale === yq.scale && xq.zeroPoint === yq.zeroPoint,
+    requant,
+  };
+  node.params = params;
+}

@@ -1,0 +1,27 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import type { EmitContext } from '../op.ts';
+import { cFloat } from '../../codegen/c-literals.ts';
+import { requantInitializer } from '../common/emit.ts';
+import { windowInitializer } from '../common/window.ts';
+import type { AveragePoolParams } from './definition.ts';
+
+export function emitQLinearAveragePool(node: Node, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params as AveragePoolParams;
+  const fields = [
+    windowInitializer(p.geometry),
+    `{ ${p.inStrides.join(', ')} }`,
+    `{ ${p.outStrides.join(', ')} }`,
+    p.countIncludePad ? 1 : 0,
+    p.mode === 'onnx' ? 'TG_ROUND_ONNX' : 'TG_ROUND_TFLITE',
+    p.global ? 1 : 0,
+    p.inZeroPoint,
+    cFloat(p.inScale),
+    cFloat(p.outScale),
+    cFloat(p.modelOutZeroPoint),
+    p.outOffset,
+    p.sameQuant ? 1 : 0,
+    requantInitializer(ctx, p.requant),
+  ];
+  const params = ctx.constStruct('avgpool', 'tg_avgpool_t', `{ ${fields.join(', ')} }`);
+  return `tg_avgpool2d_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+}

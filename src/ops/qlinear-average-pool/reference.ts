@@ -1,0 +1,58 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import { clamp, multiplyByQuantizedMultiplier, requantize } from '../../numerics/requantize.ts';
+import type { Value } from '../op.ts';
+import { outputValue } from '../common/values.ts';
+import { dequantizeOnnx, divideRoundingAway, quantizeAverageOnnx } from '../common/mean.ts';
+import type { AveragePoolParams } from './definition.ts';
+
+const f32 = Math.fround;
+
+/**
+ * Average of each window's taps inside the input (see definition.ts for both modes). Taps are
+ * visited row by row, left to right, which is ONNX Runtime's float summation order.
+ */
+export function referenceQLinearAveragePool(node: Node, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params as AveragePoolParams;
+  const g = p.geometry;
+  const input = x!.data as Int8Array;
+  const out = outputValue(graph, node);
+  const [sn, sh, sw, sc] = p.inStrides;
+  const [tn, th, tw, tc] = p.outStrides;
+  const rq = p.requant;
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outH; oy++) {
+      const y0 = oy * g.strideH - g.padTop;
+      const yEnd = Math.min(y0 + g.kH, g.inH);
+      const yStart = Math.max(y0, 0);
+      for (let ox = 0; ox < g.outW; ox++) {
+        const x0 = ox * g.strideW - g.padLeft;
+        const xEnd = Math.min(x0 + g.kW, g.inW);
+        const xStart = Math.max(x0, 0);
+        const valid = (yEnd - yStart) * (xEnd - xStart);
+        const count = p.countIncludePad ? g.kH * g.kW : valid;
+        for (let c = 0; c < g.inC; c++) {
+          const at = (iy: number, ix: number) => input[b * sn + iy * sh + ix * sw + c * sc]!;
+          let result: number;
+          if (p.mode === 'onnx' && !p.global) {
+            let sum = 0;
+            for (let iy = yStart; iy < yEnd; iy++) for (let ix = xStart; ix < xEnd; ix++) sum = f32(sum + dequantizeOnnx(at(iy, ix), p.inZeroPoint, p.inScale));
+            result = quantizeAverageOnnx(f32(sum / count), p.outScale, p.modelOutZeroPoint, p.outOffset);
+          } else {
+            let acc = 0;
+            for (let iy = yStart; iy < yEnd; iy++) for (let ix = xStart; ix < xEnd; ix++) acc += at(iy, ix) - p.inZeroPoint;
+            if (p.mode === 'onnx') {
+              result = requantize(rq, 0, acc);
+            } else if (p.sameQuant) {
+              // TFLM divides the sum of the raw values; padding counted in holds the zero point.
+              result = clamp(divideRoundingAway(acc + p.inZeroPoint * count, count), -128, 127);
+            } else {
+              const scaled = multiplyByQuantizedMultiplier(acc, (rq as Extract<typeof rq, { mode: 'tflite' }>).multipliers[0]!);
+              result = clamp(divideRoundingAway(scaled, count) + rq.zeroPoint, -128, 127);
+            }
+          }
+          out.data[b * tn + oy * th + ox * tw + c * tc] = result;
+        }
+      }
+    }
+  return [out];
+}
