@@ -64,6 +64,20 @@ describe('QDQ fusion', () => {
     }
   }
 
+  it('DQ → MaxPool → Q with one quantization is the int8 MaxPool, equal to ONNX Runtime', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [1, 3, 9, 9]);
+    const q = (t: string) => g.node('QuantizeLinear', [t, g.scalar(0.03), g.scalar(-7, 'int8')])[0]!;
+    const dq = (t: string) => g.node('DequantizeLinear', [t, g.scalar(0.03), g.scalar(-7, 'int8')])[0]!;
+    const pooled = g.node('MaxPool', [dq(q(x))], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] })[0]!;
+    g.output(g.rename(dq(q(pooled)), 'y'), 'float32', [1, 3, 5, 5]);
+    const model = g.save();
+    expect(compileModel({ modelPath: model }).graph.nodes.map((n) => n.op)).toContain('MaxPool');
+    const ort = await oracleDiff(model, 'onnx', 10);
+    expect(ort.elements).toBe(750);
+    expect(ort.mismatches, JSON.stringify(ort.first)).toBe(0);
+  });
+
   it('names a float island', () => {
     // DQ → MatMul → Exp → Q: the MatMul's result is not quantized before the next op, so it would run in float.
     const g = new GraphBuilder();

@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { importQdqMaxPool } from './qdq.ts';
 import { importMaxPool, inferMaxPool, prepareMaxPool } from './definition.ts';
 import { referenceMaxPool } from './reference.ts';
 import { emitMaxPool } from './emit.ts';
@@ -6,7 +7,10 @@ import { emitMaxPool } from './emit.ts';
 export const maxPool: OpDefinition = {
   op: 'MaxPool',
   summary: '1-D and 2-D max pooling on int8, with pads, strides, dilations and ceil_mode',
-  onnx: [{ domain: '', opType: 'MaxPool', import: importMaxPool }],
+  onnx: [
+    { domain: '', opType: 'MaxPool', import: importMaxPool },
+    { domain: '', opType: 'MaxPool', form: 'qdq', import: importQdqMaxPool },
+  ],
   layout: 'spatial',
   infer: inferMaxPool,
   prepare: prepareMaxPool,

@@ -1,0 +1,23 @@
+/**
+ * DequantizeLinear → MaxPool → QuantizeLinear with one quantization on both sides is the int8
+ * MaxPool itself (the maximum commutes with the monotonic (de)quantization), which is also what
+ * ONNX Runtime's QDQ propagation runs.
+ */
+import type { Node } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import { sameRepresentation } from '../common/requant-table.ts';
+import { importMaxPool } from './definition.ts';
+
+export function importQdqMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
+  const input = node.input(0);
+  const output = node.outputs[0]!;
+  if (!ctx.graph.tensors.get(input)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
+  if (!sameRepresentation(ctx.graph, input, output)) {
+    throw new UserError(`${node.label}: the DequantizeLinear before and the QuantizeLinear after a MaxPool must have the same type, scale and zero point`);
+  }
+  const declared = ctx.graph.tensors.get(output)!;
+  const imported = importMaxPool(node, ctx);
+  ctx.graph.tensors.set(output, declared);
+  return imported;
+}

@@ -1,0 +1,21 @@
+/** The four test networks, both ONNX forms, both rounding modes: bit-exact under QEMU on mps2-an386. */
+import { describe, expect, it } from 'vitest';
+import { validate } from '../../src/validate/validate.ts';
+import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
+import { buildNetwork, NETWORKS } from '../helpers/networks.ts';
+
+describe('networks under QEMU', () => {
+  for (const network of NETWORKS) {
+    for (const form of ['qop', 'qdq'] as const) {
+      it(`${network} (${form}) in both rounding modes`, async () => {
+        const model = buildNetwork(network, form);
+        for (const rounding of ROUNDING_MODES) {
+          const report = await validate({ modelPath: model, board: 'mps2-an386', inputs: 5, rounding });
+          expect(report.failure, `${rounding}`).toBeUndefined();
+          expect(report.mismatchCount, `${rounding}: ${JSON.stringify(report.mismatches[0])}`).toBe(0);
+          expect(report.passed).toBe(true);
+        }
+      });
+    }
+  }
+});
