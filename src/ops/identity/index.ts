@@ -1,26 +1,25 @@
 /** Identity: a view; the planner lets it share storage, so it usually costs nothing. */
 import { tensorOf } from '../../ir/graph.ts';
-import type { OpDefinition } from '../op.ts';
-import { emitView, referenceView, viewOutput } from '../common/view.ts';
+import type { OnnxImport, OpDefinition } from '../op.ts';
+import { emitQdqView, isView, prepareView, qdqForm, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
+
+const importIdentity: OnnxImport['import'] = (node, ctx) => {
+  node.requireInputs(1);
+  ctx.declareOutput(node.outputs[0]!);
+  return { name: node.name, op: 'Identity', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: {} };
+};
 
 export const identity: OpDefinition = {
   op: 'Identity',
   summary: 'view: output is the input',
   onnx: [
-    {
-      domain: '',
-      opType: 'Identity',
-      import(node, ctx) {
-        node.requireInputs(1);
-        ctx.declareOutput(node.outputs[0]!);
-        return { name: node.name, op: 'Identity', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: {} };
-      },
-    },
+    { domain: '', opType: 'Identity', import: importIdentity },
+    { domain: '', opType: 'Identity', form: 'qdq', import: qdqForm(importIdentity) },
   ],
   layout: 'any',
-  view: () => true,
-  infer: (node, graph) => viewOutput(graph, node, [...tensorOf(graph, node.inputs[0]!).shape]),
-  prepare() {},
-  reference: referenceView,
-  emit: emitView,
+  view: isView,
+  infer: (node, graph) => viewInfo(graph, node, [...tensorOf(graph, node.inputs[0]!).shape]),
+  prepare: prepareView,
+  reference: referenceQdqView,
+  emit: emitQdqView,
 };

@@ -1,32 +1,31 @@
 /** Reshape: a view to a constant target shape (0 copies a dimension unless allowzero, -1 infers one). */
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition } from '../op.ts';
-import { emitView, referenceView, viewOutput } from '../common/view.ts';
+import type { OnnxImport, OpDefinition } from '../op.ts';
+import { emitQdqView, isView, prepareView, qdqForm, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
+
+const importReshape: OnnxImport['import'] = (node, ctx) => {
+  node.requireInputs(2);
+  const shape = ctx.constant(node, node.input(1), 'shape');
+  ctx.declareOutput(node.outputs[0]!);
+  return {
+    name: node.name,
+    op: 'Reshape',
+    inputs: [node.input(0)],
+    outputs: [node.outputs[0]!],
+    attrs: { shape: Array.from(shape.data as BigInt64Array, Number), allowzero: node.int('allowzero', 0) },
+  };
+};
 
 export const reshape: OpDefinition = {
   op: 'Reshape',
   summary: 'view: new shape from a constant',
   onnx: [
-    {
-      domain: '',
-      opType: 'Reshape',
-      import(node, ctx) {
-        node.requireInputs(2);
-        const shape = ctx.constant(node, node.input(1), 'shape');
-        ctx.declareOutput(node.outputs[0]!);
-        return {
-          name: node.name,
-          op: 'Reshape',
-          inputs: [node.input(0)],
-          outputs: [node.outputs[0]!],
-          attrs: { shape: Array.from(shape.data as BigInt64Array, Number), allowzero: node.int('allowzero', 0) },
-        };
-      },
-    },
+    { domain: '', opType: 'Reshape', import: importReshape },
+    { domain: '', opType: 'Reshape', form: 'qdq', import: qdqForm(importReshape) },
   ],
   layout: 'logical',
-  view: () => true,
+  view: isView,
   infer(node, graph) {
     const inShape = tensorOf(graph, node.inputs[0]!).shape;
     const fail = (why: string): never => {
@@ -42,9 +41,9 @@ export const reshape: OpDefinition = {
       shape[shape.indexOf(-1)] = total / known;
     }
     if (elementCount(shape) !== total || shape.some((d) => d < 0)) fail('element counts differ');
-    return viewOutput(graph, node, shape);
+    return viewInfo(graph, node, shape);
   },
-  prepare() {},
-  reference: referenceView,
-  emit: emitView,
+  prepare: prepareView,
+  reference: referenceQdqView,
+  emit: emitQdqView,
 };

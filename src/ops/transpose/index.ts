@@ -5,9 +5,11 @@
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition, Value } from '../op.ts';
-import { allocate } from '../common/values.ts';
+import type { OnnxImport, OpDefinition, Value } from '../op.ts';
+import { allocate, outputValue } from '../common/values.ts';
 import { emitView } from '../common/view.ts';
+import { applyTable, isView, prepareView, qdqForm, type ViewParams } from '../common/qdq-view.ts';
+import { emitAxisMap, transposeAxisMap } from '../common/axis-map.ts';
 
 function perm(node: Node): number[] {
   return node.attrs.perm as number[];
@@ -26,23 +28,25 @@ function isPureReshape(node: Node, graph: Graph): boolean {
   return moved.every((axis, i) => i === 0 || axis > moved[i - 1]!);
 }
 
+const importTranspose: OnnxImport['import'] = (node, ctx) => {
+  node.requireInputs(1);
+  ctx.declareOutput(node.outputs[0]!);
+  const attrs: Record<string, AttrValue> = node.has('perm') ? { perm: node.ints('perm', []) } : {};
+  return { name: node.name, op: 'Transpose', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs };
+};
+
+/** A requantization table, when the 'qdq' form's output is quantized unlike its input. */
+const tableOf = (node: Node) => (node.params as ViewParams | undefined)?.table;
+
 export const transpose: OpDefinition = {
   op: 'Transpose',
   summary: 'axis permutation; free when only size-1 axes move',
   onnx: [
-    {
-      domain: '',
-      opType: 'Transpose',
-      import(node, ctx) {
-        node.requireInputs(1);
-        ctx.declareOutput(node.outputs[0]!);
-        const attrs: Record<string, AttrValue> = node.has('perm') ? { perm: node.ints('perm', []) } : {};
-        return { name: node.name, op: 'Transpose', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs };
-      },
-    },
+    { domain: '', opType: 'Transpose', import: importTranspose },
+    { domain: '', opType: 'Transpose', form: 'qdq', import: qdqForm(importTranspose) },
   ],
   layout: 'logical',
-  view: isPureReshape,
+  view: (node, graph) => isPureReshape(node, graph) && isView(node, graph),
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
     if (node.attrs.perm === undefined) node.attrs.perm = x.shape.map((_, i) => x.shape.length - 1 - i);
@@ -51,9 +55,10 @@ export const transpose: OpDefinition = {
       throw new UserError(`node '${node.name}' (Transpose): perm [${p}] is not a permutation of rank ${x.shape.length}`);
     }
     if (p.length > 6) throw new UserError(`node '${node.name}' (Transpose): rank ${p.length} is above the supported 6`);
-    return [{ shape: p.map((a) => x.shape[a]!), dtype: x.dtype, quant: x.quant }];
+    const shape = p.map((a) => x.shape[a]!);
+    return node.attrs.qdq ? [{ shape }] : [{ shape, dtype: x.dtype, quant: x.quant }];
   },
-  prepare() {},
+  prepare: prepareView,
   reference(node, [x], graph): Value[] {
     const outShape = tensorOf(graph, node.outputs[0]!).shape;
     const inStrides = stridesOf(x!.shape);
@@ -66,11 +71,15 @@ export const transpose: OpDefinition = {
       (out as Int8Array)[i] = (x!.data as Int8Array)[offset]!;
       for (let d = outShape.length - 1; d >= 0 && ++index[d]! === outShape[d]; d--) index[d] = 0;
     }
-    return [{ dtype: x!.dtype, shape: [...outShape], data: out }];
+    const moved = { dtype: x!.dtype, shape: [...outShape], data: out };
+    const table = tableOf(node);
+    return [table ? applyTable(table, moved, outputValue(graph, node)) : moved];
   },
   emit(node, graph, ctx) {
-    if (isPureReshape(node, graph)) return emitView(node, graph, ctx);
     const x = tensorOf(graph, node.inputs[0]!);
+    const table = tableOf(node);
+    if (table) return emitAxisMap(ctx, { ...transposeAxisMap(x.shape, perm(node)), table }, 'int8', ctx.pointer(x.name), ctx.pointer(node.outputs[0]!));
+    if (isPureReshape(node, graph)) return emitView(node, graph, ctx);
     const outShape = tensorOf(graph, node.outputs[0]!).shape;
     const inStrides = stridesOf(x.shape);
     const pad = (values: number[]) => `{ ${[...values, 0, 0, 0, 0, 0, 0].slice(0, 6).join(', ')} }`;

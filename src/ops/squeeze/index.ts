@@ -1,0 +1,38 @@
+/**
+ * Squeeze: a view that drops size-1 axes (the listed ones, or every one when no axes are given).
+ * Axes come from the attribute (opset < 13) or a constant input (opset >= 13).
+ */
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { OnnxImport, OpDefinition } from '../op.ts';
+import { importAxes, normalizeAxes } from '../common/axes.ts';
+import { emitQdqView, isView, prepareView, qdqForm, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
+
+const importSqueeze: OnnxImport['import'] = (node, ctx) => {
+  node.requireInputs(1);
+  const axes = importAxes(node, ctx, 1);
+  ctx.declareOutput(node.outputs[0]!);
+  return { name: node.name, op: 'Squeeze', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: axes ? { axes } : ({} as Record<string, number[]>) };
+};
+
+export const squeeze: OpDefinition = {
+  op: 'Squeeze',
+  summary: 'view: drop size-1 axes',
+  onnx: [
+    { domain: '', opType: 'Squeeze', import: importSqueeze },
+    { domain: '', opType: 'Squeeze', form: 'qdq', import: qdqForm(importSqueeze) },
+  ],
+  layout: 'logical',
+  view: isView,
+  infer(node, graph) {
+    const shape = tensorOf(graph, node.inputs[0]!).shape;
+    const label = `node '${node.name}' (Squeeze)`;
+    const given = node.attrs.axes as number[] | undefined;
+    const axes = given ? normalizeAxes(label, given, shape.length) : shape.flatMap((d, i) => (d === 1 ? [i] : []));
+    for (const a of axes) if (shape[a] !== 1) throw new UserError(`${label}: axis ${a} has size ${shape[a]}, not 1, in [${shape}]`);
+    return viewInfo(graph, node, shape.filter((_, i) => !axes.includes(i)));
+  },
+  prepare: prepareView,
+  reference: referenceQdqView,
+  emit: emitQdqView,
+};
