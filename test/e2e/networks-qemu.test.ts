@@ -2,13 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../src/validate/validate.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
-import { buildNetwork, NETWORKS } from '../helpers/networks.ts';
+import { buildNetwork, NETWORKS, type ActType, type Form } from '../helpers/networks.ts';
+
+const CASES: [Form, ActType][] = [
+  ['qop', 'int8'],
+  ['qdq', 'uint8'],
+];
 
 describe('networks under QEMU', () => {
   for (const network of NETWORKS) {
-    for (const form of ['qop', 'qdq'] as const) {
-      it(`${network} (${form}) in both rounding modes`, async () => {
-        const model = buildNetwork(network, form);
+    for (const [form, act] of CASES) {
+      it(`${network} (${form}, ${act}) in both rounding modes`, async () => {
+        const model = buildNetwork(network, form, act);
         for (const rounding of ROUNDING_MODES) {
           const report = await validate({ modelPath: model, board: 'mps2-an386', inputs: 5, rounding });
           expect(report.failure, `${rounding}`).toBeUndefined();

@@ -8,6 +8,8 @@ import { GraphBuilder } from './onnx-builder.ts';
 import { seededRandom } from '../../src/validate/records.ts';
 
 export type Form = 'qop' | 'qdq';
+/** Activation type. ONNX Runtime's quantizer defaults to uint8 activations with int8 weights. */
+export type ActType = 'int8' | 'uint8';
 
 interface Q {
   scale: number;
@@ -31,6 +33,7 @@ export class NetworkBuilder {
   constructor(
     readonly form: Form,
     seed: number,
+    readonly act: ActType = 'int8',
   ) {
     this.random = seededRandom(seed);
   }
@@ -39,8 +42,9 @@ export class NetworkBuilder {
     return Array.from({ length: n }, () => lo + Math.floor(this.random() * (hi - lo + 1)));
   }
 
+  /** Zero points are kept in int8 terms; a uint8 network stores them 128 higher. */
   private scalarQ(q: Q) {
-    return [this.g.scalar(q.scale), this.g.scalar(q.zp, 'int8')] as const;
+    return [this.g.scalar(q.scale), this.g.scalar(this.act === 'uint8' ? q.zp + 128 : q.zp, this.act)] as const;
   }
 
   private dq(a: Act): string {
@@ -55,7 +59,7 @@ export class NetworkBuilder {
 
   /** The graph input: int8 in the QOperator form, float32 quantized on entry in the QDQ form. */
   input(shape: number[], q: Q = { scale: f32(1 / 32), zp: 0 }): Act {
-    if (this.form === 'qop') return { name: this.g.input(this.inputName, 'int8', shape), q, shape };
+    if (this.form === 'qop') return { name: this.g.input(this.inputName, this.act, shape), q, shape };
     const x = this.g.input(this.inputName, 'float32', shape);
     return { name: this.quantize(x, q), q, shape };
   }
@@ -157,7 +161,7 @@ export class NetworkBuilder {
   /** Names the graph output: int8 in the QOperator form, dequantized to float32 in the QDQ form. */
   finish(x: Act, fileName: string): string {
     if (this.form === 'qop') {
-      this.g.output(this.g.rename(x.name, 'output'), 'int8', x.shape);
+      this.g.output(this.g.rename(x.name, 'output'), this.act, x.shape);
     } else {
       this.g.output(this.g.rename(this.dq(x), 'output'), 'float32', x.shape);
     }
@@ -168,10 +172,10 @@ export class NetworkBuilder {
 export type NetworkName = 'kws_dscnn' | 'resnet_block' | 'mlp_autoencoder' | 'mobilenet_stack';
 export const NETWORKS: readonly NetworkName[] = ['kws_dscnn', 'resnet_block', 'mlp_autoencoder', 'mobilenet_stack'];
 
-/** Builds one of the test networks in the given form and returns the model's path. */
-export function buildNetwork(name: NetworkName, form: Form): string {
-  const b = new NetworkBuilder(form, name.length * 101);
-  const file = `${name}_${form}.onnx`;
+/** Builds one of the test networks in the given form and activation type and returns the model's path. */
+export function buildNetwork(name: NetworkName, form: Form, act: ActType = 'int8'): string {
+  const b = new NetworkBuilder(form, name.length * 101, act);
+  const file = `${name}_${form}_${act}.onnx`;
   switch (name) {
     case 'kws_dscnn': {
       // Depthwise-separable keyword spotter: MFCC-like [1, 1, 49, 10] in, 12 classes out.
