@@ -78,4 +78,177 @@ void tg_transpose(const tg_transpose_t *p, const void *input, void *output);
 /* Byte copy for views that cannot share storage (e.g. a graph output that is a reshape of an input). */
 void tg_copy(const void *input, void *output, int32_t bytes);
 
+/* Data movement by per-axis index maps (Pad, nearest Resize, a requantizing Transpose). */
+typedef struct {
+    int32_t rank;                       /* 1..6 */
+    int32_t element_bytes;
+    int32_t out_shape[6];
+    const int32_t *offsets;             /* per output axis, per index along it: input element offset, or -1 (outside) */
+    const void *fill;                   /* one element: the value of outputs that map outside the input */
+    const int8_t *table;                /* 1-byte elements: NULL, or 256 entries indexed by value + 128 */
+} tg_axis_map_t;
+
+void tg_axis_map(const tg_axis_map_t *p, const void *input, void *output);
+
+/* Concatenation: each input's rows (row_bytes[k] per outer step) side by side in the output's rows. */
+typedef struct {
+    int32_t count;                      /* inputs */
+    int32_t outer;                      /* product of the dimensions before the axis */
+    int32_t out_row_bytes;              /* bytes of one output row: the sum of row_bytes */
+    const int32_t *row_bytes;           /* [count] */
+    const int32_t *table_index;         /* [count]: -1 copies; t >= 0 requantizes through tables[256 t ..] */
+    const int8_t *tables;               /* 256 entries per requantized input, indexed by value + 128; or NULL */
+} tg_concat_t;
+
+void tg_concat(const tg_concat_t *p, const void *const *inputs, void *output);
+
+/* A view whose input and output are quantized differently: output[i] = table[input[i] + 128]. */
+void tg_requant_copy_s8(const int8_t *input, int8_t *output, int32_t count, const int8_t *table);
+
+/* Broadcast walk of a binary op's output, row-major, with merged axes (src/ops/common/broadcast.ts). */
+typedef struct {
+    int32_t rank;                       /* 1..6 */
+    int32_t shape[6];                   /* output axes */
+    int32_t x_strides[6];               /* elements of the first operand per step of each axis; 0 repeats */
+    int32_t y_strides[6];               /* the same for the second operand */
+} tg_broadcast_t;
+
+/* QLinearAdd (src/ops/qlinear-add): x and y are A and B, or B and A as ONNX Runtime orders them. */
+typedef struct {
+    tg_broadcast_t bc;
+    int32_t mode;                       /* TG_ROUND_ONNX or TG_ROUND_TFLITE */
+    int32_t act_min, act_max;
+    float x_ratio, y_ratio, fixed;      /* onnx: fma(x, x_ratio, fma(y, y_ratio, fixed)) */
+    int32_t offset;                     /* onnx: 128 when ONNX Runtime computes in uint8, else 0 */
+    int32_t x_offset, y_offset;         /* tflite: minus the zero points */
+    int32_t left_shift;                 /* tflite: 20 */
+    int32_t x_multiplier, x_shift, y_multiplier, y_shift;
+    int32_t out_multiplier, out_shift, out_zero_point;
+} tg_qadd_t;
+
+void tg_qlinear_add_s8(const tg_qadd_t *p, const int8_t *x, const int8_t *y, int8_t *output);
+
+/* QLinearMul (src/ops/qlinear-mul): (a - za)(b - zb), requantized. */
+typedef struct {
+    tg_broadcast_t bc;
+    int32_t mode;                       /* TG_ROUND_ONNX or TG_ROUND_TFLITE */
+    int32_t a_zero_point, b_zero_point;
+    int32_t act_min, act_max;
+    float ratio;                        /* onnx: float32 (sa * sb) / sc */
+    int32_t onnx_zero_point;            /* onnx: zc in ONNX Runtime's type (+ offset) */
+    int32_t offset;                     /* onnx: 128 when ONNX Runtime computes in uint8, else 0 */
+    int32_t multiplier, shift, zero_point; /* tflite */
+} tg_qmul_t;
+
+void tg_qlinear_mul_s8(const tg_qmul_t *p, const int8_t *a, const int8_t *b, int8_t *output);
+
+/* QLinearAveragePool (src/ops/qlinear-average-pool): strided, so NHWC and NCHW-like inputs share it. */
+typedef struct {
+    tg_window_t win;                    /* dil_h and dil_w are 1 */
+    int32_t in_stride[4];               /* elements between neighbours along n, h, w, c */
+    int32_t out_stride[4];
+    int32_t count_include_pad;          /* 1: divide by k_h * k_w; 0: by the taps inside the input */
+    int32_t mode;                       /* TG_ROUND_ONNX or TG_ROUND_TFLITE */
+    int32_t global;                     /* onnx: integer sum and rq (ONNX Runtime's path for a whole-input window) */
+    int32_t in_zero_point;
+    float in_scale, out_scale;          /* onnx float path */
+    float out_zero_point_f;             /* onnx: the output zero point as the model wrote it (uint8 or int8) */
+    int32_t out_offset;                 /* onnx: 128 when the model's output was uint8, else 0 */
+    int32_t same_quant;                 /* tflite: input and output quantized alike (TFLM's division of raw sums) */
+    tg_requant_t rq;                    /* onnx global: float multiplier; tflite: multiplier of in/out scale, zero point */
+} tg_avgpool_t;
+
+void tg_avgpool2d_s8(const tg_avgpool_t *p, const int8_t *input, int8_t *output);
+
+/* QLinearGlobalAveragePool (src/ops/qlinear-global-average-pool): mean over the spatial axes, per channel. */
+typedef struct {
+    int32_t batch, channels, spatial;
+    int32_t batch_stride, channel_stride, spatial_stride; /* input elements; the output is [batch][channels] */
+    int32_t in_zero_point;
+    tg_requant_t rq;                    /* onnx: multiplier in/(out * spatial); tflite: multiplier of in/out, then / spatial */
+} tg_global_avgpool_t;
+
+void tg_global_avgpool_s8(const tg_global_avgpool_t *p, const int8_t *input, int8_t *output);
+
+/* QLinearReduceMean (src/ops/qlinear-reduce-mean): axes walked as odometers, output in kept-axes order. */
+enum { TG_SUM_CHAIN = 0, TG_SUM_EIGEN = 1, TG_SUM_BLOCK4 = 2 };
+
+typedef struct {
+    int32_t kept_rank;                  /* 0..6 */
+    int32_t kept_dim[6], kept_stride[6], kept_logical[6];
+    int32_t outer_rank;                 /* reduced axes walked outside the segment, 0..6 */
+    int32_t outer_dim[6], outer_stride[6], outer_logical[6];
+    int32_t seg_len, seg_stride;        /* the innermost reduced run, summed as seg_kind says */
+    int32_t seg_kind;                   /* onnx: ONNX Runtime's float order; tflite: TG_SUM_CHAIN of integers */
+    int32_t count;                      /* reduced elements per output */
+    int32_t in_zero_point;
+    float in_scale, out_scale;          /* onnx */
+    tg_requant_t rq;                    /* zero point; tflite: multiplier of in/out scale */
+} tg_reduce_mean_t;
+
+void tg_reduce_mean_s8(const tg_reduce_mean_t *p, const int8_t *input, int8_t *output);
+
+/*
+ * Integer matrix products (QGemm, MatMulInteger; src/ops/qgemm, src/ops/matmul-integer):
+ * acc[b][r][c] = bias[r * bias_row_stride + c * bias_col_stride] + sum_i (A[b][r][i] - za) * (B[b][i][c] - zb[c]),
+ * with A[b][r][i] = a[b * a_batch_stride + r * a_row_stride + i * a_col_stride] (a transposed A, or a
+ * broadcast one, is a choice of strides). The output is [batch][m][n].
+ */
+typedef struct {
+    int32_t batch;
+    int32_t m, k, n;
+    int32_t a_batch_stride, a_row_stride, a_col_stride;
+    int32_t a_zero_point;
+    const int8_t *b;                    /* transposed: [batch_b][n][k] */
+    int32_t b_batch_stride;             /* elements between B matrices; 0 broadcasts one B */
+    const int32_t *b_zero_points;       /* [n], or NULL when all are 0 */
+    const int32_t *bias;                /* or NULL */
+    int32_t bias_row_stride, bias_col_stride;
+} tg_gemm_t;
+
+/* Requantized to int8, channel = output column. */
+void tg_gemm_s8(const tg_gemm_t *p, const tg_requant_t *rq, const int8_t *a, int8_t *y);
+/* The int32 accumulators themselves (MatMulInteger). */
+void tg_gemm_s8_s32(const tg_gemm_t *p, const int8_t *a, int32_t *y);
+/* float32: y = (float)acc * scale[per_column ? c : 0] (QGemm without an output scale). */
+void tg_gemm_s8_f32(const tg_gemm_t *p, const float *scale, int32_t per_column, const int8_t *a, float *y);
+
+/* ConvInteger (src/ops/conv-integer): the int32 accumulators of a grouped convolution, NHWC. */
+typedef struct {
+    tg_window_t win;
+    int32_t groups;
+    int32_t in_zero_point;
+    const int8_t *weights;              /* [out_c][k_h][k_w][in_c / groups] */
+    const int32_t *weight_zero_points;  /* [out_c], or NULL when all are 0 */
+} tg_conv_integer_t;
+
+void tg_conv2d_s8_s32(const tg_conv_integer_t *p, const int8_t *input, int32_t *output);
+
+/* QLinearLookup (src/ops/qlinear-lookup): output[i] = table[input[i] + 128]. */
+void tg_lookup_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t count);
+
+/* QLinearSoftmax (src/ops/qlinear-softmax): outer x inner rows of `length` elements `inner` apart. */
+typedef struct {
+    int32_t outer, length, inner;
+    const float *exp_table;             /* [256]: exp of d = x - max at d + 255 */
+    float y_factor;                     /* floor(1 / y_scale) */
+    int32_t zero_point;
+    int32_t overflow_value;             /* the output where exp * y_factor overflows (ONNX Runtime's conversion) */
+} tg_softmax_onnx_t;
+
+/* ONNX Runtime's QLinearSoftmax: float32 row sum of table exps, round_half_even(e * y_factor / sum) + zp. */
+void tg_softmax_onnx_s8(const tg_softmax_onnx_t *p, const int8_t *input, int8_t *output);
+
+typedef struct {
+    int32_t outer, length, inner;
+    int32_t input_multiplier, input_left_shift; /* x - max to Q5.26 */
+    int32_t diff_min;                   /* differences below it give the zero point */
+    int32_t output_multiplier;          /* Q31 probability to output units, or 0 for a pure shift */
+    int32_t output_shift;               /* right shift after it (23 for TFLM's scale 1/256) */
+    int32_t zero_point;
+} tg_softmax_tflite_t;
+
+/* TFLM's int8 SOFTMAX, integer-only (gemmlowp exp and reciprocal). */
+void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output);
+
 #endif /* TINYGEN_KERNELS_H */

@@ -5,6 +5,9 @@
 import type { OnnxImport, OpDefinition } from './op.ts';
 import { qlinearConv } from './qlinear-conv/index.ts';
 import { qlinearMatMul } from './qlinear-matmul/index.ts';
+import { qgemm } from './qgemm/index.ts';
+import { matMulInteger } from './matmul-integer/index.ts';
+import { convInteger } from './conv-integer/index.ts';
 import { maxPool } from './max-pool/index.ts';
 import { quantizeLinear } from './quantize-linear/index.ts';
 import { dequantizeLinear } from './dequantize-linear/index.ts';
@@ -14,10 +17,25 @@ import { reshape } from './reshape/index.ts';
 import { transpose } from './transpose/index.ts';
 import { convertUint8 } from './convert-uint8/index.ts';
 import { clamp } from './clamp/index.ts';
+import { qlinearAveragePool } from './qlinear-average-pool/index.ts';
+import { qlinearGlobalAveragePool } from './qlinear-global-average-pool/index.ts';
+import { qlinearReduceMean } from './qlinear-reduce-mean/index.ts';
+import { qlinearConcat } from './qlinear-concat/index.ts';
+import { pad } from './pad/index.ts';
+import { resize } from './resize/index.ts';
+import { squeeze } from './squeeze/index.ts';
+import { unsqueeze } from './unsqueeze/index.ts';
+import { qlinearAdd } from './qlinear-add/index.ts';
+import { qlinearMul } from './qlinear-mul/index.ts';
+import { qlinearLookup } from './qlinear-lookup/index.ts';
+import { qlinearSoftmax } from './qlinear-softmax/index.ts';
 
 export const OPS: readonly OpDefinition[] = [
   qlinearConv,
   qlinearMatMul,
+  qgemm,
+  matMulInteger,
+  convInteger,
   maxPool,
   quantizeLinear,
   dequantizeLinear,
@@ -27,6 +45,18 @@ export const OPS: readonly OpDefinition[] = [
   transpose,
   convertUint8,
   clamp,
+  qlinearAveragePool,
+  qlinearGlobalAveragePool,
+  qlinearReduceMean,
+  qlinearConcat,
+  pad,
+  resize,
+  squeeze,
+  unsqueeze,
+  qlinearAdd,
+  qlinearMul,
+  qlinearLookup,
+  qlinearSoftmax,
 ];
 
 const byName = new Map(OPS.map((op) => [op.op, op]));

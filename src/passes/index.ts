@@ -8,6 +8,7 @@ import type { CompileOptions } from '../ops/op.ts';
 import { inferShapes } from './infer-shapes.ts';
 import { uint8ToInt8 } from './uint8-to-int8.ts';
 import { fuseActivations } from './fuse-activations.ts';
+import { lift1d } from './lift-1d.ts';
 import { layoutNhwc } from './layout-nhwc.ts';
 import { prepareOps } from './prepare-ops.ts';
 import { planMemory, type MemoryPlan } from './plan-memory.ts';
@@ -21,6 +22,7 @@ export const PASSES: readonly Pass[] = [
   { name: 'infer-shapes', run: inferShapes },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'uint8-to-int8', run: uint8ToInt8 },
+  { name: 'lift-1d', run: lift1d },
   { name: 'layout-nhwc', run: layoutNhwc },
   { name: 'prepare-ops', run: prepareOps },
 ];

@@ -59,6 +59,11 @@ export class OnnxNodeView {
     return a ? Math.fround(a.f ?? 0) : fallback;
   }
 
+  floats(name: string, fallback: number[]): number[] {
+    const a = this.attribute(name);
+    return a ? (a.floats ?? []).map((v) => Math.fround(v)) : fallback;
+  }
+
   has(name: string): boolean {
     return this.attribute(name) !== undefined;
   }
@@ -76,7 +81,16 @@ export class OnnxNodeView {
 }
 
 export class ImportContext {
-  constructor(readonly graph: Graph) {}
+  /** opsets: the model's opset_import, domain ('' for ai.onnx) → version. */
+  constructor(
+    readonly graph: Graph,
+    private readonly opsets: ReadonlyMap<string, number> = new Map(),
+  ) {}
+
+  /** The model's opset version for a domain ('' is ai.onnx), or undefined when it imports none. */
+  opset(domain: string): number | undefined {
+    return this.opsets.get(domain);
+  }
 
   /** The constant behind `name`; scales, zero points and weights must be known at compile time. */
   constant(node: OnnxNodeView, name: string, role: string): Tensor {

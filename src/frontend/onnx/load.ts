@@ -81,7 +81,8 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
   }
   if (graph.inputs.length === 0) throw new UserError(`${source}: the graph has no non-constant inputs`);
 
-  const ctx = new ImportContext(graph);
+  const opsets = new Map((model.opsetImport ?? []).map((o) => [o.domain === 'ai.onnx' ? '' : (o.domain ?? ''), int64ToNumber(o.version)] as const));
+  const ctx = new ImportContext(graph, opsets);
   const views = (g.node ?? []).map((proto, index) => new OnnxNodeView(proto, index));
   const graphOutputs = new Set((g.output ?? []).map((o) => o.name ?? ''));
   const withSource = <T>(step: () => T): T => {
