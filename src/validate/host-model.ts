@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Compiled } from '../pipeline.ts';
 import { generate } from '../pipeline.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
-import { buildHost, HARNESS_DIR, KERNELS_DIR, kernelSources, runHost } from '../toolchain/host.ts';
+import { buildHost, HARNESS_DIR, KERNELS_DIR, runHost } from '../toolchain/host.ts';
 
 export interface HostModel {
   /** Runs concatenated input records; returns the concatenated output records. */
@@ -21,7 +21,7 @@ export async function buildHostModel(compiled: Compiled): Promise<HostModel> {
   const dir = mkdtempSync(join(tmpdir(), 'tinygen-host-'));
   for (const [file, text] of [...generated.files, ...generateHarnessAdapter(compiled.name, generated)]) writeFileSync(join(dir, file), text);
   const exe = await buildHost({
-    sources: [...kernelSources(), join(dir, `${compiled.name}_model.c`), join(dir, 'harness_model.c'), join(HARNESS_DIR, 'host_main.c')],
+    sources: [join(dir, `${compiled.name}_model.c`), join(dir, 'harness_model.c'), join(HARNESS_DIR, 'host_main.c')],
     includeDirs: [dir, KERNELS_DIR],
     outDir: dir,
   });
