@@ -15,6 +15,8 @@ export interface CompileRequest {
   /** C symbol prefix; defaults to the model's file name. */
   name?: string;
   bindings?: InputBindings;
+  /** Accept float32 ops (for ONNX's float conformance tests); tinygen's product path is integer-only. */
+  allowFloat?: boolean;
 }
 
 export interface Compiled extends Lowered {
@@ -30,7 +32,7 @@ export function defaultName(modelPath: string): string {
 
 export function compileModel(request: CompileRequest): Compiled {
   const rounding = request.rounding ?? 'onnx';
-  const loaded = loadOnnxFile(request.modelPath, request.bindings);
+  const loaded = loadOnnxFile(request.modelPath, { bindings: request.bindings, allowFloat: request.allowFloat });
   const lowered = lower(loaded.graph, { rounding });
   return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding };
 }

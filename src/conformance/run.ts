@@ -75,7 +75,7 @@ async function runOne(dir: string, options: { rounding: RoundingMode; hostC: boo
     row.ops = modelOps(join(dir, 'model.onnx'));
     test = readOnnxTestCase(dir);
     row.bound = [...test.bindings.keys()];
-    compiled = compileModel({ modelPath: test.modelPath, bindings: test.bindings, rounding: options.rounding });
+    compiled = compileModel({ modelPath: test.modelPath, bindings: test.bindings, rounding: options.rounding, allowFloat: true });
   } catch (err) {
     // Reasons name files relative to the test folder, so the table does not depend on where it ran.
     if (err instanceof UserError) return { ...row, status: 'unsupported', reason: err.message.split(`${dir}/`).join('').replace(/^model\.onnx: /, '') };

@@ -79,7 +79,11 @@ export interface OnnxImport {
    * weights and biases stay constants) and whose outputs are the QuantizeLinears' outputs
    * (already declared with their type and quantization). Inputs that were never quantized
    * (a Reshape's shape, a Clip's bounds) are passed through unchanged.
+   *
+   * 'float': a float32 op as it stands (Conv, Add, ... on float tensors). tinygen compiles
+   * quantized models, so these are only used when float ops are allowed explicitly (the
+   * conformance runner does, for ONNX's float tests); otherwise a float op is an error.
    */
-  form?: 'qoperator' | 'qdq';
+  form?: 'qoperator' | 'qdq' | 'float';
   import(node: OnnxNodeView, ctx: ImportContext): Node;
 }

@@ -67,7 +67,8 @@ export function opDefinition(op: string): OpDefinition {
   return def;
 }
 
-const importKey = (form: 'qoperator' | 'qdq', domain: string, opType: string) => `${form}:${domain}:${opType}`;
+type ImportForm = NonNullable<OnnxImport['form']>;
+const importKey = (form: ImportForm, domain: string, opType: string) => `${form}:${domain}:${opType}`;
 const onnxImports = new Map<string, OnnxImport>(
   OPS.flatMap((op) => op.onnx.map((imp) => [importKey(imp.form ?? 'qoperator', imp.domain, imp.opType), imp] as const)),
 );
@@ -83,6 +84,11 @@ export function findQdqImport(domain: string, opType: string): OnnxImport | unde
 }
 
 const opLabel = (imp: OnnxImport) => (imp.domain ? `${imp.domain}.${imp.opType}` : imp.opType);
+
+/** The importer of a float32 op, used only when float ops are allowed. */
+export function findFloatImport(domain: string, opType: string): OnnxImport | undefined {
+  return onnxImports.get(importKey('float', domain, opType));
+}
 
 /** Ops accepted as they stand, for error messages. */
 export function supportedOnnxOps(): string[] {

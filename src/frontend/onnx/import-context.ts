@@ -27,7 +27,15 @@ export class OnnxNodeView {
   /** The same node with other inputs and outputs (the QDQ fusion rewires a float op this way). */
   rewired(inputs: string[], outputs: string[]): OnnxNodeView {
     const view = new OnnxNodeView({ ...this.proto, name: this.name, input: inputs, output: outputs, attribute: this.proto.attribute ?? [] }, 0);
+    view.source = this.original;
     return view;
+  }
+
+  private source?: OnnxNodeView;
+
+  /** The node as the model has it (a rewired() view leads back to the model's own node). */
+  get original(): OnnxNodeView {
+    return this.source ?? this;
   }
 
   /** "node 'conv1' (QLinearConv)", for error messages. */
@@ -80,7 +88,16 @@ export class OnnxNodeView {
   }
 }
 
+/** The ONNX graph under import as the model has it, for importers that must see a node's neighbours. */
+export interface OnnxTopology {
+  nodes: readonly OnnxNodeView[];
+  graphOutputs: ReadonlySet<string>;
+}
+
 export class ImportContext {
+  /** The model's nodes and graph outputs (set by the loader; absent when a context is built by hand). */
+  topology?: OnnxTopology;
+
   /** opsets: the model's opset_import, domain ('' for ai.onnx) → version. */
   constructor(
     readonly graph: Graph,

@@ -8,7 +8,7 @@ import { basename, extname } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Graph } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { findOnnxImport, supportedOnnxOps } from '../../ops/registry.ts';
+import { findFloatImport, findOnnxImport, supportedOnnxOps } from '../../ops/registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
 import { importFused, planQdq } from './qdq.ts';
@@ -25,17 +25,25 @@ export interface LoadedModel {
 /** Replaces graph inputs by constants before import (the conformance runner binds scales this way). */
 export type InputBindings = Map<string, ReturnType<typeof decodeTensorProto>>;
 
-export function loadOnnxFile(path: string, bindings?: InputBindings): LoadedModel {
+export interface LoadOptions {
+  /** Graph inputs bound to constants. */
+  bindings?: InputBindings;
+  /** Accept float32 ops as they stand (see OnnxImport 'float'); off, a float op is an error. */
+  allowFloat?: boolean;
+}
+
+export function loadOnnxFile(path: string, options: LoadOptions = {}): LoadedModel {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
     throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return loadOnnxBytes(bytes, path, bindings);
+  return loadOnnxBytes(bytes, path, options);
 }
 
-export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: InputBindings): LoadedModel {
+export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOptions = {}): LoadedModel {
+  const { bindings, allowFloat = false } = options;
   let model: onnxProto.onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -85,6 +93,7 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
   const ctx = new ImportContext(graph, opsets);
   const views = (g.node ?? []).map((proto, index) => new OnnxNodeView(proto, index));
   const graphOutputs = new Set((g.output ?? []).map((o) => o.name ?? ''));
+  ctx.topology = { nodes: views, graphOutputs };
   const withSource = <T>(step: () => T): T => {
     try {
       return step();
@@ -93,7 +102,7 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
       throw err;
     }
   };
-  const units = withSource(() => planQdq(views, (name) => graph.tensors.get(name)?.data !== undefined, graphOutputs, graph.inputs.filter((n) => graph.tensors.get(n)!.dtype === 'float32')));
+  const units = withSource(() => planQdq(views, (name) => graph.tensors.get(name)?.data !== undefined, graphOutputs, graph.inputs.filter((n) => graph.tensors.get(n)!.dtype === 'float32'), allowFloat));
   for (const unit of units) {
     if (unit.kind === 'fused') {
       graph.nodes.push(...withSource(() => importFused(unit, ctx)));
@@ -105,7 +114,7 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, bindings?: Inpu
         throw new UserError(`${source}: ${node.label} reads '${input}', which is neither a graph input, an initializer nor an earlier node's output (missing initializer?)`);
       }
     }
-    const importer = findOnnxImport(node.domain, node.opType);
+    const importer = findOnnxImport(node.domain, node.opType) ?? (allowFloat ? findFloatImport(node.domain, node.opType) : undefined);
     if (!importer) {
       const op = node.domain ? `${node.domain}.${node.opType}` : node.opType;
       throw new UserError(`${source}: ${node.label}: unsupported op '${op}'; supported ops: ${supportedOnnxOps().join(', ')}`);

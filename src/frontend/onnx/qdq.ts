@@ -32,6 +32,7 @@ export function planQdq(
   isConstant: (name: string) => boolean,
   graphOutputs: ReadonlySet<string>,
   floatInputs: readonly string[],
+  allowFloat = false,
 ): ImportUnit[] {
   const producer = new Map<string, OnnxNodeView>();
   const consumers = new Map<string, OnnxNodeView[]>();
@@ -101,7 +102,7 @@ export function planQdq(
     }
     units.push({ kind: 'node', node });
   }
-  if (floatIsland.length > 0) {
+  if (floatIsland.length > 0 && !allowFloat) {
     const names = floatIsland.map((n) => `'${n.name}' (${n.opType})`).join(', ');
     throw new UserError(
       `float island: ${names} would compute in float, outside any DequantizeLinear → op → QuantizeLinear pattern; tinygen runs integer-only (ops it fuses from QDQ: ${supportedQdqOps().join(', ')})`,
