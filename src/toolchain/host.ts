@@ -19,6 +19,14 @@ export function kernelSources(): string[] {
     .map((f) => join(KERNELS_DIR, f));
 }
 
+/** Every file of the kernel library (sources and headers), as `tinygen compile` ships it. */
+export function kernelLibraryFiles(): string[] {
+  return readdirSync(KERNELS_DIR)
+    .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
+    .sort()
+    .map((f) => join(KERNELS_DIR, f));
+}
+
 export interface HostBuild {
   /** Sources besides the kernel library, which is always linked in. */
   sources: string[];

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
-import { kernelSources, KERNELS_DIR } from '../../toolchain/host.ts';
+import { kernelLibraryFiles } from '../../toolchain/host.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
 
@@ -14,7 +14,6 @@ interface CompileArgs {
   json: boolean;
 }
 
-export const KERNEL_HEADERS = ['tinygen_kernels.h', 'tg_requant.h'];
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
   command: 'compile <model>',
@@ -38,7 +37,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       writeFileSync(join(args.out, file), text);
       written.push(join(args.out, file));
     }
-    for (const source of [...kernelSources(), ...KERNEL_HEADERS.map((h) => join(KERNELS_DIR, h))]) {
+    for (const source of kernelLibraryFiles()) {
       copyFileSync(source, join(kernelDir, basename(source)));
       written.push(join(kernelDir, basename(source)));
     }
