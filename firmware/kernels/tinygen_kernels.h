@@ -156,7 +156,13 @@ typedef struct {
     int32_t out_offset;                 /* onnx: 128 when the model's output was uint8, else 0 */
     int32_t same_quant;                 /* tflite: input and output quantized alike (TFLM's division of raw sums) */
     tg_requant_t rq;                    /* onnx global: float multiplier; tflite: multiplier of in/out scale, zero point */
+    int32_t float_sum;                  /* onnx: TG_AVGPOOL_QLINEAR, or ONNX Runtime's float AveragePool summing in this order */
+    int32_t clip_count;                 /* count_include_pad counts the window clipped to padded_h x padded_w (ORT's float pool) */
+    int32_t padded_h, padded_w;         /* in_h + pad bottom, in_w + pad right */
+    int32_t out_zero_point;             /* onnx float path: the int8 output zero point */
 } tg_avgpool_t;
+
+enum { TG_AVGPOOL_QLINEAR = 0, TG_AVGPOOL_ROWS = 1, TG_AVGPOOL_COLUMNS = 2, TG_AVGPOOL_LANES4 = 3 };
 
 void tg_avgpool2d_s8(const tg_avgpool_t *p, const int8_t *input, int8_t *output);
 
@@ -166,6 +172,8 @@ typedef struct {
     int32_t batch_stride, channel_stride, spatial_stride; /* input elements; the output is [batch][channels] */
     int32_t in_zero_point;
     tg_requant_t rq;                    /* onnx: multiplier in/(out * spatial); tflite: multiplier of in/out, then / spatial */
+    int32_t float_path;                 /* onnx: ONNX Runtime's float GlobalAveragePool and QuantizeLinear (zero point: rq) */
+    float in_scale, out_scale;          /* onnx float path */
 } tg_global_avgpool_t;
 
 void tg_global_avgpool_s8(const tg_global_avgpool_t *p, const int8_t *input, int8_t *output);
@@ -250,5 +258,32 @@ typedef struct {
 
 /* TFLM's int8 SOFTMAX, integer-only (gemmlowp exp and reciprocal). */
 void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output);
+
+/* FloatConv (src/ops/float-conv): NCHW float32 convolution over 3 spatial axes [d, h, w] (1-D and 2-D have leading 1s). */
+typedef struct {
+    int32_t batch, in_c, out_c, groups;
+    int32_t in_size[3], out_size[3];
+    int32_t kernel[3], stride[3], dilation[3];
+    int32_t pad_begin[3];
+} tg_float_conv_t;
+
+/* w: [out_c][in_c / groups][k_d][k_h][k_w]; bias: [out_c] or NULL. */
+void tg_float_conv_f32(const tg_float_conv_t *p, const float *x, const float *w, const float *bias, float *y);
+
+/*
+ * FloatGemm and FloatMatMul (src/ops/common/float-gemm.ts): y[b][r][c] = alpha * sum_i A[b][r][i] * B[b][i][c]
+ * (+ beta * C[r][c] when c is not NULL), A[b][r][i] = a[a_offsets[b] + r * a_row_stride + i * a_col_stride],
+ * B[b][i][c] = b[b_offsets[b] + i * b_row_stride + c * b_col_stride], C[r][c] = c[r * c_row_stride + c * c_col_stride].
+ */
+typedef struct {
+    int32_t batch, m, k, n;
+    const int32_t *a_offsets, *b_offsets; /* [batch], or NULL when all are 0 */
+    int32_t a_row_stride, a_col_stride;
+    int32_t b_row_stride, b_col_stride;
+    float alpha, beta;
+    int32_t c_row_stride, c_col_stride;
+} tg_float_gemm_t;
+
+void tg_float_gemm_f32(const tg_float_gemm_t *p, const float *a, const float *b, const float *c, float *y);
 
 #endif /* TINYGEN_KERNELS_H */

@@ -10,6 +10,13 @@
  *   in window order in float32, divided by the count in float32, and quantized with the addition
  *   of the zero point in float32. A window that covers the whole unpadded input is ORT's global
  *   path instead: an integer sum requantized by fround(sx / fround(sy * count)).
+ *   The QDQ form runs what ORT runs for it (src/ops/common/ort-qdq.ts): that kernel in the type
+ *   ORT computes in (an int8 pattern whose Q → DQ pairs are one-to-one becomes uint8, and the
+ *   zero point added in float is then the uint8 one: attrs.uint8_output), or, when ORT leaves the
+ *   pattern unfused (attrs.ort_float), its float AveragePool: taps dequantized to float32, summed
+ *   in float32 in the order of the kernel ORT picks (see floatSumOrder), divided by the count in
+ *   float32 (count_include_pad counts the window clipped to the padded input), then QuantizeLinear
+ *   (round half to even of fround(mean / sy), then + zy).
  * - 'tflite', as TFLM's AVERAGE_POOL_2D: an integer sum divided by the count, rounding half away
  *   from zero; when input and output quantization differ, the sum is first scaled by the Q31
  *   multiplier of sx / sy (as TFLM's integer MEAN).
@@ -26,6 +33,11 @@ import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
 import { outputOffset, perTensor, uint8OutputAttr } from '../common/mean.ts';
+import { ORT_NCHWC_BLOCK, ortUnaryQdqPlan } from '../common/ort-qdq.ts';
+
+/** ONNX Runtime's float AveragePool sum orders (values of tg_avgpool_t.float_sum). */
+export const FLOAT_SUM = { none: 0, rows: 1, columns: 2, lanes4: 3 } as const;
+export type FloatSum = keyof typeof FLOAT_SUM;
 
 export interface AveragePoolParams {
   geometry: WindowGeometry;
@@ -46,6 +58,15 @@ export interface AveragePoolParams {
   sameQuant: boolean;
   /** onnx global: multiplier fround(sx / fround(sy * count)); tflite: Q31 multiplier of sx / sy with the output zero point. */
   requant: Requant;
+  /** onnx: 'none' runs ORT's QLinearAveragePool; otherwise ORT's float AveragePool, summing in this order. */
+  floatSum: FloatSum;
+  /** count_include_pad counts the window clipped to the padded input, as ORT's float AveragePool does (both modes, so tflite stays near ORT). */
+  clipCount: boolean;
+  /** The padded input's extent (inH + pad bottom, inW + pad right). */
+  paddedH: number;
+  paddedW: number;
+  /** The output zero point (int8), for the float path's QuantizeLinear. */
+  outZeroPoint: number;
 }
 
 /**
@@ -97,18 +118,49 @@ export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext)
   };
 }
 
-/** DequantizeLinear → AveragePool → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). */
+/**
+ * DequantizeLinear → AveragePool → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). Records
+ * what ONNX Runtime runs for the pattern: its QLinearAveragePool in the type it computes in, or its
+ * float AveragePool (attrs.ort_float, with attrs.ort_opset19 when the model's AveragePool is the
+ * opset-19 one, which ORT runs with its generic kernel).
+ */
 export function importQdqAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
   node.requireInputs(1);
   const x = node.input(0);
   if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-  return {
-    name: node.name,
-    op: 'QLinearAveragePool',
-    inputs: [x],
-    outputs: [node.outputs[0]!],
-    attrs: { ...importPoolWindow(node, false), uint8_output: uint8OutputAttr(ctx.graph, node.outputs[0]!) },
+  const plan = ortUnaryQdqPlan(node, ctx);
+  const attrs: Record<string, AttrValue> = {
+    ...importPoolWindow(node, false),
+    uint8_output: plan.fused && plan.computeType === 'uint8' ? 1 : uint8OutputAttr(ctx.graph, node.outputs[0]!),
   };
+  if (!plan.fused) {
+    attrs.ort_float = 1;
+    attrs.ort_opset19 = (ctx.opset('') ?? 1) >= 19 ? 1 : 0;
+  }
+  return { name: node.name, op: 'QLinearAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
+}
+
+/**
+ * The order in which ONNX Runtime's float AveragePool sums a window (measured against ORT 1.30 on
+ * x86-64 with AVX-512, and read from MLAS):
+ * - 'rows' (row by row, left to right, from 0): the NCHWc kernel ORT's NchwcTransformer moves a
+ *   4-D pool to when the channel count is a multiple of ORT_NCHWC_BLOCK; ORT's generic kernel for
+ *   the opset-19 AveragePool, and for count_include_pad with ceil_mode at any opset; MLAS's generic
+ *   kernel (a stride wider than 2, a kernel over 32, a very wide row, or a 1-D pool).
+ * - 'lanes4': MLAS's global kernel (kernel = input, strides 1, no pads): the taps in row-major
+ *   order into 4 lanes, lanes combined (l0 + l2) + (l1 + l3), then the leftover taps.
+ * - 'columns': MLAS's vectorized 2-D kernel (stride along W of at most 2): each column of the window
+ *   summed top to bottom, then the column sums left to right.
+ */
+function floatSumOrder(node: Node, g: WindowGeometry, channels: number): FloatSum {
+  const pads = node.attrs.pads as number[];
+  const twoD = node.attrs.pool_rank === 2;
+  if (twoD && channels % ORT_NCHWC_BLOCK === 0) return 'rows';
+  if (node.attrs.ort_opset19 === 1 || (node.attrs.ceil_mode === 1 && node.attrs.count_include_pad === 1)) return 'rows';
+  if (g.kH === g.inH && g.kW === g.inW && g.strideH === 1 && g.strideW === 1 && pads.every((p) => p === 0)) return 'lanes4';
+  // MLAS's reduction buffer holds 2048 floats, 3 of them spare, the padded row must fit.
+  if (twoD && g.strideW <= 2 && g.kH <= 32 && g.kW <= 32 && pads[1]! + pads[3]! + g.inW <= 2045) return 'columns';
+  return 'rows';
 }
 
 /** [N, C, H, W] of the input as the model has it (H = 1 for a 1-D pool). */
@@ -184,7 +236,7 @@ export function prepareQLinearAveragePool(node: Node, graph: Graph, options: Com
   const xq = perTensor(graph, node, x.name, 'input');
   const yq = perTensor(graph, node, y.name, 'output');
   const offset = outputOffset(node);
-  const global = options.rounding === 'onnx' && geometry.kH === geometry.inH && geometry.kW === geometry.inW && (node.attrs.pads as number[]).every((p) => p === 0);
+  const global = options.rounding === 'onnx' && node.attrs.ort_float !== 1 && geometry.kH === geometry.inH && geometry.kW === geometry.inW && (node.attrs.pads as number[]).every((p) => p === 0);
   const count = geometry.inH * geometry.inW;
   const requant: Requant =
     options.rounding === 'onnx'
@@ -204,6 +256,11 @@ export function prepareQLinearAveragePool(node: Node, graph: Graph, options: Com
     outOffset: offset,
     sameQuant: xq.scale === yq.scale && xq.zeroPoint === yq.zeroPoint,
     requant,
+    floatSum: options.rounding === 'onnx' && node.attrs.ort_float === 1 ? floatSumOrder(node, geometry, inDims.c) : 'none',
+    clipCount: node.attrs.ort_float === 1,
+    paddedH: geometry.inH + (node.attrs.pads as number[])[2]!,
+    paddedW: geometry.inW + (node.attrs.pads as number[])[3]!,
+    outZeroPoint: yq.zeroPoint,
   };
   node.params = params;
 }

@@ -3,7 +3,7 @@ import type { EmitContext } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { requantInitializer } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
-import type { AveragePoolParams } from './definition.ts';
+import { FLOAT_SUM, type AveragePoolParams } from './definition.ts';
 
 export function emitQLinearAveragePool(node: Node, _graph: Graph, ctx: EmitContext): string {
   const p = node.params as AveragePoolParams;
@@ -21,6 +21,11 @@ export function emitQLinearAveragePool(node: Node, _graph: Graph, ctx: EmitConte
     p.outOffset,
     p.sameQuant ? 1 : 0,
     requantInitializer(ctx, p.requant),
+    FLOAT_SUM[p.floatSum],
+    p.clipCount ? 1 : 0,
+    p.paddedH,
+    p.paddedW,
+    p.outZeroPoint,
   ];
   const params = ctx.constStruct('avgpool', 'tg_avgpool_t', `{ ${fields.join(', ')} }`);
   return `tg_avgpool2d_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;

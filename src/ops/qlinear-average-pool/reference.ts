@@ -2,10 +2,43 @@ import type { Graph, Node } from '../../ir/graph.ts';
 import { clamp, multiplyByQuantizedMultiplier, requantize } from '../../numerics/requantize.ts';
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
-import { dequantizeOnnx, divideRoundingAway, quantizeAverageOnnx } from '../common/mean.ts';
+import { dequantizeOnnx, divideRoundingAway, quantizeAverageOnnx, quantizeOnnx } from '../common/mean.ts';
+import { lanes4Sum } from '../common/ort-qdq.ts';
 import type { AveragePoolParams } from './definition.ts';
 
 const f32 = Math.fround;
+
+/** ONNX Runtime's float AveragePool: the window's dequantized taps summed in float32 in p.floatSum's order. */
+function floatWindowSum(p: AveragePoolParams, at: (iy: number, ix: number) => number, y0: number, y1: number, x0: number, x1: number): number {
+  const v = (iy: number, ix: number) => dequantizeOnnx(at(iy, ix), p.inZeroPoint, p.inScale);
+  let sum = 0;
+  if (p.floatSum === 'columns') {
+    for (let ix = x0; ix < x1; ix++) {
+      let column = 0;
+      for (let iy = y0; iy < y1; iy++) column = f32(column + v(iy, ix));
+      sum = f32(sum + column);
+    }
+  } else if (p.floatSum === 'lanes4') {
+    const taps: number[] = [];
+    for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) taps.push(v(iy, ix));
+    sum = lanes4Sum(taps);
+  } else {
+    for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) sum = f32(sum + v(iy, ix));
+  }
+  return sum;
+}
+
+/**
+ * The divisor: the taps inside the input; with count_include_pad the kernel area (ORT's
+ * QLinearAveragePool), or the window clipped to the padded input (ORT's float AveragePool, whose
+ * ceil_mode windows can run past the end padding).
+ */
+function windowCount(p: AveragePoolParams, y0: number, x0: number, valid: number): number {
+  const g = p.geometry;
+  if (!p.countIncludePad) return valid;
+  if (!p.clipCount) return g.kH * g.kW;
+  return (Math.min(y0 + g.kH, p.paddedH) - y0) * (Math.min(x0 + g.kW, p.paddedW) - x0);
+}
 
 /**
  * Average of each window's taps inside the input (see definition.ts for both modes). Taps are
@@ -29,11 +62,13 @@ export function referenceQLinearAveragePool(node: Node, [x]: Value[], graph: Gra
         const xEnd = Math.min(x0 + g.kW, g.inW);
         const xStart = Math.max(x0, 0);
         const valid = (yEnd - yStart) * (xEnd - xStart);
-        const count = p.countIncludePad ? g.kH * g.kW : valid;
+        const count = windowCount(p, y0, x0, valid);
         for (let c = 0; c < g.inC; c++) {
           const at = (iy: number, ix: number) => input[b * sn + iy * sh + ix * sw + c * sc]!;
           let result: number;
-          if (p.mode === 'onnx' && !p.global) {
+          if (p.mode === 'onnx' && p.floatSum !== 'none') {
+            result = quantizeOnnx(f32(floatWindowSum(p, at, yStart, yEnd, xStart, xEnd) / count), p.outScale, p.outZeroPoint);
+          } else if (p.mode === 'onnx' && !p.global) {
             let sum = 0;
             for (let iy = yStart; iy < yEnd; iy++) for (let ix = xStart; ix < xEnd; ix++) sum = f32(sum + dequantizeOnnx(at(iy, ix), p.inZeroPoint, p.inScale));
             result = quantizeAverageOnnx(f32(sum / count), p.outScale, p.modelOutZeroPoint, p.outOffset);

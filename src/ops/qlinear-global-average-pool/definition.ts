@@ -3,11 +3,15 @@
  * rank >= 3, channels second (NCHW, NHWC inside for rank 4) or last (channels_last).
  *
  * - 'onnx', as ONNX Runtime (MLAS's QLinearGlobalAveragePool): the integer sum of x - zx,
- *   requantized by the float32 multiplier fround(sx / fround(sy * count)), rounded half to even.
+ *   requantized by the float32 multiplier fround(sx / fround(sy * count)), rounded half to even
+ *   (then + zy, so the type ORT computes in does not matter). When ORT leaves the QDQ form unfused
+ *   (attrs.ort_float, see src/ops/common/ort-qdq.ts) it runs its float GlobalAveragePool instead:
+ *   MLAS's global kernel sums the dequantized values in 4 float32 lanes, combined (l0 + l2) +
+ *   (l1 + l3), then the leftovers, divides by the count in float32, and QuantizeLinear rounds.
  * - 'tflite', as TFLM's integer MEAN over H and W: the sum scaled by the Q31 multiplier of
  *   sx / sy, then divided by the count rounding half away from zero, plus zy.
  */
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
@@ -15,6 +19,7 @@ import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-con
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { requireDtype } from '../common/values.ts';
 import { perTensor } from '../common/mean.ts';
+import { ortUnaryQdqPlan } from '../common/ort-qdq.ts';
 
 export interface GlobalAveragePoolParams {
   batch: number;
@@ -27,6 +32,10 @@ export interface GlobalAveragePoolParams {
   inZeroPoint: number;
   mode: 'onnx' | 'tflite';
   requant: Requant;
+  /** onnx: ORT's float GlobalAveragePool (and QuantizeLinear) instead of its QLinearGlobalAveragePool. */
+  floatPath: boolean;
+  inScale: number;
+  outScale: number;
 }
 
 /** com.microsoft QLinearGlobalAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
@@ -55,12 +64,14 @@ export function importQLinearGlobalAveragePool(node: OnnxNodeView, ctx: ImportCo
   };
 }
 
-/** DequantizeLinear → GlobalAveragePool → QuantizeLinear. */
+/** DequantizeLinear → GlobalAveragePool → QuantizeLinear; attrs.ort_float when ONNX Runtime runs it unfused. */
 export function importQdqGlobalAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
   node.requireInputs(1);
   const x = node.input(0);
   if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-  return { name: node.name, op: 'QLinearGlobalAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs: { channels_last: 0 } };
+  const attrs: Record<string, AttrValue> = { channels_last: 0 };
+  if (!ortUnaryQdqPlan(node, ctx).fused) attrs.ort_float = 1;
+  return { name: node.name, op: 'QLinearGlobalAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
 }
 
 export function inferQLinearGlobalAveragePool(node: Node, graph: Graph): OutputInfo[] {
@@ -101,6 +112,9 @@ export function prepareQLinearGlobalAveragePool(node: Node, graph: Graph, option
     inZeroPoint: xq.zeroPoint,
     mode: options.rounding,
     requant,
+    floatPath: options.rounding === 'onnx' && node.attrs.ort_float === 1,
+    inScale: xq.scale,
+    outScale: yq.scale,
   };
   node.params = params;
 }
