@@ -114,7 +114,9 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
         throw new UserError(`${source}: ${node.label} reads '${input}', which is neither a graph input, an initializer nor an earlier node's output (missing initializer?)`);
       }
     }
-    const importer = findOnnxImport(node.domain, node.opType) ?? (allowFloat ? findFloatImport(node.domain, node.opType) : undefined);
+    // An op with both an integer and a float import (MaxPool) takes the float one on a float32 input.
+    const floatFirst = allowFloat && graph.tensors.get(node.input(0))?.dtype === 'float32' ? findFloatImport(node.domain, node.opType) : undefined;
+    const importer = floatFirst ?? findOnnxImport(node.domain, node.opType) ?? (allowFloat ? findFloatImport(node.domain, node.opType) : undefined);
     if (!importer) {
       const op = node.domain ? `${node.domain}.${node.opType}` : node.opType;
       throw new UserError(`${source}: ${node.label}: unsupported op '${op}'; supported ops: ${supportedOnnxOps().join(', ')}`);

@@ -1,0 +1,40 @@
+/**
+ * FloatMaxPool: ONNX MaxPool on float32 NCHW tensors over 1, 2 or 3 spatial axes, with pads,
+ * strides, dilations, auto_pad and ceil_mode (geometry in src/ops/common/float-window.ts). Per
+ * output: the largest tap inside the input, from -infinity, taps depth, row and column ascending,
+ * a tap replacing the maximum only when greater (NaN taps never win; padding never counts); a
+ * window with no tap inside the input gives -FLT_MAX (ONNX Runtime's value). The Indices output is
+ * not supported.
+ */
+import type { Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { OutputInfo } from '../op.ts';
+import { requireFloat } from '../common/float-operands.ts';
+import { importFloatWindowAttrs, resolveFloatWindow, type FloatWindowParams } from '../common/float-window.ts';
+
+export type FloatMaxPoolParams = FloatWindowParams;
+
+export function importFloatMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(1);
+  if (node.outputs.length > 1 && node.outputs[1] !== '') throw new UserError(`${node.label}: the Indices output is not supported`);
+  ctx.declareOutput(node.outputs[0]!, 'float32');
+  return {
+    name: node.name,
+    op: 'FloatMaxPool',
+    inputs: [node.input(0)],
+    outputs: [node.outputs[0]!],
+    attrs: importFloatWindowAttrs(node),
+  };
+}
+
+export function inferFloatMaxPool(node: Node, graph: Graph): OutputInfo[] {
+  requireFloat(node, graph, ['X']);
+  return [{ shape: resolveFloatWindow(node, tensorOf(graph, node.inputs[0]!).shape).outShape, dtype: 'float32' }];
+}
+
+export function prepareFloatMaxPool(node: Node, graph: Graph): void {
+  const { outShape: _, ...window } = resolveFloatWindow(node, tensorOf(graph, node.inputs[0]!).shape);
+  node.params = window satisfies FloatMaxPoolParams;
+}
