@@ -286,4 +286,69 @@ typedef struct {
 
 void tg_float_gemm_f32(const tg_float_gemm_t *p, const float *a, const float *b, const float *c, float *y);
 
+/*
+ * FloatAveragePool and FloatMaxPool (src/ops/float-average-pool, src/ops/float-max-pool): NCHW
+ * float32 pooling over 3 spatial axes [d, h, w] (1-D and 2-D have leading 1s).
+ */
+typedef struct {
+    int32_t planes;                     /* N * C */
+    int32_t in_size[3], out_size[3];
+    int32_t kernel[3], stride[3], dilation[3];
+    int32_t pad_begin[3], pad_end[3];
+    int32_t count_include_pad;          /* average: 1 divides by the taps inside the padded extent */
+} tg_float_pool_t;
+
+void tg_float_avgpool_f32(const tg_float_pool_t *p, const float *x, float *y);
+void tg_float_maxpool_f32(const tg_float_pool_t *p, const float *x, float *y);
+
+/* FloatGlobalAveragePool and FloatGlobalMaxPool: one value per plane of plane_size elements. */
+void tg_float_global_avgpool_f32(const float *x, float *y, int32_t planes, int32_t plane_size);
+void tg_float_global_maxpool_f32(const float *x, float *y, int32_t planes, int32_t plane_size);
+
+/* FloatReduceMean (src/ops/float-reduce-mean): kept and reduced axes as row-major walks (element strides). */
+#define TG_FLOAT_REDUCE_MAX_RANK 8
+typedef struct {
+    int32_t kept_rank, kept_dim[TG_FLOAT_REDUCE_MAX_RANK], kept_stride[TG_FLOAT_REDUCE_MAX_RANK];
+    int32_t reduced_rank, reduced_dim[TG_FLOAT_REDUCE_MAX_RANK], reduced_stride[TG_FLOAT_REDUCE_MAX_RANK];
+    int32_t count;
+} tg_float_reduce_t;
+
+void tg_float_reduce_mean_f32(const tg_float_reduce_t *p, const float *x, float *y);
+
+/* Element types of the float ops that ONNX also defines on integers (uint8 is held as value - 128). */
+enum { TG_ELEM_F32 = 0, TG_ELEM_S8 = 1, TG_ELEM_U8 = 2, TG_ELEM_S32 = 3 };
+
+/* FloatAdd/Sub/Mul/Div (src/ops/float-elementwise): float32 IEEE ops; integers wrap, Div truncates (x / 0 = 0). */
+enum { TG_BINARY_ADD = 0, TG_BINARY_SUB = 1, TG_BINARY_MUL = 2, TG_BINARY_DIV = 3 };
+
+typedef struct {
+    tg_broadcast_t bc;                  /* x = A, y = B */
+    int32_t op;                         /* TG_BINARY_* */
+    int32_t elem;                       /* TG_ELEM_* */
+} tg_float_binary_t;
+
+void tg_float_binary(const tg_float_binary_t *p, const void *a, const void *b, void *output);
+
+/* Float activations (src/ops/float-activation); Relu is a clip with min 0. */
+enum { TG_ACT_CLIP = 0, TG_ACT_LEAKY_RELU = 1, TG_ACT_HARD_SIGMOID = 2, TG_ACT_HARD_SWISH = 3, TG_ACT_SIGMOID = 4, TG_ACT_TANH = 5 };
+
+typedef struct {
+    int32_t fn;                         /* TG_ACT_* */
+    int32_t elem;                       /* TG_ELEM_F32; clip also TG_ELEM_S8, TG_ELEM_U8, TG_ELEM_S32 */
+    int32_t count;
+    float alpha, beta;                  /* leaky relu: alpha; hard sigmoid, hard swish: alpha * x + beta */
+    int32_t has_min, has_max;           /* float clip */
+    float min, max;
+    int32_t int_min, int_max;           /* integer clip, in stored values */
+} tg_float_activation_t;
+
+void tg_float_activation(const tg_float_activation_t *p, const void *input, void *output);
+
+/* FloatSoftmax (src/ops/float-softmax): outer x inner rows of `length` elements `inner` apart. */
+typedef struct {
+    int32_t outer, length, inner;
+} tg_float_softmax_t;
+
+void tg_float_softmax(const tg_float_softmax_t *p, const float *input, float *output);
+
 #endif /* TINYGEN_KERNELS_H */

@@ -29,6 +29,17 @@ import { qlinearAdd } from './qlinear-add/index.ts';
 import { qlinearMul } from './qlinear-mul/index.ts';
 import { qlinearLookup } from './qlinear-lookup/index.ts';
 import { qlinearSoftmax } from './qlinear-softmax/index.ts';
+import { floatAdd, floatDiv, floatMul, floatSub } from './float-elementwise/index.ts';
+import { floatClip, floatHardSigmoid, floatHardSwish, floatLeakyRelu, floatRelu, floatSigmoid, floatTanh } from './float-activation/index.ts';
+import { floatSoftmax } from './float-softmax/index.ts';
+import { floatConv } from './float-conv/index.ts';
+import { floatGemm } from './float-gemm/index.ts';
+import { floatMatMul } from './float-matmul/index.ts';
+import { floatAveragePool } from './float-average-pool/index.ts';
+import { floatMaxPool } from './float-max-pool/index.ts';
+import { floatGlobalAveragePool } from './float-global-average-pool/index.ts';
+import { floatGlobalMaxPool } from './float-global-max-pool/index.ts';
+import { floatReduceMean } from './float-reduce-mean/index.ts';
 
 export const OPS: readonly OpDefinition[] = [
   qlinearConv,
@@ -57,6 +68,26 @@ export const OPS: readonly OpDefinition[] = [
   qlinearMul,
   qlinearLookup,
   qlinearSoftmax,
+  floatAdd,
+  floatSub,
+  floatMul,
+  floatDiv,
+  floatRelu,
+  floatClip,
+  floatLeakyRelu,
+  floatHardSigmoid,
+  floatHardSwish,
+  floatSigmoid,
+  floatTanh,
+  floatSoftmax,
+  floatConv,
+  floatGemm,
+  floatMatMul,
+  floatAveragePool,
+  floatMaxPool,
+  floatGlobalAveragePool,
+  floatGlobalMaxPool,
+  floatReduceMean,
 ];
 
 const byName = new Map(OPS.map((op) => [op.op, op]));

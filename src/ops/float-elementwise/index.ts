@@ -1,0 +1,23 @@
+/** ONNX Add, Sub, Mul, Div on float32 (and int8, uint8, int32) tensors, one IR op each, one kernel. */
+import type { OpDefinition } from '../op.ts';
+import { importFloatBinary, inferFloatBinary, prepareFloatBinary, type FloatBinaryOp } from './definition.ts';
+import { referenceFloatBinary } from './reference.ts';
+import { emitFloatBinary } from './emit.ts';
+
+function floatBinaryOp(op: FloatBinaryOp, onnxOp: string, what: string): OpDefinition {
+  return {
+    op,
+    summary: `float32 ${what} with numpy broadcasting up to rank 6 (also int8, uint8, int32, wrapping); float ops only`,
+    onnx: [{ domain: '', opType: onnxOp, form: 'float', import: importFloatBinary(op) }],
+    layout: 'logical',
+    infer: inferFloatBinary,
+    prepare: prepareFloatBinary,
+    reference: referenceFloatBinary,
+    emit: emitFloatBinary,
+  };
+}
+
+export const floatAdd = floatBinaryOp('FloatAdd', 'Add', 'addition');
+export const floatSub = floatBinaryOp('FloatSub', 'Sub', 'subtraction');
+export const floatMul = floatBinaryOp('FloatMul', 'Mul', 'multiplication');
+export const floatDiv = floatBinaryOp('FloatDiv', 'Div', 'division (integers: truncating)');
