@@ -3,14 +3,14 @@
  * the reference interpreter, byte for byte, on random shapes, broadcasts, attributes and data; and
  * bad input as one-line UserErrors. Each model holds many nodes (one build each) to keep the time.
  */
+import { hostDiff } from '../helpers/host-diff.ts';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { buildHostModel } from '../../src/validate/host-model.ts';
-import { randomInputs, seededRandom, valuesToRecord } from '../../src/validate/records.ts';
+import { randomInputs, seededRandom } from '../../src/validate/records.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Value } from '../../src/ops/op.ts';
 
@@ -24,27 +24,8 @@ function withOpset(path: string, version: number): string {
 }
 
 /** Runs `records` random input sets through the reference and the host C; returns the byte mismatches. */
-async function hostDiffFloat(modelPath: string, records = 4, seed = 1, edit?: (values: Value[], random: () => number) => void) {
-  const compiled = compileModel({ modelPath, rounding: 'onnx', allowFloat: true });
-  const host = await buildHostModel(compiled);
-  try {
-    const random = seededRandom(seed);
-    const inputs: Uint8Array[] = [];
-    const expected: Uint8Array[] = [];
-    for (let i = 0; i < records; i++) {
-      const values = randomInputs(compiled.graph, random);
-      edit?.(values, random);
-      inputs.push(valuesToRecord(values));
-      expected.push(valuesToRecord(runReference(compiled.graph, values).outputs));
-    }
-    const actual = await host.run(Buffer.concat(inputs));
-    const want = Buffer.concat(expected);
-    let mismatches = Math.abs(actual.length - want.length);
-    for (let i = 0; i < Math.min(want.length, actual.length); i++) if (want[i] !== actual[i]) mismatches++;
-    return { bytes: want.length, mismatches };
-  } finally {
-    host.dispose();
-  }
+function hostDiffFloat(modelPath: string, records = 4, seed = 1, edit?: (values: Value[], random: () => number) => void) {
+  return hostDiff(modelPath, 'onnx', records, seed, { allowFloat: true, edit });
 }
 
 /** A random shape of rank 1..4 and a shape that broadcasts against it (leading axes dropped, some set to 1). */

@@ -3,11 +3,8 @@
  * graph input(s) and output to a GraphBuilder, so one model holds many (one ONNX Runtime session
  * or one host build checks them all). Weights are constants or graph inputs at random.
  */
+import { hostDiff } from '../helpers/host-diff.ts';
 import type { GraphBuilder } from '../helpers/onnx-builder.ts';
-import { compileModel } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { buildHostModel } from '../../src/validate/host-model.ts';
-import { randomInputs, seededRandom, valuesToRecord } from '../../src/validate/records.ts';
 
 export type Rng = () => number;
 export const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
@@ -109,34 +106,7 @@ export function addMatMul(g: GraphBuilder, rng: Rng, tag: string, runtimeB = fal
   return { summary: `${tag}: MatMul A [${aShape}] x B [${bShape}]${runtimeB ? ' (runtime B)' : ''}` };
 }
 
-/**
- * Host differential check of a float model: the C (gcc, ASan/UBSan) against the reference on
- * random inputs, bit for bit (test/helpers/host-diff.ts, with float ops allowed).
- */
-export async function floatHostDiff(modelPath: string, inputs = 4, seed = 1) {
-  const compiled = compileModel({ modelPath, rounding: 'onnx', allowFloat: true });
-  const host = await buildHostModel(compiled);
-  try {
-    const random = seededRandom(seed);
-    const records: Uint8Array[] = [];
-    const expected: Uint8Array[] = [];
-    for (let i = 0; i < inputs; i++) {
-      const values = randomInputs(compiled.graph, random);
-      records.push(valuesToRecord(values));
-      expected.push(valuesToRecord(runReference(compiled.graph, values).outputs));
-    }
-    const actual = await host.run(Buffer.concat(records));
-    const want = Buffer.concat(expected);
-    let mismatches = Math.abs(actual.length - want.length);
-    let first: { index: number; expected: number; actual: number } | undefined;
-    for (let i = 0; i < want.length; i++) {
-      if (want[i] !== actual[i]) {
-        mismatches++;
-        first ??= { index: i, expected: want[i]!, actual: actual[i]! };
-      }
-    }
-    return { bytes: want.length, mismatches, first };
-  } finally {
-    host.dispose();
-  }
+/** Host differential check of a float model: the C (ASan/UBSan) against the reference, bit for bit. */
+export function floatHostDiff(modelPath: string, inputs = 4, seed = 1) {
+  return hostDiff(modelPath, 'onnx', inputs, seed, { allowFloat: true });
 }

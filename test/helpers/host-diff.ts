@@ -7,6 +7,7 @@ import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
 import { randomInputs, seededRandom, valuesToRecord } from '../../src/validate/records.ts';
 import type { RoundingMode } from '../../src/numerics/requantize.ts';
+import type { Value } from '../../src/ops/op.ts';
 
 export interface HostDiff {
   bytes: number;
@@ -14,8 +15,15 @@ export interface HostDiff {
   first?: { index: number; expected: number; actual: number };
 }
 
-export async function hostDiff(modelPath: string, rounding: RoundingMode, inputs = 8, seed = 1): Promise<HostDiff> {
-  const compiled = compileModel({ modelPath, rounding });
+export interface HostDiffOptions {
+  /** Compile float32 ops too (see OnnxImport 'float'). */
+  allowFloat?: boolean;
+  /** Adjusts each random input set before it runs (e.g. to plant -0 or edge values). */
+  edit?: (values: Value[], random: () => number) => void;
+}
+
+export async function hostDiff(modelPath: string, rounding: RoundingMode, inputs = 8, seed = 1, options: HostDiffOptions = {}): Promise<HostDiff> {
+  const compiled = compileModel({ modelPath, rounding, allowFloat: options.allowFloat });
   const host = await buildHostModel(compiled);
   try {
     const random = seededRandom(seed);
@@ -23,6 +31,7 @@ export async function hostDiff(modelPath: string, rounding: RoundingMode, inputs
     const expected: Uint8Array[] = [];
     for (let i = 0; i < inputs; i++) {
       const values = randomInputs(compiled.graph, random);
+      options.edit?.(values, random);
       records.push(valuesToRecord(values));
       expected.push(valuesToRecord(runReference(compiled.graph, values).outputs));
     }
