@@ -8,6 +8,26 @@
 #include <stdint.h>
 #include "tg_requant.h"
 
+/*
+ * Where generated models put their weights and their arena. The board's linker script places
+ * these sections (weights in flash, the arena in RAM, not zeroed at startup); define the macros
+ * empty before including this header to leave both to the compiler's defaults.
+ */
+#ifndef TG_WEIGHTS_SECTION
+#if defined(__GNUC__) && defined(__ARM_EABI__)
+#define TG_WEIGHTS_SECTION __attribute__((section(".tinygen.weights")))
+#else
+#define TG_WEIGHTS_SECTION
+#endif
+#endif
+#ifndef TG_ARENA_SECTION
+#if defined(__GNUC__) && defined(__ARM_EABI__)
+#define TG_ARENA_SECTION __attribute__((section(".tinygen.arena")))
+#else
+#define TG_ARENA_SECTION
+#endif
+#endif
+
 /* Geometry of a windowed op on NHWC tensors [batch][h][w][c]. */
 typedef struct {
     int32_t batch, in_h, in_w, in_c;

@@ -70,7 +70,7 @@ class Emitter implements EmitContext {
   constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
     const symbol = this.fresh(suffix);
     const format = ctype === 'float' ? cFloat : cInt;
-    this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] = {\n${cArrayBody(values, format)}\n};`);
+    this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
     this.constantBytes += values.length * CTYPE_BYTES[ctype];
     return symbol;
   }

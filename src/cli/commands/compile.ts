@@ -5,12 +5,15 @@ import { compileModel, generate } from '../../pipeline.ts';
 import { kernelLibraryFiles } from '../../toolchain/host.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
+import { loadBoard } from '../../boards/board.ts';
+import { checkFits } from '../../boards/fits.ts';
 
 interface CompileArgs {
   model: string;
   out: string;
   name?: string;
   rounding: RoundingMode;
+  board?: string;
   json: boolean;
 }
 
@@ -24,12 +27,14 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding)' })
+      .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
       .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/') as Argv<CompileArgs>,
   handler: (args: ArgumentsCamelCase<CompileArgs>) => {
     // Everything is generated in memory first, so a bad model leaves no partial output.
     const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name });
     const generated = generate(compiled);
+    const fits = args.board ? checkFits(loadBoard(args.board), [generated], `model ${args.model}`) : undefined;
     const kernelDir = join(args.out, 'tinygen');
     mkdirSync(kernelDir, { recursive: true });
     const written: string[] = [];
@@ -51,6 +56,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       inputs: generated.inputs,
       outputs: generated.outputs,
       files: written,
+      ...(fits ? { board: args.board, regions: fits } : {}),
     };
     if (args.json) return printJson(summary);
     console.log(`compiled ${args.model} -> ${args.out}`);
@@ -58,5 +64,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM`);
     console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
     console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model; add it to the include path)`);
+    for (const use of fits ?? []) {
+      console.log(`  ${args.board} ${use.kind} ${use.region}: ${use.needed} of ${use.available} bytes before code (${Object.entries(use.parts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    }
   },
 };

@@ -1,0 +1,92 @@
+/**
+ * Fits check before any build: a model too large for a board fails with the bytes needed and
+ * available per region; and two models compiled with different names link into one image.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { tinygen } from '../helpers/cli.ts';
+import { MODELS } from '../helpers/paths.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tinygen-fits-'));
+
+/** A board with 1 KiB of flash and 4 KiB of RAM: tiny_cnn's 1164 bytes of weights cannot fit. */
+function tinyBoard(): string {
+  const path = join(dir, 'tiny-board.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      id: 'tiny-board',
+      description: 'test board with almost no memory',
+      cpu: 'cortex-m3',
+      fpu: null,
+      features: { dsp: false, mve: false },
+      clockHz: 25000000,
+      memory: [
+        { name: 'FLASH', origin: '0x00000000', length: '1K', kind: 'flash' },
+        { name: 'RAM', origin: '0x20000000', length: '4K', kind: 'ram' },
+      ],
+      placement: { code: 'FLASH', data: 'RAM', stackSize: 2048, heapSize: 1024 },
+      console: 'none',
+    }),
+  );
+  return path;
+}
+
+describe('fits check', () => {
+  it('refuses a model too large for the board, with the numbers, before writing anything', async () => {
+    const out = join(dir, 'never-written');
+    const result = await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', out, '--board', tinyBoard()]);
+    expect(result.exitCode).toBe(2);
+    // Weights 1164 bytes (the model's constants) > 1024; arena 1280 + stack 2048 + heap 1024 = 4352 > 4096.
+    expect(result.stderr.trim()).toBe(
+      `tinygen: error: model ${join(MODELS, 'tiny_cnn_qop.onnx')} does not fit board 'tiny-board' before code is even counted: ` +
+        'flash region FLASH needs 1164 bytes (weights 1164) but has 1024; ram region RAM needs 4352 bytes (arena 1280 + stack 2048 + heap 1024) but has 4096',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports the room a model takes on a board that has it', async () => {
+    const result = await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', join(dir, 'ok'), '--board', 'mps2-an386', '--json']);
+    expect(result.exitCode).toBe(0);
+    const summary = JSON.parse(result.stdout) as { regions: { region: string; needed: number; parts: Record<string, number> }[] };
+    expect(summary.regions.find((r) => r.region === 'FLASH')!.parts).toEqual({ weights: 1164 });
+    expect(summary.regions.find((r) => r.region === 'RAM')!.parts.arena).toBe(1280);
+  });
+});
+
+describe('several models in one image', () => {
+  it('link together when compiled with different names', async () => {
+    const out = join(dir, 'two');
+    for (const [model, name] of [
+      ['tiny_cnn_qop', 'kws'],
+      ['tiny_cnn_u8_qop', 'vww'],
+    ] as const) {
+      expect((await tinygen(['compile', join(MODELS, `${model}.onnx`), '-o', out, '--name', name])).exitCode).toBe(0);
+    }
+    writeFileSync(
+      join(out, 'main.c'),
+      [
+        '#include "kws_model.h"',
+        '#include "vww_model.h"',
+        'int main(void)',
+        '{',
+        '    static int8_t a_in[KWS_INPUT_BYTES], a_out[KWS_OUTPUT_BYTES];',
+        '    static uint8_t b_in[VWW_INPUT_BYTES], b_out[VWW_OUTPUT_BYTES];',
+        '    return kws_run(a_in, a_out) | vww_run(b_in, b_out);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const kernels = readdirSync(join(out, 'tinygen')).filter((f) => f.endsWith('.c')).map((f) => join(out, 'tinygen', f));
+    const sources = [join(out, 'main.c'), join(out, 'kws_model.c'), join(out, 'vww_model.c'), ...kernels];
+    // Built for a Cortex-M4F as well as for the host: no duplicate symbols either way.
+    const arm = await execa('arm-none-eabi-gcc', ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', `-I${join(out, 'tinygen')}`, '--specs=nosys.specs', ...sources, '-lm', '-o', join(out, 'image.elf')], { reject: false, all: true });
+    expect(arm.all).toBe('');
+    const host = await execa('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', `-I${join(out, 'tinygen')}`, ...sources, '-lm', '-o', join(out, 'image')], { reject: false, all: true });
+    expect(host.all).toBe('');
+    expect((await execa(join(out, 'image'), { reject: false })).exitCode).toBe(0);
+  });
+});
