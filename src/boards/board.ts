@@ -104,10 +104,7 @@ export function loadBoard(idOrPath: string): Board {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    const line = position ? ` (line ${text.slice(0, Number(position[1])).split('\n').length})` : '';
-    throw new UserError(`${shown}: not valid JSON${line}: ${message}`);
+    throw new UserError(jsonErrorMessage(shown, text, e as Error));
   }
   return parseBoard(json, shown, path.basename(file, '.json'));
 }
@@ -129,32 +126,74 @@ function displayPath(file: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Validation. Each reader takes the value, its JSON path and returns the typed value or throws.
+// Validation. Each reader takes the value and its JSON path, and returns the typed value; on a
+// bad value it records one error and throws Invalid, which `guard` catches so that the fields
+// that do not depend on the bad one are still checked. So one pass finds every independent error.
+
+/** Thrown by the Checker after recording an error; never escapes parseBoard. */
+class Invalid extends Error {}
+
+/** A board file with one or more errors. `message` is the first; `errors` has them all, one line each. */
+export class BoardError extends UserError {
+  constructor(readonly errors: string[]) {
+    super(errors.length > 1 ? `${errors[0]} (and ${errors.length - 1} more: run tinygen boards check on the file)` : errors[0]!);
+  }
+}
 
 class Checker {
+  readonly errors: string[] = [];
+  private readonly reported: string[] = [];
+
   constructor(private readonly file: string) {}
 
+  get fileName(): string {
+    return this.file;
+  }
+
   fail(at: string, message: string): never {
-    throw new UserError(`${this.file}: ${at || '(top level)'}: ${message}`);
+    // A path below one already reported (e.g. placement.code after "placement: missing") would only repeat it.
+    const repeat = this.reported.some((p) => at === p || at.startsWith(`${p}.`) || at.startsWith(`${p}[`));
+    if (!repeat) {
+      this.reported.push(at);
+      this.errors.push(`${this.file}: ${at || '(top level)'}: ${message}`);
+    }
+    throw new Invalid();
+  }
+
+  /** Runs one check; undefined if it failed (the error is recorded). */
+  guard<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (e) {
+      if (e instanceof Invalid) return undefined;
+      throw e;
+    }
   }
 
   expected(at: string, what: string, got: unknown): never {
     return this.fail(at, `expected ${what}, got ${describe(got)}`);
   }
 
+  /** Unknown and missing fields are recorded without stopping: the known fields are still read. */
   object(v: unknown, at: string, required: string[], optional: string[] = []): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.expected(at, 'an object', v);
     const o = v as Record<string, unknown>;
     const known = [...required, ...optional];
+    const misspelt = new Set<string>();
     for (const key of Object.keys(o)) {
       // Keys starting with "$" ($schema, $comment) are for people and editors.
       if (!key.startsWith('$') && !known.includes(key)) {
         const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-        this.fail(join(at, key), near ? `unknown field (did you mean "${near}"?)` : `unknown field (known fields: ${known.join(', ')})`);
+        if (near) misspelt.add(near);
+        this.guard(() =>
+          this.fail(join(at, key), near ? `unknown field (did you mean "${near}"?)` : `unknown field (known fields: ${known.join(', ')})`),
+        );
       }
     }
     for (const key of required) {
-      if (!(key in o)) this.fail(join(at, key), 'missing (required)');
+      // A misspelt key is one mistake: "unknown field (did you mean ...)" says it all.
+      if (!(key in o) && !misspelt.has(key)) this.guard(() => this.fail(join(at, key), 'missing (required)'));
+      else if (!(key in o)) this.reported.push(join(at, key)); // reading it later fails without a second error
     }
     return o;
   }
@@ -211,95 +250,181 @@ function hex(n: number): string {
 const TOP_REQUIRED = ['id', 'description', 'cpu', 'fpu', 'features', 'clockHz', 'memory', 'placement', 'console'];
 const ADDRESS_LIMIT = 2 ** 32;
 
-/** Checks a parsed board file. `file` is only used in messages; `stem` is the file name without .json. */
+/**
+ * Checks a parsed board file and returns the board, or throws a BoardError (a UserError) holding
+ * every error found. `file` is only used in messages; `stem` is the file name without .json.
+ */
 export function parseBoard(json: unknown, file: string, stem?: string): Board {
+  const { board, errors } = checkBoard(json, file, stem);
+  if (!board) throw new BoardError(errors);
+  return board;
+}
+
+/** Checks a parsed board file: the board if it is valid, and every error found, one line each. */
+export function checkBoard(json: unknown, file: string, stem?: string): { board?: Board; errors: string[] } {
   const c = new Checker(file);
+  const board = c.guard(() => readBoard(c, json, stem));
+  if (c.errors.length > 0 || !board) return { errors: c.errors.length ? c.errors : [`${file}: (top level): invalid board`] };
+  return { board, errors: [] };
+}
+
+/**
+ * Reads a board file (its text) and checks it: every error found, or the board. Never throws for
+ * a bad file; an unreadable one is one error.
+ */
+export function checkBoardFile(filePath: string): { board?: Board; errors: string[]; file: string } {
+  const file = path.resolve(filePath);
+  const shown = displayPath(file);
+  if (!existsSync(file)) return { errors: [`${shown}: (file): does not exist`], file: shown };
+  const text = readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { errors: [jsonErrorMessage(shown, text, e as Error)], file: shown };
+  }
+  return { ...checkBoard(json, shown, path.basename(file, '.json')), file: shown };
+}
+
+function jsonErrorMessage(shown: string, text: string, e: Error): string {
+  const position = /at position (\d+)/.exec(e.message);
+  const line = position ? ` (line ${text.slice(0, Number(position[1])).split('\n').length})` : '';
+  return `${shown}: not valid JSON${line}: ${e.message}`;
+}
+
+function readBoard(c: Checker, json: unknown, stem: string | undefined): Board | undefined {
   const o = c.object(json, '', TOP_REQUIRED, ['qemu']);
+  const g = <T>(check: () => T) => c.guard(check);
 
-  const id = c.string(o.id, 'id', ID_PATTERN, 'a lower-case id of letters, digits, ".", "_" or "-"');
-  if (stem !== undefined && id !== stem) c.fail('id', `expected "${stem}" (the file name), got ${describe(id)}`);
-  const description = c.string(o.description, 'description');
+  const id = g(() => c.string(o.id, 'id', ID_PATTERN, 'a lower-case id of letters, digits, ".", "_" or "-"'));
+  if (id !== undefined && stem !== undefined && id !== stem) g(() => c.fail('id', `expected "${stem}" (the file name), got ${describe(id)}`));
+  const description = g(() => c.string(o.description, 'description'));
 
-  const cpu = c.oneOf(o.cpu, 'cpu', knownCpus());
-  const info = CPUS[cpu]!;
-  const fpuNames = Object.keys(info.fpus);
-  let fpu: string | null = null;
-  if (o.fpu !== null) {
+  const cpu = g(() => c.oneOf(o.cpu, 'cpu', knownCpus()));
+  const info = cpu === undefined ? undefined : CPUS[cpu]!;
+  const fpu = g((): string | null | undefined => {
+    if (o.fpu === null) return null;
+    if (!info) return undefined; // the cpu is wrong: which FPU names are right is unknown
+    const fpuNames = Object.keys(info.fpus);
     if (fpuNames.length === 0) c.expected('fpu', `null (${cpu} has no FPU)`, o.fpu);
-    fpu = c.oneOf(o.fpu, 'fpu', fpuNames);
-  }
-
-  const f = c.object(o.features, 'features', ['dsp', 'mve']);
-  const dsp = c.boolean(f.dsp, 'features.dsp');
-  const mve = c.boolean(f.mve, 'features.mve');
-  if (dsp && info.dsp === 'never') c.fail('features.dsp', `expected false (${cpu} has no DSP extension), got true`);
-  if (mve && info.mve === 'never') c.fail('features.mve', `expected false (${cpu} has no MVE), got true`);
-  if (mve && fpu === null) c.fail('features.mve', 'expected false: tinygen supports MVE only with the FPU (fpu must not be null)');
-
-  const clockHz = c.size(o.clockHz, 'clockHz', 1, 10_000_000_000);
-
-  if (!Array.isArray(o.memory) || o.memory.length === 0) c.expected('memory', 'a non-empty array of regions', o.memory);
-  const memory: MemoryRegion[] = (o.memory as unknown[]).map((r, i) => {
-    const at = `memory[${i}]`;
-    const ro = c.object(r, at, ['name', 'origin', 'length', 'kind']);
-    const name = c.string(ro.name, `${at}.name`, REGION_NAME_PATTERN, 'a linker identifier like "FLASH" or "RAM"');
-    const origin = c.size(ro.origin, `${at}.origin`, 0, ADDRESS_LIMIT - 4);
-    if (origin % 4 !== 0) c.expected(`${at}.origin`, 'a multiple of 4', ro.origin);
-    const length = c.size(ro.length, `${at}.length`, 4, ADDRESS_LIMIT - origin);
-    const kind = c.oneOf(ro.kind, `${at}.kind`, ['flash', 'ram'] as const);
-    return { name, origin, length, kind };
+    return c.oneOf(o.fpu, 'fpu', fpuNames);
   });
-  memory.forEach((r, i) => {
-    for (let j = 0; j < i; j++) {
-      const q = memory[j]!;
-      if (q.name === r.name) c.fail(`memory[${i}].name`, `"${r.name}" is already the name of memory[${j}]`);
-      if (r.origin < q.origin + q.length && q.origin < r.origin + r.length) {
-        c.fail(`memory[${i}]`, `overlaps memory[${j}] ("${q.name}", ${hex(q.origin)}..${hex(q.origin + q.length)})`);
+
+  const features = g(() => {
+    const f = c.object(o.features, 'features', ['dsp', 'mve']);
+    const dsp = g(() => c.boolean(f.dsp, 'features.dsp'));
+    const mve = g(() => c.boolean(f.mve, 'features.mve'));
+    if (info && dsp && info.dsp === 'never') g(() => c.fail('features.dsp', `expected false (${cpu} has no DSP extension), got true`));
+    if (info && mve && info.mve === 'never') g(() => c.fail('features.mve', `expected false (${cpu} has no MVE), got true`));
+    if (info && mve && fpu === null) {
+      g(() => c.fail('features.mve', 'expected false: tinygen supports MVE only with the FPU (fpu must not be null)'));
+    }
+    return dsp === undefined || mve === undefined ? undefined : { dsp, mve };
+  });
+
+  const clockHz = g(() => c.size(o.clockHz, 'clockHz', 1, 10_000_000_000));
+
+  const memory = g((): MemoryRegion[] | undefined => {
+    if (!Array.isArray(o.memory) || o.memory.length === 0) c.expected('memory', 'a non-empty array of regions', o.memory);
+    const regions = (o.memory as unknown[]).map((r, i) =>
+      g((): MemoryRegion | undefined => {
+        const at = `memory[${i}]`;
+        const ro = c.object(r, at, ['name', 'origin', 'length', 'kind']);
+        const name = g(() => c.string(ro.name, `${at}.name`, REGION_NAME_PATTERN, 'a linker identifier like "FLASH" or "RAM"'));
+        const origin = g(() => {
+          const n = c.size(ro.origin, `${at}.origin`, 0, ADDRESS_LIMIT - 4);
+          if (n % 4 !== 0) c.expected(`${at}.origin`, 'a multiple of 4', ro.origin);
+          return n;
+        });
+        const length = g(() => c.size(ro.length, `${at}.length`, 4, ADDRESS_LIMIT - (origin ?? 0)));
+        const kind = g(() => c.oneOf(ro.kind, `${at}.kind`, ['flash', 'ram'] as const));
+        if (name === undefined || origin === undefined || length === undefined || kind === undefined) return undefined;
+        return { name, origin, length, kind };
+      }),
+    );
+    let clash = false;
+    regions.forEach((r, i) => {
+      if (!r) return;
+      for (let j = 0; j < i; j++) {
+        const q = regions[j];
+        if (!q) continue;
+        if (q.name === r.name) {
+          clash = true;
+          g(() => c.fail(`memory[${i}].name`, `"${r.name}" is already the name of memory[${j}]`));
+        } else if (r.origin < q.origin + q.length && q.origin < r.origin + r.length) {
+          clash = true;
+          g(() => c.fail(`memory[${i}]`, `overlaps memory[${j}] ("${q.name}", ${hex(q.origin)}..${hex(q.origin + q.length)})`));
+        }
       }
-    }
+    });
+    return !clash && regions.every((r) => r !== undefined) ? (regions as MemoryRegion[]) : undefined;
   });
 
-  const p = c.object(o.placement, 'placement', ['code', 'data', 'stackSize', 'heapSize'], ['weights', 'arena', 'stack']);
-  const names = memory.map((r) => r.name);
-  const region = (v: unknown, role: PlacementRole, needRam: boolean): string => {
-    const name = c.oneOf(v, `placement.${role}`, names);
-    if (needRam && memory.find((r) => r.name === name)!.kind !== 'ram') {
-      c.fail(`placement.${role}`, `expected a region of kind "ram", got "${name}" (kind "flash")`);
+  const placement = g((): Placement | undefined => {
+    const p = c.object(o.placement, 'placement', ['code', 'data', 'stackSize', 'heapSize'], ['weights', 'arena', 'stack']);
+    const stackSize = g(() => {
+      const n = c.size(p.stackSize, 'placement.stackSize', 256, ADDRESS_LIMIT);
+      if (n % 8 !== 0) c.expected('placement.stackSize', 'a multiple of 8', p.stackSize);
+      return n;
+    });
+    const heapSize = g(() => {
+      const n = c.size(p.heapSize, 'placement.heapSize', 0, ADDRESS_LIMIT);
+      if (n % 8 !== 0) c.expected('placement.heapSize', 'a multiple of 8', p.heapSize);
+      return n;
+    });
+    // Region names can only be checked against a valid memory list.
+    if (!memory) return undefined;
+    const names = memory.map((r) => r.name);
+    const region = (v: unknown, role: PlacementRole, needRam: boolean) =>
+      g(() => {
+        const name = c.oneOf(v, `placement.${role}`, names);
+        if (needRam && memory.find((r) => r.name === name)!.kind !== 'ram') {
+          c.fail(`placement.${role}`, `expected a region of kind "ram", got "${name}" (kind "flash")`);
+        }
+        return name;
+      });
+    const code = region(p.code, 'code', false);
+    const data = region(p.data, 'data', true);
+    const weights = p.weights === undefined ? code : region(p.weights, 'weights', false);
+    const arena = p.arena === undefined ? data : region(p.arena, 'arena', true);
+    const stack = p.stack === undefined ? data : region(p.stack, 'stack', true);
+    if (code === undefined || data === undefined || weights === undefined || arena === undefined || stack === undefined) return undefined;
+    if (stackSize === undefined || heapSize === undefined) return undefined;
+    const dataLength = memory.find((r) => r.name === data)!.length;
+    const reserved = heapSize + (stack === data ? stackSize : 0);
+    if (reserved > dataLength) {
+      g(() => c.fail('placement', `stack and heap (${reserved} bytes) do not fit in region "${data}" (${dataLength} bytes)`));
     }
-    return name;
-  };
-  const code = region(p.code, 'code', false);
-  const data = region(p.data, 'data', true);
-  const placement: Placement = {
-    code,
-    weights: p.weights === undefined ? code : region(p.weights, 'weights', false),
-    data,
-    arena: p.arena === undefined ? data : region(p.arena, 'arena', true),
-    stack: p.stack === undefined ? data : region(p.stack, 'stack', true),
-    stackSize: c.size(p.stackSize, 'placement.stackSize', 256, ADDRESS_LIMIT),
-    heapSize: c.size(p.heapSize, 'placement.heapSize', 0, ADDRESS_LIMIT),
-  };
-  if (placement.stackSize % 8 !== 0) c.expected('placement.stackSize', 'a multiple of 8', p.stackSize);
-  if (placement.heapSize % 8 !== 0) c.expected('placement.heapSize', 'a multiple of 8', p.heapSize);
-  const dataLength = memory.find((r) => r.name === data)!.length;
-  const reserved = placement.heapSize + (placement.stack === data ? placement.stackSize : 0);
-  if (reserved > dataLength) {
-    c.fail('placement', `stack and heap (${reserved} bytes) do not fit in region "${data}" (${dataLength} bytes)`);
-  }
-  const stackLength = memory.find((r) => r.name === placement.stack)!.length;
-  if (placement.stackSize > stackLength) {
-    c.fail('placement.stackSize', `${placement.stackSize} bytes do not fit in region "${placement.stack}" (${stackLength} bytes)`);
-  }
+    const stackLength = memory.find((r) => r.name === stack)!.length;
+    if (stackSize > stackLength) {
+      g(() => c.fail('placement.stackSize', `${stackSize} bytes do not fit in region "${stack}" (${stackLength} bytes)`));
+    }
+    return { code, weights, data, arena, stack, stackSize, heapSize };
+  });
 
-  const consoleKind = c.oneOf(o.console, 'console', ['semihosting', 'none'] as const);
+  const consoleKind = g(() => c.oneOf(o.console, 'console', ['semihosting', 'none'] as const));
 
-  const board: Board = { id, description, cpu, fpu, features: { dsp, mve }, clockHz, memory, placement, console: consoleKind, file };
+  let qemu: Board['qemu'];
   if (o.qemu !== undefined) {
-    const q = c.object(o.qemu, 'qemu', ['machine'], ['cpu']);
-    const machine = c.string(q.machine, 'qemu.machine', /^[A-Za-z0-9._-]+$/, 'a QEMU machine name like "mps2-an386"');
-    const qcpu = q.cpu === undefined ? undefined : c.string(q.cpu, 'qemu.cpu', /^[A-Za-z0-9._-]+$/, 'a QEMU cpu name like "cortex-m4"');
-    if (consoleKind !== 'semihosting') c.fail('console', 'expected "semihosting": a board with a QEMU machine runs the harness over semihosting');
-    board.qemu = qcpu === undefined ? { machine } : { machine, cpu: qcpu };
+    qemu = g(() => {
+      const q = c.object(o.qemu, 'qemu', ['machine'], ['cpu']);
+      const machine = g(() => c.string(q.machine, 'qemu.machine', /^[A-Za-z0-9._-]+$/, 'a QEMU machine name like "mps2-an386"'));
+      const qcpu = q.cpu === undefined ? undefined : g(() => c.string(q.cpu, 'qemu.cpu', /^[A-Za-z0-9._-]+$/, 'a QEMU cpu name like "cortex-m4"'));
+      if (consoleKind !== undefined && consoleKind !== 'semihosting') {
+        g(() => c.fail('console', 'expected "semihosting": a board with a QEMU machine runs the harness over semihosting'));
+      }
+      if (machine === undefined || (q.cpu !== undefined && qcpu === undefined)) return undefined;
+      return qcpu === undefined ? { machine } : { machine, cpu: qcpu };
+    });
   }
+
+  if (
+    id === undefined || description === undefined || cpu === undefined || fpu === undefined || features === undefined ||
+    clockHz === undefined || memory === undefined || placement === undefined || consoleKind === undefined
+  ) {
+    return undefined;
+  }
+  const board: Board = { id, description, cpu, fpu, features, clockHz, memory, placement, console: consoleKind, file: c.fileName };
+  if (qemu) board.qemu = qemu;
   return board;
 }

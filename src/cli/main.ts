@@ -10,6 +10,7 @@ import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 import { demoCommand } from './commands/demo.ts';
 import { conformanceCommand } from './commands/conformance.ts';
+import { boardsCommand } from './commands/boards.ts';
 
 export const EXIT_USER_ERROR = 2;
 
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(validateCommand)
       .command(demoCommand)
       .command(conformanceCommand)
+      .command(boardsCommand)
       .demandCommand(1, 'Give a command; see tinygen --help.')
       .strict()
       .version(TOOL_VERSION)
