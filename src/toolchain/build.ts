@@ -95,9 +95,30 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
 async function inParallel(count: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < count) await task(next++);
+    while (next < count) {
+      const i = next++;
+      await withCompileSlot(() => task(i));
+    }
   };
   await Promise.all(Array.from({ length: Math.min(count, os.availableParallelism()) }, worker));
+}
+
+// Compiler processes are limited to one per CPU across the whole process too, so builds running
+// side by side (the validation matrix) do not start CPUs × CPUs of them.
+let compileSlotsInUse = 0;
+const compileSlotWaiters: (() => void)[] = [];
+
+async function withCompileSlot<T>(task: () => Promise<T>): Promise<T> {
+  if (compileSlotsInUse < os.availableParallelism()) compileSlotsInUse++;
+  else await new Promise<void>((resolve) => compileSlotWaiters.push(resolve));
+  try {
+    return await task();
+  } finally {
+    // Hand the slot straight to the next waiter, if any.
+    const next = compileSlotWaiters.shift();
+    if (next) next();
+    else compileSlotsInUse--;
+  }
 }
 
 async function berkeleySizes(elfPath: string): Promise<BuildResult['sizes']> {

@@ -55,6 +55,8 @@ export interface ValidateReport {
   mismatches: Mismatch[];
   /** Why the firmware run itself failed (crash, timeout), if it did. */
   failure?: string;
+  /** What kind of run failure `failure` is: QEMU killed at the timeout, the firmware crashed or exited non-zero, or its output file is short. */
+  failureKind?: 'timeout' | 'crash' | 'output';
   wallMs: number;
   firmware: { flashBytes: number; ramBytes: number; text: number; data: number; bss: number; arenaBytes: number };
   /** SysTick ticks per inference, as the harness measured them. */
@@ -140,6 +142,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
         : actual.length !== records.length * recordBytes(generated.outputs)
           ? `firmware wrote ${actual.length} output bytes, expected ${records.length * recordBytes(generated.outputs)}`
           : undefined;
+    const failureKind = run.timedOut ? 'timeout' : run.exitCode !== 0 ? 'crash' : failure !== undefined ? 'output' : undefined;
     const { count, listed } = compare(expected, actual, generated.outputs);
     const { ticks } = parseHarnessStdout(run.stdout);
     const { text, data, bss } = build.sizes;
@@ -152,7 +155,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
       bytesCompared: expected.reduce((s, e) => s + e.length, 0),
       mismatchCount: count,
       mismatches: listed,
-      ...(failure ? { failure } : {}),
+      ...(failure ? { failure, failureKind } : {}),
       wallMs: Math.round(performance.now() - started),
       firmware: { flashBytes: text + data, ramBytes: data + bss, text, data, bss, arenaBytes: generated.arenaBytes },
       ticks,

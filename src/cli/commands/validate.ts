@@ -1,17 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { validate, type ValidateReport } from '../../validate/validate.ts';
+import type { ValidateReport } from '../../validate/validate.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
+import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
+import { matrixJunit } from '../../validate/junit.ts';
+import { UserError } from '../../errors.ts';
 import { formatBytes, printJson, progressReporter } from '../output.ts';
+import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
 interface ValidateArgs {
-  model: string;
-  board: string;
+  models: string[];
+  /** One string, or several when --board is repeated. */
+  board: string | string[];
   inputs: string;
-  rounding: RoundingMode;
+  rounding?: string | string[];
   seed: number;
+  jobs?: number;
   keep?: string;
   timeout: number;
   json: boolean;
+  reportJson?: string;
+  junit?: string;
 }
 
 export function printValidateReport(report: ValidateReport): void {
@@ -29,34 +40,161 @@ export function printValidateReport(report: ValidateReport): void {
   if (report.mismatchCount > report.mismatches.length) console.log(`  ... and ${report.mismatchCount - report.mismatches.length} more`);
 }
 
+/** One cell in the format of printValidateReport (a one-cell run prints just this). */
+function printCell(cell: CellReport): void {
+  console.log(`${cell.passed ? 'PASS' : 'FAIL'} ${cell.model} on ${cell.board} (rounding ${cell.rounding})`);
+  console.log(`  inputs:         ${cell.inputs}`);
+  console.log(`  bytes compared: ${cell.bytesCompared}`);
+  console.log(`  mismatches:     ${cell.mismatchCount}`);
+  console.log(`  wall time:      ${(cell.wallMs / 1000).toFixed(2)} s`);
+  if (cell.firmware) {
+    const f = cell.firmware;
+    console.log(`  firmware:       flash ${formatBytes(f.flashBytes)}, RAM ${formatBytes(f.ramBytes)} (model arena ${formatBytes(f.arenaBytes)})`);
+  }
+  if (cell.failure) console.log(`  failure:        ${cell.failure}`);
+  for (const m of cell.mismatches) console.log(`  mismatch: ${describeMismatch(m)}`);
+  if (cell.mismatchCount > cell.mismatches.length) console.log(`  ... and ${cell.mismatchCount - cell.mismatches.length} more`);
+}
+
+function kib(n: number | null): string {
+  return n === null ? '-' : `${(n / 1024).toFixed(1)} KiB`;
+}
+
+/** The summary table of a matrix, then the failures in detail, then the totals. */
+export function printMatrixReport(report: MatrixReport): void {
+  // Models by file name, unless two of them share one.
+  const shown = new Map(report.models.map((m) => [m, report.models.filter((x) => basename(x) === basename(m)).length > 1 ? m : basename(m)]));
+  const modelName = (c: CellReport) => shown.get(c.model) ?? c.model;
+  const header = ['model', 'board', 'rounding', 'result', 'inputs', 'bytes', 'mismatches', 'flash', 'RAM', 'time'];
+  const rows = report.cells.map((c) => [
+    modelName(c),
+    c.board,
+    c.rounding,
+    c.passed ? 'PASS' : `FAIL (${c.failureKind ?? 'error'})`,
+    String(c.inputs),
+    String(c.bytesCompared),
+    String(c.mismatchCount),
+    kib(c.flashBytes),
+    kib(c.ramBytes),
+    `${(c.wallMs / 1000).toFixed(1)} s`,
+  ]);
+  const right = new Set([4, 5, 6, 7, 8, 9]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+
+  const failed = report.cells.filter((c) => !c.passed);
+  if (failed.length > 0) {
+    console.log('');
+    for (const c of failed) {
+      console.log(`FAIL ${modelName(c)} on ${c.board} (${c.rounding}): ${c.failure ?? 'failed'}`);
+      // After a crash or a timeout, the bytes never written are not worth listing one by one.
+      const listed = c.mismatches.filter((m) => m.actual >= 0).slice(0, 5);
+      for (const m of listed) console.log(`  mismatch: ${describeMismatch(m)}`);
+      if (listed.length > 0 && c.mismatchCount > listed.length) console.log(`  ... and ${c.mismatchCount - listed.length} more`);
+    }
+  }
+  const { cells, passed } = report.summary;
+  console.log('');
+  console.log(
+    `${cells} cell${cells === 1 ? '' : 's'} (${report.models.length} model${report.models.length === 1 ? '' : 's'} × ${report.boards.length} board${report.boards.length === 1 ? '' : 's'}` +
+      `${report.roundings.length > 1 ? ` × ${report.roundings.length} rounding modes` : ''}): ${passed} passed, ${cells - passed} failed; ` +
+      `wall time ${(report.wallMs / 1000).toFixed(1)} s with ${report.jobs} job${report.jobs === 1 ? '' : 's'}`,
+  );
+}
+
+function list(value: string | string[] | undefined): string[] {
+  return (value === undefined ? [] : [value].flat())
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+function roundings(value: string | string[] | undefined): RoundingMode[] | undefined {
+  const names = list(value);
+  if (names.length === 0) return undefined;
+  return names.map((name) => {
+    if (!(ROUNDING_MODES as readonly string[]).includes(name)) {
+      throw new UserError(`--rounding: unknown mode "${name}"; expected ${ROUNDING_MODES.join(' or ')}`);
+    }
+    return name as RoundingMode;
+  });
+}
+
+function writeReport(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UserError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 export const validateCommand: CommandModule<object, ValidateArgs> = {
-  command: 'validate <model>',
-  describe: 'Compile, build firmware, run it under QEMU, and compare every output byte with the reference interpreter',
+  command: 'validate <models..>',
+  describe:
+    'Compile, build firmware, run it under QEMU, and compare every output byte with the reference interpreter; ' +
+    'several models and boards run as a matrix, in parallel',
   builder: (yargs: Argv) =>
     yargs
-      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model' })
-      .option('board', { alias: 'b', type: 'string', default: 'mps2-an386', describe: 'board id (see boards/) or path to a board .json' })
+      .positional('models', { type: 'string', array: true, demandOption: true, describe: 'the .onnx model(s)' })
+      .option('board', {
+        alias: 'b',
+        type: 'string',
+        default: 'mps2-an386',
+        describe: 'board id (see boards/) or path to a board .json; repeat it, or separate with commas, for several; "all" = every board with a QEMU machine',
+      })
       .option('inputs', { alias: 'n', type: 'string', default: '10', describe: 'how many random inputs, or a file of raw input records' })
-      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization mode' })
+      .option('rounding', {
+        type: 'string',
+        describe: `requantization mode (${ROUNDING_MODES.join(', ')}; default: the model's); repeat it for several`,
+      })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
-      .option('keep', { type: 'string', describe: 'keep the build (sources, ELF, map, records) in this directory' })
-      .option('timeout', { type: 'number', default: 120, describe: 'seconds before a hung firmware is killed' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
-      .example('$0 validate model.onnx --board mps2-an386 --inputs 20', 'exit 0 only if every output byte matches') as Argv<ValidateArgs>,
+      .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once (default: the number of CPUs, ${os.availableParallelism()})` })
+      .option('keep', { type: 'string', describe: "keep the build (sources, ELF, map, records) in this directory; with several cells, each in a directory of its own under it" })
+      .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS / 1000, describe: 'seconds before a hung firmware is killed (per cell)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the matrix report as JSON' })
+      .option('report-json', { type: 'string', describe: 'write the matrix report (every cell) as JSON to this file' })
+      .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file (one testsuite per board, one testcase per cell)' })
+      .example('$0 validate model.onnx --board mps2-an386 --inputs 20', 'exit 0 only if every output byte matches')
+      .example('$0 validate a.onnx b.onnx --board all --junit report.xml', 'every model on every emulated board, in parallel') as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
     const inputs = /^\d+$/.test(args.inputs) ? Number(args.inputs) : args.inputs;
-    const report = await validate({
-      modelPath: args.model,
-      board: args.board,
-      inputs,
-      rounding: args.rounding,
-      seed: args.seed,
-      keepDir: args.keep,
-      timeoutMs: args.timeout * 1000,
-      onProgress: progressReporter(!args.json),
-    });
+    if (!(args.timeout > 0)) throw new UserError(`--timeout: expected a positive number of seconds, got ${args.timeout}`);
+    if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
+      throw new UserError(`--jobs: expected a positive whole number, got ${args.jobs}`);
+    }
+    let progress: MatrixProgress | undefined;
+    let single: ((stage: string) => void) | undefined;
+    let report: MatrixReport;
+    try {
+      report = await runMatrix({
+        models: args.models.map(String),
+        boards: list(args.board),
+        roundings: roundings(args.rounding),
+        inputs,
+        seed: args.seed,
+        jobs: args.jobs,
+        keepDir: args.keep,
+        timeoutMs: args.timeout * 1000,
+        onStart: (cells) => {
+          // One cell: the stages, on a terminal, as before. Several: the matrix display.
+          if (cells.length === 1) single = progressReporter(!args.json);
+          else progress = matrixProgress(cells.length);
+        },
+        onCellStart: (cell) => progress?.onCellStart(cell),
+        onCellProgress: (cell, stage) => (progress ? progress.onCellProgress(cell, stage) : single?.(stage)),
+        onCellDone: (cell, cellReport, done, total) => progress?.onCellDone(cell, cellReport, done, total),
+      });
+    } finally {
+      progress?.finish();
+    }
+    if (args.reportJson) writeReport(args.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+    if (args.junit) writeReport(args.junit, matrixJunit(report));
     if (args.json) printJson(report);
-    else printValidateReport(report);
+    else if (report.cells.length === 1) printCell(report.cells[0]!);
+    else printMatrixReport(report);
     if (!report.passed) process.exitCode = 1;
   },
 };

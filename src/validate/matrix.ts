@@ -1,0 +1,321 @@
+/**
+ * The validation matrix: every model on every board (in every rounding mode asked for). Cells run
+ * side by side, up to `jobs` at a time, each one validate() with a work directory of its own. A
+ * cell that fails for any reason (a mismatch, a crash, a timeout, a build that does not compile or
+ * link, a model that does not fit the board) is reported as failed, and the rest of the matrix
+ * still runs. Bad input (an unknown board, a model that cannot be read or compiled) is found
+ * before any cell starts, and is a UserError.
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { listBoardIds, loadBoard, type Board } from '../boards/board.ts';
+import { compileModel, generate } from '../pipeline.ts';
+import type { RoundingMode } from '../numerics/requantize.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { readRecordFile, recordBytes } from './records.ts';
+import { validate, type Mismatch, type ValidateReport } from './validate.ts';
+
+export interface MatrixCell {
+  /** Position in the matrix (models, then boards, then rounding modes). */
+  index: number;
+  /** The model's path, as given. */
+  model: string;
+  /** The board's id. */
+  board: string;
+  rounding: RoundingMode;
+  /** "model on board (rounding)", for messages. */
+  label: string;
+}
+
+export interface MatrixOptions {
+  models: readonly string[];
+  /** Board ids or paths of board files; "all" stands for every board in boards/ that has a QEMU machine. */
+  boards: readonly string[];
+  /** Rounding modes; default: each model's default. */
+  roundings?: readonly RoundingMode[];
+  /** A count of random inputs, or a file of raw input records (the same for every cell). */
+  inputs: number | string;
+  seed?: number;
+  /** Cells run at once; default: the number of CPUs. */
+  jobs?: number;
+  /** Per cell: QEMU is killed after this long and the cell fails. */
+  timeoutMs?: number;
+  /** Keep each cell's build in a directory of its own under this one (a one-cell matrix: in this one). */
+  keepDir?: string;
+  /** Called once the matrix is laid out (after the checks of the input), before any cell runs. */
+  onStart?: (cells: readonly MatrixCell[], jobs: number) => void;
+  onCellStart?: (cell: MatrixCell) => void;
+  /** A cell's stage (compiling, building, running under QEMU). */
+  onCellProgress?: (cell: MatrixCell, stage: string) => void;
+  onCellDone?: (cell: MatrixCell, report: CellReport, done: number, total: number) => void;
+  /** Test seam: edits one cell's generated sources before its build (see ValidateOptions). */
+  mutateSources?: (cell: MatrixCell, files: Map<string, string>) => void;
+}
+
+/**
+ * Why a cell failed: `mismatch` (output bytes differ), `timeout` (QEMU killed at the timeout),
+ * `crash` (the firmware faulted or exited non-zero), `output` (it wrote too few bytes), `build`
+ * (the firmware did not compile or link), `error` (anything else: a model that does not fit the
+ * board, missing tools, ...).
+ */
+export type FailureKind = 'mismatch' | 'timeout' | 'crash' | 'output' | 'build' | 'error';
+
+export interface CellReport {
+  model: string;
+  board: string;
+  rounding: RoundingMode;
+  passed: boolean;
+  /** Inferences compared (0 when the cell failed before running). */
+  inputs: number;
+  bytesCompared: number;
+  mismatchCount: number;
+  /** The first mismatches. */
+  mismatches: Mismatch[];
+  /** One line: why the cell failed. */
+  failure?: string;
+  failureKind?: FailureKind;
+  /** The whole message of an error (e.g. the compiler's output), when it has more than one line. */
+  failureDetails?: string;
+  wallMs: number;
+  /** Flash (text + data) and RAM (data + bss, including stack, heap and arena) of the firmware; null if it was not built. */
+  flashBytes: number | null;
+  ramBytes: number | null;
+  firmware?: ValidateReport['firmware'];
+  /** SysTick ticks per inference. */
+  ticks?: number[];
+  /** Where the cell's build was kept (--keep). */
+  workDir?: string;
+}
+
+export interface MatrixReport {
+  tool: string;
+  passed: boolean;
+  summary: { cells: number; passed: number; failed: number };
+  wallMs: number;
+  jobs: number;
+  inputs: number | string;
+  seed: number;
+  timeoutMs: number;
+  models: string[];
+  boards: string[];
+  roundings: RoundingMode[];
+  cells: CellReport[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Boards from ids, paths and "all"; each must have a QEMU machine. Duplicates are dropped. */
+export function resolveBoards(specs: readonly string[]): { spec: string; board: Board }[] {
+  const out: { spec: string; board: Board }[] = [];
+  const seen = new Set<string>();
+  const names = specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new UserError('no board given (--board <id>, or --board all)');
+  for (const name of names) {
+    const found = name === 'all' ? qemuBoards() : [{ spec: name, board: loadBoard(name) }];
+    for (const entry of found) {
+      if (!entry.board.qemu) {
+        throw new UserError(`board '${entry.board.id}' (${entry.board.file}) has no QEMU machine, so it can be built for but not validated`);
+      }
+      const key = resolve(entry.board.file);
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(entry);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every board in boards/ that QEMU emulates. */
+export function qemuBoards(): { spec: string; board: Board }[] {
+  const boards = listBoardIds()
+    .map((id) => ({ spec: id, board: loadBoard(id) }))
+    .filter((b) => b.board.qemu !== undefined);
+  if (boards.length === 0) throw new UserError('--board all: no board in boards/ has a QEMU machine');
+  return boards;
+}
+
+/**
+ * Checks every model once per rounding mode (it can be read and compiled, and an input file
+ * holds whole records for it) and returns the rounding mode each compiles with.
+ */
+function checkModel(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string): RoundingMode {
+  const compiled = compileModel({ modelPath, rounding });
+  if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generate(compiled).inputs));
+  return compiled.rounding;
+}
+
+interface PlannedCell extends MatrixCell {
+  boardSpec: string;
+  workDir?: string;
+}
+
+/** Lays out the cells; throws a UserError for bad input before anything runs. */
+function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; roundings: RoundingMode[] } {
+  if (options.models.length === 0) throw new UserError('no model given');
+  if (typeof options.inputs === 'number' && (!Number.isInteger(options.inputs) || options.inputs < 1)) {
+    throw new UserError(`--inputs: expected a positive number of inputs or a file of input records, got ${options.inputs}`);
+  }
+  const models = [...new Map(options.models.map((m) => [resolve(m), m])).values()];
+  const boards = resolveBoards(options.boards);
+  const requested: (RoundingMode | undefined)[] = options.roundings?.length ? [...new Set(options.roundings)] : [undefined];
+  const modelRoundings = models.map((model) => requested.map((r) => checkModel(model, r, options.inputs)));
+
+  const stems = models.map((m) => basename(m, extname(m)));
+  const shown = models.map((m, i) => (stems.filter((s) => s === stems[i]).length > 1 ? m : basename(m)));
+  const cells: PlannedCell[] = [];
+  const dirs = new Set<string>();
+  models.forEach((model, m) => {
+    for (const { spec, board } of boards) {
+      for (const rounding of modelRoundings[m]!) {
+        let workDir: string | undefined;
+        if (options.keepDir) {
+          const base = `${stems[m]}--${board.id}--${rounding}`.replace(/[^A-Za-z0-9._-]/g, '_');
+          let name = base;
+          for (let n = 2; dirs.has(name); n++) name = `${base}-${n}`;
+          dirs.add(name);
+          workDir = join(resolve(options.keepDir), name);
+        }
+        cells.push({
+          index: cells.length,
+          model,
+          board: board.id,
+          rounding,
+          label: `${shown[m]} on ${board.id} (${rounding})`,
+          boardSpec: spec,
+          ...(workDir ? { workDir } : {}),
+        });
+      }
+    }
+  });
+  // One cell keeps its build right in the directory given, as a single validation always has.
+  if (options.keepDir && cells.length === 1) cells[0]!.workDir = resolve(options.keepDir);
+  const roundings = [...new Set(modelRoundings.flat())];
+  return { cells, boards: boards.map((b) => b.board), roundings };
+}
+
+/** Runs the matrix. Never throws for a failing cell; throws a UserError for bad input. */
+export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
+  const started = performance.now();
+  const { cells, boards, roundings } = plan(options);
+  const jobs = options.jobs ?? os.availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs: expected a positive whole number, got ${jobs}`);
+  if (options.keepDir) mkdirSync(resolve(options.keepDir), { recursive: true });
+
+  options.onStart?.(cells.map(publicCell), Math.min(jobs, cells.length));
+  const results: CellReport[] = new Array<CellReport>(cells.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < cells.length) {
+      const cell = cells[next++]!;
+      options.onCellStart?.(publicCell(cell));
+      const report = await runCell(cell, options);
+      results[cell.index] = report;
+      done++;
+      options.onCellDone?.(publicCell(cell), report, done, cells.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, cells.length) }, worker));
+
+  const passed = results.filter((r) => r.passed).length;
+  return {
+    tool: `tinygen ${TOOL_VERSION}`,
+    passed: passed === results.length,
+    summary: { cells: results.length, passed, failed: results.length - passed },
+    wallMs: Math.round(performance.now() - started),
+    jobs: Math.min(jobs, cells.length),
+    inputs: options.inputs,
+    seed: options.seed ?? 1,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    models: [...new Set(cells.map((c) => c.model))],
+    boards: boards.map((b) => b.id),
+    roundings,
+    cells: results,
+  };
+}
+
+function publicCell(cell: PlannedCell): MatrixCell {
+  return { index: cell.index, model: cell.model, board: cell.board, rounding: cell.rounding, label: cell.label };
+}
+
+async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellReport> {
+  const started = performance.now();
+  let stage = 'starting';
+  const base = { model: cell.model, board: cell.board, rounding: cell.rounding, ...(cell.workDir ? { workDir: cell.workDir } : {}) };
+  try {
+    const report = await validate({
+      modelPath: cell.model,
+      board: cell.boardSpec,
+      inputs: options.inputs,
+      rounding: cell.rounding,
+      seed: options.seed,
+      keepDir: cell.workDir,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      onProgress: (s) => {
+        stage = s;
+        options.onCellProgress?.(publicCell(cell), s);
+      },
+      ...(options.mutateSources ? { mutateSources: (files: Map<string, string>) => options.mutateSources!(publicCell(cell), files) } : {}),
+    });
+    const mismatchFailure = report.failure === undefined && report.mismatchCount > 0;
+    return {
+      ...base,
+      passed: report.passed,
+      inputs: report.inputs,
+      bytesCompared: report.bytesCompared,
+      mismatchCount: report.mismatchCount,
+      mismatches: report.mismatches,
+      ...(report.failure !== undefined ? { failure: report.failure, failureKind: report.failureKind ?? 'crash' } : {}),
+      ...(mismatchFailure ? { failure: describeMismatches(report), failureKind: 'mismatch' as const } : {}),
+      wallMs: report.wallMs,
+      flashBytes: report.firmware.flashBytes,
+      ramBytes: report.firmware.ramBytes,
+      firmware: report.firmware,
+      ticks: report.ticks,
+    };
+  } catch (err) {
+    const { failure, details } = summarizeError(err);
+    return {
+      ...base,
+      passed: false,
+      inputs: 0,
+      bytesCompared: 0,
+      mismatchCount: 0,
+      mismatches: [],
+      failure,
+      failureKind: stage.startsWith('building') ? 'build' : 'error',
+      ...(details ? { failureDetails: details } : {}),
+      wallMs: Math.round(performance.now() - started),
+      flashBytes: null,
+      ramBytes: null,
+    };
+  }
+}
+
+/** "3 of 120 output bytes differ; first: input 0, output 0, byte 5: expected 12, actual 13". */
+export function describeMismatches(report: { mismatchCount: number; bytesCompared: number; mismatches: Mismatch[] }): string {
+  const first = report.mismatches[0];
+  const head = `${report.mismatchCount} of ${report.bytesCompared} output bytes differ`;
+  return first ? `${head}; first: ${describeMismatch(first)}` : head;
+}
+
+export function describeMismatch(m: Mismatch): string {
+  return `input ${m.input}, output ${m.output}, byte ${m.byte}: expected ${m.expected}, actual ${m.actual}`;
+}
+
+/** One line for a thrown error (for a compiler's output: its first line that says what went wrong), and the whole text. */
+function summarizeError(err: unknown): { failure: string; details?: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (lines.length === 0) return { failure: 'unknown error' };
+  if (lines.length === 1) return { failure: lines[0]! };
+  const rest = lines.slice(1).map((l) => l.replace(/^\S*\/(ld|collect2|cc1|arm-none-eabi-gcc):/, '$1:'));
+  const key = [/overflowed by/, /\berror\b/i, /will not fit/, /undefined reference/].map((p) => rest.find((l) => p.test(l))).find((l) => l !== undefined) ?? rest[0]!;
+  return { failure: `${lines[0]!.replace(/:$/, '')}: ${key}`, details: message };
+}
