@@ -286,7 +286,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       mismatchCount: 0,
       mismatches: [],
       failure,
-      failureKind: stage.startsWith('building') ? 'build' : 'error',
+      failureKind: stage.startsWith('building') || stage.startsWith('checking that it fits') ? 'build' : 'error',
       ...(details ? { failureDetails: details } : {}),
       wallMs: Math.round(performance.now() - started),
       flashBytes: null,

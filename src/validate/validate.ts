@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadBoard } from '../boards/board.ts';
+import { checkFits } from '../boards/fits.ts';
 import { buildFirmware, HARNESS_MAIN } from '../toolchain/build.ts';
 import { runFirmware } from '../toolchain/qemu.ts';
 import { describeExitStatus, parseHarnessStdout } from '../toolchain/harness.ts';
@@ -94,6 +95,8 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
   progress('compiling');
   const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
   const generated = generate(compiled);
+  progress(`checking that it fits ${board.id}`);
+  checkFits(board, [generated], `model ${options.modelPath}`);
   const inRecord = recordBytes(generated.inputs);
 
   const records =

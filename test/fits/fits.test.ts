@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { tinygen } from '../helpers/cli.ts';
 import { MODELS } from '../helpers/paths.ts';
+import { GraphBuilder } from '../helpers/onnx-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-fits-'));
 
@@ -46,6 +47,20 @@ describe('fits check', () => {
         'flash region FLASH needs 1164 bytes (weights 1164) but has 1024; ram region RAM needs 4352 bytes (arena 1280 + stack 2048 + heap 1024) but has 4096',
     );
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails validation on microbit before building, with the numbers, for a model with 300 KiB of weights', async () => {
+    const g = new GraphBuilder();
+    const a = g.input('a', 'int8', [1, 512]);
+    const w = g.constant('int8', [512, 600], new Array(512 * 600).fill(3));
+    const [y] = g.node('QLinearMatMul', [a, g.scalar(0.1), g.scalar(0, 'int8'), w, g.scalar(0.01), g.scalar(0, 'int8'), g.scalar(0.5), g.scalar(0, 'int8')]);
+    g.output(g.rename(y!, 'y'), 'int8', [1, 600]);
+    const model = g.save();
+    const result = await tinygen(['validate', model, '--board', 'microbit', '--inputs', '2']);
+    expect(result.exitCode).toBe(1);
+    // 512 x 600 int8 weights + one float32 multiplier = 307,204 bytes; microbit's flash is 256 KiB.
+    expect(result.stdout).toContain(`model ${model} does not fit board 'microbit' before code is even counted: flash region FLASH needs 307204 bytes (weights 307204) but has 262144`);
+    expect(result.stdout).not.toMatch(/overflowed/); // refused before the linker ran
   });
 
   it('reports the room a model takes on a board that has it', async () => {
