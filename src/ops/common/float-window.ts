@@ -130,3 +130,40 @@ export function axisTaps(p: FloatWindowParams, axis: number, o: number): { first
   }
   return { first, last, padded };
 }
+
+export type AxisTaps = ReturnType<typeof axisTaps>;
+
+/**
+ * Visits each output window of a pool in output order ([plane][d][h][w]): `reduce` gets the
+ * input offsets of the window's in-bounds taps (depth, row, column ascending) and each axis's
+ * taps, and returns the output value.
+ */
+export function poolWindows(p: FloatWindowParams & { planes: number; outSize: number[] }, out: Float32Array, reduce: (offsets: number[], axes: [AxisTaps, AxisTaps, AxisTaps]) => number): void {
+  const [inD, inH, inW] = p.inSize as [number, number, number];
+  const [outD, outH, outW] = p.outSize as [number, number, number];
+  const [dilD, dilH, dilW] = p.dilations as [number, number, number];
+  const [strD, strH, strW] = p.strides as [number, number, number];
+  const [padD, padH, padW] = p.padBegin as [number, number, number];
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = plane * inD * inH * inW;
+    for (let od = 0; od < outD; od++) {
+      const td = axisTaps(p, 0, od);
+      for (let oh = 0; oh < outH; oh++) {
+        const th = axisTaps(p, 1, oh);
+        for (let ow = 0; ow < outW; ow++) {
+          const tw = axisTaps(p, 2, ow);
+          const offsets: number[] = [];
+          for (let kd = td.first; kd < td.last; kd++) {
+            const id = od * strD - padD + kd * dilD;
+            for (let kh = th.first; kh < th.last; kh++) {
+              const ih = oh * strH - padH + kh * dilH;
+              for (let kw = tw.first; kw < tw.last; kw++) offsets.push(base + (id * inH + ih) * inW + ow * strW - padW + kw * dilW);
+            }
+          }
+          out[o++] = reduce(offsets, [td, th, tw]);
+        }
+      }
+    }
+  }
+}

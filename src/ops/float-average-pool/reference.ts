@@ -1,7 +1,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
-import { axisTaps } from '../common/float-window.ts';
+import { poolWindows } from '../common/float-window.ts';
 import type { FloatAveragePoolParams } from './definition.ts';
 
 /** The float32 sum of the taps inside the input (depth, row, column ascending, from -0), divided by the count; +0 for a window without any. */
@@ -9,38 +9,11 @@ export function referenceFloatAveragePool(node: Node, [x]: Value[], graph: Graph
   const p = node.params as FloatAveragePoolParams;
   const input = x!.data as Float32Array;
   const out = outputValue(graph, node);
-  const y = out.data as Float32Array;
-  const [inD, inH, inW] = p.inSize as [number, number, number];
-  const [outD, outH, outW] = p.outSize as [number, number, number];
-  const [dilD, dilH, dilW] = p.dilations as [number, number, number];
-  const [strD, strH, strW] = p.strides as [number, number, number];
-  const [padD, padH, padW] = p.padBegin as [number, number, number];
-  let o = 0;
-  for (let plane = 0; plane < p.planes; plane++) {
-    const base = plane * inD * inH * inW;
-    for (let od = 0; od < outD; od++) {
-      const td = axisTaps(p, 0, od);
-      for (let oh = 0; oh < outH; oh++) {
-        const th = axisTaps(p, 1, oh);
-        for (let ow = 0; ow < outW; ow++) {
-          const tw = axisTaps(p, 2, ow);
-          let sum = -0;
-          for (let kd = td.first; kd < td.last; kd++) {
-            const id = od * strD - padD + kd * dilD;
-            for (let kh = th.first; kh < th.last; kh++) {
-              const ih = oh * strH - padH + kh * dilH;
-              for (let kw = tw.first; kw < tw.last; kw++) {
-                const iw = ow * strW - padW + kw * dilW;
-                sum = Math.fround(sum + input[base + (id * inH + ih) * inW + iw]!);
-              }
-            }
-          }
-          const inside = (td.last - td.first) * (th.last - th.first) * (tw.last - tw.first);
-          const count = p.countIncludePad ? td.padded * th.padded * tw.padded : inside;
-          y[o++] = inside === 0 ? 0 : Math.fround(sum / count);
-        }
-      }
-    }
-  }
+  poolWindows(p, out.data as Float32Array, (offsets, [td, th, tw]) => {
+    let sum = -0;
+    for (const offset of offsets) sum = Math.fround(sum + input[offset]!);
+    const count = p.countIncludePad ? td.padded * th.padded * tw.padded : offsets.length;
+    return offsets.length === 0 ? 0 : Math.fround(sum / count);
+  });
   return [out];
 }
