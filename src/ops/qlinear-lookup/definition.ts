@@ -10,6 +10,7 @@
 import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
+import { importUnaryQLinearIo } from '../common/qoperator-unary.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, OnnxImport, OutputInfo } from '../op.ts';
 import { activationRange } from '../common/activation.ts';
@@ -34,22 +35,9 @@ function lookupNode(node: OnnxNodeView, input: string, fn: LookupFunction, param
 /** com.microsoft QLinearSigmoid / QLinearLeakyRelu: (X, X_scale, X_zero_point?, Y_scale, Y_zero_point?). */
 function importQOperator(fn: LookupFunction, params: (node: OnnxNodeView) => LookupParams): OnnxImport['import'] {
   return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    for (const [i, role] of [[0, 'X'], [1, 'X_scale'], [3, 'Y_scale']] as const) {
-      if (node.input(i) === '') throw new UserError(`${node.label}: the ${role} input (${i}) is missing`);
-    }
-    const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
-    const zeroTypes = [...new Set([xZero, yZero].filter((z) => z !== '').map((z) => ctx.zeroPointType(node, z)))];
-    if (zeroTypes.length > 1) throw new UserError(`${node.label}: the zero points have different types (${zeroTypes.join(', ')})`);
-    const perTensor = (scale: string, zero: string, role: string) => {
-      const q = ctx.quantization(node, scale, zero, role);
-      if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor (one scale), found ${q.scale.length}`);
-      return q;
-    };
-    ctx.annotate(node, x, perTensor(xScale, xZero, 'input'));
-    // The output has X's type (shape inference sets it); its quantization is Y's.
-    ctx.declareOutput(node.outputs[0]!, 'float32', perTensor(yScale, yZero, 'output'));
+    const { x, zeroPointType } = importUnaryQLinearIo(node, ctx);
     const imported = lookupNode(node, x, fn, params(node), false);
-    if (zeroTypes[0]) imported.attrs.zero_point_type = zeroTypes[0];
+    if (zeroPointType) imported.attrs.zero_point_type = zeroPointType;
     return imported;
   };
 }

@@ -25,6 +25,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
+import { importUnaryQLinearIo } from '../common/qoperator-unary.ts';
 import { quantizeMultiplier } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, LayoutKind, OnnxImport, OutputInfo } from '../op.ts';
@@ -73,19 +74,7 @@ function fail(node: Node, why: string): never {
 
 /** com.microsoft QLinearSoftmax: (X, X_scale, X_zero_point?, Y_scale, Y_zero_point?); axis, opset. */
 function importQLinearSoftmax(node: OnnxNodeView, ctx: ImportContext): Node {
-  for (const [i, role] of [[0, 'X'], [1, 'X_scale'], [3, 'Y_scale']] as const) {
-    if (node.input(i) === '') throw new UserError(`${node.label}: the ${role} input (${i}) is missing`);
-  }
-  const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
-  const zeroTypes = [...new Set([xZero, yZero].filter((z) => z !== '').map((z) => ctx.zeroPointType(node, z)))];
-  if (zeroTypes.length > 1) throw new UserError(`${node.label}: the zero points have different types (${zeroTypes.join(', ')})`);
-  const perTensor = (scale: string, zero: string, role: string) => {
-    const q = ctx.quantization(node, scale, zero, role);
-    if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor (one scale), found ${q.scale.length}`);
-    return q;
-  };
-  ctx.annotate(node, x, perTensor(xScale, xZero, 'input'));
-  ctx.declareOutput(node.outputs[0]!, 'float32', perTensor(yScale, yZero, 'output'));
+  const { x, zeroPointType } = importUnaryQLinearIo(node, ctx);
   // ONNX Runtime requires the opset attribute; without one, the model's ai.onnx opset, else 13.
   const opset = node.int('opset', ctx.opset('') ?? 13);
   // The com.microsoft schema's default axis is -1 whatever the opset (ONNX Runtime 1.30 agrees).
@@ -94,7 +83,7 @@ function importQLinearSoftmax(node: OnnxNodeView, ctx: ImportContext): Node {
     op: 'QLinearSoftmax',
     inputs: [x],
     outputs: [node.outputs[0]!],
-    attrs: { opset, axis: node.int('axis', -1), ...(zeroTypes[0] ? { zero_point_type: zeroTypes[0] } : {}) },
+    attrs: { opset, axis: node.int('axis', -1), ...(zeroPointType ? { zero_point_type: zeroPointType } : {}) },
   };
 }
 
