@@ -37,6 +37,26 @@ export interface Placement {
   heapSize: number;
 }
 
+export type UartKind = 'cmsdk' | 'stm32-usart';
+
+/**
+ * A UART console: its register layout, base address, baud rate (default 115200), and the clock
+ * that feeds the UART's baud-rate generator (default: the board's clockHz).
+ */
+export interface UartConsole {
+  uart: { kind: UartKind; base: number; baud: number; clockHz: number };
+}
+
+export type BoardConsole = 'semihosting' | 'none' | UartConsole;
+
+export const UART_KINDS: readonly UartKind[] = ['cmsdk', 'stm32-usart'];
+export const DEFAULT_BAUD = 115200;
+
+/** The board's UART console, or undefined when stdout is semihosting or nowhere. */
+export function uartConsole(board: Pick<Board, 'console'>): UartConsole['uart'] | undefined {
+  return typeof board.console === 'object' ? board.console.uart : undefined;
+}
+
 export type PlacementRole = 'code' | 'weights' | 'data' | 'arena' | 'stack';
 
 export interface Board {
@@ -50,8 +70,11 @@ export interface Board {
   clockHz: number;
   memory: MemoryRegion[];
   placement: Placement;
-  /** Where stdout and file I/O go: `semihosting` (a debugger or QEMU), or `none`. */
-  console: 'semihosting' | 'none';
+  /**
+   * Where stdout and stderr go: `semihosting` (a debugger or QEMU), `none`, or a UART that the
+   * startup code drives (polled) and retargets newlib's `_write` for file descriptors 1 and 2 to.
+   */
+  console: BoardConsole;
   /** The QEMU machine that emulates the board; absent for boards that are only built. */
   qemu?: { machine: string; cpu?: string };
   /** The file the board was loaded from, as shown in messages. */
@@ -402,7 +425,32 @@ function readBoard(c: Checker, json: unknown, stem: string | undefined): Board |
     return { code, weights, data, arena, stack, stackSize, heapSize };
   });
 
-  const consoleKind = g(() => c.oneOf(o.console, 'console', ['semihosting', 'none'] as const));
+  const consoleKind = g((): BoardConsole | undefined => {
+    if (typeof o.console !== 'object' || o.console === null || Array.isArray(o.console)) {
+      if (o.console === 'semihosting' || o.console === 'none') return o.console;
+      if (typeof o.console === 'string') {
+        return c.fail('console', `expected one of "semihosting", "none", got ${describe(o.console)} (a UART is an object: { "uart": { "kind": ..., "base": ... } })`);
+      }
+      return c.expected('console', '"semihosting", "none" or { "uart": { "kind": ..., "base": ... } }', o.console);
+    }
+    const co = c.object(o.console, 'console', ['uart']);
+    const u = c.object(co.uart, 'console.uart', ['kind', 'base'], ['baud', 'clockHz']);
+    const kind = g(() => c.oneOf(u.kind, 'console.uart.kind', UART_KINDS));
+    const base = g(() => {
+      const n = c.size(u.base, 'console.uart.base', 0, ADDRESS_LIMIT - 4);
+      if (n % 4 !== 0) c.expected('console.uart.base', 'a multiple of 4 (a peripheral base address)', u.base);
+      return n;
+    });
+    const baud = u.baud === undefined ? DEFAULT_BAUD : g(() => c.size(u.baud, 'console.uart.baud', 1, 100_000_000));
+    const uartClock = u.clockHz === undefined ? clockHz : g(() => c.size(u.clockHz, 'console.uart.clockHz', 1, 10_000_000_000));
+    if (baud !== undefined && uartClock !== undefined && Math.floor(uartClock / baud) < 16) {
+      // Both divisors (CMSDK BAUDDIV, STM32 BRR with 16x oversampling) must be at least 16.
+      const from = u.clockHz === undefined ? 'clockHz' : 'console.uart.clockHz';
+      g(() => c.fail('console.uart.baud', `expected at most ${Math.floor(uartClock / 16)} (${from} / 16), got ${describe(u.baud ?? baud)}`));
+    }
+    if (kind === undefined || base === undefined || baud === undefined || uartClock === undefined) return undefined;
+    return { uart: { kind, base, baud, clockHz: uartClock } };
+  });
 
   let qemu: Board['qemu'];
   if (o.qemu !== undefined) {
@@ -410,8 +458,8 @@ function readBoard(c: Checker, json: unknown, stem: string | undefined): Board |
       const q = c.object(o.qemu, 'qemu', ['machine'], ['cpu']);
       const machine = g(() => c.string(q.machine, 'qemu.machine', /^[A-Za-z0-9._-]+$/, 'a QEMU machine name like "mps2-an386"'));
       const qcpu = q.cpu === undefined ? undefined : g(() => c.string(q.cpu, 'qemu.cpu', /^[A-Za-z0-9._-]+$/, 'a QEMU cpu name like "cortex-m4"'));
-      if (consoleKind !== undefined && consoleKind !== 'semihosting') {
-        g(() => c.fail('console', 'expected "semihosting": a board with a QEMU machine runs the harness over semihosting'));
+      if (consoleKind === 'none') {
+        g(() => c.fail('console', 'expected "semihosting" or a UART: a board with a QEMU machine runs the harness over semihosting'));
       }
       if (machine === undefined || (q.cpu !== undefined && qcpu === undefined)) return undefined;
       return qcpu === undefined ? { machine } : { machine, cpu: qcpu };

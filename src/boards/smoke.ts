@@ -3,10 +3,10 @@
  * own linker script and startup code) and, when the board has a QEMU machine, boots it and checks
  * the one line it prints. Used by `tinygen boards check`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Board } from './board.ts';
+import { uartConsole, type Board } from './board.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { buildFirmware } from '../toolchain/build.ts';
 import { runFirmware } from '../toolchain/qemu.ts';
@@ -20,6 +20,8 @@ export interface SmokeResult {
   booted: boolean;
   /** Sizes of the image, as arm-none-eabi-size reports them. */
   sizes?: { text: number; data: number; bss: number };
+  /** What the firmware printed on the board's UART (boards with a UART console under QEMU). */
+  serial?: string;
   /** The values the firmware printed (sum, weighted, and fpu/dsp/mve where the board has them). */
   values?: Record<string, number>;
   /** Why it failed, one line. */
@@ -76,9 +78,20 @@ export async function smokeTest(board: Board, options: SmokeOptions = {}): Promi
       return done({ passed: false, booted: false, failure: `the smoke firmware does not build: ${detail.trim()}` });
     }
     if (!board.qemu) return done({ passed: true, booted: false, sizes: build.sizes });
-    const run = await runFirmware({ board, elfPath: build.elfPath, args: [], timeoutMs: options.timeoutMs ?? 20_000, cwd: outDir });
-    const values = parseSmokeLine(run.stdout);
-    const base = { booted: true, sizes: build.sizes, ...(values ? { values } : {}) };
+    // A UART console: QEMU writes the serial port to a file, and the line must arrive there.
+    const serialFile = uartConsole(board) ? 'uart.log' : undefined;
+    const run = await runFirmware({
+      board,
+      elfPath: build.elfPath,
+      args: [],
+      timeoutMs: options.timeoutMs ?? 20_000,
+      cwd: outDir,
+      ...(serialFile ? { serialFile } : {}),
+    });
+    const serialPath = serialFile ? path.join(outDir, serialFile) : undefined;
+    const printed = serialPath ? (existsSync(serialPath) ? readFileSync(serialPath, 'utf8') : '') : run.stdout;
+    const values = parseSmokeLine(printed);
+    const base = { booted: true, sizes: build.sizes, ...(values ? { values } : {}), ...(serialPath ? { serial: printed } : {}) };
     if (run.timedOut) return done({ ...base, passed: false, failure: `QEMU ${board.qemu.machine} did not exit within ${options.timeoutMs ?? 20_000} ms` });
     if (run.exitCode !== 0) {
       const fault = run.stderr.split('\n').find((l) => l.startsWith('tinygen: fault:'));
@@ -89,7 +102,7 @@ export async function smokeTest(board: Board, options: SmokeOptions = {}): Promi
       });
     }
     const expected = expectedSmokeValues(board);
-    if (!values) return done({ ...base, passed: false, failure: 'the smoke firmware exited 0 but printed no "tinygen: smoke" line' });
+    if (!values) return done({ ...base, passed: false, failure: `the smoke firmware exited 0 but printed no "tinygen: smoke" line${serialPath ? ' on its UART' : ''}` });
     const wrong = Object.entries(expected)
       .filter(([k, v]) => values[k] !== v)
       .map(([k, v]) => `${k} ${values[k] ?? 'missing'} (expected ${v})`);

@@ -2,7 +2,7 @@
  * Compiler, linker and QEMU command lines, derived from a board and nothing else.
  */
 import path from 'node:path';
-import type { Board } from '../boards/board.ts';
+import { uartConsole, type Board } from '../boards/board.ts';
 import { CPUS } from '../boards/cpus.ts';
 import { UserError } from '../errors.ts';
 
@@ -45,6 +45,9 @@ export function compileFlags(board: Board): string[] {
 /** Flags for linking: newlib with semihosting (rdimon), the board's linker script, unused sections dropped. */
 export function linkFlags(board: Board, linkerScript: string, mapFile?: string): string[] {
   const flags = [...cpuFlags(board), '--specs=rdimon.specs', '-T', linkerScript, '-Wl,--gc-sections'];
+  // A UART console: the startup code's __wrap__write sends stdout and stderr to the UART and
+  // passes every other file descriptor on to rdimon's _write (semihosting).
+  if (uartConsole(board)) flags.push('-Wl,--wrap=_write');
   if (mapFile) flags.push(`-Wl,-Map=${mapFile}`);
   return flags;
 }
@@ -84,6 +87,12 @@ export function firmwareCmdline(argv0: string, args: readonly string[]): string 
 export interface QemuArgvOptions {
   /** -icount shift=0: one instruction per nanosecond of virtual time, deterministic. */
   icount?: boolean;
+  /**
+   * Where the machine's first serial port goes, for boards with a UART console: a file path
+   * (`-serial file:<path>`, relative to QEMU's working directory). Default: QEMU's stdout, which
+   * -nographic gives it, interleaved with semihosting output.
+   */
+  serialFile?: string;
 }
 
 /**
@@ -100,6 +109,7 @@ export function qemuArgv(board: Board, elfPath: string, args: readonly string[],
   const argv = ['-machine', board.qemu.machine];
   if (board.qemu.cpu) argv.push('-cpu', board.qemu.cpu);
   argv.push('-nographic', '-monitor', 'none', '-no-reboot', '-semihosting-config', semihosting.join(','), '-kernel', elfPath);
+  if (options.serialFile !== undefined) argv.push('-serial', `file:${options.serialFile}`);
   if (options.icount) argv.push('-icount', 'shift=0');
   return argv;
 }

@@ -20,6 +20,8 @@ export interface RunOptions {
   cwd?: string;
   /** -icount shift=0: deterministic virtual time, one instruction per nanosecond. */
   icount?: boolean;
+  /** Boards with a UART console: QEMU writes the first serial port to this file (relative to `cwd`). */
+  serialFile?: string;
 }
 
 export interface RunResult {
@@ -48,7 +50,10 @@ export async function runFirmware(options: RunOptions): Promise<RunResult> {
     throw new UserError(`board ${board.id} has no QEMU machine (${board.file} has no "qemu" field): it can be built, not run`);
   }
   await checkTools(['qemu']);
-  const argv = qemuArgv(board, path.resolve(options.elfPath), options.args, { icount: options.icount ?? false });
+  const argv = qemuArgv(board, path.resolve(options.elfPath), options.args, {
+    icount: options.icount ?? false,
+    ...(options.serialFile !== undefined ? { serialFile: options.serialFile } : {}),
+  });
   const result = await execa(QEMU, argv, {
     cwd: options.cwd,
     timeout: options.timeoutMs,

@@ -2,7 +2,7 @@
  * Renders the board-specific firmware files (linker script, startup code) from templates/.
  */
 import path from 'node:path';
-import { placementRegion, type Board } from '../boards/board.ts';
+import { placementRegion, uartConsole, type Board } from '../boards/board.ts';
 import { CPUS } from '../boards/cpus.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from '../codegen/render.ts';
@@ -49,6 +49,21 @@ export function boardView(board: Board) {
     heapSize: hex(board.placement.heapSize),
     handlerStackSize: hex(HANDLER_STACK_BYTES),
     irqs: Array.from({ length: IRQ_VECTORS }, (_, i) => i),
+    uart: uartView(board) ?? false,
+  };
+}
+
+/** The UART console's registers and divisor (the UART's clock / baud), for the startup template. */
+function uartView(board: Board) {
+  const uart = uartConsole(board);
+  if (!uart) return undefined;
+  return {
+    kind: uart.kind,
+    cmsdk: uart.kind === 'cmsdk',
+    stm32: uart.kind === 'stm32-usart',
+    base: hex(uart.base),
+    baud: uart.baud,
+    divisor: Math.round(uart.clockHz / uart.baud),
   };
 }
 

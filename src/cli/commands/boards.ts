@@ -92,7 +92,8 @@ function showBoard(idOrPath: string, json: boolean): void {
   console.log(`  placement:   code ${p.code}, weights ${p.weights}, data ${p.data}, arena ${p.arena}, stack ${p.stack}`);
   console.log(`  stack:       ${p.stackSize} B in ${p.stack}`);
   console.log(`  heap:        ${p.heapSize} B in ${p.data}`);
-  console.log(`  console:     ${board.console}`);
+  const uart = typeof board.console === 'object' ? board.console.uart : undefined;
+  console.log(`  console:     ${uart ? `${uart.kind} UART at ${hex(uart.base)}, ${uart.baud} baud (UART clock ${uart.clockHz} Hz)` : board.console}`);
   console.log(`  qemu:        ${board.qemu ? `machine ${board.qemu.machine}${board.qemu.cpu ? `, cpu ${board.qemu.cpu}` : ''}` : 'none (build only)'}`);
   console.log(`  gcc compile: ${commands.compile.join(' ')}`);
   console.log(`  gcc link:    ${commands.link.join(' ')}`);
