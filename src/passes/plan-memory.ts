@@ -12,8 +12,24 @@ export const ARENA_ALIGNMENT = 8;
 
 export type Storage = { kind: 'arena'; offset: number } | { kind: 'input'; index: number } | { kind: 'output'; index: number };
 
+/** One arena buffer: tensors sharing storage, alive over steps [first, last] of the schedule. */
+export interface ArenaBuffer {
+  tensors: string[];
+  offset: number;
+  /** Bytes, rounded up to the arena alignment. */
+  bytes: number;
+  first: number;
+  last: number;
+}
+
 export interface MemoryPlan {
   arenaBytes: number;
+  /**
+   * The most bytes that must be live at once at any step of the schedule: no placement of these
+   * buffers can use a smaller arena.
+   */
+  lowerBoundBytes: number;
+  buffers: ArenaBuffer[];
   storage: Map<string, Storage>;
   /** Nodes whose output shares its input's storage: they emit no code. */
   aliasedNodes: Set<string>;
@@ -112,5 +128,11 @@ export function planMemory(graph: Graph): MemoryPlan {
     if (!group.external) arenaBytes = Math.max(arenaBytes, group.offset! + alignUp(group.bytes));
     for (const name of group.tensors) storage.set(name, where);
   }
-  return { arenaBytes, storage, aliasedNodes };
+  const buffers = placed.map((g) => ({ tensors: [...g.tensors], offset: g.offset!, bytes: alignUp(g.bytes), first: g.first, last: g.last }));
+  let lowerBoundBytes = 0;
+  graph.nodes.forEach((_, step) => {
+    const live = buffers.filter((b) => b.first <= step && step <= b.last).reduce((sum, b) => sum + b.bytes, 0);
+    lowerBoundBytes = Math.max(lowerBoundBytes, live);
+  });
+  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedNodes };
 }
