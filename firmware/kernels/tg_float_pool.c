@@ -30,48 +30,16 @@ static tg_float_taps_t float_axis_taps(const tg_float_pool_t *p, int32_t axis, i
     return t;
 }
 
-/*
- * Per output: sum = sum + x over the taps inside the input (depth, rows, columns ascending) from
- * -0.0f, then sum / count (taps inside the input, or inside the padded extent with
- * count_include_pad); +0.0f for a window without any tap inside the input.
- */
-void tg_float_avgpool_f32(const tg_float_pool_t *p, const float *x, float *y)
-{
-    const int32_t in_h = p->in_size[1], in_w = p->in_size[2];
-    const int32_t plane = p->in_size[0] * in_h * in_w;
-    for (int32_t c = 0; c < p->planes; c++) {
-        const float *xc = x + c * plane;
-        for (int32_t od = 0; od < p->out_size[0]; od++) {
-            const tg_float_taps_t td = float_axis_taps(p, 0, od);
-            for (int32_t oh = 0; oh < p->out_size[1]; oh++) {
-                const tg_float_taps_t th = float_axis_taps(p, 1, oh);
-                for (int32_t ow = 0; ow < p->out_size[2]; ow++) {
-                    const tg_float_taps_t tw = float_axis_taps(p, 2, ow);
-                    float sum = -0.0f;
-                    for (int32_t kd = td.first; kd < td.last; kd++) {
-                        const int32_t id = od * p->stride[0] - p->pad_begin[0] + kd * p->dilation[0];
-                        for (int32_t kh = th.first; kh < th.last; kh++) {
-                            const int32_t ih = oh * p->stride[1] - p->pad_begin[1] + kh * p->dilation[1];
-                            for (int32_t kw = tw.first; kw < tw.last; kw++) {
-                                const int32_t iw = ow * p->stride[2] - p->pad_begin[2] + kw * p->dilation[2];
-                                sum = sum + xc[(id * in_h + ih) * in_w + iw];
-                            }
-                        }
-                    }
-                    const int32_t inside = (td.last - td.first) * (th.last - th.first) * (tw.last - tw.first);
-                    const int32_t count = p->count_include_pad ? td.padded * th.padded * tw.padded : inside;
-                    *y++ = inside == 0 ? 0.0f : sum / (float)count;
-                }
-            }
-        }
-    }
-}
+enum { FLOAT_POOL_AVERAGE, FLOAT_POOL_MAX };
 
 /*
- * Per output: the largest tap inside the input, from -infinity; a tap replaces it only when
- * greater; -FLT_MAX for a window without any tap inside the input.
+ * The one window walk of both pools, in output order, taps depth, rows, columns ascending.
+ * Average: sum = sum + x from -0.0f, then sum / count (taps inside the input, or inside the padded
+ * extent with count_include_pad); +0.0f for a window without any tap inside the input.
+ * Max: the largest tap from -infinity, a tap replacing it only when greater; -FLT_MAX for a
+ * window without any tap inside the input.
  */
-void tg_float_maxpool_f32(const tg_float_pool_t *p, const float *x, float *y)
+static void float_pool(const tg_float_pool_t *p, const float *x, float *y, int32_t kind)
 {
     const int32_t in_h = p->in_size[1], in_w = p->in_size[2];
     const int32_t plane = p->in_size[0] * in_h * in_w;
@@ -83,7 +51,7 @@ void tg_float_maxpool_f32(const tg_float_pool_t *p, const float *x, float *y)
                 const tg_float_taps_t th = float_axis_taps(p, 1, oh);
                 for (int32_t ow = 0; ow < p->out_size[2]; ow++) {
                     const tg_float_taps_t tw = float_axis_taps(p, 2, ow);
-                    float best = -INFINITY;
+                    float acc = kind == FLOAT_POOL_AVERAGE ? -0.0f : -INFINITY;
                     for (int32_t kd = td.first; kd < td.last; kd++) {
                         const int32_t id = od * p->stride[0] - p->pad_begin[0] + kd * p->dilation[0];
                         for (int32_t kh = th.first; kh < th.last; kh++) {
@@ -91,13 +59,33 @@ void tg_float_maxpool_f32(const tg_float_pool_t *p, const float *x, float *y)
                             for (int32_t kw = tw.first; kw < tw.last; kw++) {
                                 const int32_t iw = ow * p->stride[2] - p->pad_begin[2] + kw * p->dilation[2];
                                 const float v = xc[(id * in_h + ih) * in_w + iw];
-                                if (v > best) best = v;
+                                if (kind == FLOAT_POOL_AVERAGE) {
+                                    acc = acc + v;
+                                } else if (v > acc) {
+                                    acc = v;
+                                }
                             }
                         }
                     }
-                    *y++ = td.last > td.first && th.last > th.first && tw.last > tw.first ? best : -FLT_MAX;
+                    const int32_t inside = (td.last - td.first) * (th.last - th.first) * (tw.last - tw.first);
+                    if (kind == FLOAT_POOL_MAX) {
+                        *y++ = inside > 0 ? acc : -FLT_MAX;
+                    } else {
+                        const int32_t count = p->count_include_pad ? td.padded * th.padded * tw.padded : inside;
+                        *y++ = inside == 0 ? 0.0f : acc / (float)count;
+                    }
                 }
             }
         }
     }
+}
+
+void tg_float_avgpool_f32(const tg_float_pool_t *p, const float *x, float *y)
+{
+    float_pool(p, x, y, FLOAT_POOL_AVERAGE);
+}
+
+void tg_float_maxpool_f32(const tg_float_pool_t *p, const float *x, float *y)
+{
+    float_pool(p, x, y, FLOAT_POOL_MAX);
 }
