@@ -53,6 +53,8 @@ export interface OpDefinition {
   layout: LayoutKind | ((node: Node, graph: Graph) => LayoutKind);
   /** True when the output's bytes equal the input's (Reshape, Flatten, Identity), so it may alias. */
   view?(node: Node, graph: Graph): boolean;
+  /** Multiply-accumulates per inference (convolutions and matrix products); absent means none. */
+  macs?(node: Node, graph: Graph): number;
   /** Its requantization honours attrs.activation (real [min, max]), so a following Relu or Clip can fold in. */
   fusesActivation?: boolean;
   infer(node: Node, graph: Graph): OutputInfo[];

@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { convMacs } from '../common/macs.ts';
 import { convToNhwc } from '../qlinear-conv/definition.ts';
 import { importConvInteger, inferConvInteger, prepareConvInteger } from './definition.ts';
 import { referenceConvInteger } from './reference.ts';
@@ -12,6 +13,7 @@ export const convInteger: OpDefinition = {
   infer: inferConvInteger,
   toNhwc: convToNhwc,
   prepare: prepareConvInteger,
+  macs: convMacs,
   reference: referenceConvInteger,
   emit: emitConvInteger,
 };

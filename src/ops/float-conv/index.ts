@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { convMacs } from '../common/macs.ts';
 import { importFloatConv, inferFloatConv, prepareFloatConv } from './definition.ts';
 import { referenceFloatConv } from './reference.ts';
 import { emitFloatConv } from './emit.ts';
@@ -10,6 +11,7 @@ export const floatConv: OpDefinition = {
   layout: 'logical',
   infer: inferFloatConv,
   prepare: prepareFloatConv,
+  macs: convMacs,
   reference: referenceFloatConv,
   emit: emitFloatConv,
 };

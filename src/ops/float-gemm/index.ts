@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { matmulMacs } from '../common/macs.ts';
 import { importFloatGemm, inferFloatGemm, prepareFloatGemm } from './definition.ts';
 import { referenceFloatGemm } from './reference.ts';
 import { emitFloatGemm } from './emit.ts';
@@ -10,6 +11,7 @@ export const floatGemm: OpDefinition = {
   layout: 'logical',
   infer: inferFloatGemm,
   prepare: prepareFloatGemm,
+  macs: (node, graph) => matmulMacs(node, graph, node.attrs.trans_a !== 0),
   reference: referenceFloatGemm,
   emit: emitFloatGemm,
 };

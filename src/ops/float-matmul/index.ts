@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { matmulMacs } from '../common/macs.ts';
 import { importFloatMatMul, inferFloatMatMul, prepareFloatMatMul } from './definition.ts';
 import { referenceFloatMatMul } from './reference.ts';
 import { emitFloatMatMul } from './emit.ts';
@@ -10,6 +11,7 @@ export const floatMatMul: OpDefinition = {
   layout: 'logical',
   infer: inferFloatMatMul,
   prepare: prepareFloatMatMul,
+  macs: matmulMacs,
   reference: referenceFloatMatMul,
   emit: emitFloatMatMul,
 };

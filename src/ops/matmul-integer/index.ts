@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { matmulMacs } from '../common/macs.ts';
 import { importMatMulInteger, inferMatMulInteger, prepareMatMulInteger } from './definition.ts';
 import { referenceMatMulInteger } from './reference.ts';
 import { emitMatMulInteger } from './emit.ts';
@@ -10,6 +11,7 @@ export const matMulInteger: OpDefinition = {
   layout: 'logical',
   infer: inferMatMulInteger,
   prepare: prepareMatMulInteger,
+  macs: matmulMacs,
   reference: referenceMatMulInteger,
   emit: emitMatMulInteger,
 };

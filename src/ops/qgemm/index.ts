@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { matmulMacs } from '../common/macs.ts';
 import { importQdqGemm } from './qdq.ts';
 import { importQGemm, inferQGemm, prepareQGemm } from './definition.ts';
 import { referenceQGemm } from './reference.ts';
@@ -15,6 +16,7 @@ export const qgemm: OpDefinition = {
   fusesActivation: true,
   infer: inferQGemm,
   prepare: prepareQGemm,
+  macs: (node, graph) => matmulMacs(node, graph, node.attrs.transA !== 0),
   reference: referenceQGemm,
   emit: emitQGemm,
 };

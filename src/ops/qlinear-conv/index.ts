@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { convMacs } from '../common/macs.ts';
 import { importQdqConv } from './qdq.ts';
 import { convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
@@ -13,6 +14,7 @@ export const qlinearConv: OpDefinition = {
   infer: inferQLinearConv,
   toNhwc: convToNhwc,
   prepare: prepareQLinearConv,
+  macs: convMacs,
   reference: referenceQLinearConv,
   emit: emitQLinearConv,
 };

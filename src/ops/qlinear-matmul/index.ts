@@ -1,4 +1,5 @@
 import type { OpDefinition } from '../op.ts';
+import { matmulMacs } from '../common/macs.ts';
 import { importQdqMatMul } from './qdq.ts';
 import { importQLinearMatMul, inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
 import { referenceQLinearMatMul } from './reference.ts';
@@ -12,6 +13,7 @@ export const qlinearMatMul: OpDefinition = {
   fusesActivation: true,
   infer: inferQLinearMatMul,
   prepare: prepareQLinearMatMul,
+  macs: matmulMacs,
   reference: referenceQLinearMatMul,
   emit: emitQLinearMatMul,
 };
