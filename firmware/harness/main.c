@@ -10,7 +10,12 @@
  *
  *   tinygen: inference <i> ticks <n>
  *
- * followed, at the end, by "tinygen: done inferences <count>". Errors are reported on stderr, one
+ * followed, at the end, by "tinygen: done inferences <count>". Two build flags add measurements
+ * (tinygen bench):
+ *   -DTINYGEN_PROFILE: the model calls tinygen_profile_layer after each layer, and each inference
+ *     also prints "tinygen: inference <i> layer <l> ticks <n>" per layer, in order;
+ *   -DTINYGEN_MEASURE_STACK: the free stack is painted before each inference and the deepest
+ *     overwritten word found after it: "tinygen: inference <i> stack <bytes>". Errors are reported on stderr, one
  * line starting "tinygen: error:". Exit status: 0 on success, else one of the HARNESS_EXIT_* values
  * below (faults exit with 100 + the exception number, see the startup code).
  *
@@ -85,6 +90,67 @@ static uint64_t systick_now(void)
     return ((uint64_t)wraps << 24) + (uint64_t)(SYST_RELOAD - value);
 }
 
+#ifdef TINYGEN_PROFILE
+/* ---- Per-layer timing: one SysTick reading as each layer ends. ---- */
+
+#define HARNESS_MAX_LAYER_MARKS 1024u
+static uint64_t layer_mark_ticks[HARNESS_MAX_LAYER_MARKS];
+static unsigned layer_mark_ids[HARNESS_MAX_LAYER_MARKS];
+static unsigned layer_mark_count;
+
+void tinygen_profile_layer(unsigned layer)
+{
+    if (layer_mark_count < HARNESS_MAX_LAYER_MARKS) {
+        layer_mark_ids[layer_mark_count] = layer;
+        layer_mark_ticks[layer_mark_count] = systick_now();
+        layer_mark_count += 1u;
+    }
+}
+
+static void print_layer_ticks(unsigned long inference, uint64_t start)
+{
+    uint64_t previous = start;
+    for (unsigned i = 0; i < layer_mark_count; i++) {
+        printf("tinygen: inference %lu layer %u ticks %llu\n", inference, layer_mark_ids[i],
+               (unsigned long long)(layer_mark_ticks[i] - previous));
+        previous = layer_mark_ticks[i];
+    }
+}
+#endif
+
+#ifdef TINYGEN_MEASURE_STACK
+/* ---- Stack high-water mark: paint the free stack, run, find the deepest overwritten word. ---- */
+
+extern uint32_t __stack_limit__[]; /* the lowest address of the stack (linker script) */
+#define STACK_PAINT 0x5AC3A55Au
+/* Words just below the stack pointer left unpainted: the painting code's own frame. */
+#define STACK_PAINT_MARGIN_WORDS 8
+
+static inline uint32_t *stack_pointer(void)
+{
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    return sp;
+}
+
+static void stack_paint(uint32_t *below)
+{
+    for (volatile uint32_t *word = __stack_limit__; word < below - STACK_PAINT_MARGIN_WORDS; word++) {
+        *word = STACK_PAINT;
+    }
+}
+
+/* Bytes between `top` and the deepest word that no longer holds the paint. */
+static unsigned long stack_used(uint32_t *top)
+{
+    const volatile uint32_t *word = __stack_limit__;
+    while (word < top && *word == STACK_PAINT) {
+        word++;
+    }
+    return (unsigned long)((const uint32_t *)top - (const uint32_t *)word) * 4ul;
+}
+#endif
+
 /* ---- Records ---- */
 
 static unsigned char input_record[HARNESS_INPUT_BYTES] __attribute__((aligned(16)));
@@ -128,6 +194,13 @@ int main(int argc, char **argv)
                    (unsigned long)got, (unsigned long)sizeof input_record);
             return HARNESS_EXIT_SHORT_READ;
         }
+#ifdef TINYGEN_MEASURE_STACK
+        uint32_t *stack_top = stack_pointer();
+        stack_paint(stack_top);
+#endif
+#ifdef TINYGEN_PROFILE
+        layer_mark_count = 0;
+#endif
         uint64_t start = systick_now();
         int status = harness_run(input_record, output_record);
         uint64_t end = systick_now();
@@ -136,6 +209,12 @@ int main(int argc, char **argv)
             return HARNESS_EXIT_RUN_FAILED;
         }
         printf("tinygen: inference %lu ticks %llu\n", inference, (unsigned long long)(end - start));
+#ifdef TINYGEN_PROFILE
+        print_layer_ticks(inference, start);
+#endif
+#ifdef TINYGEN_MEASURE_STACK
+        printf("tinygen: inference %lu stack %lu\n", inference, stack_used(stack_top));
+#endif
         if (fwrite(output_record, 1, sizeof output_record, out) != sizeof output_record) {
             fprintf(stderr, "tinygen: error: writing %s failed\n", argv[2]);
             return HARNESS_EXIT_WRITE_FAILED;

@@ -11,6 +11,7 @@ import { validateCommand } from './commands/validate.ts';
 import { demoCommand } from './commands/demo.ts';
 import { conformanceCommand } from './commands/conformance.ts';
 import { boardsCommand } from './commands/boards.ts';
+import { reportCommand } from './commands/report.ts';
 
 export const EXIT_USER_ERROR = 2;
 
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(compileCommand)
       .command(runCommand)
       .command(validateCommand)
+      .command(reportCommand)
       .command(demoCommand)
       .command(conformanceCommand)
       .command(boardsCommand)

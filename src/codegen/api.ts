@@ -54,3 +54,8 @@ export function apiInputs(graph: Graph): ApiTensor[] {
 export function apiOutputs(graph: Graph): ApiTensor[] {
   return describe(graph, graph.outputs, 'output');
 }
+
+/** The parameter list of <name>_run: inputs (const) then outputs. */
+export function runSignature(inputs: readonly ApiTensor[], outputs: readonly ApiTensor[]): string {
+  return [...inputs.map((t) => `const ${t.ctype} *${t.param}`), ...outputs.map((t) => `${t.ctype} *${t.param}`)].join(', ');
+}

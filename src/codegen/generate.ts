@@ -10,7 +10,7 @@ import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
-import { apiInputs, apiOutputs, ctypeOf, type ApiTensor } from './api.ts';
+import { apiInputs, apiOutputs, ctypeOf, runSignature, type ApiTensor } from './api.ts';
 import { cArrayBody, cFloat, cIdentifier, cInt } from './c-literals.ts';
 
 export interface GenerateOptions {
@@ -30,6 +30,8 @@ export interface GeneratedModel {
   arenaBytes: number;
   /** Bytes of constant data (weights, biases, requantization tables). */
   constantBytes: number;
+  /** Per node, in schedule order: its bytes of constant data, and whether it runs code (views do not). */
+  layers: { node: string; constantBytes: number; runs: boolean }[];
 }
 
 const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
@@ -37,6 +39,8 @@ const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, 
 class Emitter implements EmitContext {
   readonly declarations: string[] = [];
   constantBytes = 0;
+  /** Constant bytes of the node being emitted. */
+  nodeConstantBytes = 0;
   private prefix = '';
   private readonly used = new Set<string>();
 
@@ -48,6 +52,7 @@ class Emitter implements EmitContext {
 
   beginNode(index: number): void {
     this.prefix = `${this.name}_l${index}`;
+    this.nodeConstantBytes = 0;
   }
 
   private fresh(suffix: string): string {
@@ -72,6 +77,7 @@ class Emitter implements EmitContext {
     const format = ctype === 'float' ? cFloat : cInt;
     this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
     this.constantBytes += values.length * CTYPE_BYTES[ctype];
+    this.nodeConstantBytes += values.length * CTYPE_BYTES[ctype];
     return symbol;
   }
 
@@ -98,16 +104,15 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   const outputs = apiOutputs(graph);
   const api = new Map([...inputs, ...outputs].map((a) => [a.tensor, a]));
   const emitter = new Emitter(lowered, name, api);
-  const steps: { comment: string; code: string }[] = [];
+  const steps: { index: number; comment: string; code: string }[] = [];
+  const layers: GeneratedModel['layers'] = [];
   graph.nodes.forEach((node, index) => {
     emitter.beginNode(index);
     const code = opDefinition(node.op).emit(node, graph, emitter);
-    steps.push({ comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code });
+    steps.push({ index, comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code });
+    layers.push({ node: node.name, constantBytes: emitter.nodeConstantBytes, runs: code !== '' });
   });
-  const signature = [
-    ...inputs.map((t) => `const ${t.ctype} *${t.param}`),
-    ...outputs.map((t) => `${t.ctype} *${t.param}`),
-  ].join(', ');
+  const signature = runSignature(inputs, outputs);
   const apiView = (t: ApiTensor) => ({
     ...t,
     macro: t.param.toUpperCase(),
@@ -134,5 +139,5 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     [`${name}_model.h`, renderTemplate('model.h.hbs', view)],
     [`${name}_model.c`, renderTemplate('model.c.hbs', view)],
   ]);
-  return { files, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes };
+  return { files, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers };
 }

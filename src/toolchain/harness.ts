@@ -64,13 +64,32 @@ export interface HarnessReport {
   ticks: number[];
   /** The count on the final "done" line, or undefined if the harness did not get that far. */
   done: number | undefined;
+  /** Built with -DTINYGEN_PROFILE: per inference, the ticks of each layer that ran, in order. */
+  layerTicks: { layer: number; ticks: number }[][];
+  /** Built with -DTINYGEN_MEASURE_STACK: per inference, the stack bytes harness_run used. */
+  stackBytes: number[];
 }
 
-/** Reads the "tinygen: inference <i> ticks <n>" and "tinygen: done inferences <n>" lines. */
+/**
+ * Reads the "tinygen: inference <i> ticks <n>" and "tinygen: done inferences <n>" lines, and the
+ * profile's "inference <i> layer <l> ticks <n>" and "inference <i> stack <bytes>" lines.
+ */
 export function parseHarnessStdout(stdout: string): HarnessReport {
   const ticks: number[] = [];
+  const layerTicks: HarnessReport['layerTicks'] = [];
+  const stackBytes: number[] = [];
   let done: number | undefined;
   for (const line of stdout.split('\n')) {
+    const l = /^tinygen: inference (\d+) layer (\d+) ticks (\d+)\r?$/.exec(line);
+    if (l) {
+      (layerTicks[Number(l[1])] ??= []).push({ layer: Number(l[2]), ticks: Number(l[3]) });
+      continue;
+    }
+    const s = /^tinygen: inference (\d+) stack (\d+)\r?$/.exec(line);
+    if (s) {
+      stackBytes[Number(s[1])] = Number(s[2]);
+      continue;
+    }
     const t = /^tinygen: inference (\d+) ticks (\d+)\r?$/.exec(line);
     if (t) {
       if (Number(t[1]) !== ticks.length) throw new Error(`harness output out of order: ${line}`);
@@ -80,5 +99,5 @@ export function parseHarnessStdout(stdout: string): HarnessReport {
     const d = /^tinygen: done inferences (\d+)\r?$/.exec(line);
     if (d) done = Number(d[1]);
   }
-  return { ticks, done };
+  return { ticks, done, layerTicks, stackBytes };
 }

@@ -23,7 +23,28 @@ describe('harness protocol', () => {
 
   it('parses the tick lines', () => {
     const report = parseHarnessStdout('tinygen: inference 0 ticks 12\ntinygen: inference 1 ticks 7\ntinygen: done inferences 2\n');
-    expect(report).toEqual({ ticks: [12, 7], done: 2 });
-    expect(parseHarnessStdout('tinygen: inference 0 ticks 3\n')).toEqual({ ticks: [3], done: undefined });
+    expect(report).toEqual({ ticks: [12, 7], done: 2, layerTicks: [], stackBytes: [] });
+    expect(parseHarnessStdout('tinygen: inference 0 ticks 3\n')).toMatchObject({ ticks: [3], done: undefined });
+  });
+
+  it('parses the profile lines (per-layer ticks and stack), per inference', () => {
+    const report = parseHarnessStdout(
+      [
+        'tinygen: inference 0 ticks 30',
+        'tinygen: inference 0 layer 1 ticks 20',
+        'tinygen: inference 0 layer 3 ticks 10',
+        'tinygen: inference 0 stack 144',
+        'tinygen: inference 1 ticks 31\r',
+        'tinygen: inference 1 layer 1 ticks 21\r',
+        'tinygen: inference 1 stack 148\r',
+        'tinygen: done inferences 2',
+      ].join('\n'),
+    );
+    expect(report.ticks).toEqual([30, 31]);
+    expect(report.layerTicks).toEqual([
+      [{ layer: 1, ticks: 20 }, { layer: 3, ticks: 10 }],
+      [{ layer: 1, ticks: 21 }],
+    ]);
+    expect(report.stackBytes).toEqual([144, 148]);
   });
 });

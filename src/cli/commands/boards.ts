@@ -3,6 +3,7 @@
  * the compiler flags and QEMU command line derived from it, and a board author's check of a file
  * (every error, one line each; then a smoke firmware built and, under QEMU, booted).
  */
+import { textTable } from '../../report/table.ts';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkBoardFile, listBoards, loadBoard, type Board } from '../../boards/board.ts';
 import { smokeTest } from '../../boards/smoke.ts';
@@ -53,10 +54,7 @@ function listRow(board: Board) {
 }
 
 function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  console.log(textTable({ header, rows }));
 }
 
 function listBoardsCommand(json: boolean): void {

@@ -1,3 +1,4 @@
+import { textTable } from '../../report/table.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
@@ -78,11 +79,7 @@ export function printMatrixReport(report: MatrixReport): void {
     kib(c.ramBytes),
     `${(c.wallMs / 1000).toFixed(1)} s`,
   ]);
-  const right = new Set([4, 5, 6, 7, 8, 9]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  console.log(textTable({ header, rows, numeric: new Set([4, 5, 6, 7, 8, 9]) }));
 
   const failed = report.cells.filter((c) => !c.passed);
   if (failed.length > 0) {

@@ -1,0 +1,17 @@
+/** The minimal application `tinygen report` builds to measure a model's flash, RAM and stack. */
+import { TOOL_VERSION } from '../version.ts';
+import { renderTemplate } from './render.ts';
+import { runSignature } from './api.ts';
+import type { GeneratedModel } from './generate.ts';
+
+/** report_main.c for model `name` (see templates/report_main.c.hbs). */
+export function generateReportMain(name: string, model: GeneratedModel): string {
+  const buffers = [...model.inputs, ...model.outputs];
+  return renderTemplate('report_main.c.hbs', {
+    version: TOOL_VERSION,
+    name,
+    buffers,
+    signature: runSignature(model.inputs, model.outputs),
+    args: buffers.map((t) => `app_${t.param}`).join(', '),
+  });
+}

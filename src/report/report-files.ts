@@ -1,0 +1,24 @@
+/** The files a report is written as: JSON, Markdown and the SVG memory timeline. */
+import type { ModelReport } from './report.ts';
+import { reportMarkdown } from './format-report.ts';
+import { renderMemoryTimeline } from './memory-timeline-svg.ts';
+
+export function memoryTimeline(report: ModelReport): string {
+  return renderMemoryTimeline({
+    title: `${report.name}: arena ${report.arenaBytes} B (lower bound ${report.lowerBoundBytes} B)`,
+    steps: report.layers.map((l) => ({ label: `${l.index} ${l.op} ${l.node}` })),
+    arenaBytes: report.arenaBytes,
+    lowerBoundBytes: report.lowerBoundBytes,
+    buffers: report.buffers,
+    liveBytes: report.layers.map((l) => l.liveBytes),
+  });
+}
+
+/** File name → contents: <name>_report.json, <name>_report.md and <name>_memory.svg. */
+export function reportFiles(report: ModelReport): Map<string, string> {
+  return new Map([
+    [`${report.name}_report.json`, `${JSON.stringify(report, null, 2)}\n`],
+    [`${report.name}_report.md`, reportMarkdown(report)],
+    [`${report.name}_memory.svg`, memoryTimeline(report)],
+  ]);
+}

@@ -1,0 +1,112 @@
+/**
+ * The model report: per layer, what it computes and where its output lives in the arena; in
+ * total, the flash and RAM it needs. Layer figures come from the compiler; code, static data and
+ * stack from a real build for a board (measure-firmware.ts) when one is given.
+ */
+import type { Graph } from '../ir/graph.ts';
+import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
+import { opDefinition } from '../ops/registry.ts';
+import type { Compiled } from '../pipeline.ts';
+import type { GeneratedModel } from '../codegen/generate.ts';
+import type { ArenaBuffer, MemoryPlan } from '../passes/plan-memory.ts';
+import { TOOL_VERSION } from '../version.ts';
+import type { FirmwareMeasurement } from './measure-firmware.ts';
+import type { StackUse } from './call-graph.ts';
+
+export interface LayerReport {
+  index: number;
+  node: string;
+  op: string;
+  /** Shapes of the activations it reads and writes (constants left out). */
+  inputShapes: number[][];
+  outputShapes: number[][];
+  macs: number;
+  /** Bytes of constant data the layer's code refers to (weights, biases, tables). */
+  weightBytes: number;
+  /** Where its (first) output lives: in the arena at an offset, or in a caller's API buffer. */
+  output: { storage: 'arena' | 'input' | 'output'; offset: number | null; bytes: number };
+  /** 'view': no code, the output is its input's bytes; 'in place': it overwrites its input. */
+  sharing: 'view' | 'in place' | null;
+  /** Arena bytes live while the layer runs. */
+  liveBytes: number;
+}
+
+export interface ModelReport {
+  tool: string;
+  model: string;
+  name: string;
+  sha256: string;
+  rounding: string;
+  /** The board the code, static data and stack were measured on; null when not built. */
+  board: string | null;
+  macs: number;
+  arenaBytes: number;
+  lowerBoundBytes: number;
+  weightBytes: number;
+  /** Weights + code; null when not measured on a board. */
+  flashBytes: number | null;
+  /** Arena + stack + static data; null when not measured on a board. */
+  ramBytes: number | null;
+  flash: { weightBytes: number; codeBytes: number | null };
+  ram: { arenaBytes: number; stackBytes: number | null; staticDataBytes: number | null };
+  stack: StackUse | null;
+  layers: LayerReport[];
+  buffers: ArenaBuffer[];
+}
+
+/** Bytes of the arena live at each step of the schedule. */
+export function liveBytesPerStep(plan: MemoryPlan, steps: number): number[] {
+  return Array.from({ length: steps }, (_, step) =>
+    plan.buffers.filter((b) => b.first <= step && step <= b.last).reduce((sum, b) => sum + b.bytes, 0),
+  );
+}
+
+const activationShapes = (graph: Graph, names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n)).map((n) => [...tensorOf(graph, n).shape]);
+
+export function buildReport(compiled: Compiled, generated: GeneratedModel, measured?: FirmwareMeasurement): ModelReport {
+  const { graph, plan } = compiled;
+  const live = liveBytesPerStep(plan, graph.nodes.length);
+  const inPlace = (plan as MemoryPlan & { inPlaceNodes?: Set<string> }).inPlaceNodes;
+  const layers = graph.nodes.map((node, index): LayerReport => {
+    const out = node.outputs[0]!;
+    const where = plan.storage.get(out);
+    return {
+      index,
+      node: node.name,
+      op: node.op,
+      inputShapes: activationShapes(graph, node.inputs),
+      outputShapes: activationShapes(graph, node.outputs),
+      macs: opDefinition(node.op).macs?.(node, graph) ?? 0,
+      weightBytes: generated.layers[index]!.constantBytes,
+      output: {
+        storage: where?.kind ?? 'arena',
+        offset: where?.kind === 'arena' ? where.offset : null,
+        bytes: tensorBytes(tensorOf(graph, out)),
+      },
+      sharing: plan.aliasedNodes.has(node.name) ? 'view' : inPlace?.has(node.name) ? 'in place' : null,
+      liveBytes: live[index]!,
+    };
+  });
+  const stackBytes = measured?.stack.bytes ?? null;
+  const codeBytes = measured?.codeBytes ?? null;
+  const staticDataBytes = measured?.staticDataBytes ?? null;
+  return {
+    tool: `tinygen ${TOOL_VERSION}`,
+    model: compiled.modelPath,
+    name: compiled.name,
+    sha256: compiled.sha256,
+    rounding: compiled.rounding,
+    board: measured?.board ?? null,
+    macs: layers.reduce((s, l) => s + l.macs, 0),
+    arenaBytes: plan.arenaBytes,
+    lowerBoundBytes: plan.lowerBoundBytes,
+    weightBytes: generated.constantBytes,
+    flashBytes: codeBytes === null ? null : generated.constantBytes + codeBytes,
+    ramBytes: stackBytes === null || staticDataBytes === null ? null : plan.arenaBytes + stackBytes + staticDataBytes,
+    flash: { weightBytes: generated.constantBytes, codeBytes },
+    ram: { arenaBytes: plan.arenaBytes, stackBytes, staticDataBytes },
+    stack: measured?.stack ?? null,
+    layers,
+    buffers: plan.buffers,
+  };
+}
