@@ -12,8 +12,9 @@
  *
  * followed, at the end, by "tinygen: done inferences <count>". Two build flags add measurements
  * (tinygen bench):
- *   -DTINYGEN_PROFILE: the model calls tinygen_profile_layer after each layer, and each inference
- *     also prints "tinygen: inference <i> layer <l> ticks <n>" per layer, in order;
+ *   -DTINYGEN_PROFILE: the model calls tinygen_profile_begin as its run starts and
+ *     tinygen_profile_layer after each layer, and each inference also prints
+ *     "tinygen: inference <i> layer <l> ticks <n>" per layer, in order (the first from the start);
  *   -DTINYGEN_MEASURE_STACK: the free stack is painted before each inference and the deepest
  *     overwritten word found after it: "tinygen: inference <i> stack <bytes>". Errors are reported on stderr, one
  * line starting "tinygen: error:". Exit status: 0 on success, else one of the HARNESS_EXIT_* values
@@ -97,6 +98,13 @@ static uint64_t systick_now(void)
 static uint64_t layer_mark_ticks[HARNESS_MAX_LAYER_MARKS];
 static unsigned layer_mark_ids[HARNESS_MAX_LAYER_MARKS];
 static unsigned layer_mark_count;
+static uint64_t run_begin_ticks;
+
+void tinygen_profile_begin(void)
+{
+    layer_mark_count = 0;
+    run_begin_ticks = systick_now();
+}
 
 void tinygen_profile_layer(unsigned layer)
 {
@@ -107,9 +115,9 @@ void tinygen_profile_layer(unsigned layer)
     }
 }
 
-static void print_layer_ticks(unsigned long inference, uint64_t start)
+static void print_layer_ticks(unsigned long inference)
 {
-    uint64_t previous = start;
+    uint64_t previous = run_begin_ticks;
     for (unsigned i = 0; i < layer_mark_count; i++) {
         printf("tinygen: inference %lu layer %u ticks %llu\n", inference, layer_mark_ids[i],
                (unsigned long long)(layer_mark_ticks[i] - previous));
@@ -198,22 +206,23 @@ int main(int argc, char **argv)
         uint32_t *stack_top = stack_pointer();
         stack_paint(stack_top);
 #endif
-#ifdef TINYGEN_PROFILE
-        layer_mark_count = 0;
-#endif
         uint64_t start = systick_now();
         int status = harness_run(input_record, output_record);
         uint64_t end = systick_now();
+#ifdef TINYGEN_MEASURE_STACK
+        /* Before anything else (printf) runs deeper than the model did. */
+        const unsigned long stack_bytes = stack_used(stack_top);
+#endif
         if (status != 0) {
             fprintf(stderr, "tinygen: error: harness_run failed with %d on record %lu\n", status, inference);
             return HARNESS_EXIT_RUN_FAILED;
         }
         printf("tinygen: inference %lu ticks %llu\n", inference, (unsigned long long)(end - start));
 #ifdef TINYGEN_PROFILE
-        print_layer_ticks(inference, start);
+        print_layer_ticks(inference);
 #endif
 #ifdef TINYGEN_MEASURE_STACK
-        printf("tinygen: inference %lu stack %lu\n", inference, stack_used(stack_top));
+        printf("tinygen: inference %lu stack %lu\n", inference, stack_bytes);
 #endif
         if (fwrite(output_record, 1, sizeof output_record, out) != sizeof output_record) {
             fprintf(stderr, "tinygen: error: writing %s failed\n", argv[2]);

@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo.ts';
 import { conformanceCommand } from './commands/conformance.ts';
 import { boardsCommand } from './commands/boards.ts';
 import { reportCommand } from './commands/report.ts';
+import { benchCommand } from './commands/bench.ts';
 
 export const EXIT_USER_ERROR = 2;
 
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(runCommand)
       .command(validateCommand)
       .command(reportCommand)
+      .command(benchCommand)
       .command(demoCommand)
       .command(conformanceCommand)
       .command(boardsCommand)

@@ -2,21 +2,17 @@
  * tinygen validate: compile a model, build the firmware for a board, run it under QEMU on many
  * inputs, and compare every output byte with the reference interpreter.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadBoard } from '../boards/board.ts';
 import { checkFits } from '../boards/fits.ts';
-import { buildFirmware, HARNESS_MAIN } from '../toolchain/build.ts';
-import { runFirmware } from '../toolchain/qemu.ts';
-import { describeExitStatus, parseHarnessStdout } from '../toolchain/harness.ts';
-import { KERNELS_DIR, kernelSources } from '../toolchain/host.ts';
 import { compileModel, generate } from '../pipeline.ts';
-import { generateHarnessAdapter } from '../codegen/harness.ts';
 import { runReference } from '../reference/interpreter.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import type { ApiTensor } from '../codegen/api.ts';
+import { runOnBoard } from './run-on-board.ts';
 import { randomInputs, readRecordFile, recordBytes, recordToValues, seededRandom, valuesToRecord } from './records.ts';
 
 export interface ValidateOptions {
@@ -66,7 +62,8 @@ export interface ValidateReport {
 
 const MAX_LISTED = 20;
 
-function compare(expected: Uint8Array[], actual: Uint8Array, outputs: ApiTensor[]): { count: number; listed: Mismatch[] } {
+/** Every output byte against the reference: how many differ, and the first few. */
+export function compareOutputs(expected: Uint8Array[], actual: Uint8Array, outputs: ApiTensor[]): { count: number; listed: Mismatch[] } {
   const recordSize = recordBytes(outputs);
   const listed: Mismatch[] = [];
   let count = 0;
@@ -110,44 +107,19 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
   const expected = records.map((r) => valuesToRecord(runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, r)).outputs));
 
   const workDir = options.keepDir ? resolve(options.keepDir) : mkdtempSync(join(tmpdir(), 'tinygen-validate-'));
-  mkdirSync(workDir, { recursive: true });
   try {
-    const files = new Map([...generated.files, ...generateHarnessAdapter(compiled.name, generated)]);
-    options.mutateSources?.(files);
-    for (const [file, text] of files) writeFileSync(join(workDir, file), text);
-    progress(`building firmware for ${board.id}`);
-    const build = await buildFirmware({
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const { build, harness, outputs, failure } = await runOnBoard({
+      name: compiled.name,
+      generated,
       board,
-      sources: [...kernelSources(), join(workDir, `${compiled.name}_model.c`), join(workDir, 'harness_model.c'), HARNESS_MAIN],
-      includeDirs: [workDir, KERNELS_DIR],
-      outDir: workDir,
+      records,
+      workDir,
+      timeoutMs,
+      onProgress: progress,
+      ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
     });
-    writeFileSync(join(workDir, 'inputs.bin'), Buffer.concat(records));
-    rmSync(join(workDir, 'outputs.bin'), { force: true });
-    progress(`running ${records.length} inferences under QEMU (${board.qemu.machine})`);
-    const run = await runFirmware({
-      board,
-      elfPath: build.elfPath,
-      args: ['inputs.bin', 'outputs.bin'],
-      cwd: workDir,
-      timeoutMs: options.timeoutMs ?? 120_000,
-    });
-    let actual = new Uint8Array();
-    try {
-      actual = new Uint8Array(readFileSync(join(workDir, 'outputs.bin')));
-    } catch {
-      // reported below as a failure of the run
-    }
-    const failure = run.timedOut
-      ? `firmware did not finish within ${options.timeoutMs ?? 120_000} ms`
-      : run.exitCode !== 0
-        ? `firmware exited with status ${run.exitCode ?? run.signal} (${describeExitStatus(run.exitCode)})${run.stderr.trim() ? `: ${run.stderr.trim().split('\n')[0]}` : ''}`
-        : actual.length !== records.length * recordBytes(generated.outputs)
-          ? `firmware wrote ${actual.length} output bytes, expected ${records.length * recordBytes(generated.outputs)}`
-          : undefined;
-    const failureKind = run.timedOut ? 'timeout' : run.exitCode !== 0 ? 'crash' : failure !== undefined ? 'output' : undefined;
-    const { count, listed } = compare(expected, actual, generated.outputs);
-    const { ticks } = parseHarnessStdout(run.stdout);
+    const { count, listed } = compareOutputs(expected, outputs, generated.outputs);
     const { text, data, bss } = build.sizes;
     return {
       model: options.modelPath,
@@ -158,10 +130,10 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
       bytesCompared: expected.reduce((s, e) => s + e.length, 0),
       mismatchCount: count,
       mismatches: listed,
-      ...(failure ? { failure, failureKind } : {}),
+      ...(failure ? { failure: failure.message, failureKind: failure.kind } : {}),
       wallMs: Math.round(performance.now() - started),
       firmware: { flashBytes: text + data, ramBytes: data + bss, text, data, bss, arenaBytes: generated.arenaBytes },
-      ticks,
+      ticks: harness.ticks,
     };
   } finally {
     if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });

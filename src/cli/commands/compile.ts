@@ -7,6 +7,9 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { formatBytes, printJson } from '../output.ts';
 import { loadBoard } from '../../boards/board.ts';
 import { checkFits } from '../../boards/fits.ts';
+import { measureFirmware } from '../../report/measure-firmware.ts';
+import { buildReport } from '../../report/report.ts';
+import { reportFiles } from '../../report/report-files.ts';
 
 interface CompileArgs {
   model: string;
@@ -20,25 +23,29 @@ interface CompileArgs {
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
   command: 'compile <model>',
-  describe: 'Compile an ONNX model into C: <name>_model.c/.h plus the kernel library, ready to drop into a firmware project',
+  describe: 'Compile an ONNX model into C: <name>_model.c/.h plus the kernel library, ready to drop into a firmware project, with its report (<name>_report.md/.json) and memory timeline (<name>_memory.svg)',
   builder: (yargs: Argv) =>
     yargs
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model (int8 or uint8, QOperator form)' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding)' })
-      .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything' })
+      .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
       .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/') as Argv<CompileArgs>,
-  handler: (args: ArgumentsCamelCase<CompileArgs>) => {
+  handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
     // Everything is generated in memory first, so a bad model leaves no partial output.
     const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name });
     const generated = generate(compiled);
-    const fits = args.board ? checkFits(loadBoard(args.board), [generated], `model ${args.model}`) : undefined;
+    const board = args.board ? loadBoard(args.board) : undefined;
+    const fits = board ? checkFits(board, [generated], `model ${args.model}`) : undefined;
+    // With a board, the report's code, stack and static data come from a real build for it.
+    const measured = board ? await measureFirmware(compiled.name, generated, board) : undefined;
+    const report = buildReport(compiled, generated, measured);
     const kernelDir = join(args.out, 'tinygen');
     mkdirSync(kernelDir, { recursive: true });
     const written: string[] = [];
-    for (const [file, text] of generated.files) {
+    for (const [file, text] of [...generated.files, ...reportFiles(report)]) {
       writeFileSync(join(args.out, file), text);
       written.push(join(args.out, file));
     }
@@ -53,6 +60,9 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       sha256: compiled.sha256,
       arenaBytes: generated.arenaBytes,
       constantBytes: generated.constantBytes,
+      lowerBoundBytes: report.lowerBoundBytes,
+      flashBytes: report.flashBytes,
+      ramBytes: report.ramBytes,
       inputs: generated.inputs,
       outputs: generated.outputs,
       files: written,
@@ -63,6 +73,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
     console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM`);
     console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
+    if (report.flashBytes !== null) console.log(`  measured:  flash ${formatBytes(report.flashBytes)} (code ${formatBytes(report.flash.codeBytes!)}), RAM ${formatBytes(report.ramBytes!)} (stack ${formatBytes(report.ram.stackBytes!)}) on ${report.board}`);
+    console.log(`  report:    ${compiled.name}_report.md, ${compiled.name}_report.json, ${compiled.name}_memory.svg`);
     console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model; add it to the include path)`);
     for (const use of fits ?? []) {
       console.log(`  ${args.board} ${use.kind} ${use.region}: ${use.needed} of ${use.available} bytes before code (${Object.entries(use.parts).map(([k, v]) => `${k} ${v}`).join(', ')})`);

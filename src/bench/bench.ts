@@ -1,0 +1,148 @@
+/**
+ * tinygen bench: executed instructions per inference on an emulated board. QEMU runs with
+ * -icount shift=0, so each instruction takes 1 ns of virtual time and SysTick, clocked by the core,
+ * counts 1e9 / clockHz instructions per tick (40 on a 25 MHz MPS2 board). Two builds run:
+ * the firmware as it ships, for the total and the measured stack, and one with a hook after each
+ * layer (-DTINYGEN_PROFILE), for the per-layer split. Both are checked against the reference,
+ * since a fast wrong answer is not a result. Under -icount the same build gives the same counts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { loadBoard } from '../boards/board.ts';
+import { checkFits } from '../boards/fits.ts';
+import { compileModel, generate } from '../pipeline.ts';
+import { runReference } from '../reference/interpreter.ts';
+import type { RoundingMode } from '../numerics/requantize.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { runOnBoard, type BoardRun } from '../validate/run-on-board.ts';
+import { compareOutputs } from '../validate/validate.ts';
+import { randomInputs, recordToValues, seededRandom, valuesToRecord } from '../validate/records.ts';
+import { measureFirmware } from '../report/measure-firmware.ts';
+import { buildReport, type ModelReport } from '../report/report.ts';
+
+export interface BenchOptions {
+  modelPath: string;
+  board: string;
+  rounding?: RoundingMode;
+  name?: string;
+  /** Random inputs to run (the counts are per inference; the first is the headline). */
+  inputs?: number;
+  seed?: number;
+  keepDir?: string;
+  timeoutMs?: number;
+  onProgress?: (stage: string) => void;
+}
+
+export interface LayerBench {
+  index: number;
+  node: string;
+  op: string;
+  macs: number;
+  /** Instructions of this layer, including one profiling hook (see profileOverheadInstructions). */
+  instructions: number;
+  instructionsPerMac: number | null;
+}
+
+export interface BenchReport {
+  tool: string;
+  model: string;
+  name: string;
+  board: string;
+  cpu: string;
+  rounding: RoundingMode;
+  /** Instructions per inference of the firmware as it ships (first input). */
+  instructions: number;
+  /** The same for every input run, in order. */
+  instructionsPerInference: number[];
+  macs: number;
+  instructionsPerMac: number | null;
+  /** Instructions per SysTick tick (1e9 / clockHz), and so the resolution of each reading. */
+  instructionsPerTick: number;
+  resolution: string;
+  layers: LayerBench[];
+  /** The profiled build's total minus the plain one's: what the per-layer hooks themselves cost. */
+  profileOverheadInstructions: number;
+  /** Stack bytes the inference used, measured by painting the stack before it. */
+  measuredStackBytes: number;
+  /** The model's flash and RAM, as `tinygen report --board` measures them. */
+  flashBytes: number;
+  ramBytes: number;
+  arenaBytes: number;
+  lowerBoundBytes: number;
+  /** Whole firmware image (harness, C runtime and the board's stack and heap included). */
+  image: { flashBytes: number; ramBytes: number };
+  /** Every output byte of both runs equals the reference. */
+  bitExact: boolean;
+  report: ModelReport;
+}
+
+export async function bench(options: BenchOptions): Promise<BenchReport> {
+  const progress = options.onProgress ?? (() => {});
+  const board = loadBoard(options.board);
+  if (!board.qemu) throw new UserError(`board '${board.id}' has no QEMU machine, so it can be built for but not benchmarked`);
+  const inputs = options.inputs ?? 1;
+  if (!Number.isInteger(inputs) || inputs < 1) throw new UserError(`--inputs must be a positive whole number, not ${inputs}`);
+
+  progress('compiling');
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
+  const generated = generate(compiled);
+  checkFits(board, [generated], `model ${options.modelPath}`);
+  const random = seededRandom(options.seed ?? 1);
+  const records = Array.from({ length: inputs }, () => valuesToRecord(randomInputs(compiled.graph, random)));
+  const expected = records.map((r) => valuesToRecord(runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, r)).outputs));
+
+  const workDir = options.keepDir ? resolve(options.keepDir) : mkdtempSync(join(tmpdir(), 'tinygen-bench-'));
+  try {
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    const common = { name: compiled.name, generated, board, records, timeoutMs, icount: true };
+    progress(`building and running on ${board.id} under QEMU -icount`);
+    const [plain, profiled, measured] = await Promise.all([
+      runOnBoard({ ...common, workDir: join(workDir, 'plain'), defines: { TINYGEN_MEASURE_STACK: '' } }),
+      runOnBoard({ ...common, workDir: join(workDir, 'profiled'), defines: { TINYGEN_PROFILE: '' } }),
+      measureFirmware(compiled.name, generated, board, join(workDir, 'report')),
+    ]);
+    for (const [what, run] of [['plain', plain], ['profiled', profiled]] as const) {
+      if (run.failure) throw new Error(`the ${what} benchmark firmware failed on ${board.id}: ${run.failure.message}`);
+    }
+    const exact = (run: BoardRun) => compareOutputs(expected, run.outputs, generated.outputs).count === 0;
+    const perTick = 1e9 / board.clockHz;
+    const instructions = (ticks: number) => Math.round(ticks * perTick);
+    const report = buildReport(compiled, generated, measured);
+
+    const layerTicks = new Map((profiled.harness.layerTicks[0] ?? []).map((l) => [l.layer, l.ticks]));
+    const layers = report.layers.map((l): LayerBench => {
+      const count = instructions(layerTicks.get(l.index) ?? 0);
+      return { index: l.index, node: l.node, op: l.op, macs: l.macs, instructions: count, instructionsPerMac: l.macs > 0 ? count / l.macs : null };
+    });
+    const total = instructions(plain.harness.ticks[0]!);
+    const perMac = report.macs > 0 ? total / report.macs : null;
+    return {
+      tool: `tinygen ${TOOL_VERSION}`,
+      model: options.modelPath,
+      name: compiled.name,
+      board: board.id,
+      cpu: board.cpu,
+      rounding: compiled.rounding,
+      instructions: total,
+      instructionsPerInference: plain.harness.ticks.map(instructions),
+      macs: report.macs,
+      instructionsPerMac: perMac,
+      instructionsPerTick: perTick,
+      resolution: `one SysTick tick = ${perTick} instructions: each figure is within ±${Math.ceil(perTick)} instructions`,
+      layers,
+      profileOverheadInstructions: instructions(profiled.harness.ticks[0]!) - total,
+      measuredStackBytes: plain.harness.stackBytes[0]!,
+      flashBytes: report.flashBytes!,
+      ramBytes: report.ramBytes!,
+      arenaBytes: report.arenaBytes,
+      lowerBoundBytes: report.lowerBoundBytes,
+      image: { flashBytes: plain.build.sizes.text + plain.build.sizes.data, ramBytes: plain.build.sizes.data + plain.build.sizes.bss },
+      bitExact: exact(plain) && exact(profiled),
+      report,
+    };
+  } finally {
+    if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });
+  }
+}

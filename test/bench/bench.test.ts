@@ -1,0 +1,62 @@
+/**
+ * tinygen bench under QEMU -icount: deterministic, self-consistent (the layers add up to the
+ * profiled total), bit-exact, and the stack it measures on the board matches the call graph.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { bench } from '../../src/bench/bench.ts';
+import { tinygen } from '../helpers/cli.ts';
+import { MODELS } from '../helpers/paths.ts';
+
+const TINY = join(MODELS, 'tiny_cnn_qop.onnx');
+
+describe('tinygen bench', () => {
+  it('gives the same count twice, layers that add up, and a measured stack that matches the call graph', async () => {
+    const [first, second] = await Promise.all([
+      bench({ modelPath: TINY, board: 'mps2-an386', rounding: 'tflite' }),
+      bench({ modelPath: TINY, board: 'mps2-an386', rounding: 'tflite' }),
+    ]);
+    expect(first.bitExact).toBe(true);
+    expect(second.instructions).toBe(first.instructions);
+    expect(second.layers).toEqual(first.layers);
+
+    // One SysTick tick is 1e9 / 25 MHz = 40 instructions on MPS2.
+    expect(first.instructionsPerTick).toBe(40);
+    expect(first.instructions % 40).toBe(0);
+    expect(first.macs).toBe(28416);
+    expect(first.instructionsPerMac).toBeCloseTo(first.instructions / 28416, 10);
+
+    // The layers' readings cover the profiled run function back to back, from its first line to its
+    // last layer; what is left of the profiled total is the adapter's copies of 256 input and 6
+    // output bytes and the calls: positive, and a few hundred instructions at most.
+    const layerSum = first.layers.reduce((s, l) => s + l.instructions, 0);
+    const outsideLayers = first.instructions + first.profileOverheadInstructions - layerSum;
+    expect(outsideLayers).toBeGreaterThan(0);
+    expect(outsideLayers).toBeLessThan(400);
+    // Views run no code and get no reading; convolutions dominate.
+    expect(first.layers.find((l) => l.op === 'Flatten')!.instructions).toBe(0);
+    const convs = first.layers.filter((l) => l.op === 'QLinearConv').reduce((s, l) => s + l.instructions, 0);
+    expect(convs / layerSum).toBeGreaterThan(0.5);
+
+    // Integer-only on a Cortex-M4F: nothing outside the call graph but memcpy (no frame of its
+    // own here), so the painted stack is the call graph's run path plus the harness adapter's
+    // frame that calls it (harness_run pushes 4 registers: 16 bytes).
+    expect(first.report.stack!.unmeasured).toEqual(['memcpy']);
+    expect(first.measuredStackBytes).toBe(first.report.stack!.bytes + 16);
+  });
+
+  it('prints JSON with the documented fields, and refuses a board without QEMU', async () => {
+    const json = await tinygen(['bench', join(MODELS, 'tiny_cnn_u8_qop.onnx'), '--board', 'mps3-an547', '--json']);
+    expect(json.exitCode).toBe(0);
+    const result = JSON.parse(json.stdout) as Record<string, unknown>;
+    for (const field of ['instructions', 'macs', 'instructionsPerMac', 'flashBytes', 'ramBytes']) expect(typeof result[field], field).toBe('number');
+    // AN547 runs at 32 MHz: 31.25 instructions per tick.
+    expect(result.instructionsPerTick).toBe(31.25);
+    expect(Array.isArray(result.layers)).toBe(true);
+
+    const buildOnly = await tinygen(['bench', TINY, '--board', 'stm32f746-disco']);
+    expect(buildOnly.exitCode).toBe(2);
+    expect(buildOnly.stderr.trim().split('\n')).toHaveLength(1);
+    expect(buildOnly.stderr).toContain('QEMU');
+  });
+});
