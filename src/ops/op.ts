@@ -53,6 +53,13 @@ export interface OpDefinition {
   layout: LayoutKind | ((node: Node, graph: Graph) => LayoutKind);
   /** True when the output's bytes equal the input's (Reshape, Flatten, Identity), so it may alias. */
   view?(node: Node, graph: Graph): boolean;
+  /**
+   * Inputs (indices, preferred first) whose storage the output may take over when that input
+   * dies at this node: the C kernel reads element i of the input before it writes element i of
+   * the output, and never reads an element it has already overwritten. The planner checks the
+   * rest (same byte size, last use, not an API pointer, not a constant).
+   */
+  inPlace?(node: Node, graph: Graph): number[];
   /** Multiply-accumulates per inference (convolutions and matrix products); absent means none. */
   macs?(node: Node, graph: Graph): number;
   /** Its requantization honours attrs.activation (real [min, max]), so a following Relu or Clip can fold in. */

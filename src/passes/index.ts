@@ -11,6 +11,7 @@ import { fuseActivations } from './fuse-activations.ts';
 import { lift1d } from './lift-1d.ts';
 import { layoutNhwc } from './layout-nhwc.ts';
 import { prepareOps } from './prepare-ops.ts';
+import { scheduleForMemory } from './schedule.ts';
 import { planMemory, type MemoryPlan } from './plan-memory.ts';
 
 export interface Pass {
@@ -25,6 +26,8 @@ export const PASSES: readonly Pass[] = [
   { name: 'lift-1d', run: lift1d },
   { name: 'layout-nhwc', run: layoutNhwc },
   { name: 'prepare-ops', run: prepareOps },
+  // Last, so it orders the final nodes with their final sizes, views and in-place ops.
+  { name: 'schedule', run: scheduleForMemory },
 ];
 
 export interface Lowered {

@@ -1,12 +1,15 @@
 /**
- * A first memory planner. Views share storage with their input (an alias group). Each group
- * that is not bound to an API pointer lives in the arena from its first write to its last
- * read; groups are placed largest first, each in the smallest gap that no group alive at the
- * same time occupies.
+ * The memory planner. Views share storage with their input, and an elementwise op whose input
+ * dies at it writes its output over that input (in place); tensors sharing storage form one
+ * buffer. Each buffer that is not bound to an API pointer lives in the arena from its first
+ * write to its last read. Buffers are placed one at a time, each at the lowest offset that no
+ * buffer alive at the same time occupies; several placement orders are tried and the smallest
+ * arena is kept.
  */
 import type { Graph } from '../ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
+import { seededRandom } from '../validate/records.ts';
 
 export const ARENA_ALIGNMENT = 8;
 
@@ -33,106 +36,257 @@ export interface MemoryPlan {
   storage: Map<string, Storage>;
   /** Nodes whose output shares its input's storage: they emit no code. */
   aliasedNodes: Set<string>;
+  /** Nodes whose output takes over the storage of an input that dies there: they run, in place. */
+  inPlaceNodes: Set<string>;
+  /** Arena bytes live at each step of the schedule (one entry per node); the largest is lowerBoundBytes. */
+  liveBytes: number[];
 }
 
-interface Group {
+export const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
+
+/** Tensors that share storage whatever the schedule: a tensor and the views of it. */
+export interface ViewGroup {
   tensors: string[];
+  /** Arena bytes (aligned); the tensors of a group all have the same size. */
   bytes: number;
-  first: number;
-  last: number;
+  /** Set when an API pointer holds the group. */
   external?: Storage;
-  offset?: number;
+  /** Index in graph.nodes of the node that writes the group. */
+  producer: number;
+  /** Indices in graph.nodes of the distinct nodes that read the group, ascending. */
+  readers: number[];
 }
 
-const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
+/** What one node does to storage, whatever the schedule. */
+export interface NodeStorage {
+  /** View groups the node reads. */
+  reads: number[];
+  /** View groups the node writes first. */
+  writes: number[];
+  /** True when the node is a view that aliases its input: it emits no code. */
+  aliased: boolean;
+  /**
+   * In-place candidates, preferred first: [input group, output group] pairs the op allows and
+   * whose sizes and kinds permit; the first whose input group dies at the node is taken.
+   */
+  inPlace: [number, number][];
+}
 
-export function planMemory(graph: Graph): MemoryPlan {
+/** The schedule-independent part of planning, shared with the scheduler so both apply the same rules. */
+export interface StorageModel {
+  groups: ViewGroup[];
+  groupOf: Map<string, number>;
+  nodes: NodeStorage[];
+}
+
+export function storageModel(graph: Graph): StorageModel {
   const external = new Map<string, Storage>();
   graph.inputs.forEach((name, index) => external.set(name, { kind: 'input', index }));
   graph.outputs.forEach((name, index) => external.set(name, { kind: 'output', index }));
 
-  const groupOf = new Map<string, Group>();
-  const groups: Group[] = [];
-  const groupFor = (name: string): Group => {
-    let group = groupOf.get(name);
-    if (!group) {
-      group = { tensors: [name], bytes: tensorBytes(tensorOf(graph, name)), first: Infinity, last: -Infinity, external: external.get(name) };
-      groups.push(group);
-      groupOf.set(name, group);
+  const groups: ViewGroup[] = [];
+  const groupOf = new Map<string, number>();
+  const groupFor = (name: string, producer: number): number => {
+    let id = groupOf.get(name);
+    if (id === undefined) {
+      id = groups.length;
+      groups.push({ tensors: [name], bytes: alignUp(tensorBytes(tensorOf(graph, name))), external: external.get(name), producer, readers: [] });
+      groupOf.set(name, id);
     }
-    return group;
+    return id;
   };
+  const activations = (names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n));
 
-  const aliasedNodes = new Set<string>();
-  graph.nodes.forEach((node, step) => {
-    const inputs = node.inputs.filter((n) => n !== '' && !isConstant(graph, n));
-    for (const name of inputs) {
-      const g = groupFor(name);
-      g.first = Math.min(g.first, step);
-      g.last = Math.max(g.last, step);
-    }
-    const source = inputs[0];
+  const nodes = graph.nodes.map((node, index): NodeStorage => {
+    const inputs = activations(node.inputs);
+    const reads = [...new Set(inputs.map((name) => groupFor(name, -1)))];
+    for (const id of reads) groups[id]!.readers.push(index);
     const def = opDefinition(node.op);
+    const source = inputs[0];
+    const into = source !== undefined && def.view?.(node, graph) ? groupOf.get(source)! : undefined;
+    const writes: number[] = [];
+    let aliased = false;
     for (const name of node.outputs) {
       const outExternal = external.get(name);
-      const into = source !== undefined && def.view?.(node, graph) ? groupFor(source) : undefined;
       // Two API pointers cannot be one buffer: such a view is a copy.
-      if (into && !(into.external && outExternal)) {
-        into.tensors.push(name);
-        into.external ??= outExternal;
-        into.last = Math.max(into.last, step);
+      if (into !== undefined && !(groups[into]!.external && outExternal)) {
+        groups[into]!.tensors.push(name);
+        groups[into]!.external ??= outExternal;
         groupOf.set(name, into);
-        aliasedNodes.add(node.name);
-      } else {
-        const g = groupFor(name);
-        g.first = Math.min(g.first, step);
-        g.last = Math.max(g.last, step);
-      }
+        aliased = true;
+      } else writes.push(groupFor(name, index));
+    }
+    return { reads, writes, aliased, inPlace: [] };
+  });
+
+  // In place needs a same-sized input held in the arena: an input's API pointer is const, and
+  // an output's must keep its bytes to the end.
+  graph.nodes.forEach((node, index) => {
+    const step = nodes[index]!;
+    const def = opDefinition(node.op);
+    if (step.aliased || !def.inPlace || node.outputs.length !== 1) return;
+    const output = node.outputs[0]!;
+    const outGroup = groupOf.get(output)!;
+    for (const i of def.inPlace(node, graph)) {
+      const input = node.inputs[i];
+      if (input === undefined || input === '' || isConstant(graph, input)) continue;
+      const inGroup = groupOf.get(input)!;
+      if (groups[inGroup]!.external || tensorBytes(tensorOf(graph, input)) !== tensorBytes(tensorOf(graph, output))) continue;
+      if (!step.inPlace.some(([g]) => g === inGroup)) step.inPlace.push([inGroup, outGroup]);
     }
   });
-  // Every later read of an alias extends its group's life.
+  return { groups, groupOf, nodes };
+}
+
+/** Buffers to place: start and end step, and size. */
+interface Interval {
+  first: number;
+  last: number;
+  bytes: number;
+}
+
+/**
+ * Where `item` goes beside the already placed intervals that overlap it in time: the lowest gap
+ * it fits in, or with `bestFit` the smallest such gap (which keeps large gaps for large buffers);
+ * above everything when no gap fits.
+ */
+function fit(item: Interval, placed: readonly (Interval & { offset: number })[], bestFit = false): number {
+  const busy = placed
+    .filter((p) => p.first <= item.last && item.first <= p.last)
+    .map((p) => [p.offset, p.offset + p.bytes] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let best: number | undefined;
+  let bestGap = Infinity;
+  let cursor = 0;
+  for (const [start, end] of busy) {
+    const gap = start - cursor;
+    if (gap >= item.bytes && gap < bestGap) {
+      if (!bestFit) return cursor;
+      best = cursor;
+      bestGap = gap;
+    }
+    cursor = Math.max(cursor, end);
+  }
+  return best ?? cursor;
+}
+
+/** Placement orders tried, each a comparator; ties fall back to index order so the result is deterministic. */
+const PLACEMENT_ORDERS: ((a: Interval, b: Interval) => number)[] = [
+  (a, b) => b.bytes - a.bytes || a.first - b.first,
+  (a, b) => b.bytes * (b.last - b.first + 1) - a.bytes * (a.last - a.first + 1) || b.bytes - a.bytes,
+  (a, b) => b.last - b.first - (a.last - a.first) || b.bytes - a.bytes,
+  (a, b) => a.first - b.first || b.bytes - a.bytes,
+];
+
+/**
+ * Shuffled placement orders tried after the heuristic ones: at most RANDOM_ORDERS, fewer for many
+ * buffers (each order costs about buffers² steps) to keep compile time small; and their seed.
+ */
+const RANDOM_ORDERS = 200;
+const RANDOM_ORDER_WORK = 400_000;
+const RANDOM_ORDER_SEED = 0x7e1a;
+
+/**
+ * Offsets for the intervals: the smallest arena among greedy placements in several orders, each
+ * with best fit and with lowest fit, stopping as soon as one reaches the lower bound.
+ */
+function place(intervals: readonly Interval[], lowerBound: number): number[] {
+  let best: { offsets: number[]; size: number } | undefined;
+  const tryOrder = (order: readonly number[], bestFit: boolean) => {
+    const placed: (Interval & { offset: number })[] = [];
+    const offsets = new Array<number>(intervals.length);
+    let size = 0;
+    for (const i of order) {
+      const item = intervals[i]!;
+      const offset = fit(item, placed, bestFit);
+      placed.push({ ...item, offset });
+      offsets[i] = offset;
+      size = Math.max(size, offset + item.bytes);
+      if (best && size >= best.size) return;
+    }
+    best = { offsets, size };
+  };
+  const placedAtBound = (order: readonly number[]): boolean => {
+    for (const bestFit of [true, false]) {
+      tryOrder(order, bestFit);
+      if (best!.size <= lowerBound) return true;
+    }
+    return false;
+  };
+  const indices = intervals.map((_, i) => i);
+  for (const compare of PLACEMENT_ORDERS) {
+    if (placedAtBound([...indices].sort((a, b) => compare(intervals[a]!, intervals[b]!) || a - b))) return best!.offsets;
+  }
+  // Shuffled orders from a fixed seed (so the plan is deterministic) escape the heuristics' blind spots.
+  const random = seededRandom(RANDOM_ORDER_SEED);
+  const rounds = Math.min(RANDOM_ORDERS, Math.ceil(RANDOM_ORDER_WORK / intervals.length ** 2));
+  for (let round = 0; round < rounds; round++) {
+    const keys = indices.map(() => random());
+    if (placedAtBound([...indices].sort((a, b) => keys[a]! - keys[b]!))) return best!.offsets;
+  }
+  return best?.offsets ?? [];
+}
+
+export function planMemory(graph: Graph): MemoryPlan {
+  const model = storageModel(graph);
+  const { groups } = model;
+  const steps = graph.nodes.length;
+  const lastRead = groups.map((g) => (g.readers.length ? Math.max(...g.readers) : g.producer));
+
+  // In-place joins: a view group takes over the buffer of the group it overwrites (a chain of
+  // them is one buffer). Root of each group's buffer:
+  const bufferOf = groups.map((_, id) => id);
+  const root = (id: number): number => (bufferOf[id] === id ? id : (bufferOf[id] = root(bufferOf[id]!)));
+  const aliasedNodes = new Set<string>();
+  const inPlaceNodes = new Set<string>();
   graph.nodes.forEach((node, step) => {
-    for (const name of node.inputs) {
-      const g = groupOf.get(name);
-      if (g) g.last = Math.max(g.last, step);
+    const info = model.nodes[step]!;
+    if (info.aliased) aliasedNodes.add(node.name);
+    const join = info.inPlace.find(([input]) => lastRead[input] === step);
+    if (join) {
+      bufferOf[join[1]] = root(join[0]);
+      inPlaceNodes.add(node.name);
     }
   });
 
-  const placed: Group[] = [];
-  const inArena = groups.filter((g) => !g.external).sort((a, b) => b.bytes - a.bytes || a.first - b.first);
-  for (const group of inArena) {
-    const size = alignUp(group.bytes);
-    const busy = placed
-      .filter((p) => p.first <= group.last && group.first <= p.last)
-      .map((p) => [p.offset!, p.offset! + alignUp(p.bytes)] as const)
-      .sort((a, b) => a[0] - b[0]);
-    let best: number | undefined;
-    let bestGap = Infinity;
-    let cursor = 0;
-    for (const [start, end] of busy) {
-      const gap = start - cursor;
-      if (gap >= size && gap < bestGap) {
-        best = cursor;
-        bestGap = gap;
-      }
-      cursor = Math.max(cursor, end);
-    }
-    group.offset = best ?? cursor;
-    placed.push(group);
+  interface Buffer extends Interval {
+    groups: number[];
+    external?: Storage;
   }
+  const byRoot = new Map<number, Buffer>();
+  groups.forEach((group, id) => {
+    const r = root(id);
+    let buffer = byRoot.get(r);
+    if (!buffer) {
+      buffer = { groups: [], first: Infinity, last: -Infinity, bytes: 0 };
+      byRoot.set(r, buffer);
+    }
+    buffer.groups.push(id);
+    buffer.external ??= group.external;
+    buffer.bytes = Math.max(buffer.bytes, group.bytes);
+    if (group.producer >= 0) buffer.first = Math.min(buffer.first, group.producer);
+    buffer.last = Math.max(buffer.last, lastRead[id]!);
+  });
+  const inArena = [...byRoot.values()].filter((b) => !b.external);
+
+  const liveBytes = new Array<number>(steps).fill(0);
+  for (const b of inArena) for (let step = b.first; step <= b.last; step++) liveBytes[step]! += b.bytes;
+  const lowerBoundBytes = Math.max(0, ...liveBytes);
+  const offsets = place(inArena, lowerBoundBytes);
 
   const storage = new Map<string, Storage>();
+  const buffers: ArenaBuffer[] = [];
   let arenaBytes = 0;
-  for (const group of groups) {
-    const where: Storage = group.external ?? { kind: 'arena', offset: group.offset! };
-    if (!group.external) arenaBytes = Math.max(arenaBytes, group.offset! + alignUp(group.bytes));
-    for (const name of group.tensors) storage.set(name, where);
+  for (const buffer of byRoot.values()) {
+    const tensors = buffer.groups.flatMap((id) => groups[id]!.tensors);
+    let where = buffer.external;
+    if (!where) {
+      const offset = offsets[inArena.indexOf(buffer)]!;
+      where = { kind: 'arena', offset };
+      arenaBytes = Math.max(arenaBytes, offset + buffer.bytes);
+      buffers.push({ tensors, offset, bytes: buffer.bytes, first: buffer.first, last: buffer.last });
+    }
+    for (const name of tensors) storage.set(name, where);
   }
-  const buffers = placed.map((g) => ({ tensors: [...g.tensors], offset: g.offset!, bytes: alignUp(g.bytes), first: g.first, last: g.last }));
-  let lowerBoundBytes = 0;
-  graph.nodes.forEach((_, step) => {
-    const live = buffers.filter((b) => b.first <= step && step <= b.last).reduce((sum, b) => sum + b.bytes, 0);
-    lowerBoundBytes = Math.max(lowerBoundBytes, live);
-  });
-  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedNodes };
+  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedNodes, inPlaceNodes, liveBytes };
 }

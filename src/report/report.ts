@@ -8,7 +8,7 @@ import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Compiled } from '../pipeline.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
-import type { ArenaBuffer, MemoryPlan } from '../passes/plan-memory.ts';
+import type { ArenaBuffer } from '../passes/plan-memory.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { FirmwareMeasurement } from './measure-firmware.ts';
 import type { StackUse } from './call-graph.ts';
@@ -54,19 +54,10 @@ export interface ModelReport {
   buffers: ArenaBuffer[];
 }
 
-/** Bytes of the arena live at each step of the schedule. */
-export function liveBytesPerStep(plan: MemoryPlan, steps: number): number[] {
-  return Array.from({ length: steps }, (_, step) =>
-    plan.buffers.filter((b) => b.first <= step && step <= b.last).reduce((sum, b) => sum + b.bytes, 0),
-  );
-}
-
 const activationShapes = (graph: Graph, names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n)).map((n) => [...tensorOf(graph, n).shape]);
 
 export function buildReport(compiled: Compiled, generated: GeneratedModel, measured?: FirmwareMeasurement): ModelReport {
   const { graph, plan } = compiled;
-  const live = liveBytesPerStep(plan, graph.nodes.length);
-  const inPlace = (plan as MemoryPlan & { inPlaceNodes?: Set<string> }).inPlaceNodes;
   const layers = graph.nodes.map((node, index): LayerReport => {
     const out = node.outputs[0]!;
     const where = plan.storage.get(out);
@@ -83,8 +74,8 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
         offset: where?.kind === 'arena' ? where.offset : null,
         bytes: tensorBytes(tensorOf(graph, out)),
       },
-      sharing: plan.aliasedNodes.has(node.name) ? 'view' : inPlace?.has(node.name) ? 'in place' : null,
-      liveBytes: live[index]!,
+      sharing: plan.aliasedNodes.has(node.name) ? 'view' : plan.inPlaceNodes.has(node.name) ? 'in place' : null,
+      liveBytes: plan.liveBytes[index]!,
     };
   });
   const stackBytes = measured?.stack.bytes ?? null;

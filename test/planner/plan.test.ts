@@ -1,71 +1,118 @@
 /**
- * The memory planner on random graphs (chains with residual branches and concatenations): no two
- * buffers alive at the same step overlap in the arena, and the arena is never below the lower
- * bound (the most bytes live at once), which would mean the bound or the planner is wrong.
+ * The memory planner on random graphs (chains with residual blocks, parallel branches,
+ * elementwise lookups and broadcast multiplies) and on the test networks and example models:
+ * no tensor is overwritten while it is still to be read (views and in-place ops included, in
+ * the order the scheduler chose), the per-step live bytes and the lower bound are what the
+ * tensors' lifetimes give, the arena is never below the bound, reaches it on linear chains and
+ * stays within 5% of it on branchy graphs, and elementwise ops run in place exactly where their
+ * input dies.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../helpers/onnx-builder.ts';
-import { compileModel } from '../../src/pipeline.ts';
+import { compileModel, type Compiled } from '../../src/pipeline.ts';
 import { seededRandom } from '../../src/validate/records.ts';
+import { buildNetwork, NETWORKS, type NetworkName } from '../helpers/networks.ts';
+import { SHARED } from '../helpers/paths.ts';
+import { randomGraph } from './random-graphs.ts';
+import { expectedInPlace, liveBytesFromTensors, simulatePlan } from './check-plan.ts';
 
-type Rng = () => number;
-const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
-
-function randomGraph(rng: Rng): string {
-  const g = new GraphBuilder();
-  const s = (v: number) => g.scalar(v);
-  const z = (v: number) => g.scalar(v, 'int8');
-  let channels = int(rng, 1, 4);
-  const size = int(rng, 6, 12);
-  let x = g.input('x', 'int8', [1, channels, size, size]);
-  const conv = (input: string, cin: number, cout: number) => {
-    const w = g.constant('int8', [cout, cin, 3, 3], Array.from({ length: cout * cin * 9 }, () => int(rng, -50, 50)));
-    return g.node('QLinearConv', [input, s(0.05), z(0), w, s(0.01), z(0), s(0.05), z(0)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })[0]!;
-  };
-  for (let layer = 0, layers = int(rng, 2, 7); layer < layers; layer++) {
-    const choice = rng();
-    const out = int(rng, 1, 6);
-    if (choice < 0.4) {
-      x = conv(x, channels, out);
-      channels = out;
-    } else if (choice < 0.7) {
-      // Residual block: two convs on a branch, added back to the block's input.
-      const branch = conv(conv(x, channels, out), out, channels);
-      x = g.node('QLinearAdd', [x, s(0.05), z(0), branch, s(0.05), z(0), s(0.05), z(0)], {}, { domain: 'com.microsoft' })[0]!;
-    } else {
-      // Two parallel convs concatenated on channels.
-      const a = conv(x, channels, out);
-      const b = conv(x, channels, 2);
-      x = g.node('QLinearConcat', [s(0.05), z(0), a, s(0.05), z(0), b, s(0.05), z(0)], { axis: 1 }, { domain: 'com.microsoft' })[0]!;
-      channels = out + 2;
+/** The plan invariants every compiled model must satisfy. */
+function checkPlan({ graph, plan }: Compiled, label: string): void {
+  expect(simulatePlan(graph, plan), label).toEqual([]);
+  expect(plan.liveBytes, label).toEqual(liveBytesFromTensors(graph, plan));
+  expect(plan.lowerBoundBytes, label).toBe(Math.max(0, ...plan.liveBytes));
+  expect(plan.arenaBytes, label).toBeGreaterThanOrEqual(plan.lowerBoundBytes);
+  for (const [i, a] of plan.buffers.entries()) {
+    for (const b of plan.buffers.slice(i + 1)) {
+      const liveTogether = a.first <= b.last && b.first <= a.last;
+      const overlap = a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+      expect(liveTogether && overlap, `${label}: ${a.tensors} and ${b.tensors}`).toBe(false);
     }
+    expect(a.offset + a.bytes, label).toBeLessThanOrEqual(plan.arenaBytes);
   }
-  g.output(g.rename(x, 'y'), 'int8', []);
-  return g.save();
+  // Every activation that lives in the arena belongs to exactly one buffer.
+  const inArena = [...plan.storage].filter(([, where]) => where.kind === 'arena').map(([name]) => name);
+  expect(plan.buffers.flatMap((b) => b.tensors).sort(), label).toEqual(inArena.sort());
+  expect(inArena.every((name) => graph.tensors.has(name)), label).toBe(true);
+  // In-place and view nodes are disjoint: an in-place node still runs its kernel.
+  expect([...plan.inPlaceNodes].filter((n) => plan.aliasedNodes.has(n)), label).toEqual([]);
 }
 
-describe('memory planner', () => {
-  it('never overlaps live buffers and never beats the lower bound, on 60 random graphs', () => {
-    const rng = seededRandom(4242);
-    let atBound = 0;
-    for (let trial = 0; trial < 60; trial++) {
-      const { plan, graph } = compileModel({ modelPath: randomGraph(rng) });
-      for (const [i, a] of plan.buffers.entries()) {
-        for (const b of plan.buffers.slice(i + 1)) {
-          const liveTogether = a.first <= b.last && b.first <= a.last;
-          const overlap = a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
-          expect(liveTogether && overlap, `trial ${trial}: ${a.tensors} and ${b.tensors}`).toBe(false);
-        }
-        expect(a.offset + a.bytes).toBeLessThanOrEqual(plan.arenaBytes);
+describe('memory planner on random graphs', () => {
+  for (const elementwise of [false, true]) {
+    it(`keeps every tensor intact until its last read and stays within 5% of the lower bound (60 graphs${elementwise ? ', with elementwise ops' : ''})`, () => {
+      const rng = seededRandom(4242);
+      let atBound = 0;
+      let inPlace = 0;
+      for (let trial = 0; trial < 60; trial++) {
+        const { path, branchy } = randomGraph(rng, elementwise);
+        const compiled = compileModel({ modelPath: path });
+        const { plan, graph } = compiled;
+        checkPlan(compiled, `trial ${trial}`);
+        if (branchy) expect(plan.arenaBytes, `trial ${trial}`).toBeLessThanOrEqual(1.05 * plan.lowerBoundBytes);
+        else expect(plan.arenaBytes, `trial ${trial} (a chain)`).toBe(plan.lowerBoundBytes);
+        const expected = expectedInPlace(graph, plan, ['QLinearAdd', 'QLinearMul', 'QLinearLookup']);
+        const actual = graph.nodes.filter((n) => plan.inPlaceNodes.has(n.name) && ['QLinearAdd', 'QLinearMul', 'QLinearLookup'].includes(n.op)).map((n) => n.name);
+        expect(actual.sort(), `trial ${trial}`).toEqual([...expected].sort());
+        if (plan.arenaBytes === plan.lowerBoundBytes) atBound++;
+        if (expected.size > 0) inPlace++;
       }
-      // Every activation that lives in the arena belongs to exactly one buffer.
-      const inArena = [...plan.storage].filter(([, where]) => where.kind === 'arena').map(([name]) => name);
-      expect(plan.buffers.flatMap((b) => b.tensors).sort()).toEqual(inArena.sort());
-      expect(inArena.every((name) => graph.tensors.has(name))).toBe(true);
-      expect(plan.arenaBytes).toBeGreaterThanOrEqual(plan.lowerBoundBytes);
-      if (plan.arenaBytes === plan.lowerBoundBytes) atBound++;
+      // Measured, for the record: 60 of 60 at the bound (52 of 60 before issue 5's planner).
+      console.log(`planner${elementwise ? ' (elementwise)' : ''}: arena at the lower bound on ${atBound} of 60, in place on ${inPlace}`);
+      expect(inPlace).toBeGreaterThan(elementwise ? 40 : 20);
+    });
+  }
+});
+
+describe('memory planner on the test networks and example models', () => {
+  const linear: NetworkName[] = ['kws_dscnn', 'mlp_autoencoder', 'mobilenet_stack'];
+  for (const name of NETWORKS) {
+    it(`${name}: ${linear.includes(name) ? 'arena equal to' : 'arena within 5% of'} the lower bound, both forms, int8 and uint8`, () => {
+      for (const form of ['qop', 'qdq'] as const) {
+        for (const act of ['int8', 'uint8'] as const) {
+          const compiled = compileModel({ modelPath: buildNetwork(name, form, act) });
+          const label = `${name} ${form} ${act}`;
+          checkPlan(compiled, label);
+          if (linear.includes(name)) expect(compiled.plan.arenaBytes, label).toBe(compiled.plan.lowerBoundBytes);
+          else expect(compiled.plan.arenaBytes, label).toBeLessThanOrEqual(1.05 * compiled.plan.lowerBoundBytes);
+        }
+      }
+    });
+  }
+
+  it('resnet_block: the residual add runs in place over its dying inputs (and the bound is the three 2048-byte maps of the block)', () => {
+    const { graph, plan } = compileModel({ modelPath: buildNetwork('resnet_block', 'qop', 'int8') });
+    const add = graph.nodes.find((n) => n.op === 'QLinearAdd')!;
+    expect(plan.inPlaceNodes.has(add.name)).toBe(true);
+    expect(add.inputs.map((i) => plan.storage.get(i))).toContainEqual(plan.storage.get(add.outputs[0]!));
+    // Hand derivation: the stem's output [1, 8, 16, 16] int8 is 2048 bytes and stays live across
+    // the branch; while the second branch conv runs, its input and output (2048 each) are live
+    // too: 3 x 2048 = 6144. The add, in place, needs only 2 x 2048.
+    expect(plan.lowerBoundBytes).toBe(6144);
+    expect(plan.arenaBytes).toBe(6144);
+    expect(plan.liveBytes[graph.nodes.indexOf(add)]).toBe(4096);
+  });
+
+  it('the example models: arena equal to the lower bound', () => {
+    const models = readdirSync(join(SHARED, 'models')).filter((f) => f.endsWith('.onnx'));
+    expect(models.length).toBeGreaterThan(0);
+    for (const file of models) {
+      const compiled = compileModel({ modelPath: join(SHARED, 'models', file) });
+      checkPlan(compiled, file);
+      expect(compiled.plan.arenaBytes, file).toBe(compiled.plan.lowerBoundBytes);
     }
-    // The lower bound is reached on most of these graphs already (measured: printed for the record).
-    console.log(`planner: arena equals the lower bound on ${atBound} of 60 random graphs`);
+  });
+
+  it('a uint8 model converts its output in place in the output buffer, so the arena does not hold it', () => {
+    const { graph, plan } = compileModel({ modelPath: buildNetwork('mlp_autoencoder', 'qop', 'uint8') });
+    const convert = graph.nodes.at(-1)!;
+    expect(convert.op).toBe('ConvertUint8');
+    expect(plan.inPlaceNodes.has(convert.name)).toBe(true);
+    expect(plan.storage.get(convert.inputs[0]!)).toEqual({ kind: 'output', index: 0 });
+    // Hand derivation, bytes live per step: the uint8 input converted into the arena (its
+    // pointer is const) 32; first layer 32 in + 16 out = 48; then 16 + 8 = 24; 8 + 16 = 24; the
+    // last layer reads 16 and writes the output buffer directly: 16; the conversion in place: 0.
+    expect(plan.liveBytes).toEqual([32, 48, 24, 24, 16, 0]);
   });
 });

@@ -13,6 +13,8 @@ export const clamp: OpDefinition = {
   summary: 'internal: saturate int8 to [min, max]',
   onnx: [],
   layout: 'any',
+  // tg_clamp_s8 reads input[i] before it writes output[i].
+  inPlace: () => [0],
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
     return [{ shape: [...x.shape], dtype: x.dtype, quant: x.quant }];

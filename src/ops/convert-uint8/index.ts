@@ -11,6 +11,8 @@ export const convertUint8: OpDefinition = {
   summary: 'internal: uint8 <-> int8 at the API (flip bit 7)',
   onnx: [],
   layout: 'any',
+  // tg_flip_sign_u8 reads input[i] before it writes output[i].
+  inPlace: () => [0],
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
     const to = node.attrs.to as 'int8' | 'uint8';

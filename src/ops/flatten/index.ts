@@ -19,6 +19,8 @@ export const flatten: OpDefinition = {
   ],
   layout: 'logical',
   view: isView,
+  // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].
+  inPlace: () => [0],
   infer(node, graph) {
     const shape = tensorOf(graph, node.inputs[0]!).shape;
     const raw = node.attrs.axis as number;

@@ -10,6 +10,8 @@ function floatActivationOp(op: FloatActivationOp, onnxOp: string, summary: strin
     summary: `${summary}; float ops only`,
     onnx: [{ domain: '', opType: onnxOp, form: 'float', import: importFloatActivation(op) }],
     layout: 'logical',
+    // tg_float_activation reads input[i] before it writes output[i], for every element type.
+    inPlace: () => [0],
     infer: inferFloatActivation,
     prepare: prepareFloatActivation,
     reference: referenceFloatActivation,

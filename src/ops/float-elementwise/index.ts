@@ -10,6 +10,9 @@ function floatBinaryOp(op: FloatBinaryOp, onnxOp: string, what: string): OpDefin
     summary: `float32 ${what} with numpy broadcasting up to rank 6 (also int8, uint8, int32, wrapping); float ops only`,
     onnx: [{ domain: '', opType: onnxOp, form: 'float', import: importFloatBinary(op) }],
     layout: 'logical',
+    // tg_float_binary walks an operand as large as the output index for index (a broadcast
+    // operand is smaller, and the planner only reuses an input of the output's byte size).
+    inPlace: () => [0, 1],
     infer: inferFloatBinary,
     prepare: prepareFloatBinary,
     reference: referenceFloatBinary,

@@ -18,6 +18,8 @@ export const identity: OpDefinition = {
   ],
   layout: 'any',
   view: isView,
+  // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].
+  inPlace: () => [0],
   infer: (node, graph) => viewInfo(graph, node, [...tensorOf(graph, node.inputs[0]!).shape]),
   prepare: prepareView,
   reference: referenceQdqView,

@@ -9,6 +9,8 @@ export const qlinearLookup: OpDefinition = {
   onnx: LOOKUP_IMPORTS,
   layout: 'any',
   fusesActivation: true,
+  // tg_lookup_s8 reads input[i] before it writes output[i].
+  inPlace: () => [0],
   infer: inferQLinearLookup,
   prepare: prepareQLinearLookup,
   reference: referenceQLinearLookup,

@@ -13,6 +13,9 @@ export const qlinearMul: OpDefinition = {
   ],
   layout: layoutQLinearBinary,
   fusesActivation: true,
+  // tg_qlinear_mul_s8 walks an operand as large as the output index for index (a broadcast
+  // operand is smaller, and the planner only reuses an input of the output's byte size).
+  inPlace: () => [0, 1],
   infer: inferQLinearBinary,
   toNhwc: qlinearBinaryToNhwc,
   prepare: prepareQLinearMul,

@@ -25,6 +25,8 @@ export const unsqueeze: OpDefinition = {
   ],
   layout: 'logical',
   view: isView,
+  // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].
+  inPlace: () => [0],
   infer(node, graph) {
     const inShape = tensorOf(graph, node.inputs[0]!).shape;
     const given = node.attrs.axes as number[];

@@ -1,0 +1,133 @@
+/**
+ * Independent checks of a memory plan, written without the planner's own groups or intervals:
+ * a byte-level simulation of the schedule, per-step live bytes from tensor lifetimes, and where
+ * an op must run in place.
+ */
+import type { Graph } from '../../src/ir/graph.ts';
+import { isConstant, tensorBytes, tensorOf } from '../../src/ir/graph.ts';
+import { ARENA_ALIGNMENT, type MemoryPlan, type Storage } from '../../src/passes/plan-memory.ts';
+
+const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
+const activations = (graph: Graph, names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n));
+const space = (s: Storage) => (s.kind === 'arena' ? 'arena' : `${s.kind}${s.index}`);
+const start = (s: Storage) => (s.kind === 'arena' ? s.offset : 0);
+
+/**
+ * Runs the schedule over owner-tagged bytes (the arena and each API buffer apart): a node's
+ * inputs must still hold their own values when it runs, a view that emits nothing must sit on
+ * its input's bytes, an output may cover an input only when the node runs in place and then
+ * exactly, nothing writes an input pointer, and the graph outputs hold their values at the end.
+ * Returns the problems found.
+ */
+export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, Map<number, string>>();
+  const value = new Map<string, string>();
+  const where = (name: string) => {
+    const s = plan.storage.get(name);
+    if (!s) throw new Error(`no storage for ${name}`);
+    return s;
+  };
+  const bytesOf = (name: string) => tensorBytes(tensorOf(graph, name));
+  const write = (name: string) => {
+    const s = where(name);
+    const map = owners.get(space(s)) ?? new Map<number, string>();
+    owners.set(space(s), map);
+    for (let b = start(s); b < start(s) + bytesOf(name); b++) map.set(b, value.get(name)!);
+  };
+  const holds = (name: string) => {
+    const s = where(name);
+    const map = owners.get(space(s));
+    for (let b = start(s); b < start(s) + bytesOf(name); b++) if (map?.get(b) !== value.get(name)) return false;
+    return true;
+  };
+  for (const name of graph.inputs) {
+    value.set(name, name);
+    write(name);
+  }
+  graph.nodes.forEach((node, step) => {
+    const inputs = activations(graph, node.inputs);
+    for (const name of inputs) if (!holds(name)) problems.push(`step ${step} (${node.name}): input ${name} was overwritten`);
+    if (plan.aliasedNodes.has(node.name)) {
+      const [from, to] = [where(inputs[0]!), where(node.outputs[0]!)];
+      if (space(from) !== space(to) || start(from) !== start(to)) problems.push(`step ${step}: view ${node.name} does not share its input's storage`);
+      value.set(node.outputs[0]!, value.get(inputs[0]!)!);
+      return;
+    }
+    for (const out of node.outputs) {
+      const s = where(out);
+      if (s.kind === 'input') problems.push(`step ${step}: ${out} is written through an input pointer`);
+      if (s.kind === 'arena' && (s.offset % ARENA_ALIGNMENT !== 0 || s.offset + bytesOf(out) > plan.arenaBytes)) problems.push(`step ${step}: ${out} at ${s.offset} is misaligned or outside the arena`);
+      for (const input of inputs) {
+        const r = where(input);
+        const overlap = space(r) === space(s) && start(r) < start(s) + bytesOf(out) && start(s) < start(r) + bytesOf(input);
+        const exact = start(r) === start(s) && bytesOf(input) === bytesOf(out);
+        if (overlap && !(plan.inPlaceNodes.has(node.name) && exact)) problems.push(`step ${step}: ${out} overlaps input ${input} of ${node.name}`);
+      }
+      value.set(out, out);
+    }
+    for (const out of node.outputs) write(out);
+  });
+  for (const name of graph.outputs) if (!holds(name)) problems.push(`graph output ${name} was overwritten`);
+  return problems;
+}
+
+/** Steps at which each tensor is written and last read (its write step when never read). */
+function lifetimes(graph: Graph): Map<string, { first: number; last: number }> {
+  const life = new Map<string, { first: number; last: number }>();
+  graph.nodes.forEach((node, step) => {
+    for (const name of activations(graph, node.inputs)) {
+      const l = life.get(name);
+      if (l) l.last = Math.max(l.last, step);
+    }
+    for (const name of node.outputs) life.set(name, { first: step, last: step });
+  });
+  return life;
+}
+
+/** Arena bytes live at each step: the union of the (aligned) byte ranges of the tensors alive then. */
+export function liveBytesFromTensors(graph: Graph, plan: MemoryPlan): number[] {
+  const life = lifetimes(graph);
+  return graph.nodes.map((_, step) => {
+    const ranges = [...life]
+      .filter(([name, l]) => l.first <= step && step <= l.last && plan.storage.get(name)?.kind === 'arena')
+      .map(([name]) => [start(plan.storage.get(name)!), start(plan.storage.get(name)!) + alignUp(tensorBytes(tensorOf(graph, name)))] as const)
+      .sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let reached = 0;
+    for (const [from, to] of ranges) {
+      total += Math.max(0, to - Math.max(from, reached));
+      reached = Math.max(reached, to);
+    }
+    return total;
+  });
+}
+
+/**
+ * The nodes among `ops` that must run in place: one of their inputs has the output's size, is not
+ * (a view of) an API tensor, and is read for the last time there (itself and its views).
+ */
+export function expectedInPlace(graph: Graph, plan: MemoryPlan, ops: readonly string[]): Set<string> {
+  const life = lifetimes(graph);
+  // View groups, from the views that emit nothing.
+  const root = new Map<string, string>();
+  const rootOf = (name: string): string => (root.has(name) ? rootOf(root.get(name)!) : name);
+  for (const node of graph.nodes) if (plan.aliasedNodes.has(node.name)) root.set(node.outputs[0]!, rootOf(activations(graph, node.inputs)[0]!));
+  const members = (name: string) => [...life.keys(), ...graph.inputs].filter((t) => rootOf(t) === rootOf(name));
+  const api = new Set([...graph.inputs, ...graph.outputs]);
+  const expected = new Set<string>();
+  graph.nodes.forEach((node, step) => {
+    if (!ops.includes(node.op)) return;
+    const out = node.outputs[0]!;
+    const eligible = activations(graph, node.inputs).some((input) => {
+      const group = members(input);
+      return (
+        tensorBytes(tensorOf(graph, input)) === tensorBytes(tensorOf(graph, out)) &&
+        !group.some((t) => api.has(t)) &&
+        Math.max(...group.map((t) => life.get(t)?.last ?? -1)) === step
+      );
+    });
+    if (eligible) expected.add(node.name);
+  });
+  return expected;
+}
