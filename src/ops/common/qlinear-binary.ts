@@ -37,8 +37,8 @@ export function importQLinearBinary(op: QLinearBinaryOp) {
     };
     ctx.annotate(node, a, perTensor(aScale, aZero, 'A'));
     ctx.annotate(node, b, perTensor(bScale, bZero, 'B'));
-    // With no zero point at all, shape inference gives the output A's type.
-    ctx.declareOutput(node.outputs[0]!, zeroTypes[0] ?? 'float32', perTensor(cScale, cZero, 'C'));
+    // With no zero point at all, C has A's type; typed now because a following importer may check it.
+    ctx.declareOutput(node.outputs[0]!, zeroTypes[0] ?? ctx.graph.tensors.get(a)?.dtype ?? 'uint8', perTensor(cScale, cZero, 'C'));
     return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
   };
 }

@@ -4,8 +4,8 @@ import { UserError } from '../../errors.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 
 /**
- * Annotates X with its per-tensor quantization and declares the output with Y's (its type is set
- * by shape inference from X's). Returns X and the zero points' common type, if any is given.
+ * Annotates X with its per-tensor quantization and declares the output with Y's, typed as the zero
+ * points are (or as X is, without them). Returns X and the zero points' common type, if any is given.
  */
 export function importUnaryQLinearIo(node: OnnxNodeView, ctx: ImportContext): { x: string; zeroPointType?: DType } {
   for (const [i, role] of [[0, 'X'], [1, 'X_scale'], [3, 'Y_scale']] as const) {
@@ -20,6 +20,8 @@ export function importUnaryQLinearIo(node: OnnxNodeView, ctx: ImportContext): { 
     return q;
   };
   ctx.annotate(node, x, perTensor(xScale, xZero, 'input'));
-  ctx.declareOutput(node.outputs[0]!, 'float32', perTensor(yScale, yZero, 'output'));
+  // Typed now, not only by shape inference: a following op's importer checks it (a pool's zero points).
+  const yType = zeroTypes[0] ?? ctx.graph.tensors.get(x)?.dtype ?? 'uint8';
+  ctx.declareOutput(node.outputs[0]!, yType, perTensor(yScale, yZero, 'output'));
   return { x, zeroPointType: zeroTypes[0] };
 }
