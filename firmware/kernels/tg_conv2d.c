@@ -1,16 +1,149 @@
-#include "tg_conv_sum.h"
+/*
+ * QLinearConv. For each output pixel and group, the receptive field is gathered once into the
+ * patch scratch buffer (int16, input zero point already subtracted, padding as 0), then every
+ * output channel of the group is one dot product of the patch with its filter:
+ *   sum (x - zx)(w - zw) = sum (x - zx) w  -  zw * sum (x - zx).
+ * Depthwise layers (one input channel per group, several groups) have nothing to share between
+ * channels and walk the input directly, with the bounds worked out once per pixel. Sums run in uint32 so they wrap
+ * modulo 2^32 like the reference's int32, without C's signed-overflow UB; integer sums do not
+ * depend on their order, so every path gives the reference's bytes.
+ */
+#include <string.h>
 
-void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output)
+#include "tinygen_kernels.h"
+#include "tg_requant.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define TG_CONV_DSP 1
+#endif
+
+/* sum patch[t] * filter[t] over t < taps. */
+static uint32_t tg_dot_s16_s8(const int16_t *patch, const int8_t *filter, int32_t taps)
+{
+    uint32_t acc = 0u;
+    int32_t t = 0;
+#ifdef TG_CONV_DSP
+    /* Four taps per step: SXTB16 widens the filter's bytes 0 and 2 (and, rotated, 1 and 3) to
+     * halfword pairs; the patch pairs are rearranged to match, and SMLAD does two MACs each. */
+    int32_t sum = 0;
+    for (; t + 4 <= taps; t += 4) {
+        uint32_t w4, x01, x23;
+        memcpy(&w4, filter + t, 4);
+        memcpy(&x01, patch + t, 4);
+        memcpy(&x23, patch + t + 2, 4);
+        const uint32_t w02 = __sxtb16(w4);
+        const uint32_t w13 = __sxtb16((w4 >> 8) | (w4 << 24));
+        const uint32_t x02 = (x01 & 0xFFFFu) | (x23 << 16);
+        const uint32_t x13 = (x01 >> 16) | (x23 & 0xFFFF0000u);
+        sum = __smlad(x02, w02, sum);
+        sum = __smlad(x13, w13, sum);
+    }
+    acc = (uint32_t)sum;
+#else
+    for (; t + 4 <= taps; t += 4) {
+        acc += (uint32_t)(patch[t] * filter[t]) + (uint32_t)(patch[t + 1] * filter[t + 1]) + (uint32_t)(patch[t + 2] * filter[t + 2]) +
+               (uint32_t)(patch[t + 3] * filter[t + 3]);
+    }
+#endif
+    for (; t < taps; t++) {
+        acc += (uint32_t)(patch[t] * filter[t]);
+    }
+    return acc;
+}
+
+/* The receptive field of output (oy, ox) for input channels [first_in, first_in + count). */
+static void tg_gather_patch(const tg_window_t *w, const int8_t *image, int32_t oy, int32_t ox, int32_t first_in, int32_t count,
+                            int32_t zero_point, int16_t *patch)
+{
+    const int32_t y0 = oy * w->stride_h - w->pad_top;
+    const int32_t x0 = ox * w->stride_w - w->pad_left;
+    for (int32_t ky = 0; ky < w->k_h; ky++) {
+        const int32_t iy = y0 + ky * w->dil_h;
+        for (int32_t kx = 0; kx < w->k_w; kx++, patch += count) {
+            const int32_t ix = x0 + kx * w->dil_w;
+            if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w) {
+                memset(patch, 0, (size_t)count * sizeof *patch);
+                continue;
+            }
+            const int8_t *pixel = image + (iy * w->in_w + ix) * w->in_c + first_in;
+            for (int32_t c = 0; c < count; c++) {
+                patch[c] = (int16_t)(pixel[c] - zero_point);
+            }
+        }
+    }
+}
+
+static uint32_t tg_sum_s16(const int16_t *values, int32_t count)
+{
+    uint32_t sum = 0u;
+    for (int32_t i = 0; i < count; i++) {
+        sum += (uint32_t)values[i];
+    }
+    return sum;
+}
+
+static inline int8_t tg_conv_output(const tg_conv2d_t *p, int32_t oc, uint32_t acc)
+{
+    acc += p->bias ? (uint32_t)p->bias[oc] : 0u;
+    return (int8_t)tg_requantize(&p->rq, oc, (int32_t)acc);
+}
+
+/* One input channel per group: out channel oc reads input channel oc / multiplier. */
+static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_t oy, int32_t ox, int8_t *out)
 {
     const tg_window_t *w = &p->win;
+    const int32_t multiplier = w->out_c / w->in_c;
+    const int32_t y0 = oy * w->stride_h - w->pad_top;
+    const int32_t x0 = ox * w->stride_w - w->pad_left;
+    /* The taps inside the input: ky in [ky0, ky1), kx in [kx0, kx1). */
+    int32_t ky0 = 0, ky1 = w->k_h, kx0 = 0, kx1 = w->k_w;
+    while (ky0 < ky1 && y0 + ky0 * w->dil_h < 0) ky0++;
+    while (ky1 > ky0 && y0 + (ky1 - 1) * w->dil_h >= w->in_h) ky1--;
+    while (kx0 < kx1 && x0 + kx0 * w->dil_w < 0) kx0++;
+    while (kx1 > kx0 && x0 + (kx1 - 1) * w->dil_w >= w->in_w) kx1--;
+    const int32_t taps = w->k_h * w->k_w;
+    const int32_t step = w->dil_w * w->in_c;
+    for (int32_t oc = 0; oc < w->out_c; oc++) {
+        const int32_t ic = oc / multiplier;
+        const int8_t *filter = p->weights + oc * taps;
+        const int32_t wzp = p->weight_zero_points ? p->weight_zero_points[oc] : 0;
+        uint32_t acc = 0u;
+        for (int32_t ky = ky0; ky < ky1; ky++) {
+            const int8_t *x = image + ((y0 + ky * w->dil_h) * w->in_w + x0 + kx0 * w->dil_w) * w->in_c + ic;
+            const int8_t *k = filter + ky * w->k_w + kx0;
+            for (int32_t kx = kx0; kx < kx1; kx++, x += step, k++) {
+                acc += (uint32_t)((*x - p->in_zero_point) * (*k - wzp));
+            }
+        }
+        out[oc] = tg_conv_output(p, oc, acc);
+    }
+}
+
+void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch)
+{
+    const tg_window_t *w = &p->win;
+    const int32_t in_per_group = w->in_c / p->groups;
+    const int32_t out_per_group = w->out_c / p->groups;
+    const int32_t taps = w->k_h * w->k_w * in_per_group;
     for (int32_t b = 0; b < w->batch; b++) {
-        const int8_t *in_image = input + b * w->in_h * w->in_w * w->in_c;
+        const int8_t *image = input + b * w->in_h * w->in_w * w->in_c;
         for (int32_t oy = 0; oy < w->out_h; oy++) {
-            for (int32_t ox = 0; ox < w->out_w; ox++) {
-                for (int32_t oc = 0; oc < w->out_c; oc++) {
-                    uint32_t acc = tg_conv_sum(w, p->groups, p->in_zero_point, p->weights, p->weight_zero_points, in_image, oy, ox, oc);
-                    acc += p->bias ? (uint32_t)p->bias[oc] : 0u;
-                    *output++ = (int8_t)tg_requantize(&p->rq, oc, (int32_t)acc);
+            for (int32_t ox = 0; ox < w->out_w; ox++, output += w->out_c) {
+                if (in_per_group == 1 && p->groups > 1) {
+                    tg_depthwise_pixel(p, image, oy, ox, output);
+                    continue;
+                }
+                for (int32_t g = 0; g < p->groups; g++) {
+                    tg_gather_patch(w, image, oy, ox, g * in_per_group, in_per_group, p->in_zero_point, patch);
+                    const uint32_t patch_sum = p->weight_zero_points ? tg_sum_s16(patch, taps) : 0u;
+                    for (int32_t oc = g * out_per_group; oc < (g + 1) * out_per_group; oc++) {
+                        uint32_t acc = tg_dot_s16_s8(patch, p->weights + oc * taps, taps);
+                        if (p->weight_zero_points) {
+                            acc -= (uint32_t)p->weight_zero_points[oc] * patch_sum;
+                        }
+                        output[oc] = tg_conv_output(p, oc, acc);
+                    }
                 }
             }
         }

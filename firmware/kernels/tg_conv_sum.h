@@ -1,6 +1,7 @@
 /*
- * The convolution sum shared by tg_conv2d_s8 (QLinearConv) and tg_conv2d_s8_s32 (ConvInteger);
- * its TypeScript twin is src/ops/common/conv-accumulate.ts.
+ * The convolution sum of one output element, tap by tap, for tg_conv2d_s8_s32 (ConvInteger); its
+ * TypeScript twin is src/ops/common/conv-accumulate.ts. tg_conv2d_s8 (QLinearConv) computes the
+ * same sums from a gathered patch.
  */
 #ifndef TG_CONV_SUM_H
 #define TG_CONV_SUM_H

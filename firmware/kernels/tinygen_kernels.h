@@ -48,8 +48,12 @@ typedef struct {
     tg_requant_t rq;
 } tg_conv2d_t;
 
-/* Grouped 2-D convolution (group 1, depthwise with multiplier, anything between). */
-void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output);
+/*
+ * Grouped 2-D convolution (group 1, depthwise with multiplier, anything between). `patch` is
+ * scratch space for k_h * k_w * (in_c / groups) int16 values; unused (may be NULL) for depthwise
+ * layers (several groups of one input channel each).
+ */
+void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch);
 
 typedef struct {
     int32_t batch;                      /* number of [m x k] matrices in A */

@@ -90,6 +90,12 @@ class Emitter implements EmitContext {
   aliased(node: Node): boolean {
     return this.lowered.plan.aliasedNodes.has(node.name);
   }
+
+  scratch(node: Node): string {
+    const offset = this.lowered.plan.scratch.get(node.name);
+    if (offset === undefined) throw new Error(`internal: node '${node.name}' has no scratch space`);
+    return `((void *)&${this.name}_arena[${offset}])`;
+  }
 }
 
 function describeNode(node: Node, graph: Graph): string {

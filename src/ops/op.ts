@@ -40,6 +40,8 @@ export interface EmitContext {
   constStruct(suffix: string, ctype: string, initializer: string): string;
   /** True when the planner gave the node's output the same storage as its input. */
   aliased(node: Node): boolean;
+  /** A C expression (void *) for the node's scratch space in the arena (ops with scratchBytes). */
+  scratch(node: Node): string;
 }
 
 export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
@@ -60,6 +62,11 @@ export interface OpDefinition {
    * rest (same byte size, last use, not an API pointer, not a constant).
    */
   inPlace?(node: Node, graph: Graph): number[];
+  /**
+   * Bytes of working memory the C kernel needs while it runs (e.g. a convolution's gathered input
+   * patch); the planner gives them arena space that lives for this step only.
+   */
+  scratchBytes?(node: Node, graph: Graph): number;
   /** Multiply-accumulates per inference (convolutions and matrix products); absent means none. */
   macs?(node: Node, graph: Graph): number;
   /** Its requantization honours attrs.activation (real [min, max]), so a following Relu or Clip can fold in. */

@@ -4,7 +4,7 @@
  * buffer. Each buffer that is not bound to an API pointer lives in the arena from its first
  * write to its last read. Buffers are placed one at a time, each at the lowest offset that no
  * buffer alive at the same time occupies; several placement orders are tried and the smallest
- * arena is kept.
+ * arena is kept. Kernels' scratch space is placed the same way, alive for its node's step only.
  */
 import type { Graph } from '../ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
@@ -15,9 +15,14 @@ export const ARENA_ALIGNMENT = 8;
 
 export type Storage = { kind: 'arena'; offset: number } | { kind: 'input'; index: number } | { kind: 'output'; index: number };
 
-/** One arena buffer: tensors sharing storage, alive over steps [first, last] of the schedule. */
+/**
+ * One arena buffer: tensors sharing storage, alive over steps [first, last] of the schedule; or a
+ * node's scratch space (no tensors), alive while that node runs.
+ */
 export interface ArenaBuffer {
   tensors: string[];
+  /** The node whose scratch space this is. */
+  scratchOf?: string;
   offset: number;
   /** Bytes, rounded up to the arena alignment. */
   bytes: number;
@@ -40,6 +45,8 @@ export interface MemoryPlan {
   inPlaceNodes: Set<string>;
   /** Arena bytes live at each step of the schedule (one entry per node); the largest is lowerBoundBytes. */
   liveBytes: number[];
+  /** Arena offset of each node's scratch space, for nodes whose op asks for one. */
+  scratch: Map<string, number>;
 }
 
 export const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
@@ -267,7 +274,11 @@ export function planMemory(graph: Graph): MemoryPlan {
     if (group.producer >= 0) buffer.first = Math.min(buffer.first, group.producer);
     buffer.last = Math.max(buffer.last, lastRead[id]!);
   });
-  const inArena = [...byRoot.values()].filter((b) => !b.external);
+  const inArena: (Interval & { groups: number[]; scratchOf?: string })[] = [...byRoot.values()].filter((b) => !b.external);
+  graph.nodes.forEach((node, step) => {
+    const bytes = opDefinition(node.op).scratchBytes?.(node, graph) ?? 0;
+    if (bytes > 0) inArena.push({ groups: [], first: step, last: step, bytes: alignUp(bytes), scratchOf: node.name });
+  });
 
   const liveBytes = new Array<number>(steps).fill(0);
   for (const b of inArena) for (let step = b.first; step <= b.last; step++) liveBytes[step]! += b.bytes;
@@ -277,6 +288,13 @@ export function planMemory(graph: Graph): MemoryPlan {
   const storage = new Map<string, Storage>();
   const buffers: ArenaBuffer[] = [];
   let arenaBytes = 0;
+  const scratch = new Map<string, number>();
+  inArena.forEach((buffer, i) => {
+    if (buffer.scratchOf === undefined) return;
+    scratch.set(buffer.scratchOf, offsets[i]!);
+    arenaBytes = Math.max(arenaBytes, offsets[i]! + buffer.bytes);
+    buffers.push({ tensors: [], scratchOf: buffer.scratchOf, offset: offsets[i]!, bytes: buffer.bytes, first: buffer.first, last: buffer.last });
+  });
   for (const buffer of byRoot.values()) {
     const tensors = buffer.groups.flatMap((id) => groups[id]!.tensors);
     let where = buffer.external;
@@ -288,5 +306,5 @@ export function planMemory(graph: Graph): MemoryPlan {
     }
     for (const name of tensors) storage.set(name, where);
   }
-  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedNodes, inPlaceNodes, liveBytes };
+  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedNodes, inPlaceNodes, liveBytes, scratch };
 }

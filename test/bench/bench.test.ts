@@ -38,11 +38,12 @@ describe('tinygen bench', () => {
     const convs = first.layers.filter((l) => l.op === 'QLinearConv').reduce((s, l) => s + l.instructions, 0);
     expect(convs / layerSum).toBeGreaterThan(0.5);
 
-    // Integer-only on a Cortex-M4F: nothing outside the call graph but memcpy (no frame of its
-    // own here), so the painted stack is the call graph's run path plus the harness adapter's
-    // frame that calls it (harness_run pushes 4 registers: 16 bytes).
-    expect(first.report.stack!.unmeasured).toEqual(['memcpy']);
-    expect(first.measuredStackBytes).toBe(first.report.stack!.bytes + 16);
+    // Integer-only on a Cortex-M4F: nothing outside the call graph but newlib's memcpy and memset,
+    // so the painted stack is the call graph's run path plus the harness adapter's frame that
+    // calls it (harness_run pushes 4 registers: 16 bytes), plus at most what those two push.
+    expect(first.report.stack!.unmeasured).toEqual(['memcpy', 'memset']);
+    expect(first.measuredStackBytes).toBeGreaterThanOrEqual(first.report.stack!.bytes + 16);
+    expect(first.measuredStackBytes).toBeLessThanOrEqual(first.report.stack!.bytes + 16 + 32);
   });
 
   it('prints JSON with the documented fields, and refuses a board without QEMU', async () => {

@@ -54,6 +54,15 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       value.set(node.outputs[0]!, value.get(inputs[0]!)!);
       return;
     }
+    // A kernel's scratch space is overwritten while the node runs: it must miss every input.
+    const scratch = plan.buffers.find((b) => b.scratchOf === node.name);
+    if (scratch) {
+      const map = owners.get('arena') ?? new Map<number, string>();
+      owners.set('arena', map);
+      for (let b = scratch.offset; b < scratch.offset + scratch.bytes; b++) map.set(b, `scratch of ${node.name}`);
+      for (const name of inputs) if (!holds(name)) problems.push(`step ${step}: the scratch space of ${node.name} overlaps its input ${name}`);
+      if (scratch.first !== step || scratch.last !== step) problems.push(`step ${step}: the scratch space of ${node.name} lives beyond its step`);
+    }
     for (const out of node.outputs) {
       const s = where(out);
       if (s.kind === 'input') problems.push(`step ${step}: ${out} is written through an input pointer`);
@@ -85,13 +94,18 @@ function lifetimes(graph: Graph): Map<string, { first: number; last: number }> {
   return life;
 }
 
-/** Arena bytes live at each step: the union of the (aligned) byte ranges of the tensors alive then. */
+/**
+ * Arena bytes live at each step: the union of the (aligned) byte ranges of the tensors alive then,
+ * and of the running node's scratch space.
+ */
 export function liveBytesFromTensors(graph: Graph, plan: MemoryPlan): number[] {
   const life = lifetimes(graph);
-  return graph.nodes.map((_, step) => {
+  return graph.nodes.map((node, step) => {
+    const scratch = plan.buffers.filter((b) => b.scratchOf === node.name).map((b) => [b.offset, b.offset + b.bytes] as const);
     const ranges = [...life]
       .filter(([name, l]) => l.first <= step && step <= l.last && plan.storage.get(name)?.kind === 'arena')
       .map(([name]) => [start(plan.storage.get(name)!), start(plan.storage.get(name)!) + alignUp(tensorBytes(tensorOf(graph, name)))] as const)
+      .concat(scratch)
       .sort((a, b) => a[0] - b[0]);
     let total = 0;
     let reached = 0;

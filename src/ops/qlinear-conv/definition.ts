@@ -102,3 +102,14 @@ export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOpt
   };
   node.params = params;
 }
+
+/**
+ * Scratch for the kernel's gathered input patch: one int16 per tap of a filter (k_h * k_w * in_c /
+ * group); none for depthwise layers (several groups of one input channel), which read the input
+ * directly. The weight is OHWI by now.
+ */
+export function convPatchBytes(node: Node, graph: Graph): number {
+  const w = tensorOf(graph, node.inputs[1]!).shape;
+  const depthwise = w[w.length - 1] === 1 && (node.attrs.group as number) > 1;
+  return depthwise ? 0 : (w.reduce((a, b) => a * b, 1) / w[0]!) * 2;
+}

@@ -3,7 +3,7 @@ import type { EmitContext } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
-import type { ConvParams } from './definition.ts';
+import { convPatchBytes, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: Node, graph: Graph, ctx: EmitContext): string {
   const p = node.params as ConvParams;
@@ -15,5 +15,6 @@ export function emitQLinearConv(node: Node, graph: Graph, ctx: EmitContext): str
     'tg_conv2d_t',
     `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.inZeroPoint}, ${weights}, ${zw}, ${bias}, ${requantInitializer(ctx, p.requant)} }`,
   );
-  return `tg_conv2d_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+  const patch = convPatchBytes(node, graph) > 0 ? ctx.scratch(node) : 'NULL';
+  return `tg_conv2d_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
 }

@@ -1,7 +1,7 @@
 import type { OpDefinition } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
 import { importQdqConv } from './qdq.ts';
-import { convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
+import { convPatchBytes, convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';
 
@@ -15,6 +15,7 @@ export const qlinearConv: OpDefinition = {
   toNhwc: convToNhwc,
   prepare: prepareQLinearConv,
   macs: convMacs,
+  scratchBytes: convPatchBytes,
   reference: referenceQLinearConv,
   emit: emitQLinearConv,
 };

@@ -1,0 +1,25 @@
+/**
+ * The convolution kernel on the boards: cores with the DSP extension (Cortex-M4F, M55) take the
+ * SMLAD dot product that the host never runs, so random convolutions are validated bit-exact
+ * under QEMU there, with narrow and wide filters, zero and non-zero weight zero points.
+ */
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/validate/records.ts';
+import { validate } from '../../src/validate/validate.ts';
+import { randomConvModel } from './random-models.ts';
+
+const rng = seededRandom(20261123);
+const models = [...Array.from({ length: 4 }, () => randomConvModel(rng, true)), ...Array.from({ length: 2 }, () => randomConvModel(rng))];
+
+describe('QLinearConv on DSP cores under QEMU', () => {
+  for (const [i, model] of models.entries()) {
+    for (const board of ['mps2-an386', 'mps3-an547']) {
+      it(`${model.summary} on ${board}`, async () => {
+        const report = await validate({ modelPath: model.path, board, inputs: 4, seed: i + 1, rounding: i % 2 === 0 ? 'onnx' : 'tflite' });
+        expect(report.failure).toBeUndefined();
+        expect(report.bytesCompared).toBeGreaterThan(0);
+        expect(report.mismatchCount, JSON.stringify(report.mismatches.slice(0, 3))).toBe(0);
+      });
+    }
+  }
+});
