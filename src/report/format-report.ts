@@ -15,7 +15,7 @@ function storageCell(layer: LayerReport): string {
 
 function layerTable(report: ModelReport): Table {
   return {
-    header: ['#', 'layer', 'op', 'input', 'output', 'MACs', 'weights B', 'output at (offset+bytes)', 'live B'],
+    header: ['#', 'layer', 'op', 'input', 'output', 'MACs', 'weights B', 'output at (offset+bytes)', 'scratch B', 'live B'],
     rows: report.layers.map((l) => [
       String(l.index),
       l.node,
@@ -25,9 +25,10 @@ function layerTable(report: ModelReport): Table {
       grouped(l.macs),
       grouped(l.weightBytes),
       storageCell(l),
+      grouped(l.scratchBytes),
       grouped(l.liveBytes),
     ]),
-    numeric: new Set([0, 5, 6, 8]),
+    numeric: new Set([0, 5, 6, 8, 9]),
   };
 }
 

@@ -9,7 +9,8 @@ export function memoryTimeline(report: ModelReport): string {
     steps: report.layers.map((l) => ({ label: `${l.index} ${l.op} ${l.node}` })),
     arenaBytes: report.arenaBytes,
     lowerBoundBytes: report.lowerBoundBytes,
-    buffers: report.buffers,
+    // A kernel's scratch space has no tensors: name it after its node.
+    buffers: report.buffers.map((b) => (b.scratchOf !== undefined ? { ...b, tensors: [`scratch of ${b.scratchOf}`] } : b)),
     liveBytes: report.layers.map((l) => l.liveBytes),
   });
 }

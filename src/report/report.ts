@@ -25,6 +25,8 @@ export interface LayerReport {
   weightBytes: number;
   /** Where its (first) output lives: in the arena at an offset, or in a caller's API buffer. */
   output: { storage: 'arena' | 'input' | 'output'; offset: number | null; bytes: number };
+  /** Arena bytes of the kernel's scratch space while the layer runs (e.g. a convolution's patch). */
+  scratchBytes: number;
   /** 'view': no code, the output is its input's bytes; 'in place': it overwrites its input. */
   sharing: 'view' | 'in place' | null;
   /** Arena bytes live while the layer runs. */
@@ -74,6 +76,7 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
         offset: where?.kind === 'arena' ? where.offset : null,
         bytes: tensorBytes(tensorOf(graph, out)),
       },
+      scratchBytes: plan.buffers.find((b) => b.scratchOf === node.name)?.bytes ?? 0,
       sharing: plan.aliasedNodes.has(node.name) ? 'view' : plan.inPlaceNodes.has(node.name) ? 'in place' : null,
       liveBytes: plan.liveBytes[index]!,
     };
