@@ -89,11 +89,18 @@ static inline int8_t tg_conv_output(const tg_conv2d_t *p, int32_t oc, uint32_t a
     return (int8_t)tg_requantize(&p->rq, oc, (int32_t)acc);
 }
 
-/* One input channel per group: out channel oc reads input channel oc / multiplier. */
+/*
+ * One input channel per group (depthwise): output channel oc reads input channel oc / multiplier,
+ * and the weights are [k_h][k_w][out_c], so channels are the inner loop and each tap is a run of
+ * contiguous bytes of input and of weights. With multiplier 1, four channels at a time.
+ */
 static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_t oy, int32_t ox, int8_t *out)
 {
     const tg_window_t *w = &p->win;
-    const int32_t multiplier = w->out_c / w->in_c;
+    const int32_t channels = w->out_c;
+    const int32_t multiplier = channels / w->in_c;
+    const int32_t zx = p->in_zero_point;
+    const int32_t *wzp = p->weight_zero_points;
     const int32_t y0 = oy * w->stride_h - w->pad_top;
     const int32_t x0 = ox * w->stride_w - w->pad_left;
     /* The taps inside the input: ky in [ky0, ky1), kx in [kx0, kx1). */
@@ -102,18 +109,37 @@ static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_
     while (ky1 > ky0 && y0 + (ky1 - 1) * w->dil_h >= w->in_h) ky1--;
     while (kx0 < kx1 && x0 + kx0 * w->dil_w < 0) kx0++;
     while (kx1 > kx0 && x0 + (kx1 - 1) * w->dil_w >= w->in_w) kx1--;
-    const int32_t taps = w->k_h * w->k_w;
-    const int32_t step = w->dil_w * w->in_c;
-    for (int32_t oc = 0; oc < w->out_c; oc++) {
+    int32_t oc = 0;
+    if (multiplier == 1) {
+        for (; oc + 4 <= channels; oc += 4) {
+            const int32_t z0 = wzp ? wzp[oc] : 0, z1 = wzp ? wzp[oc + 1] : 0, z2 = wzp ? wzp[oc + 2] : 0, z3 = wzp ? wzp[oc + 3] : 0;
+            uint32_t a0 = 0u, a1 = 0u, a2 = 0u, a3 = 0u;
+            for (int32_t ky = ky0; ky < ky1; ky++) {
+                const int32_t row = (y0 + ky * w->dil_h) * w->in_w;
+                for (int32_t kx = kx0; kx < kx1; kx++) {
+                    const int8_t *x = image + (row + x0 + kx * w->dil_w) * channels + oc;
+                    const int8_t *k = p->weights + (ky * w->k_w + kx) * channels + oc;
+                    a0 += (uint32_t)((x[0] - zx) * (k[0] - z0));
+                    a1 += (uint32_t)((x[1] - zx) * (k[1] - z1));
+                    a2 += (uint32_t)((x[2] - zx) * (k[2] - z2));
+                    a3 += (uint32_t)((x[3] - zx) * (k[3] - z3));
+                }
+            }
+            out[oc] = tg_conv_output(p, oc, a0);
+            out[oc + 1] = tg_conv_output(p, oc + 1, a1);
+            out[oc + 2] = tg_conv_output(p, oc + 2, a2);
+            out[oc + 3] = tg_conv_output(p, oc + 3, a3);
+        }
+    }
+    for (; oc < channels; oc++) {
         const int32_t ic = oc / multiplier;
-        const int8_t *filter = p->weights + oc * taps;
-        const int32_t wzp = p->weight_zero_points ? p->weight_zero_points[oc] : 0;
+        const int32_t z = wzp ? wzp[oc] : 0;
         uint32_t acc = 0u;
         for (int32_t ky = ky0; ky < ky1; ky++) {
-            const int8_t *x = image + ((y0 + ky * w->dil_h) * w->in_w + x0 + kx0 * w->dil_w) * w->in_c + ic;
-            const int8_t *k = filter + ky * w->k_w + kx0;
-            for (int32_t kx = kx0; kx < kx1; kx++, x += step, k++) {
-                acc += (uint32_t)((*x - p->in_zero_point) * (*k - wzp));
+            const int32_t row = (y0 + ky * w->dil_h) * w->in_w;
+            for (int32_t kx = kx0; kx < kx1; kx++) {
+                const int8_t x = image[(row + x0 + kx * w->dil_w) * w->in_c + ic];
+                acc += (uint32_t)((x - zx) * (p->weights[(ky * w->k_w + kx) * channels + oc] - z));
             }
         }
         out[oc] = tg_conv_output(p, oc, acc);

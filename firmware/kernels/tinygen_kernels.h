@@ -42,7 +42,7 @@ typedef struct {
     tg_window_t win;
     int32_t groups;
     int32_t in_zero_point;
-    const int8_t *weights;              /* [out_c][k_h][k_w][in_c / groups] */
+    const int8_t *weights;              /* [out_c][k_h][k_w][in_c / groups]; depthwise (one input channel per group, groups > 1): [k_h][k_w][out_c] */
     const int32_t *weight_zero_points;  /* [out_c], or NULL when all are 0 */
     const int32_t *bias;                /* [out_c], or NULL */
     tg_requant_t rq;

@@ -103,13 +103,17 @@ export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOpt
   node.params = params;
 }
 
+/** One input channel per group, several groups: the kernel's depthwise path, which needs no patch. */
+export function isDepthwise(node: Node, graph: Graph): boolean {
+  const w = tensorOf(graph, node.inputs[1]!).shape;
+  return w[w.length - 1] === 1 && (node.attrs.group as number) > 1;
+}
+
 /**
  * Scratch for the kernel's gathered input patch: one int16 per tap of a filter (k_h * k_w * in_c /
- * group); none for depthwise layers (several groups of one input channel), which read the input
- * directly. The weight is OHWI by now.
+ * group); none for depthwise layers, which read the input directly. The weight is OHWI by now.
  */
 export function convPatchBytes(node: Node, graph: Graph): number {
   const w = tensorOf(graph, node.inputs[1]!).shape;
-  const depthwise = w[w.length - 1] === 1 && (node.attrs.group as number) > 1;
-  return depthwise ? 0 : (w.reduce((a, b) => a * b, 1) / w[0]!) * 2;
+  return isDepthwise(node, graph) ? 0 : (w.reduce((a, b) => a * b, 1) / w[0]!) * 2;
 }
