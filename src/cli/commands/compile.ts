@@ -17,6 +17,7 @@ interface CompileArgs {
   name?: string;
   rounding: RoundingMode;
   board?: string;
+  measure: boolean;
   json: boolean;
 }
 
@@ -31,6 +32,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding)' })
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
+      .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
       .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/') as Argv<CompileArgs>,
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
@@ -40,7 +42,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     const board = args.board ? loadBoard(args.board) : undefined;
     const fits = board ? checkFits(board, [generated], `model ${args.model}`) : undefined;
     // With a board, the report's code, stack and static data come from a real build for it.
-    const measured = board ? await measureFirmware(compiled.name, generated, board) : undefined;
+    const measured = board && args.measure ? await measureFirmware(compiled.name, generated, board) : undefined;
     const report = buildReport(compiled, generated, measured);
     const kernelDir = join(args.out, 'tinygen');
     mkdirSync(kernelDir, { recursive: true });
