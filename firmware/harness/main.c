@@ -131,7 +131,7 @@ static void print_layer_ticks(unsigned long inference)
 
 extern uint32_t __stack_limit__[]; /* the lowest address of the stack (linker script) */
 #define STACK_PAINT 0x5AC3A55Au
-/* Words just below the stack pointer left unpainted: the painting code's own frame. */
+/* Words just below the stack pointer left unpainted, for safety. */
 #define STACK_PAINT_MARGIN_WORDS 8
 
 static inline uint32_t *stack_pointer(void)
@@ -141,8 +141,10 @@ static inline uint32_t *stack_pointer(void)
     return sp;
 }
 
-static void stack_paint(uint32_t *below)
+/* Paints from the bottom of the stack to just below this function's own frame. */
+static void stack_paint(void)
 {
+    uint32_t *below = stack_pointer();
     for (volatile uint32_t *word = __stack_limit__; word < below - STACK_PAINT_MARGIN_WORDS; word++) {
         *word = STACK_PAINT;
     }
@@ -204,7 +206,7 @@ int main(int argc, char **argv)
         }
 #ifdef TINYGEN_MEASURE_STACK
         uint32_t *stack_top = stack_pointer();
-        stack_paint(stack_top);
+        stack_paint();
 #endif
         uint64_t start = systick_now();
         int status = harness_run(input_record, output_record);

@@ -13,13 +13,13 @@ import { UserError } from '../errors.ts';
 import { loadBoard } from '../boards/board.ts';
 import { checkFits } from '../boards/fits.ts';
 import { compileModel, generate } from '../pipeline.ts';
-import { runReference } from '../reference/interpreter.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { runOnBoard, type BoardRun } from '../validate/run-on-board.ts';
 import { compareOutputs } from '../validate/validate.ts';
-import { randomInputs, recordToValues, seededRandom, valuesToRecord } from '../validate/records.ts';
+import { randomRecords, referenceRecords } from '../validate/records.ts';
 import { measureFirmware } from '../report/measure-firmware.ts';
+import { allOrFirstFailure } from '../toolchain/parallel.ts';
 import { buildReport, type ModelReport } from '../report/report.ts';
 
 export interface BenchOptions {
@@ -33,6 +33,8 @@ export interface BenchOptions {
   keepDir?: string;
   timeoutMs?: number;
   onProgress?: (stage: string) => void;
+  /** Test seam: edits the generated sources of both builds (e.g. to add known work to one layer). */
+  mutateSources?: (files: Map<string, string>) => void;
 }
 
 export interface LayerBench {
@@ -75,6 +77,8 @@ export interface BenchReport {
   image: { flashBytes: number; ramBytes: number };
   /** Every output byte of both runs equals the reference. */
   bitExact: boolean;
+  /** Why a firmware run failed (crash, timeout, short output), if one did; the figures are then 0. */
+  failure?: string;
   report: ModelReport;
 }
 
@@ -84,28 +88,35 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
   if (!board.qemu) throw new UserError(`board '${board.id}' has no QEMU machine, so it can be built for but not benchmarked`);
   const inputs = options.inputs ?? 1;
   if (!Number.isInteger(inputs) || inputs < 1) throw new UserError(`--inputs must be a positive whole number, not ${inputs}`);
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, not ${seed}`);
 
   progress('compiling');
   const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
   const generated = generate(compiled);
   checkFits(board, [generated], `model ${options.modelPath}`);
-  const random = seededRandom(options.seed ?? 1);
-  const records = Array.from({ length: inputs }, () => valuesToRecord(randomInputs(compiled.graph, random)));
-  const expected = records.map((r) => valuesToRecord(runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, r)).outputs));
+  const records = randomRecords(compiled.graph, inputs, seed);
+  const expected = referenceRecords(compiled.graph, records);
 
   const workDir = options.keepDir ? resolve(options.keepDir) : mkdtempSync(join(tmpdir(), 'tinygen-bench-'));
   try {
     const timeoutMs = options.timeoutMs ?? 300_000;
-    const common = { name: compiled.name, generated, board, records, timeoutMs, icount: true };
+    const common = {
+      name: compiled.name,
+      generated,
+      board,
+      records,
+      timeoutMs,
+      icount: true,
+      ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
+    };
     progress(`building and running on ${board.id} under QEMU -icount`);
-    const [plain, profiled, measured] = await Promise.all([
+    const [plain, profiled, measured] = await allOrFirstFailure([
       runOnBoard({ ...common, workDir: join(workDir, 'plain'), defines: { TINYGEN_MEASURE_STACK: '' } }),
       runOnBoard({ ...common, workDir: join(workDir, 'profiled'), defines: { TINYGEN_PROFILE: '' } }),
       measureFirmware(compiled.name, generated, board, join(workDir, 'report')),
-    ]);
-    for (const [what, run] of [['plain', plain], ['profiled', profiled]] as const) {
-      if (run.failure) throw new Error(`the ${what} benchmark firmware failed on ${board.id}: ${run.failure.message}`);
-    }
+    ] as const);
+    const failure = plain.failure ?? profiled.failure;
     const exact = (run: BoardRun) => compareOutputs(expected, run.outputs, generated.outputs).count === 0;
     const perTick = 1e9 / board.clockHz;
     const instructions = (ticks: number) => Math.round(ticks * perTick);
@@ -113,10 +124,13 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
 
     const layerTicks = new Map((profiled.harness.layerTicks[0] ?? []).map((l) => [l.layer, l.ticks]));
     const layers = report.layers.map((l): LayerBench => {
-      const count = instructions(layerTicks.get(l.index) ?? 0);
+      const ticks = layerTicks.get(l.index);
+      // Every layer that runs code reports its end; a missing reading would be a silent 0.
+      if (ticks === undefined && generated.layers[l.index]!.runs && !failure) throw new Error(`no timing for layer ${l.index} (${l.node}) in the profiled run`);
+      const count = instructions(ticks ?? 0);
       return { index: l.index, node: l.node, op: l.op, macs: l.macs, instructions: count, instructionsPerMac: l.macs > 0 ? count / l.macs : null };
     });
-    const total = instructions(plain.harness.ticks[0]!);
+    const total = instructions(plain.harness.ticks[0] ?? 0);
     const perMac = report.macs > 0 ? total / report.macs : null;
     return {
       tool: `tinygen ${TOOL_VERSION}`,
@@ -132,17 +146,19 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
       instructionsPerTick: perTick,
       resolution: `one SysTick tick = ${perTick} instructions: each figure is within ±${Math.ceil(perTick)} instructions`,
       layers,
-      profileOverheadInstructions: instructions(profiled.harness.ticks[0]!) - total,
-      measuredStackBytes: plain.harness.stackBytes[0]!,
+      profileOverheadInstructions: instructions(profiled.harness.ticks[0] ?? 0) - total,
+      measuredStackBytes: plain.harness.stackBytes[0] ?? 0,
       flashBytes: report.flashBytes!,
       ramBytes: report.ramBytes!,
       arenaBytes: report.arenaBytes,
       lowerBoundBytes: report.lowerBoundBytes,
       image: { flashBytes: plain.build.sizes.text + plain.build.sizes.data, ramBytes: plain.build.sizes.data + plain.build.sizes.bss },
-      bitExact: exact(plain) && exact(profiled),
+      bitExact: !failure && exact(plain) && exact(profiled),
+      ...(failure ? { failure: failure.message } : {}),
       report,
     };
   } finally {
     if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });
   }
 }
+

@@ -77,6 +77,8 @@ export interface NodeStorage {
    * whose sizes and kinds permit; the first whose input group dies at the node is taken.
    */
   inPlace: [number, number][];
+  /** Arena bytes (aligned) of the kernel's scratch space while the node runs. */
+  scratchBytes: number;
 }
 
 /** The schedule-independent part of planning, shared with the scheduler so both apply the same rules. */
@@ -123,7 +125,7 @@ export function storageModel(graph: Graph): StorageModel {
         aliased = true;
       } else writes.push(groupFor(name, index));
     }
-    return { reads, writes, aliased, inPlace: [] };
+    return { reads, writes, aliased, inPlace: [], scratchBytes: alignUp(def.scratchBytes?.(node, graph) ?? 0) };
   });
 
   // In place needs a same-sized input held in the arena: an input's API pointer is const, and
@@ -276,8 +278,8 @@ export function planMemory(graph: Graph): MemoryPlan {
   });
   const inArena: (Interval & { groups: number[]; scratchOf?: string })[] = [...byRoot.values()].filter((b) => !b.external);
   graph.nodes.forEach((node, step) => {
-    const bytes = opDefinition(node.op).scratchBytes?.(node, graph) ?? 0;
-    if (bytes > 0) inArena.push({ groups: [], first: step, last: step, bytes: alignUp(bytes), scratchOf: node.name });
+    const bytes = model.nodes[step]!.scratchBytes;
+    if (bytes > 0) inArena.push({ groups: [], first: step, last: step, bytes, scratchOf: node.name });
   });
 
   const liveBytes = new Array<number>(steps).fill(0);

@@ -30,10 +30,10 @@ class LiveState {
     return g.external ? 0 : g.bytes;
   }
 
-  /** Arena bytes live while `node` runs next: what is held plus what it writes, less an in-place output. */
+  /** Arena bytes live while `node` runs next: what is held, its scratch, plus what it writes, less an in-place output. */
   stepBytes(node: number): number {
     const info = this.model.nodes[node]!;
-    let bytes = this.live;
+    let bytes = this.live + info.scratchBytes;
     for (const g of info.writes) bytes += this.arenaBytes(g);
     const join = info.inPlace.find(([input]) => this.pending[input] === 1);
     if (join) bytes -= this.arenaBytes(join[1]);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
+import { allOrFirstFailure } from '../toolchain/parallel.ts';
 import { KERNELS_DIR, kernelSources } from '../toolchain/host.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { generateReportMain } from '../codegen/report-main.ts';
@@ -43,7 +44,7 @@ export async function measureFirmware(name: string, generated: GeneratedModel, b
     const main = join(workDir, 'report_main.c');
     writeFileSync(main, generateReportMain(name, generated));
     const includeDirs = [workDir, KERNELS_DIR];
-    const [withModel, baseline] = await Promise.all([
+    const [withModel, baseline] = await allOrFirstFailure([
       buildFirmware({
         board,
         sources: [...kernelSources(), join(workDir, `${name}_model.c`), main],
@@ -52,7 +53,7 @@ export async function measureFirmware(name: string, generated: GeneratedModel, b
         extraCflags: ['-fstack-usage', '-fcallgraph-info=su'],
       }),
       buildFirmware({ board, sources: [main], includeDirs, outDir: join(workDir, 'baseline'), defines: { TINYGEN_REPORT_BASELINE: '' } }),
-    ]);
+    ] as const);
     const objDir = join(workDir, 'model', 'obj');
     const callGraphs = readdirSync(objDir)
       .filter((f) => f.endsWith('.ci'))

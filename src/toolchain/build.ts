@@ -12,6 +12,7 @@ import { PACKAGE_ROOT } from '../version.ts';
 import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
 import { renderLinkerScript, renderStartup } from './templates.ts';
 import { checkTools, GCC, READELF, SIZE } from './tools.ts';
+import { UserError } from '../errors.ts';
 
 export { checkTools } from './tools.ts';
 
@@ -84,6 +85,12 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
     stdin: 'ignore',
   });
   if (link.failed) {
+    // The fit check counts weights, arena, stack and heap; code and static data are only known
+    // now. Running out of a region is the user's board being too small, not a tinygen bug.
+    const overflows = [...link.stderr.matchAll(/region [`']?(\w+)'? overflowed by (\d+) bytes/g)].map((m) => `${m[1]} by ${m[2]} bytes`);
+    if (overflows.length > 0) {
+      throw new UserError(`the firmware does not fit board ${board.id} (${board.file}): the linker overflowed ${[...new Set(overflows)].join(', ')}`);
+    }
     throw new Error(`${GCC} failed to link ${elfPath} for board ${board.id}:\n${link.stderr || link.message}`);
   }
 

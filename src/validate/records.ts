@@ -2,6 +2,7 @@
  * Inference records: the bytes of every API input of one inference, in order (and likewise for
  * outputs). Files of records are what the harnesses read and write, and what --inputs takes.
  */
+import { runReference } from '../reference/interpreter.ts';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type { Graph } from '../ir/graph.ts';
@@ -65,6 +66,17 @@ export function randomInputs(graph: Graph, random: () => number): Value[] {
     }
     return { dtype: t.dtype, shape: [...t.shape], data };
   });
+}
+
+/** `count` records of seeded random inputs. */
+export function randomRecords(graph: Graph, count: number, seed: number): Uint8Array[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => valuesToRecord(randomInputs(graph, random)));
+}
+
+/** What the reference interpreter outputs for each input record, as output records. */
+export function referenceRecords(graph: Graph, records: readonly Uint8Array[]): Uint8Array[] {
+  return records.map((r) => valuesToRecord(runReference(graph, recordToValues(graph, graph.inputs, r)).outputs));
 }
 
 /** Reads a file of raw records of `size` bytes each; anything else is the user's error. */

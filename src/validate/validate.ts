@@ -9,11 +9,10 @@ import { UserError } from '../errors.ts';
 import { loadBoard } from '../boards/board.ts';
 import { checkFits } from '../boards/fits.ts';
 import { compileModel, generate } from '../pipeline.ts';
-import { runReference } from '../reference/interpreter.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import type { ApiTensor } from '../codegen/api.ts';
 import { runOnBoard } from './run-on-board.ts';
-import { randomInputs, readRecordFile, recordBytes, recordToValues, seededRandom, valuesToRecord } from './records.ts';
+import { randomRecords, readRecordFile, recordBytes, referenceRecords } from './records.ts';
 
 export interface ValidateOptions {
   modelPath: string;
@@ -96,15 +95,9 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
   checkFits(board, [generated], `model ${options.modelPath}`);
   const inRecord = recordBytes(generated.inputs);
 
-  const records =
-    typeof options.inputs === 'string'
-      ? readRecordFile(options.inputs, inRecord)
-      : (() => {
-          const random = seededRandom(options.seed ?? 1);
-          return Array.from({ length: options.inputs }, () => valuesToRecord(randomInputs(compiled.graph, random)));
-        })();
+  const records = typeof options.inputs === 'string' ? readRecordFile(options.inputs, inRecord) : randomRecords(compiled.graph, options.inputs, options.seed ?? 1);
   progress(`running the reference on ${records.length} inputs`);
-  const expected = records.map((r) => valuesToRecord(runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, r)).outputs));
+  const expected = referenceRecords(compiled.graph, records);
 
   const workDir = options.keepDir ? resolve(options.keepDir) : mkdtempSync(join(tmpdir(), 'tinygen-validate-'));
   try {

@@ -46,6 +46,37 @@ describe('tinygen bench', () => {
     expect(first.measuredStackBytes).toBeLessThanOrEqual(first.report.stack!.bytes + 16 + 32);
   });
 
+  it('counts instructions it is told about: a loop of 2 x 5,000 instructions added to one layer shows there, and only there', async () => {
+    // Independent of tinygen's arithmetic: "subs; bne" run 5,000 times is 10,000 instructions
+    // (plus the one that loads the count), so under -icount layer 3 must grow by that much, to
+    // within the two SysTick readings that bound it (2 x 40), and no other layer may move by more
+    // than one tick.
+    const loop = '{ uint32_t spins = 5000u; __asm__ volatile("1: subs %0, %0, #1\\n\\tbne 1b" : "+r"(spins) : : "cc"); }';
+    const addLoop = (files: Map<string, string>) => {
+      for (const [name, text] of files) if (name.endsWith('_model.c')) files.set(name, text.replace('TG_LAYER_DONE(3);', `${loop}\n    TG_LAYER_DONE(3);`));
+    };
+    const [base, looped] = await Promise.all([
+      bench({ modelPath: TINY, board: 'mps2-an386', rounding: 'tflite' }),
+      bench({ modelPath: TINY, board: 'mps2-an386', rounding: 'tflite', mutateSources: addLoop }),
+    ]);
+    expect(looped.bitExact).toBe(true);
+    for (const [i, layer] of looped.layers.entries()) {
+      const grew = layer.instructions - base.layers[i]!.instructions;
+      if (i === 3) expect(Math.abs(grew - 10_001), `layer 3 grew by ${grew}`).toBeLessThanOrEqual(80);
+      else expect(Math.abs(grew), `layer ${i} moved by ${grew}`).toBeLessThanOrEqual(40);
+    }
+    expect(Math.abs(looped.instructions - base.instructions - 10_001)).toBeLessThanOrEqual(80);
+  });
+
+  it('reports a hung firmware as a failure, not as figures', async () => {
+    const hang = (files: Map<string, string>) => {
+      for (const [name, text] of files) if (name.endsWith('_model.c')) files.set(name, text.replace('TG_LAYER_DONE(3);', 'for (;;) { __asm__ volatile(""); }'));
+    };
+    const result = await bench({ modelPath: TINY, board: 'mps2-an386', mutateSources: hang, timeoutMs: 3000 });
+    expect(result.failure).toMatch(/did not finish/);
+    expect(result.bitExact).toBe(false);
+  });
+
   it('prints JSON with the documented fields, and refuses a board without QEMU', async () => {
     const json = await tinygen(['bench', join(MODELS, 'tiny_cnn_u8_qop.onnx'), '--board', 'mps3-an547', '--json']);
     expect(json.exitCode).toBe(0);

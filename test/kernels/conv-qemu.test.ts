@@ -1,5 +1,5 @@
 /**
- * The convolution kernel on the boards: cores with the DSP extension (Cortex-M4F, M55) take the
+ * The convolution kernel on the boards: cores with the DSP extension (Cortex-M4F, M7, M33, M55) take the
  * SMLAD dot product that the host never runs, so random convolutions are validated bit-exact
  * under QEMU there, with narrow and wide filters, zero and non-zero weight zero points.
  */
@@ -13,7 +13,8 @@ const models = [...Array.from({ length: 4 }, () => randomConvModel(rng, true)), 
 
 describe('QLinearConv on DSP cores under QEMU', () => {
   for (const [i, model] of models.entries()) {
-    for (const board of ['mps2-an386', 'mps3-an547']) {
+    // Every DSP core: M4F, M55, and for the wide filters M7 and M33 as well.
+    for (const board of i < 4 ? ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505'] : ['mps2-an386', 'mps3-an547']) {
       it(`${model.summary} on ${board}`, async () => {
         const report = await validate({ modelPath: model.path, board, inputs: 4, seed: i + 1, rounding: i % 2 === 0 ? 'onnx' : 'tflite' });
         expect(report.failure).toBeUndefined();

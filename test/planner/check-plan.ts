@@ -61,6 +61,13 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       owners.set('arena', map);
       for (let b = scratch.offset; b < scratch.offset + scratch.bytes; b++) map.set(b, `scratch of ${node.name}`);
       for (const name of inputs) if (!holds(name)) problems.push(`step ${step}: the scratch space of ${node.name} overlaps its input ${name}`);
+      // The kernel writes scratch and output interleaved, so they must be disjoint too.
+      for (const out of node.outputs) {
+        const s = where(out);
+        if (s.kind === 'arena' && s.offset < scratch.offset + scratch.bytes && scratch.offset < s.offset + bytesOf(out)) {
+          problems.push(`step ${step}: the scratch space of ${node.name} overlaps its output ${out}`);
+        }
+      }
       if (scratch.first !== step || scratch.last !== step) problems.push(`step ${step}: the scratch space of ${node.name} lives beyond its step`);
     }
     for (const out of node.outputs) {

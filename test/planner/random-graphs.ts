@@ -73,8 +73,8 @@ export function randomGraph(rng: Rng, elementwise = true): RandomGraph {
       branchy = true;
     } else {
       // Squeeze-excite: the input scaled per channel by a lookup of its average (a broadcast
-      // multiply). The importer types a com.microsoft lookup's output float32 until shape
-      // inference, which QLinearGlobalAveragePool's import rejects, so a lookup is not pooled.
+      // multiply). A conv after a lookup keeps these graphs as they were measured (pooling a
+      // lookup's output works since the importer types it; test/ops/unary-then-pool.test.ts).
       if (wasLookup) x = conv(x, channels, channels);
       const pooled = g.node('QLinearGlobalAveragePool', [x, s(0.05), z(0), s(0.05), z(0)], { channels_last: 0 }, ms)[0]!;
       const gate = lookup(pooled);

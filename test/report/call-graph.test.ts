@@ -1,6 +1,6 @@
 /** Worst-case stack from gcc's call-graph dumps: hand-made graphs, then a real dump from arm-none-eabi-gcc. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -65,5 +65,6 @@ describe('worst-case stack from a call graph', () => {
     expect(use.path.map((f) => f.name)).toEqual(['top', 'middle', 'leaf']);
     expect(use.bytes).toBe(frames.get('top')! + frames.get('middle')! + frames.get('leaf')!);
     expect(use.unmeasured).toEqual(['memset']);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,7 +3,8 @@
  * the linker's own map of a real build.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PACKAGE_ROOT } from '../../src/version.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel, generate } from '../../src/pipeline.ts';
@@ -55,6 +56,7 @@ describe('tinygen report', () => {
     const generated = generate(compiled);
     const measured = await measureFirmware(compiled.name, generated, loadBoard('mps2-an386'), dir);
     const map = readFileSync(join(dir, 'model', 'firmware.map'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
     expect(mapSectionSize(map, '.tinygen.weights')).toBe(generated.constantBytes);
     expect(mapSectionSize(map, '.tinygen.arena')).toBe(compiled.plan.arenaBytes);
     const report = buildReport(compiled, generated, measured);
@@ -79,6 +81,7 @@ describe('tinygen report', () => {
     for (const field of ['arenaBytes', 'lowerBoundBytes', 'flashBytes', 'ramBytes']) expect(typeof report[field], field).toBe('number');
     expect(Array.isArray(report.layers)).toBe(true);
     expect(readFileSync(svg, 'utf8')).toContain('<svg');
+    rmSync(dir, { recursive: true, force: true });
 
     const md = await tinygen(['report', TINY, '--markdown']);
     expect(md.exitCode).toBe(0);
@@ -93,5 +96,45 @@ describe('tinygen report', () => {
     const board = await tinygen(['report', TINY, '--board', 'no-such-board']);
     expect(board.exitCode).toBe(2);
     expect(board.stderr).toContain('no-such-board');
+    const svg = await tinygen(['report', TINY, '--svg', join(tmpdir(), 'no-such-folder', 'x.svg')]);
+    expect(svg.exitCode).toBe(2);
+    expect(svg.stderr).toContain('no-such-folder');
+  });
+
+  it('answers a model that passes the fit check but does not link (code and C runtime data) with one line and exit 2', async () => {
+    // The fit check counts weights, arena, stack and heap: 1280 + 32768 + 32768 = 66,816 B of RAM
+    // for tiny_cnn on this board; with 66,900 B the C runtime's own data no longer fits.
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-small-board-'));
+    try {
+      const board = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'boards', 'mps2-an386.json'), 'utf8')) as { id: string; memory: { name: string; length: string }[] };
+      board.id = 'small-ram';
+      board.memory.find((m) => m.name === 'RAM')!.length = '66900';
+      const file = join(dir, 'small-ram.json');
+      writeFileSync(file, JSON.stringify(board));
+      for (const command of ['report', 'bench']) {
+        const result = await tinygen([command, TINY, '--board', file]);
+        expect(result.exitCode, command).toBe(2);
+        expect(result.stderr.trim().split('\n'), command).toHaveLength(1);
+        expect(result.stderr, command).toMatch(/does not fit board small-ram.*RAM by \d+ bytes/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('compile --board --no-measure checks the fit and writes the report without building', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-compile-report-'));
+    try {
+      const result = await tinygen(['compile', TINY, '-o', dir, '--board', 'mps2-an386', '--no-measure', '--json']);
+      expect(result.exitCode).toBe(0);
+      const summary = JSON.parse(result.stdout) as { flashBytes: number | null; regions: unknown[] };
+      expect(summary.flashBytes).toBeNull();
+      expect(summary.regions.length).toBeGreaterThan(0);
+      const report = JSON.parse(readFileSync(join(dir, 'tiny_cnn_qop_report.json'), 'utf8')) as { board: string | null; arenaBytes: number };
+      expect(report.board).toBeNull();
+      expect(report.arenaBytes).toBe(1280);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -75,7 +75,9 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
     console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM`);
     console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
-    if (report.flashBytes !== null) console.log(`  measured:  flash ${formatBytes(report.flashBytes)} (code ${formatBytes(report.flash.codeBytes!)}), RAM ${formatBytes(report.ramBytes!)} (stack ${formatBytes(report.ram.stackBytes!)}) on ${report.board}`);
+    if (report.flashBytes !== null) {
+      console.log(`  measured:  on ${report.board}: flash ${formatBytes(report.flashBytes)} with code ${report.flash.codeBytes} B; RAM ${formatBytes(report.ramBytes!)} with stack ${report.ram.stackBytes} B`);
+    }
     console.log(`  report:    ${compiled.name}_report.md, ${compiled.name}_report.json, ${compiled.name}_memory.svg`);
     console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model; add it to the include path)`);
     for (const use of fits ?? []) {

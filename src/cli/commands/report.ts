@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
@@ -41,6 +42,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .example('$0 report model.onnx --board mps2-an386 --json', 'adds code, stack and static data measured on a real build') as Argv<ReportArgs>,
   handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
     if (args.json && args.markdown) throw new UserError('give --json or --markdown, not both');
+    // Before the build, so a bad path does not cost one.
+    if (args.svg && !existsSync(dirname(resolve(args.svg)))) throw new UserError(`--svg ${args.svg}: the folder ${dirname(resolve(args.svg))} does not exist`);
     const progress = progressReporter(!args.json && !args.markdown);
     const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name });
     const generated = generate(compiled);
@@ -52,7 +55,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       measured = await measureFirmware(compiled.name, generated, board);
     }
     const report = buildReport(compiled, generated, measured);
-    if (args.svg) writeFileSync(args.svg, memoryTimeline(report));
+    if (args.svg) {
+      try {
+        writeFileSync(args.svg, memoryTimeline(report));
+      } catch (err) {
+        throw new UserError(`--svg ${args.svg}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    }
     if (args.json) return printJson(report);
     console.log(args.markdown ? reportMarkdown(report) : reportText(report));
   },
