@@ -13,7 +13,10 @@
 #include "tinygen_kernels.h"
 #include "tg_requant.h"
 
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define TG_CONV_MVE 1
+#elif defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
 #define TG_CONV_DSP 1
 #endif
@@ -23,21 +26,28 @@ static uint32_t tg_dot_s16_s8(const int16_t *patch, const int8_t *filter, int32_
 {
     uint32_t acc = 0u;
     int32_t t = 0;
-#ifdef TG_CONV_DSP
+#if defined(TG_CONV_MVE)
+    /* Eight taps per step: the filter's bytes widen to halfword lanes as they load, and VMLADAVA
+     * adds the eight products to the sum; the last step's lanes past `taps` are predicated off. */
+    int32_t sum = 0;
+    for (; t < taps; t += 8) {
+        const mve_pred16_t lanes = vctp16q((uint32_t)(taps - t));
+        const int16x8_t x = vld1q_z_s16(patch + t, lanes);
+        const int16x8_t k = vldrbq_z_s16(filter + t, lanes);
+        sum = vmladavaq_p_s16(sum, x, k, lanes);
+    }
+    acc = (uint32_t)sum;
+#elif defined(TG_CONV_DSP)
     /* Four taps per step: SXTB16 widens the filter's bytes 0 and 2 (and, rotated, 1 and 3) to
-     * halfword pairs; the patch pairs are rearranged to match, and SMLAD does two MACs each. */
+     * halfword pairs, which the patch holds in that order (tg_patch_slot); SMLAD does two MACs. */
     int32_t sum = 0;
     for (; t + 4 <= taps; t += 4) {
-        uint32_t w4, x01, x23;
+        uint32_t w4, x02, x13;
         memcpy(&w4, filter + t, 4);
-        memcpy(&x01, patch + t, 4);
-        memcpy(&x23, patch + t + 2, 4);
-        const uint32_t w02 = __sxtb16(w4);
-        const uint32_t w13 = __sxtb16((w4 >> 8) | (w4 << 24));
-        const uint32_t x02 = (x01 & 0xFFFFu) | (x23 << 16);
-        const uint32_t x13 = (x01 >> 16) | (x23 & 0xFFFF0000u);
-        sum = __smlad(x02, w02, sum);
-        sum = __smlad(x13, w13, sum);
+        memcpy(&x02, patch + t, 4);
+        memcpy(&x13, patch + t + 2, 4);
+        sum = __smlad(x02, __sxtb16(w4), sum);
+        sum = __smlad(x13, __sxtb16((w4 >> 8) | (w4 << 24)), sum);
     }
     acc = (uint32_t)sum;
 #else
@@ -52,23 +62,44 @@ static uint32_t tg_dot_s16_s8(const int16_t *patch, const int8_t *filter, int32_
     return acc;
 }
 
+#ifdef TG_CONV_DSP
+/*
+ * Where tap t goes in the patch: within each whole block of four, taps 1 and 2 swap places, so
+ * the dot product loads (x0, x2) and (x1, x3) as words, the pairs SXTB16 makes of the filter.
+ */
+static inline int32_t tg_patch_slot(int32_t t, int32_t whole_blocks_end)
+{
+    return t < whole_blocks_end ? (t & ~3) | ((t & 1) << 1) | ((t & 2) >> 1) : t;
+}
+#else
+static inline int32_t tg_patch_slot(int32_t t, int32_t whole_blocks_end)
+{
+    (void)whole_blocks_end;
+    return t;
+}
+#endif
+
 /* The receptive field of output (oy, ox) for input channels [first_in, first_in + count). */
 static void tg_gather_patch(const tg_window_t *w, const int8_t *image, int32_t oy, int32_t ox, int32_t first_in, int32_t count,
                             int32_t zero_point, int16_t *patch)
 {
     const int32_t y0 = oy * w->stride_h - w->pad_top;
     const int32_t x0 = ox * w->stride_w - w->pad_left;
+    const int32_t whole_blocks_end = (w->k_h * w->k_w * count) & ~3;
+    int32_t t = 0;
     for (int32_t ky = 0; ky < w->k_h; ky++) {
         const int32_t iy = y0 + ky * w->dil_h;
-        for (int32_t kx = 0; kx < w->k_w; kx++, patch += count) {
+        for (int32_t kx = 0; kx < w->k_w; kx++) {
             const int32_t ix = x0 + kx * w->dil_w;
             if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w) {
-                memset(patch, 0, (size_t)count * sizeof *patch);
+                for (int32_t c = 0; c < count; c++, t++) {
+                    patch[tg_patch_slot(t, whole_blocks_end)] = 0;
+                }
                 continue;
             }
             const int8_t *pixel = image + (iy * w->in_w + ix) * w->in_c + first_in;
-            for (int32_t c = 0; c < count; c++) {
-                patch[c] = (int16_t)(pixel[c] - zero_point);
+            for (int32_t c = 0; c < count; c++, t++) {
+                patch[tg_patch_slot(t, whole_blocks_end)] = (int16_t)(pixel[c] - zero_point);
             }
         }
     }
@@ -146,8 +177,12 @@ static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_
     }
 }
 
-void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch)
+void tg_conv2d_s8(const tg_conv2d_t *params, const int8_t *input, int8_t *output, int16_t *patch)
 {
+    /* A private copy: int8_t stores may alias anything, so through `params` the compiler would
+     * reload every field (bias, requantization constants) after each output byte. */
+    const tg_conv2d_t local = *params;
+    const tg_conv2d_t *p = &local;
     const tg_window_t *w = &p->win;
     const int32_t in_per_group = w->in_c / p->groups;
     const int32_t out_per_group = w->out_c / p->groups;
