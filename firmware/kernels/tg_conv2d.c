@@ -114,10 +114,14 @@ static uint32_t tg_sum_s16(const int16_t *values, int32_t count)
     return sum;
 }
 
-static inline int8_t tg_conv_output(const tg_conv2d_t *p, int32_t oc, uint32_t acc)
+/*
+ * The callers pass the requantization constants and bias from locals: int8_t stores may alias
+ * anything, so read through the parameter struct they would be reloaded after every output byte.
+ */
+static inline int8_t tg_conv_output(const tg_requant_t *rq, const int32_t *bias, int32_t oc, uint32_t acc)
 {
-    acc += p->bias ? (uint32_t)p->bias[oc] : 0u;
-    return (int8_t)tg_requantize(&p->rq, oc, (int32_t)acc);
+    acc += bias ? (uint32_t)bias[oc] : 0u;
+    return (int8_t)tg_requantize(rq, oc, (int32_t)acc);
 }
 
 /*
@@ -125,13 +129,17 @@ static inline int8_t tg_conv_output(const tg_conv2d_t *p, int32_t oc, uint32_t a
  * and the weights are [k_h][k_w][out_c], so channels are the inner loop and each tap is a run of
  * contiguous bytes of input and of weights. With multiplier 1, four channels at a time.
  */
-static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_t oy, int32_t ox, int8_t *out)
+static void tg_depthwise_pixel(const tg_conv2d_t *p, const tg_requant_t *rq, const int8_t *image, int32_t oy, int32_t ox, int8_t *out)
 {
+    const int32_t *bias = p->bias;
     const tg_window_t *w = &p->win;
     const int32_t channels = w->out_c;
     const int32_t multiplier = channels / w->in_c;
     const int32_t zx = p->in_zero_point;
     const int32_t *wzp = p->weight_zero_points;
+    const int8_t *weights = p->weights;
+    /* Locals, not reads through p: the output stores (int8_t) would force reloads. */
+    const int32_t in_w = w->in_w, in_c = w->in_c, k_w = w->k_w, dil_h = w->dil_h, dil_w = w->dil_w;
     const int32_t y0 = oy * w->stride_h - w->pad_top;
     const int32_t x0 = ox * w->stride_w - w->pad_left;
     /* The taps inside the input: ky in [ky0, ky1), kx in [kx0, kx1). */
@@ -146,20 +154,20 @@ static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_
             const int32_t z0 = wzp ? wzp[oc] : 0, z1 = wzp ? wzp[oc + 1] : 0, z2 = wzp ? wzp[oc + 2] : 0, z3 = wzp ? wzp[oc + 3] : 0;
             uint32_t a0 = 0u, a1 = 0u, a2 = 0u, a3 = 0u;
             for (int32_t ky = ky0; ky < ky1; ky++) {
-                const int32_t row = (y0 + ky * w->dil_h) * w->in_w;
+                const int32_t row = (y0 + ky * dil_h) * in_w;
                 for (int32_t kx = kx0; kx < kx1; kx++) {
-                    const int8_t *x = image + (row + x0 + kx * w->dil_w) * channels + oc;
-                    const int8_t *k = p->weights + (ky * w->k_w + kx) * channels + oc;
+                    const int8_t *x = image + (row + x0 + kx * dil_w) * channels + oc;
+                    const int8_t *k = weights + (ky * k_w + kx) * channels + oc;
                     a0 += (uint32_t)((x[0] - zx) * (k[0] - z0));
                     a1 += (uint32_t)((x[1] - zx) * (k[1] - z1));
                     a2 += (uint32_t)((x[2] - zx) * (k[2] - z2));
                     a3 += (uint32_t)((x[3] - zx) * (k[3] - z3));
                 }
             }
-            out[oc] = tg_conv_output(p, oc, a0);
-            out[oc + 1] = tg_conv_output(p, oc + 1, a1);
-            out[oc + 2] = tg_conv_output(p, oc + 2, a2);
-            out[oc + 3] = tg_conv_output(p, oc + 3, a3);
+            out[oc] = tg_conv_output(rq, bias, oc, a0);
+            out[oc + 1] = tg_conv_output(rq, bias, oc + 1, a1);
+            out[oc + 2] = tg_conv_output(rq, bias, oc + 2, a2);
+            out[oc + 3] = tg_conv_output(rq, bias, oc + 3, a3);
         }
     }
     for (; oc < channels; oc++) {
@@ -167,22 +175,22 @@ static void tg_depthwise_pixel(const tg_conv2d_t *p, const int8_t *image, int32_
         const int32_t z = wzp ? wzp[oc] : 0;
         uint32_t acc = 0u;
         for (int32_t ky = ky0; ky < ky1; ky++) {
-            const int32_t row = (y0 + ky * w->dil_h) * w->in_w;
+            const int32_t row = (y0 + ky * dil_h) * in_w;
             for (int32_t kx = kx0; kx < kx1; kx++) {
-                const int8_t x = image[(row + x0 + kx * w->dil_w) * w->in_c + ic];
-                acc += (uint32_t)((x - zx) * (p->weights[(ky * w->k_w + kx) * channels + oc] - z));
+                const int8_t x = image[(row + x0 + kx * dil_w) * in_c + ic];
+                acc += (uint32_t)((x - zx) * (weights[(ky * k_w + kx) * channels + oc] - z));
             }
         }
-        out[oc] = tg_conv_output(p, oc, acc);
+        out[oc] = tg_conv_output(rq, bias, oc, acc);
     }
 }
 
-void tg_conv2d_s8(const tg_conv2d_t *params, const int8_t *input, int8_t *output, int16_t *patch)
+void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch)
 {
-    /* A private copy: int8_t stores may alias anything, so through `params` the compiler would
-     * reload every field (bias, requantization constants) after each output byte. */
-    const tg_conv2d_t local = *params;
-    const tg_conv2d_t *p = &local;
+    const tg_requant_t rq = p->rq;
+    const int32_t *bias = p->bias;
+    const int8_t *weights = p->weights;
+    const int32_t *weight_zero_points = p->weight_zero_points;
     const tg_window_t *w = &p->win;
     const int32_t in_per_group = w->in_c / p->groups;
     const int32_t out_per_group = w->out_c / p->groups;
@@ -192,18 +200,18 @@ void tg_conv2d_s8(const tg_conv2d_t *params, const int8_t *input, int8_t *output
         for (int32_t oy = 0; oy < w->out_h; oy++) {
             for (int32_t ox = 0; ox < w->out_w; ox++, output += w->out_c) {
                 if (in_per_group == 1 && p->groups > 1) {
-                    tg_depthwise_pixel(p, image, oy, ox, output);
+                    tg_depthwise_pixel(p, &rq, image, oy, ox, output);
                     continue;
                 }
                 for (int32_t g = 0; g < p->groups; g++) {
                     tg_gather_patch(w, image, oy, ox, g * in_per_group, in_per_group, p->in_zero_point, patch);
-                    const uint32_t patch_sum = p->weight_zero_points ? tg_sum_s16(patch, taps) : 0u;
+                    const uint32_t patch_sum = weight_zero_points ? tg_sum_s16(patch, taps) : 0u;
                     for (int32_t oc = g * out_per_group; oc < (g + 1) * out_per_group; oc++) {
-                        uint32_t acc = tg_dot_s16_s8(patch, p->weights + oc * taps, taps);
-                        if (p->weight_zero_points) {
-                            acc -= (uint32_t)p->weight_zero_points[oc] * patch_sum;
+                        uint32_t acc = tg_dot_s16_s8(patch, weights + oc * taps, taps);
+                        if (weight_zero_points) {
+                            acc -= (uint32_t)weight_zero_points[oc] * patch_sum;
                         }
-                        output[oc] = tg_conv_output(p, oc, acc);
+                        output[oc] = tg_conv_output(&rq, bias, oc, acc);
                     }
                 }
             }

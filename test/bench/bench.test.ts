@@ -38,13 +38,16 @@ describe('tinygen bench', () => {
     const convs = first.layers.filter((l) => l.op === 'QLinearConv').reduce((s, l) => s + l.instructions, 0);
     expect(convs / layerSum).toBeGreaterThan(0.5);
 
-    // Integer-only on a Cortex-M4F: nothing outside the call graph but newlib's memcpy and memset,
-    // so the painted stack is the call graph's run path plus the harness adapter's frame that
-    // calls it (harness_run pushes 4 registers: 16 bytes), plus at most what those two push.
+    // Integer-only on a Cortex-M4F: nothing outside the call graph but newlib's memcpy and memset;
+    // the painted stack also holds the harness adapter's frame that calls the model (harness_run
+    // pushes 4 registers: 16 bytes), and at most 32 bytes those library routines push.
     expect(first.report.stack!.unmeasured).toContain('memcpy');
     expect(first.report.stack!.unmeasured.filter((f) => f !== 'memcpy' && f !== 'memset')).toEqual([]);
-    expect(first.measuredStackBytes).toBeGreaterThanOrEqual(first.report.stack!.bytes + 16);
-    expect(first.measuredStackBytes).toBeLessThanOrEqual(first.report.stack!.bytes + 16 + 32);
+    // The call graph is an upper bound (a frame's reserved bytes need not all be written), and a
+    // close one: the painted stack is at most the bound and no more than 64 bytes under it.
+    const bound = first.report.stack!.bytes + 16 + 32;
+    expect(first.measuredStackBytes).toBeLessThanOrEqual(bound);
+    expect(first.measuredStackBytes).toBeGreaterThanOrEqual(bound - 32 - 64);
   });
 
   it('counts instructions it is told about: a loop of 2 x 5,000 instructions added to one layer shows there, and only there', async () => {
