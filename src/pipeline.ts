@@ -3,7 +3,9 @@
  * and tests enter here so every path runs the same stages.
  */
 import { basename, extname } from 'node:path';
-import { loadOnnxFile, type InputBindings } from './frontend/onnx/load.ts';
+import { loadOnnxBytes, type InputBindings, type LoadedModel } from './frontend/onnx/load.ts';
+import { isTfliteModel, loadTfliteBytes } from './frontend/tflite/load.ts';
+import { readModelFile } from './frontend/read-model.ts';
 import { lower, type Lowered } from './passes/index.ts';
 import { generateModel, type GeneratedModel } from './codegen/generate.ts';
 import type { RoundingMode } from './numerics/requantize.ts';
@@ -11,6 +13,7 @@ import { cIdentifier } from './codegen/c-literals.ts';
 
 export interface CompileRequest {
   modelPath: string;
+  /** Defaults to 'tflite' for TFLite models, 'onnx' for ONNX models. */
   rounding?: RoundingMode;
   /** C symbol prefix; defaults to the model's file name. */
   name?: string;
@@ -31,8 +34,13 @@ export function defaultName(modelPath: string): string {
 }
 
 export function compileModel(request: CompileRequest): Compiled {
-  const rounding = request.rounding ?? 'onnx';
-  const loaded = loadOnnxFile(request.modelPath, { bindings: request.bindings, allowFloat: request.allowFloat });
+  const bytes = readModelFile(request.modelPath);
+  const tflite = isTfliteModel(bytes, request.modelPath);
+  const loaded: LoadedModel = tflite
+    ? loadTfliteBytes(bytes, request.modelPath)
+    : loadOnnxBytes(bytes, request.modelPath, { bindings: request.bindings, allowFloat: request.allowFloat });
+  // Each format defaults to the arithmetic of its own runtime: TFLM for TFLite, ONNX Runtime for ONNX.
+  const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');
   const lowered = lower(loaded.graph, { rounding });
   return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding };
 }

@@ -8,7 +8,7 @@ interface BenchArgs {
   model: string;
   board: string;
   name?: string;
-  rounding: RoundingMode;
+  rounding?: RoundingMode;
   inputs: number;
   seed: number;
   json: boolean;
@@ -25,7 +25,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model' })
       .option('board', { alias: 'b', type: 'string', demandOption: true, describe: 'board id (see `tinygen boards list`) or .json; it needs a QEMU machine' })
       .option('name', { type: 'string', describe: 'C symbol prefix (default: the model file name)' })
-      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization mode' })
+      .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
       .option('inputs', { type: 'number', default: 1, describe: 'random inputs to run; the headline figure is the first' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON: instructions, macs, instructionsPerMac, layers, flash and RAM' })

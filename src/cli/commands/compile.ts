@@ -15,7 +15,7 @@ interface CompileArgs {
   model: string;
   out: string;
   name?: string;
-  rounding: RoundingMode;
+  rounding?: RoundingMode;
   board?: string;
   measure: boolean;
   json: boolean;
@@ -30,7 +30,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model (int8 or uint8, QOperator form)' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
-      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding)' })
+      .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding); default tflite for TFLite models, onnx for ONNX' })
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })

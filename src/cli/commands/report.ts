@@ -16,7 +16,7 @@ interface ReportArgs {
   model: string;
   board?: string;
   name?: string;
-  rounding: RoundingMode;
+  rounding?: RoundingMode;
   json: boolean;
   markdown: boolean;
   svg?: string;
@@ -34,7 +34,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         describe: 'build for this board (id or .json) to measure code (arm-none-eabi-size), static data and stack (-fstack-usage call graph); without it, only what the compiler knows',
       })
       .option('name', { type: 'string', describe: 'C symbol prefix (default: the model file name)' })
-      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization mode' })
+      .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('markdown', { type: 'boolean', default: false, describe: 'print the report as Markdown' })
       .option('svg', { type: 'string', describe: 'also write the SVG memory timeline (which tensor holds which arena bytes at each step) to this file' })

@@ -14,7 +14,7 @@ interface RunArgs {
   model: string;
   input: string;
   output?: string;
-  rounding: RoundingMode;
+  rounding?: RoundingMode;
   json: boolean;
 }
 
@@ -44,7 +44,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'raw input bytes: one or more records, each every input tensor in order, in its own type and layout; or an ONNX TensorProto .pb',
       })
       .option('output', { alias: 'o', type: 'string', describe: 'also write the raw output records to this file' })
-      .option('rounding', { choices: ROUNDING_MODES, default: 'onnx' as RoundingMode, describe: 'requantization mode' })
+      .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
       .option('json', { type: 'boolean', default: false, describe: 'print outputs as JSON' }) as Argv<RunArgs>,
   handler: (args: ArgumentsCamelCase<RunArgs>) => {
     const compiled = compileModel({ modelPath: args.model, rounding: args.rounding });

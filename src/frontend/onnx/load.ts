@@ -3,11 +3,11 @@
  * op registry, and rejects what it cannot honour with one line naming the node and the reason.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Graph } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
+import { readModelFile } from '../read-model.ts';
 import { findFloatImport, findOnnxImport, supportedOnnxOps } from '../../ops/registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
@@ -33,13 +33,7 @@ export interface LoadOptions {
 }
 
 export function loadOnnxFile(path: string, options: LoadOptions = {}): LoadedModel {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return loadOnnxBytes(bytes, path, options);
+  return loadOnnxBytes(readModelFile(path), path, options);
 }
 
 export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOptions = {}): LoadedModel {
