@@ -283,6 +283,18 @@ typedef struct {
 /* TFLM's int8 SOFTMAX, integer-only (gemmlowp exp and reciprocal). */
 void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output);
 
+/* TFLiteLogistic / TFLiteTanh (src/ops/tflite-activation): TFLM's int8 LOGISTIC and TANH. */
+typedef struct {
+    int32_t input_zero_point;
+    int32_t input_range_radius;         /* |x - zp| at or beyond it saturates the output */
+    int32_t input_multiplier, input_left_shift; /* x - zp to Q4.27 */
+} tg_tflite_activation_t;
+
+/* Output scale 1/256, zero point -128. */
+void tg_tflite_logistic_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
+/* Output scale 1/128, zero point 0. */
+void tg_tflite_tanh_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
+
 /* FloatConv (src/ops/float-conv): NCHW float32 convolution over 3 spatial axes [d, h, w] (1-D and 2-D have leading 1s). */
 typedef struct {
     int32_t batch, in_c, out_c, groups;

@@ -29,6 +29,8 @@ import { qlinearAdd } from './qlinear-add/index.ts';
 import { qlinearMul } from './qlinear-mul/index.ts';
 import { qlinearLookup } from './qlinear-lookup/index.ts';
 import { qlinearSoftmax } from './qlinear-softmax/index.ts';
+import { tfliteSoftmax } from './tflite-softmax/index.ts';
+import { tfliteLogistic, tfliteTanh } from './tflite-activation/index.ts';
 import { floatAdd, floatDiv, floatMul, floatSub } from './float-elementwise/index.ts';
 import { floatClip, floatHardSigmoid, floatHardSwish, floatLeakyRelu, floatRelu, floatSigmoid, floatTanh } from './float-activation/index.ts';
 import { floatSoftmax } from './float-softmax/index.ts';
@@ -68,6 +70,9 @@ export const OPS: readonly OpDefinition[] = [
   qlinearMul,
   qlinearLookup,
   qlinearSoftmax,
+  tfliteSoftmax,
+  tfliteLogistic,
+  tfliteTanh,
   floatAdd,
   floatSub,
   floatMul,

@@ -30,6 +30,10 @@ import { quantizeMultiplier } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, LayoutKind, OnnxImport, OutputInfo } from '../op.ts';
 import { quantOf, requireDtype } from '../common/values.ts';
+import { fixedPointInputScaling } from '../common/tflm-input-scaling.ts';
+
+/** TFLM's softmax scales input differences into Q5.26. */
+export const SOFTMAX_DIFF_INTEGER_BITS = 5;
 
 const f32 = Math.fround;
 const FLOAT_MAX = 3.4028234663852886e38;
@@ -183,9 +187,8 @@ export function prepareQLinearSoftmax(node: Node, graph: Graph, options: Compile
 
   // TFLM's PreprocessSoftmaxScaling (beta = 1, 5 integer bits) and CalculateInputRadius.
   if (geometry.axis >= 4096) fail(node, `rows of ${geometry.axis} elements are too long for tflite rounding (the Q12.19 sum of exps holds at most 4095)`);
-  const input = quantizeMultiplier(Math.min(xScale * 2 ** 26, 2 ** 31 - 1));
-  if (input.multiplier === 0 || input.shift < 0) fail(node, `the input scale ${xScale} is too small for tflite rounding (at least 2^-26)`);
-  const diffMin = 0 - Math.floor((31 * 2 ** 26) / 2 ** input.shift);
+  const input = fixedPointInputScaling(xScale, SOFTMAX_DIFF_INTEGER_BITS);
+  if (input.multiplier === 0 || input.leftShift < 0) fail(node, `the input scale ${xScale} is too small for tflite rounding (at least 2^-26)`);
   let outputMultiplier = 0;
   let outputShift: number;
   const pot = powerOfTwoExponent(yScale);
@@ -202,8 +205,8 @@ export function prepareQLinearSoftmax(node: Node, graph: Graph, options: Compile
     mode: 'tflite',
     geometry,
     inputMultiplier: input.multiplier,
-    inputLeftShift: input.shift,
-    diffMin,
+    inputLeftShift: input.leftShift,
+    diffMin: -input.radius,
     outputMultiplier,
     outputShift,
     zeroPoint,

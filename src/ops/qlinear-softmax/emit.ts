@@ -1,7 +1,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import type { EmitContext } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
-import type { SoftmaxParams } from './definition.ts';
+import type { SoftmaxParams, SoftmaxTfliteParams } from './definition.ts';
 
 export function emitQLinearSoftmax(node: Node, _graph: Graph, ctx: EmitContext): string {
   const p = node.params as SoftmaxParams;
@@ -13,6 +13,12 @@ export function emitQLinearSoftmax(node: Node, _graph: Graph, ctx: EmitContext):
     const params = ctx.constStruct('softmax', 'tg_softmax_onnx_t', `{ ${outer}, ${axis}, ${inner}, ${table}, ${cFloat(p.yFactor)}, ${p.zeroPoint}, ${p.overflowValue} }`);
     return `tg_softmax_onnx_s8(&${params}, ${x}, ${y});`;
   }
+  return emitSoftmaxTflite(p, x, y, ctx);
+}
+
+/** The call of TFLM's fixed-point softmax kernel on C pointer expressions x and y. */
+export function emitSoftmaxTflite(p: SoftmaxTfliteParams, x: string, y: string, ctx: EmitContext): string {
+  const { outer, axis, inner } = p.geometry;
   const fields = [outer, axis, inner, p.inputMultiplier, p.inputLeftShift, p.diffMin, p.outputMultiplier, p.outputShift, p.zeroPoint];
   const params = ctx.constStruct('softmax', 'tg_softmax_tflite_t', `{ ${fields.join(', ')} }`);
   return `tg_softmax_tflite_s8(&${params}, ${x}, ${y});`;

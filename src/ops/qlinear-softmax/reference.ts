@@ -3,7 +3,8 @@ import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { SoftmaxOnnxParams, SoftmaxParams, SoftmaxTfliteParams } from './definition.ts';
-import { expOnNegativeValues, rdbpot, reciprocal, srdhm } from './gemmlowp.ts';
+import { SOFTMAX_DIFF_INTEGER_BITS } from './definition.ts';
+import { expOnNegativeValues, rdbpot, reciprocal, srdhm } from '../common/gemmlowp-fixed-point.ts';
 
 const f32 = Math.fround;
 
@@ -38,11 +39,12 @@ function shiftDown(x: number, exponent: number): number {
   return exponent > 31 ? 0 : rdbpot(x, exponent);
 }
 
-function softmaxTflite(p: SoftmaxTfliteParams, x: Int8Array, y: Int8Array): void {
+/** TFLM's int8 softmax in gemmlowp fixed point (reference_ops::Softmax), here with an optional output rescale. */
+export function softmaxTflite(p: SoftmaxTfliteParams, x: Int8Array, y: Int8Array): void {
   const n = p.geometry.axis;
   // exp(x - max) in Q0.31, or undefined below diff_min.
   const expOf = (diff: number): number | undefined =>
-    diff < p.diffMin ? undefined : expOnNegativeValues(srdhm(diff * 2 ** p.inputLeftShift, p.inputMultiplier));
+    diff < p.diffMin ? undefined : expOnNegativeValues(srdhm(diff * 2 ** p.inputLeftShift, p.inputMultiplier), SOFTMAX_DIFF_INTEGER_BITS);
   forEachRow(p, (offset, stride) => {
     const max = rowMax(x, offset, stride, n);
     let sum = 0; // Q12.19

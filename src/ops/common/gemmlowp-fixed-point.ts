@@ -1,10 +1,13 @@
 /**
- * The gemmlowp fixed-point arithmetic TFLM's int8 SOFTMAX runs (reference_ops::Softmax with
- * exp_on_negative_values and one_over_one_plus_x_for_x_in_0_1), on raw int32 values, written
- * from its documented structure. firmware/kernels/tg_softmax.c is the C twin.
+ * The gemmlowp fixed-point arithmetic (gemmlowp/fixedpoint/fixedpoint.h) that TFLM's int8
+ * SOFTMAX, LOGISTIC and TANH reference kernels run, on raw int32 values, written from its
+ * documented structure: exp_on_negative_values, one_over_one_plus_x_for_x_in_0_1,
+ * one_minus_x_over_one_plus_x_for_x_in_0_1, logistic, tanh, and TFLM's GetReciprocal.
+ * firmware/kernels/tg_fixed_point.h is the C twin.
  *
- * Formats are Qm.n with m integer bits: Q0.31 (probabilities, exp results), Q5.26 (scaled input
- * differences), Q12.19 (the sum of exps), Q2.29 (the Newton-Raphson reciprocal).
+ * Formats are Qm.n with m integer bits: Q0.31 (probabilities, exp results), Q5.26 (softmax's
+ * scaled input differences), Q4.27 (logistic and tanh inputs), Q12.19 (the sum of exps), Q2.29
+ * (the Newton-Raphson reciprocal).
  */
 import { roundingDivideByPowerOfTwo, saturatingRoundingDoublingHighMul } from '../../numerics/requantize.ts';
 
@@ -50,14 +53,16 @@ const BARREL: readonly (readonly [number, number])[] = [
   [4, 242],
 ];
 
-/** exp(a) in Q0.31 for a Q5.26 a <= 0. */
-export function expOnNegativeValues(a: number): number {
-  const quarter = 1 << 24; // 1/4 in Q5.26
+/** exp(a) in Q0.31 for a <= 0 with `integerBits` (1 .. 5) integer bits. */
+export function expOnNegativeValues(a: number, integerBits: number): number {
+  const fractionalBits = 31 - integerBits;
+  const quarter = 1 << (fractionalBits - 2);
   const aModQuarterMinusQuarter = sub(a & (quarter - 1), quarter);
-  let result = expOnInterval(saturatingShiftLeft(aModQuarterMinusQuarter, 5));
+  let result = expOnInterval(saturatingShiftLeft(aModQuarterMinusQuarter, integerBits));
   const remainder = sub(aModQuarterMinusQuarter, a);
+  // Only the factors for the bits the format has (gemmlowp skips exp(-2^k) for k >= integerBits).
   for (const [k, factor] of BARREL) {
-    if (remainder & (1 << (26 + k))) result = srdhm(result, factor);
+    if (k < integerBits && remainder & (1 << (fractionalBits + k))) result = srdhm(result, factor);
   }
   return a === 0 ? INT32_MAX : result;
 }
@@ -68,18 +73,43 @@ function roundingHalfSum(a: number, b: number): number {
   return Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
 }
 
-/** 1 / (1 + a) in Q0.31 for a Q0.31 a in [0, 1): Newton-Raphson from 48/17 - 32/17 d. */
-export function oneOverOnePlusX(a: number): number {
+const ONE_Q2_29 = 1 << 29;
+
+/** 1 / ((1 + a) / 2) in Q2.29 for a Q0.31 a in [0, 1): Newton-Raphson from 48/17 - 32/17 d. */
+function twoOverOnePlusX(a: number): number {
   const halfDenominator = roundingHalfSum(a, INT32_MAX);
   const c48Over17 = 1515870810; // Q2.29
   const cMinus32Over17 = -1010580540; // Q2.29
-  const one = 1 << 29; // 1.0 in Q2.29
   let x = add(c48Over17, srdhm(halfDenominator, cMinus32Over17));
   for (let i = 0; i < 3; i++) {
     const halfDenominatorTimesX = srdhm(halfDenominator, x);
-    x = add(x, saturatingShiftLeft(srdhm(x, sub(one, halfDenominatorTimesX)), 2));
+    x = add(x, saturatingShiftLeft(srdhm(x, sub(ONE_Q2_29, halfDenominatorTimesX)), 2));
   }
-  return saturatingShiftLeft(x, 1);
+  return x;
+}
+
+/** 1 / (1 + a) in Q0.31 for a Q0.31 a in [0, 1): the Q2.29 raw 2 / (1 + a) read as Q1.30 (halved), to Q0.31. */
+export function oneOverOnePlusX(a: number): number {
+  return saturatingShiftLeft(twoOverOnePlusX(a), 1);
+}
+
+/** (1 - a) / (1 + a) in Q0.31 for a Q0.31 a in [0, 1): the quotient minus one, Q2.29 to Q0.31. */
+export function oneMinusXOverOnePlusX(a: number): number {
+  return saturatingShiftLeft(sub(twoOverOnePlusX(a), ONE_Q2_29), 2);
+}
+
+/** gemmlowp's logistic: 1 / (1 + exp(-a)) in Q0.31 for any `a` with `integerBits` integer bits. */
+export function logistic(a: number, integerBits: number): number {
+  if (a === 0) return 1 << 30; // one half
+  const ofPositive = oneOverOnePlusX(expOnNegativeValues(-Math.abs(a), integerBits));
+  return a > 0 ? ofPositive : sub(INT32_MAX, ofPositive); // 1 - logistic(|a|), with 1 as INT32_MAX
+}
+
+/** gemmlowp's tanh: tanh(a) in Q0.31 for any `a`; exp(-2|a|) reads the raw value with one more integer bit. */
+export function tanh(a: number, integerBits: number): number {
+  if (a === 0) return 0;
+  const ofMagnitude = oneMinusXOverOnePlusX(expOnNegativeValues(-Math.abs(a), integerBits + 1));
+  return a < 0 ? -ofMagnitude : ofMagnitude;
 }
 
 /** TFLM's GetReciprocal: 1 / x for a Q(integerBits) x > 0, as a Q0.31 value and a power of two. */

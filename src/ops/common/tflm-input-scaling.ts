@@ -1,0 +1,63 @@
+/**
+ * What TFLM's int8 SOFTMAX, LOGISTIC and TANH check and compute at prepare: the output
+ * quantization they require, and the constants that bring an input (difference) into gemmlowp
+ * fixed point (a Q31 multiplier, a left shift, and the input radius beyond which the format
+ * would overflow).
+ */
+import type { Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { quantizeMultiplier } from '../../numerics/requantize.ts';
+import { quantOf, requireDtype } from './values.ts';
+
+export interface FixedPointInputScaling {
+  multiplier: number;
+  /** Power-of-two exponent: positive shifts left. */
+  leftShift: number;
+  /** Inputs with |x| at or beyond this are outside the format (TFLM's CalculateInputRadius). */
+  radius: number;
+}
+
+/** TFLM's CalculateInputRadius: floor((2^bits - 1) * 2^(31 - bits) / 2^leftShift). */
+export function inputRadius(integerBits: number, leftShift: number): number {
+  return Math.floor(((2 ** integerBits - 1) * 2 ** (31 - integerBits)) / 2 ** leftShift);
+}
+
+/**
+ * Scaling of `realScale` (one input unit) into a format with `integerBits` integer bits:
+ * TFLM's PreprocessSoftmaxScaling (real capped at 2^31 - 1) and the frexp of LOGISTIC's and
+ * TANH's prepare. For a float32 scale, frexp's mantissa times 2^31 is an integer, so
+ * TfLite's QuantizeMultiplier gives the same multiplier and shift.
+ */
+export function fixedPointInputScaling(realScale: number, integerBits: number): FixedPointInputScaling {
+  const { multiplier, shift } = quantizeMultiplier(Math.min(realScale * 2 ** (31 - integerBits), 2 ** 31 - 1));
+  return { multiplier, leftShift: shift, radius: inputRadius(integerBits, shift) };
+}
+
+/** The one output quantization TFLM's kernel computes in (it rescales nothing after the fixed point). */
+export interface RequiredOutputQuant {
+  scale: number;
+  zeroPoint: number;
+}
+
+/**
+ * Checks an int8 → int8 TFLM activation (one input, one output, per-tensor quantization) and
+ * returns the input's scale and zero point. The output must be quantized exactly as required:
+ * TFLM's kernel writes its fixed-point result in those units whatever the tensor says.
+ */
+export function tflmUnaryIo(node: Node, graph: Graph, required: RequiredOutputQuant): { scale: number; zeroPoint: number } {
+  const x = tensorOf(graph, node.inputs[0]!);
+  const y = tensorOf(graph, node.outputs[0]!);
+  requireDtype(node, x, ['int8'], 'input');
+  requireDtype(node, y, ['int8'], 'output');
+  const xq = quantOf(graph, node, x.name, 'input');
+  const yq = quantOf(graph, node, y.name, 'output');
+  if (xq.scale.length !== 1 || yq.scale.length !== 1) throw new UserError(`node '${node.name}' (${node.op}): input and output must be quantized per tensor`);
+  // float32 comparison, as TFLM compares the file's float32 scale.
+  if (Math.fround(yq.scale[0]!) !== Math.fround(required.scale) || yq.zeroPoint[0] !== required.zeroPoint) {
+    throw new UserError(
+      `node '${node.name}' (${node.op}): the output must have scale ${required.scale} and zero point ${required.zeroPoint} (TFLM's int8 kernel), found scale ${yq.scale[0]} and zero point ${yq.zeroPoint[0]}`,
+    );
+  }
+  return { scale: xq.scale[0]!, zeroPoint: xq.zeroPoint[0]! };
+}

@@ -1,0 +1,16 @@
+import type { OpDefinition } from '../op.ts';
+import { inferTfliteSoftmax, prepareTfliteSoftmax } from './definition.ts';
+import { referenceTfliteSoftmax } from './reference.ts';
+import { emitTfliteSoftmax } from './emit.ts';
+
+export const tfliteSoftmax: OpDefinition = {
+  op: 'TFLiteSoftmax',
+  summary: "TFLite int8 SOFTMAX along the last axis, by TFLM's fixed-point arithmetic (output scale 1/256, zero point -128)",
+  onnx: [],
+  // The last axis of the tensor as the file declares it.
+  layout: 'logical',
+  infer: inferTfliteSoftmax,
+  prepare: prepareTfliteSoftmax,
+  reference: referenceTfliteSoftmax,
+  emit: emitTfliteSoftmax,
+};
