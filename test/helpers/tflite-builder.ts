@@ -22,6 +22,87 @@ export interface OperatorSpec {
   outputs: number[];
   /** FullyConnectedOptions.fused_activation_function (FULLY_CONNECTED only). */
   fusedActivation?: number;
+  /** Any other builtin options table: its union tag and its scalar fields by schema id. */
+  options?: OptionsSpec;
+}
+
+export interface OptionsSpec {
+  /** BuiltinOptions union tag (Conv2DOptions = 1, DepthwiseConv2DOptions = 2, Pool2DOptions = 5, ...). */
+  type: number;
+  fields: { id: number; kind: 'int8' | 'int32'; value: number }[]; // bools are int8 0 / 1
+}
+
+/** Conv2DOptions: padding (0 SAME, 1 VALID), strides, activation, dilations. */
+export function conv2dOptions(o: { padding: number; stride: [number, number]; activation?: number; dilation?: [number, number] }): OptionsSpec {
+  const [dh, dw] = o.dilation ?? [1, 1];
+  return {
+    type: 1,
+    fields: [
+      { id: 0, kind: 'int8', value: o.padding },
+      { id: 1, kind: 'int32', value: o.stride[1] },
+      { id: 2, kind: 'int32', value: o.stride[0] },
+      { id: 3, kind: 'int8', value: o.activation ?? 0 },
+      { id: 4, kind: 'int32', value: dw },
+      { id: 5, kind: 'int32', value: dh },
+    ],
+  };
+}
+
+/** DepthwiseConv2DOptions. */
+export function depthwiseOptions(o: { padding: number; stride: [number, number]; multiplier: number; activation?: number; dilation?: [number, number] }): OptionsSpec {
+  const [dh, dw] = o.dilation ?? [1, 1];
+  return {
+    type: 2,
+    fields: [
+      { id: 0, kind: 'int8', value: o.padding },
+      { id: 1, kind: 'int32', value: o.stride[1] },
+      { id: 2, kind: 'int32', value: o.stride[0] },
+      { id: 3, kind: 'int32', value: o.multiplier },
+      { id: 4, kind: 'int8', value: o.activation ?? 0 },
+      { id: 5, kind: 'int32', value: dw },
+      { id: 6, kind: 'int32', value: dh },
+    ],
+  };
+}
+
+/** Pool2DOptions. */
+export function pool2dOptions(o: { padding: number; stride: [number, number]; filter: [number, number]; activation?: number }): OptionsSpec {
+  return {
+    type: 5,
+    fields: [
+      { id: 0, kind: 'int8', value: o.padding },
+      { id: 1, kind: 'int32', value: o.stride[1] },
+      { id: 2, kind: 'int32', value: o.stride[0] },
+      { id: 3, kind: 'int32', value: o.filter[1] },
+      { id: 4, kind: 'int32', value: o.filter[0] },
+      { id: 5, kind: 'int8', value: o.activation ?? 0 },
+    ],
+  };
+}
+
+/** AddOptions (tag 11) or MulOptions (tag 21) with a fused activation. */
+export function arithmeticOptions(type: 11 | 21, activation: number): OptionsSpec {
+  return { type, fields: [{ id: 0, kind: 'int8', value: activation }] };
+}
+
+/** ConcatenationOptions (tag 10). */
+export function concatenationOptions(axis: number, activation = 0): OptionsSpec {
+  return { type: 10, fields: [{ id: 0, kind: 'int32', value: axis }, { id: 1, kind: 'int8', value: activation }] };
+}
+
+/** ReducerOptions (tag 27). */
+export function reducerOptions(keepDims: boolean): OptionsSpec {
+  return { type: 27, fields: [{ id: 0, kind: 'int8', value: keepDims ? 1 : 0 }] };
+}
+
+function writeOptions(b: Builder, o: OptionsSpec): number {
+  b.startObject(Math.max(...o.fields.map((f) => f.id)) + 1);
+  for (const f of o.fields) {
+    // Forced (no default elision), so a test can write a value equal to the schema default.
+    if (f.kind === 'int32') b.addFieldInt32(f.id, f.value, null);
+    else b.addFieldInt8(f.id, f.value, null);
+  }
+  return b.endObject();
 }
 
 export interface ModelSpec {
@@ -87,17 +168,22 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
     const inputs = intVector(b, op.inputs);
     const outputs = intVector(b, op.outputs);
     let options = 0;
-    if (op.code === FULLY_CONNECTED) {
+    let optionsType = 0;
+    if (op.options) {
+      options = writeOptions(b, op.options);
+      optionsType = op.options.type;
+    } else if (op.code === FULLY_CONNECTED) {
       b.startObject(5);
       b.addFieldInt8(0, op.fusedActivation ?? 0, 0);
       options = b.endObject();
+      optionsType = FULLY_CONNECTED_OPTIONS;
     }
     b.startObject(5);
     b.addFieldInt32(0, codes.indexOf(op.code), 0);
     b.addFieldOffset(1, inputs, 0);
     b.addFieldOffset(2, outputs, 0);
     if (options) {
-      b.addFieldInt8(3, FULLY_CONNECTED_OPTIONS, 0);
+      b.addFieldInt8(3, optionsType, 0);
       b.addFieldOffset(4, options, 0);
     }
     return b.endObject();

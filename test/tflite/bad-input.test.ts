@@ -1,27 +1,18 @@
 /** Bad TFLite input: one line naming the problem, exit code 2, through the real CLI. */
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tinygen } from '../helpers/cli.ts';
+import { expectOneLineError as expectOneLineError_ } from '../helpers/one-line-error.ts';
 import { SHARED } from '../helpers/paths.ts';
 import { buildTflite, type ModelSpec } from '../helpers/tflite-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-bad-'));
 const HELLO_WORLD = join(SHARED, 'conformance', 'tflite', 'hello_world_int8', 'model.tflite');
 const [FLOAT32, INT8] = [0, 9];
-const [CONV_2D, FULLY_CONNECTED] = [3, 9];
+const [FULLY_CONNECTED, L2_NORMALIZATION] = [9, 11];
 
-async function expectOneLineError(file: string, bytes: Uint8Array | string, pattern: RegExp) {
-  const path = join(dir, file);
-  writeFileSync(path, bytes);
-  const result = await tinygen(['compile', path, '-o', join(dir, `out-${file}`)]);
-  expect(result.exitCode).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^tinygen: error: /);
-  expect(lines[0]).toMatch(pattern);
-}
+const expectOneLineError = (file: string, bytes: Uint8Array | string, pattern: RegExp) => expectOneLineError_(dir, file, bytes, pattern);
 
 /** int8 FC, then an operator with the given code on its output. */
 function twoOperatorModel(secondCode: number): ModelSpec {
@@ -52,7 +43,11 @@ describe('bad TFLite input', () => {
   });
 
   it('an unsupported operator names its index and op', async () => {
-    await expectOneLineError('conv.tflite', buildTflite(twoOperatorModel(CONV_2D)), /conv\.tflite: operator 1 \(CONV_2D\): not supported yet; supported: DEQUANTIZE, FULLY_CONNECTED, QUANTIZE, RESHAPE$/);
+    await expectOneLineError(
+      'l2norm.tflite',
+      buildTflite(twoOperatorModel(L2_NORMALIZATION)),
+      /l2norm\.tflite: operator 1 \(L2_NORMALIZATION\): not supported yet; supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, TRANSPOSE$/,
+    );
   });
 
   it('a float model', async () => {

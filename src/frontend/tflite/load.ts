@@ -1,7 +1,8 @@
 /**
  * TFLite bytes → IR graph. Reads the main subgraph of an int8 model and maps each operator onto
  * the IR op the ONNX importers produce for the same computation (FULLY_CONNECTED → QGemm with
- * transB, RESHAPE → Reshape, QUANTIZE / DEQUANTIZE → QuantizeLinear / DequantizeLinear).
+ * transB, RESHAPE → Reshape, QUANTIZE / DEQUANTIZE → QuantizeLinear / DequantizeLinear; the
+ * spatial and elementwise operators in import-conv.ts, import-pool.ts and import-elementwise.ts).
  * Anything else is rejected with one line naming the operator index and its name.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,9 @@ import { UserError } from '../../errors.ts';
 import type { LoadedModel } from '../onnx/load.ts';
 import { readModelFile } from '../read-model.ts';
 import { FlatFile } from './flat-reader.ts';
+import { importConv2d, importDepthwiseConv2d } from './import-conv.ts';
+import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
+import { importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importTranspose } from './import-elementwise.ts';
 import {
   Activation,
   BuiltinOperator,
@@ -60,7 +64,7 @@ const SUPPORTED_TYPES = new Map<number, DType>([
 const TENSOR_TYPE_NAMES = new Map(Object.entries(TensorType).map(([name, code]) => [code as number, name]));
 
 /** One operator as the importers see it. */
-interface OperatorView {
+export interface OperatorView {
   operator: Operator;
   /** The IR node name: the operator's code name and index, so errors lead back to the file. */
   name: string;
@@ -73,9 +77,22 @@ const IMPORTERS = new Map<number, OperatorImporter>([
   [BuiltinOperator.RESHAPE, importReshape],
   [BuiltinOperator.QUANTIZE, importQuantize],
   [BuiltinOperator.DEQUANTIZE, importDequantize],
+  [BuiltinOperator.CONV_2D, importConv2d],
+  [BuiltinOperator.DEPTHWISE_CONV_2D, importDepthwiseConv2d],
+  [BuiltinOperator.AVERAGE_POOL_2D, importAveragePool2d],
+  [BuiltinOperator.MAX_POOL_2D, importMaxPool2d],
+  [BuiltinOperator.ADD, importAdd],
+  [BuiltinOperator.MUL, importMul],
+  [BuiltinOperator.MEAN, importMean],
+  [BuiltinOperator.CONCATENATION, importConcatenation],
+  [BuiltinOperator.PAD, importPad],
+  [BuiltinOperator.TRANSPOSE, importTranspose],
+  [BuiltinOperator.RELU, importRelu(Activation.RELU)],
+  [BuiltinOperator.RELU6, importRelu(Activation.RELU6)],
+  [BuiltinOperator.RELU_N1_TO_1, importRelu(Activation.RELU_N1_TO_1)],
 ]);
 
-class TfliteImporter {
+export class TfliteImporter {
   readonly graph: Graph;
   private readonly subgraph: SubGraph;
   private readonly tensors: TfliteTensor[];
@@ -239,13 +256,13 @@ function quantization(tensor: TfliteTensor, label: string): Quantization | undef
   return scale.length > 1 ? { scale, zeroPoint, axis: params.quantizedDimension } : { scale, zeroPoint };
 }
 
-function sameQuantization(a: Quantization | undefined, b: Quantization | undefined): boolean {
+export function sameQuantization(a: Quantization | undefined, b: Quantization | undefined): boolean {
   if (!a || !b) return a === b;
   return a.scale.length === b.scale.length && a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i]);
 }
 
 /** The real-valued clamp of a fused activation, in the form fuse-activations gives attrs.activation. */
-function activationBounds(code: number): number[] | undefined {
+export function activationBounds(code: number): number[] | undefined {
   switch (code) {
     case Activation.NONE:
       return undefined;
@@ -262,7 +279,7 @@ function activationBounds(code: number): number[] | undefined {
   }
 }
 
-function requireInt8Activation(importer: TfliteImporter, name: string, role: string): void {
+export function requireInt8Activation(importer: TfliteImporter, name: string, role: string): void {
   const tensor = importer.tensor(name);
   if (tensor.dtype !== 'int8') throw new UserError(`the ${role} '${name}' is ${tensor.dtype}; float and hybrid operators are not supported (quantize the model to int8)`);
   if (!tensor.quant || tensor.quant.scale.length !== 1) throw new UserError(`the ${role} '${name}' must be quantized per tensor`);

@@ -13,10 +13,41 @@ export const TensorType = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, INT64: 4
 export const Activation = { NONE: 0, RELU: 1, RELU_N1_TO_1: 2, RELU6: 3, TANH: 4, SIGN_BIT: 5 } as const;
 
 /** BuiltinOptions union tags of the options tables read here. */
-export const BuiltinOptionsType = { FullyConnectedOptions: 8, ReshapeOptions: 17 } as const;
+export const BuiltinOptionsType = {
+  Conv2DOptions: 1,
+  DepthwiseConv2DOptions: 2,
+  Pool2DOptions: 5,
+  FullyConnectedOptions: 8,
+  ConcatenationOptions: 10,
+  AddOptions: 11,
+  ReshapeOptions: 17,
+  MulOptions: 21,
+  ReducerOptions: 27,
+} as const;
 
 /** BuiltinOperator codes of the supported operators. */
-export const BuiltinOperator = { DEQUANTIZE: 6, FULLY_CONNECTED: 9, RESHAPE: 22, QUANTIZE: 114 } as const;
+export const BuiltinOperator = {
+  ADD: 0,
+  AVERAGE_POOL_2D: 1,
+  CONCATENATION: 2,
+  CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
+  DEQUANTIZE: 6,
+  FULLY_CONNECTED: 9,
+  MAX_POOL_2D: 17,
+  MUL: 18,
+  RELU: 19,
+  RELU_N1_TO_1: 20,
+  RELU6: 21,
+  RESHAPE: 22,
+  PAD: 34,
+  TRANSPOSE: 39,
+  MEAN: 40,
+  QUANTIZE: 114,
+} as const;
+
+/** The Padding enum of conv and pool options. */
+export const Padding = { SAME: 0, VALID: 1 } as const;
 
 /** BuiltinOperator names by code, for error messages. */
 const BUILTIN_OPERATOR_NAMES = (
@@ -188,5 +219,93 @@ export class FullyConnectedOptions extends TableView {
 export class ReshapeOptions extends TableView {
   get newShape(): number[] {
     return this.int32Vector(0);
+  }
+}
+
+export class Conv2DOptions extends TableView {
+  get padding(): number {
+    return this.int8(0);
+  }
+  get strideW(): number {
+    return this.int32(1);
+  }
+  get strideH(): number {
+    return this.int32(2);
+  }
+  get fusedActivationFunction(): number {
+    return this.int8(3);
+  }
+  get dilationW(): number {
+    return this.int32(4, 1);
+  }
+  get dilationH(): number {
+    return this.int32(5, 1);
+  }
+}
+
+export class DepthwiseConv2DOptions extends TableView {
+  get padding(): number {
+    return this.int8(0);
+  }
+  get strideW(): number {
+    return this.int32(1);
+  }
+  get strideH(): number {
+    return this.int32(2);
+  }
+  get depthMultiplier(): number {
+    return this.int32(3);
+  }
+  get fusedActivationFunction(): number {
+    return this.int8(4);
+  }
+  get dilationW(): number {
+    return this.int32(5, 1);
+  }
+  get dilationH(): number {
+    return this.int32(6, 1);
+  }
+}
+
+export class Pool2DOptions extends TableView {
+  get padding(): number {
+    return this.int8(0);
+  }
+  get strideW(): number {
+    return this.int32(1);
+  }
+  get strideH(): number {
+    return this.int32(2);
+  }
+  get filterWidth(): number {
+    return this.int32(3);
+  }
+  get filterHeight(): number {
+    return this.int32(4);
+  }
+  get fusedActivationFunction(): number {
+    return this.int8(5);
+  }
+}
+
+export class ConcatenationOptions extends TableView {
+  get axis(): number {
+    return this.int32(0);
+  }
+  get fusedActivationFunction(): number {
+    return this.int8(1);
+  }
+}
+
+/** AddOptions and MulOptions: both start with the fused activation. */
+export class ArithmeticOptions extends TableView {
+  get fusedActivationFunction(): number {
+    return this.int8(0);
+  }
+}
+
+export class ReducerOptions extends TableView {
+  get keepDims(): boolean {
+    return this.bool(0);
   }
 }
