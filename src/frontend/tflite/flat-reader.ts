@@ -102,6 +102,11 @@ export class TableView {
     return at ? this.file.bb.readUint32(at) : fallback;
   }
 
+  protected float32(id: number, fallback = 0): number {
+    const at = this.scalarAt(id, 4);
+    return at ? this.file.bb.readFloat32(at) : fallback;
+  }
+
   protected uint64(id: number): bigint {
     const at = this.scalarAt(id, 8);
     return at ? this.file.bb.readUint64(at) : 0n;

@@ -4,7 +4,8 @@
  * the ops' 'tflite' mode, numpy broadcasting, fused activation in the requantization clamp);
  * MEAN → QLinearReduceMean; CONCATENATION → Concat; PAD → Pad (the padding holds the zero
  * point, i.e. real 0); TRANSPOSE → Transpose; RELU, RELU6, RELU_N1_TO_1 → Clamp when the input
- * and output share quantization (TFLM then only clamps).
+ * and output share quantization (TFLM then only clamps); SOFTMAX, LOGISTIC, TANH → the
+ * TFLite-only ops that reproduce TFLM's integer methods.
  *
  * The IR reads a 4-D pad or concatenation as NCHW and runs it in NHWC; those two go through
  * the NCHW view (see throughNchw), so the layout pass cancels the transposes instead of running them.
@@ -12,7 +13,7 @@
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
-import { ArithmeticOptions, BuiltinOptionsType, ConcatenationOptions, ReducerOptions, Activation } from './schema.ts';
+import { ArithmeticOptions, BuiltinOptionsType, ConcatenationOptions, ReducerOptions, SoftmaxOptions, Activation } from './schema.ts';
 import { activationBounds, requireInt8Activation, sameQuantization, type OperatorView, type TfliteImporter } from './load.ts';
 import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';
 
@@ -94,6 +95,21 @@ export function importTranspose(op: OperatorView, importer: TfliteImporter): Nod
   requireSameQuantization(importer, inputs, output);
   const perm = importer.integers(op.operator.inputs[1]!, 'permutation');
   return checked(importer, { name: op.name, op: 'Transpose', inputs, outputs: [output], attrs: { perm } });
+}
+
+/** SOFTMAX → TFLiteSoftmax over the last axis (TFLM's int8 integer method; the op checks the output quantization). */
+export function importSoftmax(op: OperatorView, importer: TfliteImporter): Node[] {
+  const { inputs, output } = int8Operands(op, importer, 1);
+  const beta = op.operator.builtinOptions(BuiltinOptionsType.SoftmaxOptions, (f, p, w) => new SoftmaxOptions(f, p, w))?.beta ?? 1;
+  return checked(importer, { name: op.name, op: 'TFLiteSoftmax', inputs, outputs: [output], attrs: { beta } });
+}
+
+/** LOGISTIC → TFLiteLogistic, TANH → TFLiteTanh (TFLM's int8 fixed-point methods). */
+export function importActivationFunction(irOp: 'TFLiteLogistic' | 'TFLiteTanh') {
+  return (op: OperatorView, importer: TfliteImporter): Node[] => {
+    const { inputs, output } = int8Operands(op, importer, 1);
+    return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: {} });
+  };
 }
 
 export function importRelu(activation: number) {

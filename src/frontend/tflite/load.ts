@@ -15,7 +15,7 @@ import { readModelFile } from '../read-model.ts';
 import { FlatFile } from './flat-reader.ts';
 import { importConv2d, importDepthwiseConv2d } from './import-conv.ts';
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
-import { importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importTranspose } from './import-elementwise.ts';
+import { importActivationFunction, importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importSoftmax, importTranspose } from './import-elementwise.ts';
 import {
   Activation,
   BuiltinOperator,
@@ -90,6 +90,9 @@ const IMPORTERS = new Map<number, OperatorImporter>([
   [BuiltinOperator.RELU, importRelu(Activation.RELU)],
   [BuiltinOperator.RELU6, importRelu(Activation.RELU6)],
   [BuiltinOperator.RELU_N1_TO_1, importRelu(Activation.RELU_N1_TO_1)],
+  [BuiltinOperator.SOFTMAX, importSoftmax],
+  [BuiltinOperator.LOGISTIC, importActivationFunction('TFLiteLogistic')],
+  [BuiltinOperator.TANH, importActivationFunction('TFLiteTanh')],
 ]);
 
 export class TfliteImporter {

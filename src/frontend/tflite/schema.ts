@@ -18,6 +18,7 @@ export const BuiltinOptionsType = {
   DepthwiseConv2DOptions: 2,
   Pool2DOptions: 5,
   FullyConnectedOptions: 8,
+  SoftmaxOptions: 9,
   ConcatenationOptions: 10,
   AddOptions: 11,
   ReshapeOptions: 17,
@@ -34,12 +35,15 @@ export const BuiltinOperator = {
   DEPTHWISE_CONV_2D: 4,
   DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
+  LOGISTIC: 14,
   MAX_POOL_2D: 17,
   MUL: 18,
   RELU: 19,
   RELU_N1_TO_1: 20,
   RELU6: 21,
   RESHAPE: 22,
+  SOFTMAX: 25,
+  TANH: 28,
   PAD: 34,
   TRANSPOSE: 39,
   MEAN: 40,
@@ -213,6 +217,12 @@ export class FullyConnectedOptions extends TableView {
   }
   get asymmetricQuantizeInputs(): boolean {
     return this.bool(3);
+  }
+}
+
+export class SoftmaxOptions extends TableView {
+  get beta(): number {
+    return this.float32(0);
   }
 }
 
