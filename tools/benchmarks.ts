@@ -4,12 +4,14 @@
  * text between the begin/end markers is replaced; the rest of the page is written by hand.
  * Run: npm run benchmarks
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { bench, type BenchReport } from '../src/bench/bench.ts';
 import { grouped, markdownTable } from '../src/report/table.ts';
 import { PACKAGE_ROOT } from '../src/version.ts';
 import { buildNetwork, NETWORKS } from '../test/helpers/networks.ts';
+import { TFLITE_TEST_NETWORKS, writeTfliteTestNetwork, type TfliteTestNetwork } from '../test/helpers/tflite-networks.ts';
 
 const DOC = join(PACKAGE_ROOT, 'docs', 'benchmarks.md');
 const BEGIN = '<!-- benchmarks:begin (npm run benchmarks) -->';
@@ -18,6 +20,7 @@ const BOARDS = ['mps2-an386', 'mps3-an547'];
 const SHARED_MODELS = join(PACKAGE_ROOT, '..', 'shared', 'models');
 const SHARED_CONFORMANCE_TFLITE = join(PACKAGE_ROOT, '..', 'shared', 'conformance', 'tflite');
 
+const tflitesDir = mkdtempSync(join(tmpdir(), 'tinygen-benchmarks-'));
 const models = [
   ...readdirSync(SHARED_MODELS)
     .filter((f) => f.endsWith('.onnx'))
@@ -27,6 +30,10 @@ const models = [
   // TFLM's own models run in tflite rounding, the default for TFLite.
   { label: 'TFLM hello_world_int8.tflite', path: join(SHARED_CONFORMANCE_TFLITE, 'hello_world_int8', 'model.tflite') },
   ...NETWORKS.map((name) => ({ label: `${name} (tests, QOperator int8)`, path: buildNetwork(name, 'qop', 'int8') })),
+  ...(Object.keys(TFLITE_TEST_NETWORKS) as TfliteTestNetwork[]).map((name) => ({
+    label: `${name} (tests, TFLite int8)`,
+    path: writeTfliteTestNetwork(name, tflitesDir),
+  })),
 ];
 
 const results: { label: string; result: BenchReport }[] = [];
@@ -59,7 +66,7 @@ const summary = markdownTable({
   numeric: new Set([2, 3, 4, 5, 6, 7, 8, 10, 11]),
 });
 
-const detailed = results.find((r) => r.label.startsWith('kws_dscnn') && r.result.board === 'mps2-an386')!.result;
+const detailed = results.find((r) => r.label === 'kws_dscnn (tests, QOperator int8)' && r.result.board === 'mps2-an386')!.result;
 const layers = markdownTable({
   header: ['#', 'layer', 'op', 'MACs', 'instructions', 'instr/MAC'],
   rows: detailed.layers.filter((l) => l.instructions > 0).map((l) => [String(l.index), l.node, l.op, grouped(l.macs), grouped(l.instructions), perMac(l.instructionsPerMac)]),

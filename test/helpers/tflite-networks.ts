@@ -2,27 +2,34 @@
  * Small TFLite networks for the tests, built with tflite-builder: seeded random weights, int8
  * activations, NHWC as TFLite has them.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seededRandom } from '../../src/validate/records.ts';
-import { arithmeticOptions, concatenationOptions, reducerOptions, conv2dOptions, depthwiseOptions, pool2dOptions, type ModelSpec, type OperatorSpec, type TensorSpec } from './tflite-builder.ts';
+import { buildTflite, arithmeticOptions, concatenationOptions, reducerOptions, conv2dOptions, depthwiseOptions, pool2dOptions, type ModelSpec, type OperatorSpec, type TensorSpec } from './tflite-builder.ts';
 
 export const TFLITE = {
+  FLOAT32: 0,
   INT8: 9,
   INT32: 2,
   ADD: 0,
   AVERAGE_POOL_2D: 1,
   CONV_2D: 3,
   DEPTHWISE_CONV_2D: 4,
+  DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
   CONCATENATION: 2,
   MAX_POOL_2D: 17,
   MUL: 18,
   RELU6_OP: 21,
   RESHAPE: 22,
+  SOFTMAX: 25,
   PAD: 34,
   TRANSPOSE: 39,
   MEAN: 40,
+  QUANTIZE: 114,
   SAME: 0,
   VALID: 1,
+  NONE: 0,
   RELU: 1,
   RELU6: 3,
 } as const;
@@ -124,4 +131,229 @@ export function elementwiseChain(seed = 5): ModelSpec {
   const y = b.activation('output', [1, 8, 1, 1], 0.02, 5);
   b.op(TFLITE.TRANSPOSE, [mean, perm], [y]);
   return b.spec([x], [y]);
+}
+
+/** An int8 activation while a network is built, with the RMS of its real values (what the next layer's scales are chosen from). */
+export interface Act {
+  index: number;
+  shape: number[];
+  scale: number;
+  zeroPoint: number;
+  rms: number;
+}
+
+type FusedActivation = typeof TFLITE.NONE | typeof TFLITE.RELU | typeof TFLITE.RELU6;
+
+/** Pre-activation standard deviation every weighted layer aims at, in real units: ReLU6 then clips only the tail. */
+const PRE_ACTIVATION_STD = 2;
+
+/**
+ * Builds layers with scales a calibration would have picked, without one: each weighted layer's
+ * per-channel weight scales make its real pre-activation output have PRE_ACTIVATION_STD (as a
+ * trained network with folded batch norm roughly does), and its output quantization covers about
+ * four standard deviations, so the activations use most of the int8 range without saturating.
+ */
+export class CalibratedSpecBuilder extends TfliteSpecBuilder {
+  /** An int8 graph input that callers fill with uniformly random bytes. */
+  input(name: string, shape: number[], scale: number, zeroPoint: number): Act {
+    const uniformByteRms = Math.sqrt(255 ** 2 / 12 + (-0.5 - zeroPoint) ** 2);
+    return { index: this.activation(name, shape, scale, zeroPoint), shape, scale, zeroPoint, rms: scale * uniformByteRms };
+  }
+
+  /** A float32 graph input of values in [-8, 8] (what `validate` draws) and its QUANTIZE to int8. */
+  floatInput(name: string, shape: number[]): { floatIndex: number; quantized: Act } {
+    const floatIndex = this.tensor({ name, type: TFLITE.FLOAT32, shape });
+    const scale = 16 / 255;
+    const quantized = { index: this.activation(`${name}_int8`, shape, scale, 0), shape, scale, zeroPoint: 0, rms: 8 / Math.sqrt(3) };
+    this.op(TFLITE.QUANTIZE, [floatIndex], [quantized.index]);
+    return { floatIndex, quantized };
+  }
+
+  /** DEQUANTIZE of an int8 activation to a float32 graph output. */
+  floatOutput(name: string, x: Act): number {
+    const y = this.tensor({ name, type: TFLITE.FLOAT32, shape: x.shape });
+    this.op(TFLITE.DEQUANTIZE, [x.index], [y]);
+    return y;
+  }
+
+  /** Where a zero-mean pre-activation of standard deviation `std` lands after `activation`, quantized. */
+  private output(name: string, shape: number[], std: number, activation: FusedActivation): Act {
+    const [low, high] = activation === TFLITE.NONE ? [-4 * std, 4 * std] : [0, activation === TFLITE.RELU6 ? Math.min(4 * std, 6) : 4 * std];
+    const scale = Math.fround((high - low) / 255);
+    const zeroPoint = Math.round(-128 - low / scale);
+    return { index: this.activation(name, shape, scale, zeroPoint), shape, scale, zeroPoint, rms: activation === TFLITE.NONE ? std : std / Math.SQRT2 };
+  }
+
+  /**
+   * Full-range int8 weights, per-channel scales along `axis` chosen so that a dot product of
+   * `fanIn` of them with inputs of RMS `inputRms` has PRE_ACTIVATION_STD, and int32 biases of
+   * about a tenth of that at scale input × weight, as TFLite requires.
+   */
+  private layerWeights(name: string, shape: number[], axis: number, fanIn: number, x: Act): { weights: number; bias: number } {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const channels = shape[axis]!;
+    const channelOf = (i: number) => (axis === 0 ? Math.floor(i / (count / channels)) : i % channels);
+    const data = Int8Array.from({ length: count }, () => Math.floor(this.random() * 255) - 127);
+    const sumSquares = new Array<number>(channels).fill(0);
+    data.forEach((w, i) => (sumSquares[channelOf(i)]! += w * w));
+    const scale = sumSquares.map((ss) => {
+      const weightRms = Math.sqrt(ss / (count / channels));
+      const jitter = 0.75 + 0.5 * this.random(); // channels differ, as trained ones do
+      return Math.fround((jitter * PRE_ACTIVATION_STD) / (Math.sqrt(fanIn) * x.rms * weightRms));
+    });
+    const weights = this.tensor({ name: `${name}_w`, type: TFLITE.INT8, shape, data, scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis });
+    const biasData = Int32Array.from(scale, (s) => Math.round(((this.random() - 0.5) * 0.2 * PRE_ACTIVATION_STD) / (x.scale * s)));
+    const bias = this.tensor({ name: `${name}_b`, type: TFLITE.INT32, shape: [channels], data: biasData });
+    return { weights, bias };
+  }
+
+  conv(name: string, x: Act, o: { filters: number; kernel: [number, number]; stride: [number, number]; activation: FusedActivation; padding?: number }): Act {
+    const [, h, w, c] = x.shape as [number, number, number, number];
+    const padding = o.padding ?? TFLITE.SAME;
+    const outHW = spatialOutput([h, w], o.kernel, o.stride, padding);
+    const { weights, bias } = this.layerWeights(name, [o.filters, ...o.kernel, c], 0, o.kernel[0] * o.kernel[1] * c, x);
+    const y = this.output(name, [1, ...outHW, o.filters], PRE_ACTIVATION_STD, o.activation);
+    this.op(TFLITE.CONV_2D, [x.index, weights, bias], [y.index], conv2dOptions({ padding, stride: o.stride, activation: o.activation }));
+    return y;
+  }
+
+  depthwise(name: string, x: Act, o: { kernel: [number, number]; stride: [number, number]; activation: FusedActivation }): Act {
+    const [, h, w, c] = x.shape as [number, number, number, number];
+    const outHW = spatialOutput([h, w], o.kernel, o.stride, TFLITE.SAME);
+    const { weights, bias } = this.layerWeights(name, [1, ...o.kernel, c], 3, o.kernel[0] * o.kernel[1], x);
+    const y = this.output(name, [1, ...outHW, c], PRE_ACTIVATION_STD, o.activation);
+    this.op(TFLITE.DEPTHWISE_CONV_2D, [x.index, weights, bias], [y.index], depthwiseOptions({ padding: TFLITE.SAME, stride: o.stride, multiplier: 1, activation: o.activation }));
+    return y;
+  }
+
+  /** FULLY_CONNECTED over the flattened input, to [1, units]. */
+  fullyConnected(name: string, x: Act, units: number, activation: FusedActivation): Act {
+    const fanIn = x.shape.reduce((a, b) => a * b, 1);
+    const { weights, bias } = this.layerWeights(name, [units, fanIn], 0, fanIn, x);
+    const y = this.output(name, [1, units], PRE_ACTIVATION_STD, activation);
+    this.operators.push({ code: TFLITE.FULLY_CONNECTED, inputs: [x.index, weights, bias], outputs: [y.index], fusedActivation: activation });
+    return y;
+  }
+
+  /** ADD of two activations of the same shape; their real values add up in RMS. */
+  add(name: string, a: Act, b: Act, activation: FusedActivation): Act {
+    const y = this.output(name, a.shape, Math.hypot(a.rms, b.rms), activation);
+    this.op(TFLITE.ADD, [a.index, b.index], [y.index], arithmeticOptions(11, activation));
+    return y;
+  }
+
+  /** A VALID average pool over all of H and W; TFLM keeps the input's quantization. */
+  globalAveragePool(name: string, x: Act): Act {
+    const [, h, w, c] = x.shape as [number, number, number, number];
+    const y = { ...x, index: this.activation(name, [1, 1, 1, c], x.scale, x.zeroPoint), shape: [1, 1, 1, c] };
+    this.op(TFLITE.AVERAGE_POOL_2D, [x.index], [y.index], pool2dOptions({ padding: TFLITE.VALID, stride: [1, 1], filter: [h, w] }));
+    return y;
+  }
+
+  reshape(name: string, x: Act, shape: number[]): Act {
+    const y = { ...x, index: this.activation(name, shape, x.scale, x.zeroPoint), shape };
+    this.op(TFLITE.RESHAPE, [x.index], [y.index]);
+    return y;
+  }
+
+  /** SOFTMAX with the output quantization TFLite requires for int8 (1/256, -128). */
+  softmax(name: string, x: Act): Act {
+    const y = { index: this.activation(name, x.shape, 1 / 256, -128), shape: x.shape, scale: 1 / 256, zeroPoint: -128, rms: 0.5 };
+    this.op(TFLITE.SOFTMAX, [x.index], [y.index]);
+    return y;
+  }
+}
+
+function spatialOutput(hw: [number, number], kernel: [number, number], stride: [number, number], padding: number): [number, number] {
+  return hw.map((n, i) => (padding === TFLITE.SAME ? Math.ceil(n / stride[i]!) : Math.floor((n - kernel[i]!) / stride[i]!) + 1)) as [number, number];
+}
+
+/**
+ * The DS-CNN keyword spotter of Arm's ML-KWS (small): a 49 x 10 MFCC input, a 10x4 stride-2 conv
+ * to 64 channels, four depthwise-separable blocks (3x3 depthwise, 1x1 pointwise, each with RELU),
+ * an average pool over the 25 x 5 left, FULLY_CONNECTED to 12 keywords and SOFTMAX.
+ */
+export function kwsDsCnn(seed = 21): ModelSpec {
+  const b = new CalibratedSpecBuilder(seed);
+  const input = b.input('mfcc', [1, 49, 10, 1], 0.3, 10);
+  let x = b.conv('conv1', input, { filters: 64, kernel: [10, 4], stride: [2, 2], activation: TFLITE.RELU });
+  for (let block = 1; block <= 4; block++) {
+    x = b.depthwise(`dw${block}`, x, { kernel: [3, 3], stride: [1, 1], activation: TFLITE.RELU });
+    x = b.conv(`pw${block}`, x, { filters: 64, kernel: [1, 1], stride: [1, 1], activation: TFLITE.RELU });
+  }
+  const logits = b.fullyConnected('fc', b.globalAveragePool('avgpool', x), 12, TFLITE.NONE);
+  return b.spec([input.index], [b.softmax('probabilities', logits).index]);
+}
+
+/**
+ * ResNet-8 as in MLPerf Tiny image classification: a 3x3 conv stem on a 32 x 32 x 3 image, three
+ * stages of one residual block each (two 3x3 convs, ADD with the shortcut, RELU); the second and
+ * third halve H and W with a stride-2 first conv and a 1x1 stride-2 projection on the shortcut.
+ * Average pool, FULLY_CONNECTED to 10 classes, SOFTMAX.
+ */
+export function resnet8(seed = 22, widths: [number, number, number] = [16, 32, 64]): ModelSpec {
+  const b = new CalibratedSpecBuilder(seed);
+  const input = b.input('image', [1, 32, 32, 3], 0.02, -1);
+  let x = b.conv('stem', input, { filters: widths[0], kernel: [3, 3], stride: [1, 1], activation: TFLITE.RELU });
+  widths.forEach((filters, stage) => {
+    const stride: [number, number] = stage === 0 ? [1, 1] : [2, 2];
+    const name = `stage${stage + 1}`;
+    const branch = b.conv(`${name}_conv1`, x, { filters, kernel: [3, 3], stride, activation: TFLITE.RELU });
+    const residual = b.conv(`${name}_conv2`, branch, { filters, kernel: [3, 3], stride: [1, 1], activation: TFLITE.NONE });
+    const shortcut = stage === 0 ? x : b.conv(`${name}_projection`, x, { filters, kernel: [1, 1], stride, activation: TFLITE.NONE });
+    x = b.add(`${name}_add`, residual, shortcut, TFLITE.RELU);
+  });
+  const logits = b.fullyConnected('fc', b.globalAveragePool('avgpool', x), 10, TFLITE.NONE);
+  return b.spec([input.index], [b.softmax('probabilities', logits).index]);
+}
+
+/**
+ * A MobileNetV1-style stack (width 0.25-like) on a 64 x 64 x 3 image: a 3x3 stride-2 conv, then
+ * five depthwise 3x3 + pointwise 1x1 pairs with RELU6, two of the depthwise ones stride 2; average
+ * pool, RESHAPE to [1, C], FULLY_CONNECTED to 10 classes, SOFTMAX.
+ */
+export function mobilenetV1Stack(seed = 23): ModelSpec {
+  const b = new CalibratedSpecBuilder(seed);
+  const input = b.input('image', [1, 64, 64, 3], 0.0078125, 0);
+  let x = b.conv('conv1', input, { filters: 8, kernel: [3, 3], stride: [2, 2], activation: TFLITE.RELU6 });
+  const pairs: { filters: number; stride: 1 | 2 }[] = [
+    { filters: 16, stride: 1 },
+    { filters: 32, stride: 2 },
+    { filters: 32, stride: 1 },
+    { filters: 64, stride: 2 },
+    { filters: 64, stride: 1 },
+  ];
+  pairs.forEach(({ filters, stride }, i) => {
+    x = b.depthwise(`dw${i + 1}`, x, { kernel: [3, 3], stride: [stride, stride], activation: TFLITE.RELU6 });
+    x = b.conv(`pw${i + 1}`, x, { filters, kernel: [1, 1], stride: [1, 1], activation: TFLITE.RELU6 });
+  });
+  const pooled = b.globalAveragePool('avgpool', x);
+  const flat = b.reshape('flatten', pooled, [1, pooled.shape[3]!]);
+  const logits = b.fullyConnected('fc', flat, 10, TFLITE.NONE);
+  return b.spec([input.index], [b.softmax('probabilities', logits).index]);
+}
+
+/**
+ * An FC autoencoder (the MLPerf Tiny anomaly-detection shape, narrowed): FULLY_CONNECTED
+ * 64 → 32 → 16 → 32 → 64 with RELU between, float32 at the API through QUANTIZE and DEQUANTIZE
+ * as a converter leaves a model with float input and output.
+ */
+export function fcAutoencoder(seed = 24): ModelSpec {
+  const b = new CalibratedSpecBuilder(seed);
+  const { floatIndex, quantized } = b.floatInput('features', [1, 64]);
+  let x = quantized;
+  for (const [i, units] of [32, 16, 32].entries()) x = b.fullyConnected(`fc${i + 1}`, x, units, TFLITE.RELU);
+  const reconstruction = b.fullyConnected('fc4', x, 64, TFLITE.NONE);
+  return b.spec([floatIndex], [b.floatOutput('reconstruction', reconstruction)]);
+}
+
+/** The four networks of the TFLite QEMU tests and the benchmarks, by file name. */
+export const TFLITE_TEST_NETWORKS = { kws_dscnn: kwsDsCnn, resnet8, mobilenet_v1_stack: mobilenetV1Stack, fc_autoencoder: fcAutoencoder } as const;
+export type TfliteTestNetwork = keyof typeof TFLITE_TEST_NETWORKS;
+
+/** Writes `<name>.tflite` into `dir` and returns its path. */
+export function writeTfliteTestNetwork(name: TfliteTestNetwork, dir: string): string {
+  const path = join(dir, `${name}.tflite`);
+  writeFileSync(path, buildTflite(TFLITE_TEST_NETWORKS[name]()));
+  return path;
 }
