@@ -81,6 +81,8 @@ typedef struct {
 
 /* y = saturate(round_half_even(x / scale) + zero_point), ONNX QuantizeLinear. */
 void tg_quantize_f32_s8(const tg_affine_t *q, const float *input, int8_t *output);
+/* TFLite's QUANTIZE: ties away from zero. */
+void tg_quantize_f32_s8_ties_away(const tg_affine_t *q, const float *input, int8_t *output);
 /* y = (x - zero_point) * scale, ONNX DequantizeLinear. */
 void tg_dequantize_s8_f32(const tg_affine_t *q, const int8_t *input, float *output);
 
@@ -294,6 +296,24 @@ typedef struct {
 void tg_tflite_logistic_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
 /* Output scale 1/128, zero point 0. */
 void tg_tflite_tanh_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
+
+/* TFLiteLeakyRelu (src/ops/tflite-leaky-relu): TFLM's int8 LEAKY_RELU. */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t identity_multiplier, identity_shift; /* x - zp >= 0: s_x / s_y */
+    int32_t alpha_multiplier, alpha_shift;       /* x - zp < 0: s_x * alpha / s_y */
+} tg_tflite_leaky_relu_t;
+
+void tg_tflite_leaky_relu_s8(const tg_tflite_leaky_relu_t *p, const int8_t *input, int8_t *output, int32_t count);
+
+/* TFLiteHardSwish (src/ops/tflite-hard-swish): TFLM's int8 HARD_SWISH (HardSwishParams). */
+typedef struct {
+    int32_t input_zero_point, output_zero_point;
+    int32_t reluish_multiplier, reluish_exponent; /* Q15, hires input to real 3 = 2^15 */
+    int32_t output_multiplier, output_exponent;   /* Q15, hires input to output (exponent <= 0) */
+} tg_tflite_hard_swish_t;
+
+void tg_tflite_hard_swish_s8(const tg_tflite_hard_swish_t *p, const int8_t *input, int8_t *output, int32_t count);
 
 /* FloatConv (src/ops/float-conv): NCHW float32 convolution over 3 spatial axes [d, h, w] (1-D and 2-D have leading 1s). */
 typedef struct {

@@ -15,6 +15,7 @@ import { identity } from './identity/index.ts';
 import { flatten } from './flatten/index.ts';
 import { reshape } from './reshape/index.ts';
 import { transpose } from './transpose/index.ts';
+import { stridedSlice } from './strided-slice/index.ts';
 import { convertUint8 } from './convert-uint8/index.ts';
 import { clamp } from './clamp/index.ts';
 import { qlinearAveragePool } from './qlinear-average-pool/index.ts';
@@ -31,6 +32,8 @@ import { qlinearLookup } from './qlinear-lookup/index.ts';
 import { qlinearSoftmax } from './qlinear-softmax/index.ts';
 import { tfliteSoftmax } from './tflite-softmax/index.ts';
 import { tfliteLogistic, tfliteTanh } from './tflite-activation/index.ts';
+import { tfliteLeakyRelu } from './tflite-leaky-relu/index.ts';
+import { tfliteHardSwish } from './tflite-hard-swish/index.ts';
 import { floatAdd, floatDiv, floatMul, floatSub } from './float-elementwise/index.ts';
 import { floatClip, floatHardSigmoid, floatHardSwish, floatLeakyRelu, floatRelu, floatSigmoid, floatTanh } from './float-activation/index.ts';
 import { floatSoftmax } from './float-softmax/index.ts';
@@ -56,6 +59,7 @@ export const OPS: readonly OpDefinition[] = [
   flatten,
   reshape,
   transpose,
+  stridedSlice,
   convertUint8,
   clamp,
   qlinearAveragePool,
@@ -73,6 +77,8 @@ export const OPS: readonly OpDefinition[] = [
   tfliteSoftmax,
   tfliteLogistic,
   tfliteTanh,
+  tfliteLeakyRelu,
+  tfliteHardSwish,
   floatAdd,
   floatSub,
   floatMul,

@@ -24,12 +24,14 @@ export interface OperatorSpec {
   fusedActivation?: number;
   /** Any other builtin options table: its union tag and its scalar fields by schema id. */
   options?: OptionsSpec;
+  /** OperatorCode.version of this operator's code (default 1; the first operator of a code sets it). */
+  version?: number;
 }
 
 export interface OptionsSpec {
   /** BuiltinOptions union tag (Conv2DOptions = 1, DepthwiseConv2DOptions = 2, Pool2DOptions = 5, ...). */
   type: number;
-  fields: { id: number; kind: 'int8' | 'int32'; value: number }[]; // bools are int8 0 / 1
+  fields: { id: number; kind: 'int8' | 'int32' | 'float32'; value: number }[]; // bools are int8 0 / 1
 }
 
 /** Conv2DOptions: padding (0 SAME, 1 VALID), strides, activation, dilations. */
@@ -95,11 +97,17 @@ export function reducerOptions(keepDims: boolean): OptionsSpec {
   return { type: 27, fields: [{ id: 0, kind: 'int8', value: keepDims ? 1 : 0 }] };
 }
 
+/** LeakyReluOptions (tag 75): alpha, float32. */
+export function leakyReluOptions(alpha: number): OptionsSpec {
+  return { type: 75, fields: [{ id: 0, kind: 'float32', value: alpha }] };
+}
+
 function writeOptions(b: Builder, o: OptionsSpec): number {
   b.startObject(Math.max(...o.fields.map((f) => f.id)) + 1);
   for (const f of o.fields) {
     // Forced (no default elision), so a test can write a value equal to the schema default.
     if (f.kind === 'int32') b.addFieldInt32(f.id, f.value, null);
+    else if (f.kind === 'float32') b.addFieldFloat32(f.id, f.value, null);
     else b.addFieldInt8(f.id, f.value, null);
   }
   return b.endObject();
@@ -201,7 +209,7 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
   const operatorCodes = codes.map((code) => {
     b.startObject(4);
     b.addFieldInt8(0, Math.min(code, 127), 0); // 127: the code needs the wider builtin_code field
-    b.addFieldInt32(2, 1, 1);
+    b.addFieldInt32(2, spec.operators.find((op) => op.code === code)!.version ?? 1, 1);
     b.addFieldInt32(3, code, 0);
     return b.endObject();
   });

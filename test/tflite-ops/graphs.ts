@@ -12,7 +12,7 @@ export interface Quant {
 }
 
 export interface UnaryCase {
-  op: 'TFLiteSoftmax' | 'TFLiteLogistic' | 'TFLiteTanh';
+  op: 'TFLiteSoftmax' | 'TFLiteLogistic' | 'TFLiteTanh' | 'TFLiteLeakyRelu' | 'TFLiteHardSwish';
   shape: number[];
   x: Quant;
   y: Quant;

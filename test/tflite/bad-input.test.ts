@@ -46,7 +46,7 @@ describe('bad TFLite input', () => {
     await expectOneLineError(
       'l2norm.tflite',
       buildTflite(twoOperatorModel(L2_NORMALIZATION)),
-      /l2norm\.tflite: operator 1 \(L2_NORMALIZATION\): not supported yet; supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX, TANH, TRANSPOSE$/,
+      /l2norm\.tflite: operator 1 \(L2_NORMALIZATION\): not supported yet; supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX, STRIDED_SLICE, TANH, TRANSPOSE$/,
     );
   });
 

@@ -18,7 +18,7 @@ import { activationBounds, requireInt8Activation, sameQuantization, type Operato
 import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';
 
 /** The shape the IR op computes must be the one the file declares, or the API would change shape. */
-function checked(importer: TfliteImporter, node: Node): Node[] {
+export function checked(importer: TfliteImporter, node: Node): Node[] {
   const [info] = opDefinition(node.op).infer({ ...node, attrs: { ...node.attrs } }, importer.graph);
   const declared = importer.tensor(node.outputs[0]!).shape;
   if (info && (info.shape.length !== declared.length || info.shape.some((d, i) => d !== declared[i]))) {
@@ -28,7 +28,7 @@ function checked(importer: TfliteImporter, node: Node): Node[] {
 }
 
 /** Reads the operator's activation inputs and its one output, all int8 per tensor. */
-function int8Operands(op: OperatorView, importer: TfliteImporter, count: number): { inputs: string[]; output: string } {
+export function int8Operands(op: OperatorView, importer: TfliteImporter, count: number): { inputs: string[]; output: string } {
   const inputs = op.operator.inputs.slice(0, count).map((index, i) => importer.read(index, `input ${i}`));
   if (inputs.length !== count) throw new UserError(`needs ${count} inputs, has ${inputs.length}`);
   inputs.forEach((name, i) => requireInt8Activation(importer, name, `input ${i}`));
@@ -37,7 +37,7 @@ function int8Operands(op: OperatorView, importer: TfliteImporter, count: number)
   return { inputs, output };
 }
 
-function requireSameQuantization(importer: TfliteImporter, inputs: string[], output: string): void {
+export function requireSameQuantization(importer: TfliteImporter, inputs: string[], output: string): void {
   const q = importer.tensor(output).quant;
   const differs = inputs.find((name) => !sameQuantization(importer.tensor(name).quant, q));
   if (differs) throw new UserError(`the input '${differs}' and the output '${output}' are quantized differently; TFLM's int8 kernel keeps the quantization`);

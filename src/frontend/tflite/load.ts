@@ -2,7 +2,8 @@
  * TFLite bytes → IR graph. Reads the main subgraph of an int8 model and maps each operator onto
  * the IR op the ONNX importers produce for the same computation (FULLY_CONNECTED → QGemm with
  * transB, RESHAPE → Reshape, QUANTIZE / DEQUANTIZE → QuantizeLinear / DequantizeLinear; the
- * spatial and elementwise operators in import-conv.ts, import-pool.ts and import-elementwise.ts).
+ * spatial and elementwise operators in import-conv.ts, import-pool.ts and import-elementwise.ts,
+ * STRIDED_SLICE in import-slice.ts).
  * Anything else is rejected with one line naming the operator index and its name.
  */
 import { createHash } from 'node:crypto';
@@ -10,11 +11,14 @@ import { basename, extname } from 'node:path';
 import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/graph.ts';
 import { elementCount, dtypeBytes, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
+import { roundHalfAway } from '../../numerics/requantize.ts';
 import type { LoadedModel } from '../onnx/load.ts';
 import { readModelFile } from '../read-model.ts';
 import { FlatFile } from './flat-reader.ts';
 import { importConv2d, importDepthwiseConv2d } from './import-conv.ts';
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
+import { importHardSwish, importLeakyRelu } from './import-activations.ts';
+import { importStridedSlice } from './import-slice.ts';
 import { importActivationFunction, importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importSoftmax, importTranspose } from './import-elementwise.ts';
 import {
   Activation,
@@ -27,6 +31,7 @@ import {
   TFLITE_IDENTIFIER,
   TfliteModel,
   builtinOperatorName,
+  maxOperatorVersion,
   type SubGraph,
   type TfliteBuffer,
   type TfliteTensor,
@@ -87,12 +92,15 @@ const IMPORTERS = new Map<number, OperatorImporter>([
   [BuiltinOperator.CONCATENATION, importConcatenation],
   [BuiltinOperator.PAD, importPad],
   [BuiltinOperator.TRANSPOSE, importTranspose],
+  [BuiltinOperator.STRIDED_SLICE, importStridedSlice],
   [BuiltinOperator.RELU, importRelu(Activation.RELU)],
   [BuiltinOperator.RELU6, importRelu(Activation.RELU6)],
   [BuiltinOperator.RELU_N1_TO_1, importRelu(Activation.RELU_N1_TO_1)],
   [BuiltinOperator.SOFTMAX, importSoftmax],
   [BuiltinOperator.LOGISTIC, importActivationFunction('TFLiteLogistic')],
   [BuiltinOperator.TANH, importActivationFunction('TFLiteTanh')],
+  [BuiltinOperator.LEAKY_RELU, importLeakyRelu],
+  [BuiltinOperator.HARD_SWISH, importHardSwish],
 ]);
 
 export class TfliteImporter {
@@ -135,6 +143,8 @@ export class TfliteImporter {
       const label = `operator ${index} (${opName})`;
       const importer = IMPORTERS.get(code.code);
       if (!importer) throw new UserError(`${label}: not supported yet; supported: ${[...IMPORTERS.keys()].map(builtinOperatorName).sort().join(', ')}`);
+      const maxVersion = maxOperatorVersion(code.code);
+      if (code.version > maxVersion) throw new UserError(`${label}: version ${code.version} is not supported (up to ${maxVersion})`);
       try {
         this.graph.nodes.push(...importer({ operator, name: `${builtinOperatorName(code.code)}_${index}` }, this));
       } catch (err) {
@@ -142,6 +152,7 @@ export class TfliteImporter {
         throw err;
       }
     });
+    this.graph.nodes.forEach((node) => roundActivationBoundsAsTflm(node, this.graph));
     for (const index of this.subgraph.outputs) {
       const name = this.names.get(index);
       if (name === undefined) throw new UserError(`graph output '${this.tensorAt(index).name}' is never produced`);
@@ -282,6 +293,24 @@ export function activationBounds(code: number): number[] | undefined {
   }
 }
 
+/**
+ * TFLM quantizes an activation bound half away from zero (CalculateActivationRangeQuantized and
+ * RELU6's FloatToQuantizedType: round(bound / s) + z), the IR half to even (ONNX's rule, in
+ * activationRange). Each finite bound becomes the real value of TFLM's integer bound, which
+ * any rounding maps back to that integer (|q| <= 255 keeps fround's error far below 1/2).
+ */
+function roundActivationBoundsAsTflm(node: Node, graph: Graph): void {
+  const bounds = node.attrs.activation as number[] | undefined;
+  const quant = bounds && graph.tensors.get(node.outputs[0]!)?.quant;
+  if (!bounds || !quant) return;
+  const [scale, zeroPoint] = [quant.scale[0]!, quant.zeroPoint[0]!];
+  node.attrs.activation = bounds.map((bound) => {
+    if (!Number.isFinite(bound)) return bound;
+    const q = Math.min(127, Math.max(-128, zeroPoint + roundHalfAway(Math.fround(Math.fround(bound) / scale))));
+    return (q - zeroPoint) * scale;
+  });
+}
+
 export function requireInt8Activation(importer: TfliteImporter, name: string, role: string): void {
   const tensor = importer.tensor(name);
   if (tensor.dtype !== 'int8') throw new UserError(`the ${role} '${name}' is ${tensor.dtype}; float and hybrid operators are not supported (quantize the model to int8)`);
@@ -359,14 +388,22 @@ function importReshape(op: OperatorView, importer: TfliteImporter): Node[] {
   return [reshapeNode(op.name, input, output, shape)];
 }
 
-/** float32 → int8 at the model's input. */
+/**
+ * float32 → int8: QuantizeLinear rounding x / s half away from zero (TFLM's AffineQuantize).
+ * int8 → int8: TFLM's Requantize (multiplier s_x / s_y in double, double rounding), which is the
+ * requantizing copy an Identity with a declared output quantization (attrs.qdq) compiles to.
+ */
 function importQuantize(op: OperatorView, importer: TfliteImporter): Node[] {
   const input = importer.read(op.operator.inputs[0], 'input');
   const output = importer.write(op.operator.outputs[0], 'output');
   const dtype = importer.tensor(input).dtype;
-  if (dtype !== 'float32') throw new UserError(`requantizing a ${dtype} tensor is not supported yet (only float32 → int8)`);
   requireInt8Activation(importer, output, 'output');
-  return [{ name: op.name, op: 'QuantizeLinear', inputs: [input], outputs: [output], attrs: {} }];
+  if (dtype === 'int8') {
+    requireInt8Activation(importer, input, 'input');
+    return [{ name: op.name, op: 'Identity', inputs: [input], outputs: [output], attrs: { qdq: 1 } }];
+  }
+  if (dtype !== 'float32') throw new UserError(`quantizing a ${dtype} tensor is not supported (float32 or int8 → int8)`);
+  return [{ name: op.name, op: 'QuantizeLinear', inputs: [input], outputs: [output], attrs: { ties_away_from_zero: 1 } }];
 }
 
 /** int8 → float32 at the model's output. */

@@ -24,6 +24,9 @@ export const BuiltinOptionsType = {
   ReshapeOptions: 17,
   MulOptions: 21,
   ReducerOptions: 27,
+  LeakyReluOptions: 75,
+  HardSwishOptions: 91,
+  StridedSliceOptions: 32,
 } as const;
 
 /** BuiltinOperator codes of the supported operators. */
@@ -47,7 +50,10 @@ export const BuiltinOperator = {
   PAD: 34,
   TRANSPOSE: 39,
   MEAN: 40,
+  LEAKY_RELU: 98,
+  STRIDED_SLICE: 45,
   QUANTIZE: 114,
+  HARD_SWISH: 117,
 } as const;
 
 /** The Padding enum of conv and pool options. */
@@ -71,6 +77,45 @@ const BUILTIN_OPERATOR_NAMES = (
   'HASHTABLE_FIND HASHTABLE_IMPORT HASHTABLE_SIZE REDUCE_ALL CONV_3D_TRANSPOSE VAR_HANDLE READ_VARIABLE ASSIGN_VARIABLE ' +
   'BROADCAST_ARGS'
 ).split(' ');
+
+/**
+ * The highest OperatorCode.version of each supported operator: TensorFlow Lite's
+ * BuiltinOpResolver (tensorflow/lite/kernels/register.cc, AddBuiltin max_version; tensorflow
+ * commit 00b1ec2a). TFLM's resolver ignores versions, so these are the versions whose semantics
+ * TFLite defines; a later version may change them (new fields or types). The three models of
+ * ../shared/conformance/tflite use FULLY_CONNECTED 4, DEPTHWISE_CONV_2D 3, CONV_2D 2,
+ * AVERAGE_POOL_2D 2, SOFTMAX 2 and RESHAPE 1. An operator missing here allows version 1 only
+ * (AddBuiltin's default).
+ */
+const MAX_OPERATOR_VERSIONS: Readonly<Record<string, number>> = {
+  ADD: 4,
+  AVERAGE_POOL_2D: 3,
+  CONCATENATION: 3,
+  CONV_2D: 6,
+  DEPTHWISE_CONV_2D: 6,
+  DEQUANTIZE: 5,
+  FULLY_CONNECTED: 9,
+  HARD_SWISH: 1,
+  LEAKY_RELU: 2,
+  LOGISTIC: 3,
+  MAX_POOL_2D: 3,
+  MEAN: 3,
+  MUL: 5,
+  PAD: 4,
+  QUANTIZE: 3,
+  RELU: 3,
+  RELU6: 3,
+  RELU_N1_TO_1: 1,
+  RESHAPE: 1,
+  SOFTMAX: 3,
+  STRIDED_SLICE: 6,
+  TANH: 3,
+  TRANSPOSE: 5,
+};
+
+export function maxOperatorVersion(code: number): number {
+  return MAX_OPERATOR_VERSIONS[builtinOperatorName(code)] ?? 1;
+}
 
 export function builtinOperatorName(code: number): string {
   return BUILTIN_OPERATOR_NAMES[code] ?? `BUILTIN_${code}`;
@@ -112,6 +157,9 @@ export class OperatorCode extends TableView {
   /** The operator's code whichever field holds it (old writers fill only the deprecated one). */
   get code(): number {
     return Math.max(this.builtinCode, this.deprecatedBuiltinCode);
+  }
+  get version(): number {
+    return this.int32(2, 1);
   }
 }
 
@@ -314,8 +362,37 @@ export class ArithmeticOptions extends TableView {
   }
 }
 
+/** The masks are bit sets over the axes. */
+export class StridedSliceOptions extends TableView {
+  get beginMask(): number {
+    return this.int32(0);
+  }
+  get endMask(): number {
+    return this.int32(1);
+  }
+  get ellipsisMask(): number {
+    return this.int32(2);
+  }
+  get newAxisMask(): number {
+    return this.int32(3);
+  }
+  get shrinkAxisMask(): number {
+    return this.int32(4);
+  }
+  /** True: end holds sizes added to begin (newer converters), not positions. */
+  get offset(): boolean {
+    return this.bool(5);
+  }
+}
+
 export class ReducerOptions extends TableView {
   get keepDims(): boolean {
     return this.bool(0);
+  }
+}
+
+export class LeakyReluOptions extends TableView {
+  get alpha(): number {
+    return this.float32(0);
   }
 }

@@ -2,7 +2,7 @@
  * What TFLM's int8 SOFTMAX, LOGISTIC and TANH check and compute at prepare: the output
  * quantization they require, and the constants that bring an input (difference) into gemmlowp
  * fixed point (a Q31 multiplier, a left shift, and the input radius beyond which the format
- * would overflow).
+ * would overflow). The int8 per-tensor check also serves LEAKY_RELU and HARD_SWISH.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -40,12 +40,17 @@ export interface RequiredOutputQuant {
   zeroPoint: number;
 }
 
+/** Scale and zero point of one per-tensor quantized activation. */
+export interface PerTensorQuant {
+  scale: number;
+  zeroPoint: number;
+}
+
 /**
- * Checks an int8 → int8 TFLM activation (one input, one output, per-tensor quantization) and
- * returns the input's scale and zero point. The output must be quantized exactly as required:
- * TFLM's kernel writes its fixed-point result in those units whatever the tensor says.
+ * Checks an int8 → int8 TFLM elementwise op (one input, one output, per-tensor quantization)
+ * and returns both quantizations.
  */
-export function tflmUnaryIo(node: Node, graph: Graph, required: RequiredOutputQuant): { scale: number; zeroPoint: number } {
+export function int8PerTensorIo(node: Node, graph: Graph): { input: PerTensorQuant; output: PerTensorQuant } {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   requireDtype(node, x, ['int8'], 'input');
@@ -53,11 +58,21 @@ export function tflmUnaryIo(node: Node, graph: Graph, required: RequiredOutputQu
   const xq = quantOf(graph, node, x.name, 'input');
   const yq = quantOf(graph, node, y.name, 'output');
   if (xq.scale.length !== 1 || yq.scale.length !== 1) throw new UserError(`node '${node.name}' (${node.op}): input and output must be quantized per tensor`);
+  return { input: { scale: xq.scale[0]!, zeroPoint: xq.zeroPoint[0]! }, output: { scale: yq.scale[0]!, zeroPoint: yq.zeroPoint[0]! } };
+}
+
+/**
+ * Checks an int8 → int8 TFLM activation and returns the input's scale and zero point. The output
+ * must be quantized exactly as required: TFLM's kernel writes its fixed-point result in those
+ * units whatever the tensor says.
+ */
+export function tflmUnaryIo(node: Node, graph: Graph, required: RequiredOutputQuant): PerTensorQuant {
+  const { input, output } = int8PerTensorIo(node, graph);
   // float32 comparison, as TFLM compares the file's float32 scale.
-  if (Math.fround(yq.scale[0]!) !== Math.fround(required.scale) || yq.zeroPoint[0] !== required.zeroPoint) {
+  if (Math.fround(output.scale) !== Math.fround(required.scale) || output.zeroPoint !== required.zeroPoint) {
     throw new UserError(
-      `node '${node.name}' (${node.op}): the output must have scale ${required.scale} and zero point ${required.zeroPoint} (TFLM's int8 kernel), found scale ${yq.scale[0]} and zero point ${yq.zeroPoint[0]}`,
+      `node '${node.name}' (${node.op}): the output must have scale ${required.scale} and zero point ${required.zeroPoint} (TFLM's int8 kernel), found scale ${output.scale} and zero point ${output.zeroPoint}`,
     );
   }
-  return { scale: xq.scale[0]!, zeroPoint: xq.zeroPoint[0]! };
+  return input;
 }

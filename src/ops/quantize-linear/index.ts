@@ -5,7 +5,7 @@ import { emitQuantizeLinear } from './emit.ts';
 
 export const quantizeLinear: OpDefinition = {
   op: 'QuantizeLinear',
-  summary: 'float32 to int8, per tensor or per axis, round half to even',
+  summary: 'float32 to int8, per tensor or per axis, round half to even (TFLite: half away from zero)',
   onnx: [{ domain: '', opType: 'QuantizeLinear', import: importQuantizeLinear }],
   layout: 'logical',
   infer: inferQuantizeLinear,

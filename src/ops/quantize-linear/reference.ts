@@ -1,12 +1,16 @@
 import type { Graph, Node } from '../../ir/graph.ts';
-import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
+import { clamp, roundHalfAway, roundHalfEven } from '../../numerics/requantize.ts';
 import type { Value } from '../op.ts';
 import type { AffineParams } from '../common/affine.ts';
 import { outputValue } from '../common/values.ts';
 
-/** y = saturate(round_half_even(fround(x / scale)) + zero_point); NaN becomes the zero point. */
+/**
+ * y = saturate(round(fround(x / scale)) + zero_point), rounding half to even (ONNX) or, with
+ * attrs.ties_away_from_zero (TFLite's QUANTIZE), half away from zero; NaN becomes the zero point.
+ */
 export function referenceQuantizeLinear(node: Node, [x]: Value[], graph: Graph): Value[] {
   const p = node.params as AffineParams;
+  const round = node.attrs.ties_away_from_zero ? roundHalfAway : roundHalfEven;
   const out = outputValue(graph, node);
   const [lo, hi] = out.dtype === 'uint8' ? [0, 255] : [-128, 127];
   const input = x!.data as Float32Array;
@@ -16,7 +20,7 @@ export function referenceQuantizeLinear(node: Node, [x]: Value[], graph: Graph):
       for (let k = 0; k < p.inner; k++, i++) {
         const scaled = Math.fround(input[i]! / p.scale[a]!);
         const zp = p.zeroPoint[a]!;
-        out.data[i] = Number.isNaN(scaled) ? clamp(zp, lo, hi) : clamp(roundHalfEven(clamp(scaled, lo - zp, hi - zp)) + zp, lo, hi);
+        out.data[i] = Number.isNaN(scaled) ? clamp(zp, lo, hi) : clamp(round(clamp(scaled, lo - zp, hi - zp)) + zp, lo, hi);
       }
   return [out];
 }

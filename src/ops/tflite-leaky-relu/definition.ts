@@ -1,0 +1,47 @@
+/**
+ * TFLiteLeakyRelu: TFLite's int8 LEAKY_RELU as TFLM computes it (leaky_relu_common.cc's
+ * CalculateOpDataLeakyRelu, then reference_ops::QuantizeLeakyRelu): x - input_zp, scaled by one
+ * of two Q31 multipliers prepared in double (s_x / s_y for x - zp >= 0, s_x * alpha / s_y
+ * below), TFLite's double-rounding MultiplyByQuantizedMultiplier, + output_zp, clamped to int8.
+ *
+ * IR: inputs [x], outputs [y], both int8 per tensor; attrs.alpha (LeakyReluOptions.alpha,
+ * float32; any sign). No ONNX op maps here; the TFLite frontend creates it.
+ */
+import type { Graph, Node } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { MAX_LEFT_SHIFT, quantizeMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
+import type { OutputInfo } from '../op.ts';
+import { int8PerTensorIo } from '../common/tflm-input-scaling.ts';
+
+export interface TfliteLeakyReluParams {
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  /** For x - zp >= 0: s_x / s_y. */
+  identity: QuantizedMultiplier;
+  /** For x - zp < 0: s_x * alpha / s_y. */
+  alpha: QuantizedMultiplier;
+}
+
+export function inferTfliteLeakyRelu(node: Node, graph: Graph): OutputInfo[] {
+  if (typeof node.attrs.alpha !== 'number' || !Number.isFinite(node.attrs.alpha)) {
+    throw new UserError(`node '${node.name}' (${node.op}): alpha must be a finite number, found ${String(node.attrs.alpha)}`);
+  }
+  return [{ shape: [...tensorOf(graph, node.inputs[0]!).shape], dtype: 'int8' }];
+}
+
+export function prepareTfliteLeakyRelu(node: Node, graph: Graph): void {
+  const { input, output } = int8PerTensorIo(node, graph);
+  // TFLM forms both products in float32 (the file's scales and alpha), then widens to double.
+  const alpha = Math.fround(node.attrs.alpha as number);
+  const identityReal = Math.fround(input.scale / output.scale);
+  const alphaReal = Math.fround(Math.fround(input.scale * alpha) / output.scale);
+  const identity = quantizeMultiplier(identityReal);
+  const alphaMultiplier = quantizeMultiplier(alphaReal);
+  // The C kernels' left shift stops at MAX_LEFT_SHIFT (TFLM's own DCHECK allows 30).
+  for (const [what, real, m] of [['s_x / s_y', identityReal, identity], ['s_x * alpha / s_y', alphaReal, alphaMultiplier]] as const) {
+    if (m.shift > MAX_LEFT_SHIFT) throw new UserError(`node '${node.name}' (${node.op}): ${what} = ${real} is too large for TFLM's int8 LEAKY_RELU (at most 2^${MAX_LEFT_SHIFT - 1})`);
+  }
+  const params: TfliteLeakyReluParams = { inputZeroPoint: input.zeroPoint, outputZeroPoint: output.zeroPoint, identity, alpha: alphaMultiplier };
+  node.params = params;
+}

@@ -1,0 +1,12 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import { elementCount, tensorOf } from '../../ir/graph.ts';
+import type { EmitContext } from '../op.ts';
+import type { TfliteLeakyReluParams } from './definition.ts';
+
+export function emitTfliteLeakyRelu(node: Node, graph: Graph, ctx: EmitContext): string {
+  const p = node.params as TfliteLeakyReluParams;
+  const fields = [p.inputZeroPoint, p.outputZeroPoint, p.identity.multiplier, p.identity.shift, p.alpha.multiplier, p.alpha.shift];
+  const params = ctx.constStruct('leaky_relu', 'tg_tflite_leaky_relu_t', `{ ${fields.join(', ')} }`);
+  const count = elementCount(tensorOf(graph, node.outputs[0]!).shape);
+  return `tg_tflite_leaky_relu_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${count});`;
+}

@@ -1,0 +1,19 @@
+import type { Graph, Node } from '../../ir/graph.ts';
+import { requantizeTflite } from '../../numerics/requantize.ts';
+import type { Value } from '../op.ts';
+import { outputValue } from '../common/values.ts';
+import type { TfliteLeakyReluParams } from './definition.ts';
+
+/** One int8 input through TFLM's reference_ops::QuantizeLeakyRelu (double rounding). */
+export function tfliteLeakyRelu(p: TfliteLeakyReluParams, x: number): number {
+  const input = x - p.inputZeroPoint;
+  return requantizeTflite(input, input >= 0 ? p.identity : p.alpha, p.outputZeroPoint, -128, 127);
+}
+
+export function referenceTfliteLeakyRelu(node: Node, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params as TfliteLeakyReluParams;
+  const input = x!.data as Int8Array;
+  const out = outputValue(graph, node);
+  for (let i = 0; i < input.length; i++) out.data[i] = tfliteLeakyRelu(p, input[i]!);
+  return [out];
+}

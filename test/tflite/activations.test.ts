@@ -1,0 +1,109 @@
+/**
+ * TFLite LEAKY_RELU and HARD_SWISH as files: hand-derived bytes of TFLM's int8 kernels through the
+ * importer, the reference interpreter and the host C; TFLM's rejection of a too-fine HARD_SWISH
+ * output as one line; a LEAKY_RELU → HARD_SWISH model bit-exact under QEMU. The arithmetic is
+ * derived step by step in test/tflite-ops/activations.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileModel } from '../../src/pipeline.ts';
+import { runReference } from '../../src/reference/interpreter.ts';
+import { buildHostModel } from '../../src/validate/host-model.ts';
+import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
+import { tinygen } from '../helpers/cli.ts';
+import { expectOneLineError } from '../helpers/one-line-error.ts';
+import { buildTflite, leakyReluOptions, type ModelSpec, type OperatorSpec } from '../helpers/tflite-builder.ts';
+
+const INT8 = 9;
+const [LEAKY_RELU, HARD_SWISH] = [98, 117];
+
+interface Quant {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** x (tensor 0) → the operators in turn → the last tensor, every tensor int8 [1, 2, 2, 2] unless `shape` says. */
+function chain(quants: Quant[], operators: Omit<OperatorSpec, 'inputs' | 'outputs'>[], shape = [1, 2, 2, 2]): ModelSpec {
+  return {
+    tensors: quants.map((q, i) => ({ name: `t${i}`, type: INT8, shape, scale: [q.scale], zeroPoint: [q.zeroPoint] })),
+    operators: operators.map((op, i) => ({ ...op, inputs: [i], outputs: [i + 1] })),
+    inputs: [0],
+    outputs: [quants.length - 1],
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-activations-'));
+
+const cases = [
+  {
+    // s_x = 1, s_y = 4, alpha 0.5 (multipliers 1/4 and 1/8, both 2^30 in Q31): 1 → 0.25, the high-mul
+    // tie gives 1, then 0.5 → 1; 6 → 1.5 → 2; −4 → −0.5 → −1; −3 → −0.375 → 0; −20 → −2.5 → −3;
+    // 127 → 31.75 → 32; −128 → −16 exactly.
+    name: 'LEAKY_RELU',
+    spec: chain([{ scale: 1, zeroPoint: 0 }, { scale: 4, zeroPoint: 0 }], [{ code: LEAKY_RELU, options: leakyReluOptions(0.5) }]),
+    input: [1, 6, -4, -3, -20, 127, 0, -128],
+    expected: [1, 2, -1, 0, -3, 32, 0, -16],
+  },
+  {
+    // s_x = s_y = 1/32: 32 (real 1) → 21 (21.33); 96 (real 3) → 96; −40 (−1.25) → −12 (−11.67);
+    // at or below −3 → 0; 127 → 127. 64 (real 2): hires 8192, preshift 4096; reluish 16384 →
+    // SRDHM16(16384, 21845) = 10923, << 1 = 21846 → (21846 + 32768) >> 1 = 27307;
+    // SDHM16(27307, 4096) = 3413.4 → 3413; RDBPOT(3413, 6) = 53.3 → 53 (real 2 · 5/6 · 32 = 53.33).
+    name: 'HARD_SWISH',
+    spec: chain([{ scale: 1 / 32, zeroPoint: 0 }, { scale: 1 / 32, zeroPoint: 0 }], [{ code: HARD_SWISH }]),
+    input: [32, 96, -40, -128, -96, 0, 127, 64],
+    expected: [21, 96, -12, 0, 0, 0, 127, 53],
+  },
+];
+
+describe.each(cases)('TFLite $name', ({ name, spec, input, expected }) => {
+  const path = join(dir, `${name}.tflite`);
+  writeFileSync(path, buildTflite(spec));
+  const compiled = compileModel({ modelPath: path });
+  const record = new Uint8Array(Int8Array.from(input).buffer);
+  const want = Buffer.from(Int8Array.from(expected).buffer);
+
+  it('the reference interpreter gives the hand-derived bytes', () => {
+    const outputs = runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, record)).outputs;
+    expect(Buffer.from(valuesToRecord(outputs))).toEqual(want);
+  });
+
+  it('the host-compiled C gives the same bytes', async () => {
+    const host = await buildHostModel(compiled);
+    try {
+      expect(Buffer.from(await host.run(record))).toEqual(want);
+    } finally {
+      host.dispose();
+    }
+  }, 120_000);
+});
+
+describe('TFLite activations TFLM rejects', () => {
+  it('HARD_SWISH with an output scale at most the input scale / 128: one line', async () => {
+    const model = buildTflite(chain([{ scale: 1, zeroPoint: 0 }, { scale: 1 / 256, zeroPoint: 0 }], [{ code: HARD_SWISH }]));
+    await expectOneLineError(dir, 'fine_hard_swish.tflite', model, /HARD_SWISH.*the output scale is at most the input scale \/ 128, which TFLM's int8 HARD_SWISH rejects/);
+  });
+});
+
+describe('TFLite LEAKY_RELU → HARD_SWISH under QEMU', () => {
+  it('validate: 0 mismatches on mps2-an386', async () => {
+    const path = join(dir, 'leaky_hard_swish.tflite');
+    const spec = chain(
+      [
+        { scale: 0.05, zeroPoint: -3 },
+        { scale: 0.04, zeroPoint: 7 },
+        { scale: 0.03, zeroPoint: -60 },
+      ],
+      [{ code: LEAKY_RELU, options: leakyReluOptions(0.1) }, { code: HARD_SWISH }],
+      [1, 4, 4, 8],
+    );
+    writeFileSync(path, buildTflite(spec));
+    const result = await tinygen(['validate', path, '--board', 'mps2-an386', '--inputs', '8', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { cells: { board: string; rounding: string; passed: boolean; inputs: number; bytesCompared: number; mismatchCount: number }[] };
+    expect(report.cells).toHaveLength(1);
+    expect(report.cells[0]).toMatchObject({ board: 'mps2-an386', rounding: 'tflite', passed: true, inputs: 8, bytesCompared: 8 * 128, mismatchCount: 0 });
+  }, 600_000);
+});
