@@ -14,7 +14,8 @@ import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ArithmeticOptions, BuiltinOptionsType, ConcatenationOptions, ReducerOptions, SoftmaxOptions, Activation } from './schema.ts';
-import { activationBounds, requireInt8Activation, sameQuantization, type OperatorView, type TfliteImporter } from './load.ts';
+import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
+import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';
 
 /** The shape the IR op computes must be the one the file declares, or the API would change shape. */

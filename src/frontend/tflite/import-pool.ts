@@ -7,7 +7,8 @@
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { BuiltinOptionsType, Pool2DOptions } from './schema.ts';
-import { requireInt8Activation, sameQuantization, type OperatorView, type TfliteImporter } from './load.ts';
+import { requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
+import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { clampedOutput, nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
 
 export function importAveragePool2d(op: OperatorView, importer: TfliteImporter): Node[] {

@@ -11,6 +11,7 @@ import { basename, extname } from 'node:path';
 import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/graph.ts';
 import { elementCount, dtypeBytes, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
+import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { roundHalfAway } from '../../numerics/requantize.ts';
 import type { LoadedModel } from '../onnx/load.ts';
 import { readModelFile } from '../read-model.ts';
@@ -268,11 +269,6 @@ function quantization(tensor: TfliteTensor, label: string): Quantization | undef
   if (scale.some((s) => !(s > 0) || !Number.isFinite(s))) throw new UserError(`${label}: scales must be positive and finite`);
   const zeroPoint = zeroPoints.map(Number);
   return scale.length > 1 ? { scale, zeroPoint, axis: params.quantizedDimension } : { scale, zeroPoint };
-}
-
-export function sameQuantization(a: Quantization | undefined, b: Quantization | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.scale.length === b.scale.length && a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i]);
 }
 
 /** The real-valued clamp of a fused activation, in the form fuse-activations gives attrs.activation. */
