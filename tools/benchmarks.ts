@@ -28,7 +28,7 @@ const models = [
     .map((f) => ({ label: `shared/models/${f}`, path: join(SHARED_MODELS, f) })),
   { label: 'examples/demo_cnn.onnx', path: join(PACKAGE_ROOT, 'examples', 'demo_cnn.onnx') },
   // TFLM's own models run in tflite rounding, the default for TFLite.
-  { label: 'TFLM hello_world_int8.tflite', path: join(SHARED_CONFORMANCE_TFLITE, 'hello_world_int8', 'model.tflite') },
+  ...['hello_world_int8', 'micro_speech_quantized', 'person_detect'].map((name) => ({ label: `TFLM ${name}.tflite`, path: join(SHARED_CONFORMANCE_TFLITE, name, 'model.tflite') })),
   ...NETWORKS.map((name) => ({ label: `${name} (tests, QOperator int8)`, path: buildNetwork(name, 'qop', 'int8') })),
   ...(Object.keys(TFLITE_TEST_NETWORKS) as TfliteTestNetwork[]).map((name) => ({
     label: `${name} (tests, TFLite int8)`,
