@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await yargs(argv)
       .scriptName('tinygen')
-      .usage('$0 <command> [options]\n\nCompiles quantized ONNX networks into static C for Arm Cortex-M and proves the firmware bit-exact under QEMU.')
+      .usage('$0 <command> [options]\n\nCompiles quantized ONNX and TFLite networks into static C for Arm Cortex-M and proves the firmware bit-exact under QEMU.')
       .command(compileCommand)
       .command(runCommand)
       .command(validateCommand)
@@ -51,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
       .parseAsync();
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`tinygen: error: ${err.message}\n`);
+      // Names from a model file may hold line breaks; the error stays one line.
+      process.stderr.write(`tinygen: error: ${err.message.replace(/[\r\n]+/g, ' ')}\n`);
       return EXIT_USER_ERROR;
     }
     const message = err instanceof Error ? (process.env.TINYGEN_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);

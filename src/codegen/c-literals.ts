@@ -35,3 +35,13 @@ export function cIdentifier(text: string): string {
   const cleaned = text.replace(/[^A-Za-z0-9_]/g, '_');
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
 }
+
+/**
+ * Text from a model file (tensor and node names, file names) made safe inside a C comment: no
+ * control characters (a newline would end a // line or let the rest escape), and no comment
+ * start or end.
+ */
+export function cCommentText(text: string): string {
+  // "/*" too: inside a comment gcc's -Wcomment (in -Wall) warns of it.
+  return text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+}

@@ -11,7 +11,7 @@ import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
 import { apiInputs, apiOutputs, ctypeOf, runSignature, type ApiTensor } from './api.ts';
-import { cArrayBody, cFloat, cIdentifier, cInt } from './c-literals.ts';
+import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt } from './c-literals.ts';
 
 export interface GenerateOptions {
   /** C prefix for every public symbol. */
@@ -100,7 +100,7 @@ class Emitter implements EmitContext {
 
 function describeNode(node: Node, graph: Graph): string {
   const shapes = (names: string[]) => names.filter((n) => n !== '' && !graph.tensors.get(n)?.data).map((n) => `[${tensorOf(graph, n).shape.join('x')}]`);
-  return `${node.op} '${node.name}': ${shapes(node.inputs).join(', ')} -> ${shapes(node.outputs).join(', ')}`.replace(/\*\//g, '* /');
+  return cCommentText(`${node.op} '${node.name}': ${shapes(node.inputs).join(', ')} -> ${shapes(node.outputs).join(', ')}`);
 }
 
 export function generateModel(lowered: Lowered, options: GenerateOptions): GeneratedModel {
@@ -121,6 +121,7 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   const signature = runSignature(inputs, outputs);
   const apiView = (t: ApiTensor) => ({
     ...t,
+    tensor: cCommentText(t.tensor),
     macro: t.param.toUpperCase(),
     shapeList: t.shape.join(', '),
     scaleLiteral: t.scale !== undefined ? cFloat(t.scale) : undefined,
@@ -128,7 +129,7 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   const view = {
     version: TOOL_VERSION,
     sha256: options.sha256,
-    source: options.source.replace(/\*\//g, '* /'),
+    source: cCommentText(options.source),
     rounding: options.rounding,
     name,
     upper: name.toUpperCase(),

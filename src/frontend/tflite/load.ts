@@ -145,7 +145,7 @@ export class TfliteImporter {
       const importer = IMPORTERS.get(code.code);
       if (!importer) throw new UserError(`${label}: not supported yet; supported: ${[...IMPORTERS.keys()].map(builtinOperatorName).sort().join(', ')}`);
       const maxVersion = maxOperatorVersion(code.code);
-      if (code.version > maxVersion) throw new UserError(`${label}: version ${code.version} is not supported (up to ${maxVersion})`);
+      if (code.version < 1 || code.version > maxVersion) throw new UserError(`${label}: version ${code.version} is not supported (up to ${maxVersion})`);
       try {
         this.graph.nodes.push(...importer({ operator, name: `${builtinOperatorName(code.code)}_${index}` }, this));
       } catch (err) {
@@ -182,6 +182,10 @@ export class TfliteImporter {
     const name = uniqueName(this.graph, tensor.name || `tensor_${index}`);
     const data = this.constantData(tensor, dtype, shape, label);
     const quant = quantization(tensor, label);
+    // The kernels count elements and bytes in int32.
+    if (elementCount(shape) * dtypeBytes(dtype) > 2 ** 31 - 1) throw new UserError(`${label} has shape [${shape}]: more than 2^31 - 1 bytes`);
+    const range = dtype === 'int8' ? [-128, 127] : undefined;
+    if (range && quant?.zeroPoint.some((z) => z < range[0]! || z > range[1]!)) throw new UserError(`${label} has a zero point outside int8`);
     this.graph.tensors.set(name, { name, dtype, shape, ...(data ? { data } : {}), ...(quant ? { quant } : {}) });
     this.names.set(index, name);
     return name;
@@ -374,13 +378,16 @@ function importReshape(op: OperatorView, importer: TfliteImporter): Node[] {
   const [x, y] = [importer.tensor(input), importer.tensor(output)];
   if (x.dtype !== y.dtype || !sameQuantization(x.quant, y.quant)) throw new UserError(`the input and output types or quantizations differ; RESHAPE must not requantize`);
   let shape = [...y.shape];
-  if (elementCount(shape) !== elementCount(x.shape)) {
+  // The declared output shape is the API's; only an undeclared one (rank 0) is taken from the
+  // shape operand or the options. A shape whose element count differs is an inconsistent file.
+  if (shape.length === 0 && elementCount(x.shape) !== 1) {
     const shapeIndex = op.operator.inputs[1];
     shape =
       shapeIndex !== undefined && shapeIndex >= 0
         ? importer.integers(shapeIndex, 'shape')
         : (op.operator.builtinOptions(BuiltinOptionsType.ReshapeOptions, (f, p, w) => new ReshapeOptions(f, p, w))?.newShape ?? []);
   }
+  if (elementCount(shape) !== elementCount(x.shape)) throw new UserError(`the output shape [${shape}] does not hold the input's ${elementCount(x.shape)} elements`);
   return [reshapeNode(op.name, input, output, shape)];
 }
 
