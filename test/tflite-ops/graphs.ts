@@ -5,6 +5,11 @@
 import type { AttrValue, Graph, Tensor } from '../../src/ir/graph.ts';
 import { lower } from '../../src/passes/index.ts';
 import type { Compiled } from '../../src/pipeline.ts';
+import type { Value } from '../../src/ops/op.ts';
+import type { HostModel } from '../../src/validate/host-model.ts';
+import { runReference } from '../../src/reference/interpreter.ts';
+import { valuesToRecord } from '../../src/validate/records.ts';
+import { expect } from 'vitest';
 
 export interface Quant {
   scale: number;
@@ -42,4 +47,19 @@ export function unaryGraph(cases: readonly UnaryCase[]): Graph {
 export function compileGraph(graph: Graph): Compiled {
   const lowered = lower(graph, { rounding: 'tflite' });
   return { ...lowered, sha256: '0'.repeat(64), modelPath: 'tflite_ops.tflite', name: 'tflite_ops', rounding: 'tflite' };
+}
+
+/**
+ * Runs `host` on the records and counts output bytes that differ from the reference's; the count
+ * is printed for the record, and the caller asserts it.
+ */
+export async function hostMismatches(compiled: Compiled, host: HostModel, values: readonly Value[][]): Promise<number> {
+  const records = values.map((v) => valuesToRecord(v));
+  const want = Buffer.concat(values.map((v) => valuesToRecord(runReference(compiled.graph, v).outputs)));
+  const actual = await host.run(Buffer.concat(records));
+  expect(actual.length).toBe(want.length);
+  let mismatches = 0;
+  for (let i = 0; i < want.length; i++) if (actual[i] !== want[i]) mismatches++;
+  console.log(`C vs reference: ${want.length} bytes, ${mismatches} mismatches`);
+  return mismatches;
 }

@@ -4,14 +4,11 @@
  * output as one line; a LEAKY_RELU → HARD_SWISH model bit-exact under QEMU. The arithmetic is
  * derived step by step in test/tflite-ops/activations.test.ts.
  */
+import { describeHandDerivedCases } from '../helpers/tflite-hand-cases.ts';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileModel } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { buildHostModel } from '../../src/validate/host-model.ts';
-import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
 import { tinygen } from '../helpers/cli.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
 import { buildTflite, leakyReluOptions, type ModelSpec, type OperatorSpec } from '../helpers/tflite-builder.ts';
@@ -58,27 +55,7 @@ const cases = [
   },
 ];
 
-describe.each(cases)('TFLite $name', ({ name, spec, input, expected }) => {
-  const path = join(dir, `${name}.tflite`);
-  writeFileSync(path, buildTflite(spec));
-  const compiled = compileModel({ modelPath: path });
-  const record = new Uint8Array(Int8Array.from(input).buffer);
-  const want = Buffer.from(Int8Array.from(expected).buffer);
-
-  it('the reference interpreter gives the hand-derived bytes', () => {
-    const outputs = runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, record)).outputs;
-    expect(Buffer.from(valuesToRecord(outputs))).toEqual(want);
-  });
-
-  it('the host-compiled C gives the same bytes', async () => {
-    const host = await buildHostModel(compiled);
-    try {
-      expect(Buffer.from(await host.run(record))).toEqual(want);
-    } finally {
-      host.dispose();
-    }
-  }, 120_000);
-});
+describeHandDerivedCases(cases, dir);
 
 describe('TFLite activations TFLM rejects', () => {
   it('HARD_SWISH with an output scale at most the input scale / 128: one line', async () => {

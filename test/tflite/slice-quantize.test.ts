@@ -4,14 +4,12 @@
  * the host-compiled C must both give the derived bytes. Then a chain of them bit-exact under
  * QEMU, and the operator version check.
  */
+import { describeHandDerivedCases } from '../helpers/tflite-hand-cases.ts';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { buildHostModel } from '../../src/validate/host-model.ts';
-import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
 import { buildTflite, type ModelSpec, type OptionsSpec, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { tinygen } from '../helpers/cli.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
@@ -146,27 +144,7 @@ describe('the ties the derivations rely on', () => {
   });
 });
 
-describe.each(cases)('TFLite $name', ({ name, spec, input, expected }) => {
-  const path = join(dir, `${name.replace(/\W+/g, '_')}.tflite`);
-  writeFileSync(path, buildTflite(spec));
-  const compiled = compileModel({ modelPath: path });
-  const record = new Uint8Array(input.buffer);
-  const want = Buffer.from(Int8Array.from(expected).buffer);
-
-  it('the reference interpreter gives the hand-derived bytes', () => {
-    const outputs = runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, record)).outputs;
-    expect(Buffer.from(valuesToRecord(outputs))).toEqual(want);
-  });
-
-  it('the host-compiled C gives the same bytes', async () => {
-    const host = await buildHostModel(compiled);
-    try {
-      expect(Buffer.from(await host.run(record))).toEqual(want);
-    } finally {
-      host.dispose();
-    }
-  }, 120_000);
-});
+describeHandDerivedCases(cases, dir);
 
 describe('TFLite STRIDED_SLICE options tinygen refuses', () => {
   const refused: [string, Parameters<typeof stridedSliceOptions>[0], RegExp][] = [

@@ -6,15 +6,11 @@
  * double rounding first halves ties toward +∞ (SaturatingRoundingDoublingHighMul), then rounds
  * ties away from zero (RoundingDivideByPOT).
  */
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describeHandDerivedCases } from '../helpers/tflite-hand-cases.ts';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileModel } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { buildHostModel } from '../../src/validate/host-model.ts';
-import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
-import { arithmeticOptions, buildTflite, concatenationOptions, conv2dOptions, reducerOptions, depthwiseOptions, pool2dOptions, type ModelSpec } from '../helpers/tflite-builder.ts';
+import { arithmeticOptions, concatenationOptions, conv2dOptions, reducerOptions, depthwiseOptions, pool2dOptions, type ModelSpec } from '../helpers/tflite-builder.ts';
 
 const [INT8, INT32] = [9, 2];
 const [ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, MUL, RELU6, PAD, TRANSPOSE, MEAN] = [0, 1, 2, 3, 4, 17, 18, 21, 34, 39, 40];
@@ -163,24 +159,4 @@ const cases: HandCase[] = [
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-spatial-'));
 
-describe.each(cases)('TFLite $name', ({ name, spec, input, expected }) => {
-  const path = join(dir, `${name.split(' ')[0]}.tflite`);
-  writeFileSync(path, buildTflite(spec));
-  const compiled = compileModel({ modelPath: path });
-  const record = new Uint8Array(Int8Array.from(input).buffer);
-  const want = Buffer.from(Int8Array.from(expected).buffer);
-
-  it('the reference interpreter gives the hand-derived bytes', () => {
-    const outputs = runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, record)).outputs;
-    expect(Buffer.from(valuesToRecord(outputs))).toEqual(want);
-  });
-
-  it('the host-compiled C gives the same bytes', async () => {
-    const host = await buildHostModel(compiled);
-    try {
-      expect(Buffer.from(await host.run(record))).toEqual(want);
-    } finally {
-      host.dispose();
-    }
-  }, 120_000);
-});
+describeHandDerivedCases(cases, dir);
