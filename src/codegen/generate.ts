@@ -42,6 +42,8 @@ class Emitter implements EmitContext {
   /** Constant bytes of the node being emitted. */
   nodeConstantBytes = 0;
   private prefix = '';
+  /** The step being emitted: the plan names nodes by step, as names need not be unique. */
+  private step = -1;
   private readonly used = new Set<string>();
 
   constructor(
@@ -52,6 +54,7 @@ class Emitter implements EmitContext {
 
   beginNode(index: number): void {
     this.prefix = `${this.name}_l${index}`;
+    this.step = index;
     this.nodeConstantBytes = 0;
   }
 
@@ -87,12 +90,17 @@ class Emitter implements EmitContext {
     return symbol;
   }
 
+  private stepOf(node: Node): number {
+    if (this.lowered.graph.nodes[this.step] !== node) throw new Error(`internal: node '${node.name}' is not the one being emitted`);
+    return this.step;
+  }
+
   aliased(node: Node): boolean {
-    return this.lowered.plan.aliasedNodes.has(node.name);
+    return this.lowered.plan.aliasedSteps.has(this.stepOf(node));
   }
 
   scratch(node: Node): string {
-    const offset = this.lowered.plan.scratch.get(node.name);
+    const offset = this.lowered.plan.scratchOffsets.get(this.stepOf(node));
     if (offset === undefined) throw new Error(`internal: node '${node.name}' has no scratch space`);
     return `((void *)&${this.name}_arena[${offset}])`;
   }

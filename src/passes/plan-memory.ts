@@ -21,8 +21,8 @@ export type Storage = { kind: 'arena'; offset: number } | { kind: 'input'; index
  */
 export interface ArenaBuffer {
   tensors: string[];
-  /** The node whose scratch space this is. */
-  scratchOf?: string;
+  /** The step (index in the schedule) of the node whose scratch space this is. */
+  scratchStep?: number;
   offset: number;
   /** Bytes, rounded up to the arena alignment. */
   bytes: number;
@@ -39,14 +39,18 @@ export interface MemoryPlan {
   lowerBoundBytes: number;
   buffers: ArenaBuffer[];
   storage: Map<string, Storage>;
-  /** Nodes whose output shares its input's storage: they emit no code. */
-  aliasedNodes: Set<string>;
-  /** Nodes whose output takes over the storage of an input that dies there: they run, in place. */
-  inPlaceNodes: Set<string>;
+  /**
+   * Nodes are named by their step (index in the schedule), never by their name: names come from
+   * the model file and need not be unique.
+   * Steps whose output shares its input's storage: they emit no code.
+   */
+  aliasedSteps: Set<number>;
+  /** Steps whose output takes over the storage of an input that dies there: they run, in place. */
+  inPlaceSteps: Set<number>;
   /** Arena bytes live at each step of the schedule (one entry per node); the largest is lowerBoundBytes. */
   liveBytes: number[];
-  /** Arena offset of each node's scratch space, for nodes whose op asks for one. */
-  scratch: Map<string, number>;
+  /** Arena offset of each step's scratch space, for nodes whose op asks for one. */
+  scratchOffsets: Map<number, number>;
 }
 
 export const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
@@ -246,15 +250,14 @@ export function planMemory(graph: Graph): MemoryPlan {
   // them is one buffer). Root of each group's buffer:
   const bufferOf = groups.map((_, id) => id);
   const root = (id: number): number => (bufferOf[id] === id ? id : (bufferOf[id] = root(bufferOf[id]!)));
-  const aliasedNodes = new Set<string>();
-  const inPlaceNodes = new Set<string>();
-  graph.nodes.forEach((node, step) => {
-    const info = model.nodes[step]!;
-    if (info.aliased) aliasedNodes.add(node.name);
+  const aliasedSteps = new Set<number>();
+  const inPlaceSteps = new Set<number>();
+  model.nodes.forEach((info, step) => {
+    if (info.aliased) aliasedSteps.add(step);
     const join = info.inPlace.find(([input]) => lastRead[input] === step);
     if (join) {
       bufferOf[join[1]] = root(join[0]);
-      inPlaceNodes.add(node.name);
+      inPlaceSteps.add(step);
     }
   });
 
@@ -276,10 +279,9 @@ export function planMemory(graph: Graph): MemoryPlan {
     if (group.producer >= 0) buffer.first = Math.min(buffer.first, group.producer);
     buffer.last = Math.max(buffer.last, lastRead[id]!);
   });
-  const inArena: (Interval & { groups: number[]; scratchOf?: string })[] = [...byRoot.values()].filter((b) => !b.external);
-  graph.nodes.forEach((node, step) => {
-    const bytes = model.nodes[step]!.scratchBytes;
-    if (bytes > 0) inArena.push({ groups: [], first: step, last: step, bytes, scratchOf: node.name });
+  const inArena: (Interval & { groups: number[]; scratchStep?: number })[] = [...byRoot.values()].filter((b) => !b.external);
+  model.nodes.forEach(({ scratchBytes: bytes }, step) => {
+    if (bytes > 0) inArena.push({ groups: [], first: step, last: step, bytes, scratchStep: step });
   });
 
   const liveBytes = new Array<number>(steps).fill(0);
@@ -290,12 +292,12 @@ export function planMemory(graph: Graph): MemoryPlan {
   const storage = new Map<string, Storage>();
   const buffers: ArenaBuffer[] = [];
   let arenaBytes = 0;
-  const scratch = new Map<string, number>();
+  const scratchOffsets = new Map<number, number>();
   inArena.forEach((buffer, i) => {
-    if (buffer.scratchOf === undefined) return;
-    scratch.set(buffer.scratchOf, offsets[i]!);
+    if (buffer.scratchStep === undefined) return;
+    scratchOffsets.set(buffer.scratchStep, offsets[i]!);
     arenaBytes = Math.max(arenaBytes, offsets[i]! + buffer.bytes);
-    buffers.push({ tensors: [], scratchOf: buffer.scratchOf, offset: offsets[i]!, bytes: buffer.bytes, first: buffer.first, last: buffer.last });
+    buffers.push({ tensors: [], scratchStep: buffer.scratchStep, offset: offsets[i]!, bytes: buffer.bytes, first: buffer.first, last: buffer.last });
   });
   for (const buffer of byRoot.values()) {
     const tensors = buffer.groups.flatMap((id) => groups[id]!.tensors);
@@ -308,5 +310,5 @@ export function planMemory(graph: Graph): MemoryPlan {
     }
     for (const name of tensors) storage.set(name, where);
   }
-  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedNodes, inPlaceNodes, liveBytes, scratch };
+  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedSteps, inPlaceSteps, liveBytes, scratchOffsets };
 }

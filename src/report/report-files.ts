@@ -10,7 +10,7 @@ export function memoryTimeline(report: ModelReport): string {
     arenaBytes: report.arenaBytes,
     lowerBoundBytes: report.lowerBoundBytes,
     // A kernel's scratch space has no tensors: name it after its node.
-    buffers: report.buffers.map((b) => (b.scratchOf !== undefined ? { ...b, tensors: [`scratch of ${b.scratchOf}`] } : b)),
+    buffers: report.buffers.map((b) => (b.scratchStep !== undefined ? { ...b, tensors: [`scratch of ${b.scratchStep} ${report.layers[b.scratchStep]!.node}`] } : b)),
     liveBytes: report.layers.map((l) => l.liveBytes),
   });
 }

@@ -76,8 +76,8 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
         offset: where?.kind === 'arena' ? where.offset : null,
         bytes: tensorBytes(tensorOf(graph, out)),
       },
-      scratchBytes: plan.buffers.find((b) => b.scratchOf === node.name)?.bytes ?? 0,
-      sharing: plan.aliasedNodes.has(node.name) ? 'view' : plan.inPlaceNodes.has(node.name) ? 'in place' : null,
+      scratchBytes: plan.buffers.find((b) => b.scratchStep === index)?.bytes ?? 0,
+      sharing: plan.aliasedSteps.has(index) ? 'view' : plan.inPlaceSteps.has(index) ? 'in place' : null,
       liveBytes: plan.liveBytes[index]!,
     };
   });

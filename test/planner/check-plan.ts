@@ -48,14 +48,14 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
   graph.nodes.forEach((node, step) => {
     const inputs = activations(graph, node.inputs);
     for (const name of inputs) if (!holds(name)) problems.push(`step ${step} (${node.name}): input ${name} was overwritten`);
-    if (plan.aliasedNodes.has(node.name)) {
+    if (plan.aliasedSteps.has(step)) {
       const [from, to] = [where(inputs[0]!), where(node.outputs[0]!)];
       if (space(from) !== space(to) || start(from) !== start(to)) problems.push(`step ${step}: view ${node.name} does not share its input's storage`);
       value.set(node.outputs[0]!, value.get(inputs[0]!)!);
       return;
     }
     // A kernel's scratch space is overwritten while the node runs: it must miss every input.
-    const scratch = plan.buffers.find((b) => b.scratchOf === node.name);
+    const scratch = plan.buffers.find((b) => b.scratchStep === step);
     if (scratch) {
       const map = owners.get('arena') ?? new Map<number, string>();
       owners.set('arena', map);
@@ -78,7 +78,7 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
         const r = where(input);
         const overlap = space(r) === space(s) && start(r) < start(s) + bytesOf(out) && start(s) < start(r) + bytesOf(input);
         const exact = start(r) === start(s) && bytesOf(input) === bytesOf(out);
-        if (overlap && !(plan.inPlaceNodes.has(node.name) && exact)) problems.push(`step ${step}: ${out} overlaps input ${input} of ${node.name}`);
+        if (overlap && !(plan.inPlaceSteps.has(step) && exact)) problems.push(`step ${step}: ${out} overlaps input ${input} of ${node.name}`);
       }
       value.set(out, out);
     }
@@ -107,8 +107,8 @@ function lifetimes(graph: Graph): Map<string, { first: number; last: number }> {
  */
 export function liveBytesFromTensors(graph: Graph, plan: MemoryPlan): number[] {
   const life = lifetimes(graph);
-  return graph.nodes.map((node, step) => {
-    const scratch = plan.buffers.filter((b) => b.scratchOf === node.name).map((b) => [b.offset, b.offset + b.bytes] as const);
+  return graph.nodes.map((_, step) => {
+    const scratch = plan.buffers.filter((b) => b.scratchStep === step).map((b) => [b.offset, b.offset + b.bytes] as const);
     const ranges = [...life]
       .filter(([name, l]) => l.first <= step && step <= l.last && plan.storage.get(name)?.kind === 'arena')
       .map(([name]) => [start(plan.storage.get(name)!), start(plan.storage.get(name)!) + alignUp(tensorBytes(tensorOf(graph, name)))] as const)
@@ -133,7 +133,7 @@ export function expectedInPlace(graph: Graph, plan: MemoryPlan, ops: readonly st
   // View groups, from the views that emit nothing.
   const root = new Map<string, string>();
   const rootOf = (name: string): string => (root.has(name) ? rootOf(root.get(name)!) : name);
-  for (const node of graph.nodes) if (plan.aliasedNodes.has(node.name)) root.set(node.outputs[0]!, rootOf(activations(graph, node.inputs)[0]!));
+  graph.nodes.forEach((node, step) => plan.aliasedSteps.has(step) && root.set(node.outputs[0]!, rootOf(activations(graph, node.inputs)[0]!)));
   const members = (name: string) => [...life.keys(), ...graph.inputs].filter((t) => rootOf(t) === rootOf(name));
   const api = new Set([...graph.inputs, ...graph.outputs]);
   const expected = new Set<string>();

@@ -73,7 +73,7 @@ function requantizingCopyModel(): string {
 /** Names of the nodes that run in place, by op. */
 function inPlaceOps(modelPath: string, allowFloat = false): string[] {
   const { graph, plan } = compileModel({ modelPath, allowFloat });
-  return graph.nodes.filter((n) => plan.inPlaceNodes.has(n.name)).map((n) => n.op);
+  return graph.nodes.filter((_, step) => plan.inPlaceSteps.has(step)).map((n) => n.op);
 }
 
 describe('in-place ops on the host (ASan/UBSan) against the reference', () => {

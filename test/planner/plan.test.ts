@@ -36,7 +36,7 @@ function checkPlan({ graph, plan }: Compiled, label: string): void {
   expect(plan.buffers.flatMap((b) => b.tensors).sort(), label).toEqual(inArena.sort());
   expect(inArena.every((name) => graph.tensors.has(name)), label).toBe(true);
   // In-place and view nodes are disjoint: an in-place node still runs its kernel.
-  expect([...plan.inPlaceNodes].filter((n) => plan.aliasedNodes.has(n)), label).toEqual([]);
+  expect([...plan.inPlaceSteps].filter((step) => plan.aliasedSteps.has(step)), label).toEqual([]);
 }
 
 describe('memory planner on random graphs', () => {
@@ -53,7 +53,7 @@ describe('memory planner on random graphs', () => {
         if (branchy) expect(plan.arenaBytes, `trial ${trial}`).toBeLessThanOrEqual(1.05 * plan.lowerBoundBytes);
         else expect(plan.arenaBytes, `trial ${trial} (a chain)`).toBe(plan.lowerBoundBytes);
         const expected = expectedInPlace(graph, plan, ['QLinearAdd', 'QLinearMul', 'QLinearLookup']);
-        const actual = graph.nodes.filter((n) => plan.inPlaceNodes.has(n.name) && ['QLinearAdd', 'QLinearMul', 'QLinearLookup'].includes(n.op)).map((n) => n.name);
+        const actual = graph.nodes.filter((n, step) => plan.inPlaceSteps.has(step) && ['QLinearAdd', 'QLinearMul', 'QLinearLookup'].includes(n.op)).map((n) => n.name);
         expect(actual.sort(), `trial ${trial}`).toEqual([...expected].sort());
         if (plan.arenaBytes === plan.lowerBoundBytes) atBound++;
         if (expected.size > 0) inPlace++;
@@ -85,7 +85,7 @@ describe('memory planner on the test networks and example models', () => {
   it('resnet_block: the residual add runs in place over its dying inputs (and the bound is the three 2048-byte maps of the block and a patch)', () => {
     const { graph, plan } = compileModel({ modelPath: buildNetwork('resnet_block', 'qop', 'int8') });
     const add = graph.nodes.find((n) => n.op === 'QLinearAdd')!;
-    expect(plan.inPlaceNodes.has(add.name)).toBe(true);
+    expect(plan.inPlaceSteps.has(graph.nodes.indexOf(add))).toBe(true);
     expect(add.inputs.map((i) => plan.storage.get(i))).toContainEqual(plan.storage.get(add.outputs[0]!));
     // Hand derivation: the stem's output [1, 8, 16, 16] int8 is 2048 bytes and stays live across
     // the branch; while the second branch conv runs, its input and output (2048 each) are live
@@ -110,7 +110,7 @@ describe('memory planner on the test networks and example models', () => {
     const { graph, plan } = compileModel({ modelPath: buildNetwork('mlp_autoencoder', 'qop', 'uint8') });
     const convert = graph.nodes.at(-1)!;
     expect(convert.op).toBe('ConvertUint8');
-    expect(plan.inPlaceNodes.has(convert.name)).toBe(true);
+    expect(plan.inPlaceSteps.has(graph.nodes.indexOf(convert))).toBe(true);
     expect(plan.storage.get(convert.inputs[0]!)).toEqual({ kind: 'output', index: 0 });
     // Hand derivation, bytes live per step: the uint8 input converted into the arena (its
     // pointer is const) 32; first layer 32 in + 16 out = 48; then 16 + 8 = 24; 8 + 16 = 24; the

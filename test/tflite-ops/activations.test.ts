@@ -210,7 +210,7 @@ describe('TFLiteLeakyRelu / TFLiteHardSwish kernels: the C equals the reference 
     single.outputs.push(...chain.outputs);
     const compiled = compileGraph(single);
     // The hard swish writes over the dying leaky output.
-    expect([...compiled.plan.inPlaceNodes]).toContain('hswish');
+    expect([...compiled.plan.inPlaceSteps].map((step) => compiled.graph.nodes[step]!.name)).toContain('hswish');
     const host = await buildHostModel(compiled);
     try {
       const random = seededRandom(23);
