@@ -10,6 +10,7 @@ import { lower, type Lowered } from './passes/index.ts';
 import { generateModel, type GeneratedModel } from './codegen/generate.ts';
 import type { RoundingMode } from './numerics/requantize.ts';
 import { cIdentifier } from './codegen/c-literals.ts';
+import { UserError } from './errors.ts';
 
 export interface CompileRequest {
   modelPath: string;
@@ -41,8 +42,18 @@ export function compileModel(request: CompileRequest): Compiled {
     : loadOnnxBytes(bytes, request.modelPath, { bindings: request.bindings, allowFloat: request.allowFloat });
   // Each format defaults to the arithmetic of its own runtime: TFLM for TFLite, ONNX Runtime for ONNX.
   const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');
-  const lowered = lower(loaded.graph, { rounding });
+  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding }));
   return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding };
+}
+
+/** A refusal raised past import names the model file first, as the loaders' own do. */
+function withModelPath<T>(modelPath: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UserError && !error.message.startsWith(modelPath)) throw new UserError(`${modelPath}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function generate(compiled: Compiled): GeneratedModel {

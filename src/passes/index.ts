@@ -6,6 +6,7 @@ import type { Graph } from '../ir/graph.ts';
 import { verifyGraph } from '../ir/verify.ts';
 import type { CompileOptions } from '../ops/op.ts';
 import { inferShapes } from './infer-shapes.ts';
+import { checkQuantization } from './check-quantization.ts';
 import { uint8ToInt8 } from './uint8-to-int8.ts';
 import { fuseActivations } from './fuse-activations.ts';
 import { lift1d } from './lift-1d.ts';
@@ -21,6 +22,7 @@ export interface Pass {
 
 export const PASSES: readonly Pass[] = [
   { name: 'infer-shapes', run: inferShapes },
+  { name: 'check-quantization', run: checkQuantization },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'uint8-to-int8', run: uint8ToInt8 },
   { name: 'lift-1d', run: lift1d },

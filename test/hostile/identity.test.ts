@@ -4,8 +4,11 @@
  * type. Each case is checked on the host C (ASan/UBSan) against the reference.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../src/pipeline.ts';
+import { tinygen } from '../helpers/cli.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { MODELS } from '../helpers/paths.ts';
 import { simulatePlan } from '../planner/check-plan.ts';
@@ -24,5 +27,23 @@ describe('nodes are told apart by identity, not by name', () => {
       const diff = await hostDiff(path, rounding, 4);
       expect(diff.mismatches, rounding).toBe(0);
     }
+  });
+});
+
+describe('zero points lie in their tensor type range', () => {
+  it("QLinearConv's input zero point stored as INT32 100000: one line naming the tensor, exit 2, no output", async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      const graph = model.graph!;
+      const conv = graph.node!.find((n) => n.opType === 'QLinearConv')!;
+      const zeroPoint = graph.initializer!.find((t) => t.name === conv.input![2])!;
+      Object.assign(zeroPoint, { dataType: 6 /* INT32 */, rawData: new Uint8Array(new Int32Array([100000]).buffer), int32Data: [] });
+    });
+    const out = join(tmpdir(), `tinygen-zp-${process.pid}`);
+    const result = await tinygen(['compile', path, '-o', out]);
+    expect(result.exitCode).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/tiny_cnn_qop\.onnx: tensor '.*' \(u?int8\): zero point 100000 is outside u?int8's range/);
+    expect(existsSync(out)).toBe(false);
   });
 });

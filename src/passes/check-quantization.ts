@@ -1,0 +1,26 @@
+/**
+ * Refuses quantization no kernel can honour, once every tensor's type is known: an int8 or uint8
+ * tensor's zero points must lie in its type's range whatever type the file stored them in (an
+ * int32 zero point of 100000 would otherwise wrap inside the kernels), and scales must be
+ * positive and finite.
+ */
+import type { DType, Graph } from '../ir/graph.ts';
+import { UserError } from '../errors.ts';
+
+const RANGE: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255] };
+
+export function checkQuantization(graph: Graph): Graph {
+  for (const tensor of graph.tensors.values()) {
+    if (!tensor.quant) continue;
+    const range = RANGE[tensor.dtype];
+    if (range) {
+      const bad = tensor.quant.zeroPoint.find((z) => !Number.isInteger(z) || z < range[0] || z > range[1]);
+      if (bad !== undefined) {
+        throw new UserError(`tensor '${tensor.name}' (${tensor.dtype}): zero point ${bad} is outside ${tensor.dtype}'s range [${range[0]}, ${range[1]}]`);
+      }
+    }
+    const scale = tensor.quant.scale.find((s) => !(s > 0 && Number.isFinite(s)));
+    if (scale !== undefined) throw new UserError(`tensor '${tensor.name}': scale ${scale} must be positive and finite`);
+  }
+  return graph;
+}
