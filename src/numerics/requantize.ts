@@ -5,8 +5,9 @@
  * - 'onnx': ONNX Runtime's CPU rule. The multiplier is a float32 computed as
  *   fround(fround(s_in * s_w) / s_out); the int32 accumulator becomes float32, is multiplied in
  *   float32, rounded half to even, offset by the zero point and saturated.
- * - 'tflite': TFLM's integer-only double rounding. The multiplier, computed in double, becomes
- *   a Q31 value and a power-of-two shift once at compile time.
+ * - 'tflite': TFLM's integer-only double rounding. The multiplier, computed from the float32
+ *   scales as TFLM's prepare code for the op computes it (TflmScaleProduct), becomes a Q31 value
+ *   and a power-of-two shift once at compile time.
  */
 
 import { UserError } from '../errors.ts';
@@ -122,8 +123,26 @@ export type Requant =
   | { mode: 'tflite'; multipliers: QuantizedMultiplier[]; zeroPoint: number; min: number; max: number };
 
 /**
+ * How tflite mode forms the product s_in * s_w[c] before dividing by s_out, as TFLM's prepare
+ * code does for the op at hand (all scales are float32 values, widened to double):
+ * - 'double': s_in * s_w[c] / s_out in double. TFLM's convolutions (per-tensor weights too:
+ *   PopulateConvolutionQuantizationParams broadcasts the one scale) and per-channel
+ *   FULLY_CONNECTED.
+ * - 'float32': the product rounded to float32 first, then widened and divided in double,
+ *   fround(s_in * s_w) / s_out. TFLM's per-tensor FULLY_CONNECTED and BATCH_MATMUL
+ *   (GetQuantizedConvolutionMultipler). Used only with one weight scale.
+ */
+export type TflmScaleProduct = 'double' | 'float32';
+
+/** TFLM's real multiplier for one channel under `product` (see TflmScaleProduct). */
+export function tflmRealMultiplier(inScale: number, weightScale: number, outScale: number, product: TflmScaleProduct): number {
+  return (product === 'float32' ? f32(inScale * weightScale) : inScale * weightScale) / outScale;
+}
+
+/**
  * Builds the constants for an op whose accumulator is at scale inScale * weightScales[c] and
- * whose output has scale outScale. One weight scale means per-tensor.
+ * whose output has scale outScale. One weight scale means per-tensor. `product` chooses how
+ * tflite mode forms s_in * s_w (TflmScaleProduct); onnx mode ignores it.
  */
 export function makeRequant(
   mode: RoundingMode,
@@ -133,14 +152,16 @@ export function makeRequant(
   zeroPoint: number,
   min = -128,
   max = 127,
+  product: TflmScaleProduct = 'double',
 ): Requant {
   if (mode === 'onnx') {
     return { mode, multipliers: weightScales.map((ws) => onnxMultiplier(inScale, ws, outScale)), zeroPoint, min, max };
   }
-  // TFLM widens each float scale to double before dividing.
-  const multipliers = weightScales.map((ws) => quantizeMultiplier((inScale * ws) / outScale));
+  if (product === 'float32' && weightScales.length !== 1) throw new Error(`internal: a float32 scale product needs one weight scale, got ${weightScales.length}`);
+  const reals = weightScales.map((ws) => tflmRealMultiplier(inScale, ws, outScale, product));
+  const multipliers = reals.map(quantizeMultiplier);
   if (multipliers.some((m) => m.shift > MAX_LEFT_SHIFT)) {
-    throw new UserError(`a requantization multiplier of ${(inScale * Math.max(...weightScales)) / outScale} is too large for tflite rounding (at most 2^${MAX_LEFT_SHIFT - 1}): check the scales`);
+    throw new UserError(`a requantization multiplier of ${Math.max(...reals)} is too large for tflite rounding (at most 2^${MAX_LEFT_SHIFT - 1}): check the scales`);
   }
   return { mode, multipliers, zeroPoint, min, max };
 }

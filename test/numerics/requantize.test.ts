@@ -451,4 +451,17 @@ describe('makeRequant and requantize', () => {
     expect(requantize(rq, 5, 7)).toBe(3); // 3.5 -> 4 (high multiply tie up), - 1
     expect(requantize(rq, 0, -7)).toBe(-4); // -3.5 -> -3 (tie up), - 1
   });
+
+  it('rounds s_in * s_w to float32 first when asked (TFLM per-tensor FULLY_CONNECTED)', () => {
+    // 4101 * 4167 = 17088867, odd and 25 bits: float32 keeps 24, the tie goes to even, 17088868.
+    // Over s_out = 2^-7 the real multiplier is m * 2^-33 = (m * 2^-25) * 2^-8: shift -8, Q31 value m * 64.
+    const [sIn, sW, sOut] = [4101 * 2 ** -19, 4167 * 2 ** -21, 2 ** -7];
+    const q31 = (product: 'double' | 'float32') => (makeRequant('tflite', sIn, [sW], sOut, 0, -128, 127, product).multipliers as { multiplier: number; shift: number }[])[0];
+    expect(q31('double')).toEqual({ multiplier: 17088867 * 64, shift: -8 });
+    expect(q31('float32')).toEqual({ multiplier: 17088868 * 64, shift: -8 });
+    // Only a one-scale (per-tensor) requantization has TFLM's float32 product.
+    expect(() => makeRequant('tflite', sIn, [sW, sW], sOut, 0, -128, 127, 'float32')).toThrow(/one weight scale/);
+    // onnx mode has its own float32 rule and ignores the choice.
+    expect(makeRequant('onnx', sIn, [sW], sOut, 0, -128, 127, 'float32')).toEqual(makeRequant('onnx', sIn, [sW], sOut, 0));
+  });
 });

@@ -136,11 +136,15 @@ export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions):
   }
   const yQuant = quantOf(graph, node, y.name, 'output');
   // makeRequant's onnx multiplier is fround(fround(in * w) / out): with in = fround(alpha * a_scale)
-  // that is ONNX Runtime's ((alpha * a_scale) * b_scale) / y_scale in float32; tflite takes the real product.
+  // that is ONNX Runtime's ((alpha * a_scale) * b_scale) / y_scale in float32. tflite mode is TFLM's
+  // FULLY_CONNECTED (alpha is 1 in TFLite files): per-channel B in double, per-tensor B with the
+  // product s_a * s_b rounded to float32 first (GetQuantizedConvolutionMultipler).
   const inScale = options.rounding === 'onnx' ? f32(f32(alpha) * f32(aScale)) : alpha * aScale;
   let requant: Requant;
   try {
-    requant = makeRequant(options.rounding, inScale, bQuant.scale, yQuant.scale[0]!, perTensorZeroPoint(graph, node, y.name, 'output'), ...activationRange(node, graph));
+    const [actMin, actMax] = activationRange(node, graph);
+    const product = bQuant.scale.length === 1 ? 'float32' : 'double';
+    requant = makeRequant(options.rounding, inScale, bQuant.scale, yQuant.scale[0]!, perTensorZeroPoint(graph, node, y.name, 'output'), actMin, actMax, product);
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`node '${node.name}' (QGemm): ${err.message}`);
     throw err;

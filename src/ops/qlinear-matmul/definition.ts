@@ -60,6 +60,7 @@ export function prepareQLinearMatMul(node: Node, graph: Graph, options: CompileO
   const y = tensorOf(graph, node.outputs[0]!);
   const bQuant = quantOf(graph, node, b.name, 'B');
   const n = b.shape.at(-1)!;
+  const [actMin, actMax] = activationRange(node, graph);
   const params: MatMulParams = {
     batch: elementCount(a.shape.slice(0, -2)),
     m: a.shape.at(-2)!,
@@ -74,7 +75,11 @@ export function prepareQLinearMatMul(node: Node, graph: Graph, options: CompileO
       bQuant.scale,
       quantOf(graph, node, y.name, 'output').scale[0]!,
       perTensorZeroPoint(graph, node, y.name, 'output'),
-      ...activationRange(node, graph),
+      actMin,
+      actMax,
+      // tflite mode: TFLM's FULLY_CONNECTED (constant B) and BATCH_MATMUL round a per-tensor
+      // s_a * s_b to float32 before dividing by s_y; per-channel FULLY_CONNECTED stays in double.
+      bQuant.scale.length === 1 ? 'float32' : 'double',
     ),
   };
   node.params = params;
