@@ -13,6 +13,7 @@ import { conformanceCommand } from './commands/conformance.ts';
 import { boardsCommand } from './commands/boards.ts';
 import { reportCommand } from './commands/report.ts';
 import { benchCommand } from './commands/bench.ts';
+import { disableKernelCache, kernelCacheDir } from '../toolchain/kernel-cache.ts';
 
 export const EXIT_USER_ERROR = 2;
 
@@ -35,6 +36,15 @@ export async function main(argv: string[]): Promise<number> {
       .command(demoCommand)
       .command(conformanceCommand)
       .command(boardsCommand)
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        global: true,
+        describe: `reuse the kernel library compiled once per CPU and flags, kept in $TINYGEN_CACHE (default ${kernelCacheDir()}); --no-cache compiles it afresh`,
+      })
+      .middleware((args) => {
+        if (args.cache === false) disableKernelCache();
+      })
       .demandCommand(1, 'Give a command; see tinygen --help.')
       .strict()
       .version(TOOL_VERSION)

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { allOrFirstFailure } from '../toolchain/parallel.ts';
-import { KERNELS_DIR, kernelSources } from '../toolchain/host.ts';
+import { KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { generateReportMain } from '../codegen/report-main.ts';
 import { parseCallGraph, worstStack, type StackUse } from './call-graph.ts';
@@ -47,18 +47,20 @@ export async function measureFirmware(name: string, generated: GeneratedModel, b
     const [withModel, baseline] = await allOrFirstFailure([
       buildFirmware({
         board,
-        sources: [...kernelSources(), join(workDir, `${name}_model.c`), main],
+        sources: [join(workDir, `${name}_model.c`), main],
+        withKernels: true,
         includeDirs,
         outDir: join(workDir, 'model'),
         extraCflags: ['-fstack-usage', '-fcallgraph-info=su'],
       }),
       buildFirmware({ board, sources: [main], includeDirs, outDir: join(workDir, 'baseline'), defines: { TINYGEN_REPORT_BASELINE: '' } }),
     ] as const);
-    const objDir = join(workDir, 'model', 'obj');
-    const callGraphs = readdirSync(objDir)
-      .filter((f) => f.endsWith('.ci'))
-      .sort()
-      .map((f) => readFileSync(join(objDir, f), 'utf8'));
+    const callGraphs = [withModel.kernels!.dir, join(workDir, 'model', 'obj')].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.ci'))
+        .sort()
+        .map((f) => readFileSync(join(dir, f), 'utf8')),
+    );
     const weightsBytes = sectionSize(withModel, WEIGHTS_SECTION);
     const arenaBytes = sectionSize(withModel, ARENA_SECTION);
     const flash = (b: BuildResult) => b.sizes.text + b.sizes.data;

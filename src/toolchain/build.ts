@@ -4,7 +4,6 @@
  * libm, and measures the result with arm-none-eabi-size.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Board } from '../boards/board.ts';
@@ -12,6 +11,8 @@ import { PACKAGE_ROOT } from '../version.ts';
 import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
 import { renderLinkerScript, renderStartup } from './templates.ts';
 import { checkTools, GCC, READELF, SIZE } from './tools.ts';
+import { kernelLibrary, type KernelLibrary } from './kernel-cache.ts';
+import { limitToCpus } from './parallel.ts';
 import { UserError } from '../errors.ts';
 
 export { checkTools } from './tools.ts';
@@ -23,6 +24,11 @@ export interface BuildOptions {
   board: Board;
   /** C sources to compile; the rendered startup.c is added to them. */
   sources: string[];
+  /**
+   * Link the kernel library, compiled once per board flags and cached (see kernel-cache.ts); its
+   * objects come right after startup.c's, before `sources`.
+   */
+  withKernels?: boolean;
   includeDirs: string[];
   /** -D definitions; an empty value gives a bare -DNAME. */
   defines?: Record<string, string>;
@@ -48,6 +54,8 @@ export interface BuildResult {
   sizes: { text: number; data: number; bss: number };
   /** Every allocated section of the ELF, e.g. .text, .tinygen.weights, .stack, .heap. */
   sections: SectionSize[];
+  /** The kernel library linked in, when withKernels was given. */
+  kernels?: KernelLibrary;
 }
 
 export async function buildFirmware(options: BuildOptions): Promise<BuildResult> {
@@ -61,21 +69,26 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
   await writeFile(linkerScriptPath, renderLinkerScript(board));
   await writeFile(startupPath, renderStartup(board));
 
-  const cflags = [
+  const boardFlags = [
     ...compileFlags(board),
-    ...options.includeDirs.map((dir) => `-I${dir}`),
     ...Object.entries(options.defines ?? {}).map(([name, value]) => (value === '' ? `-D${name}` : `-D${name}=${value}`)),
     ...(options.extraCflags ?? []),
   ];
+  const cflags = [...boardFlags, ...options.includeDirs.map((dir) => `-I${dir}`)];
   const sources = [startupPath, ...options.sources.map((s) => path.resolve(s))];
   const objects = sources.map((source, i) => path.join(objDir, `${i}-${path.basename(source).replace(/\.[^.]*$/, '')}.o`));
-  await inParallel(sources.length, async (i) => {
-    const source = sources[i]!;
-    const result = await execa(GCC, [...cflags, '-c', source, '-o', objects[i]!], { reject: false, stdin: 'ignore' });
-    if (result.failed) {
-      throw new Error(`${GCC} failed to compile ${source} for board ${board.id}:\n${result.stderr || result.message}`);
-    }
-  });
+  const [kernels] = await Promise.all([
+    options.withKernels ? kernelLibrary({ compiler: GCC, flags: boardFlags }) : undefined,
+    ...sources.map((source, i) =>
+      limitToCpus(async () => {
+        const result = await execa(GCC, [...cflags, '-c', source, '-o', objects[i]!], { reject: false, stdin: 'ignore' });
+        if (result.failed) {
+          throw new Error(`${GCC} failed to compile ${source} for board ${board.id}:\n${result.stderr || result.message}`);
+        }
+      }),
+    ),
+  ]);
+  if (kernels) objects.splice(1, 0, ...kernels.objects);
 
   const name = options.name ?? 'firmware';
   const elfPath = path.join(outDir, `${name}.elf`);
@@ -95,37 +108,7 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
   }
 
   const [sizes, sections] = await Promise.all([berkeleySizes(elfPath), sectionSizes(elfPath)]);
-  return { elfPath, mapPath, linkerScriptPath, startupPath, sizes, sections };
-}
-
-/** Runs task(0..count-1), at most one per CPU at a time; rejects with the first failure. */
-async function inParallel(count: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      await withCompileSlot(() => task(i));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(count, os.availableParallelism()) }, worker));
-}
-
-// Compiler processes are limited to one per CPU across the whole process too, so builds running
-// side by side (the validation matrix) do not start CPUs × CPUs of them.
-let compileSlotsInUse = 0;
-const compileSlotWaiters: (() => void)[] = [];
-
-async function withCompileSlot<T>(task: () => Promise<T>): Promise<T> {
-  if (compileSlotsInUse < os.availableParallelism()) compileSlotsInUse++;
-  else await new Promise<void>((resolve) => compileSlotWaiters.push(resolve));
-  try {
-    return await task();
-  } finally {
-    // Hand the slot straight to the next waiter, if any.
-    const next = compileSlotWaiters.shift();
-    if (next) next();
-    else compileSlotsInUse--;
-  }
+  return { elfPath, mapPath, linkerScriptPath, startupPath, sizes, sections, ...(kernels ? { kernels } : {}) };
 }
 
 async function berkeleySizes(elfPath: string): Promise<BuildResult['sizes']> {

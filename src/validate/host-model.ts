@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Compiled } from '../pipeline.ts';
 import { generate } from '../pipeline.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
-import { buildHost, HARNESS_DIR, KERNELS_DIR, runHost } from '../toolchain/host.ts';
+import { buildHost, HARNESS_DIR, runHost } from '../toolchain/host.ts';
+import { KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 
 export interface HostModel {
   /** Runs concatenated input records; returns the concatenated output records. */

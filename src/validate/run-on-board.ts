@@ -8,7 +8,7 @@ import type { Board } from '../boards/board.ts';
 import { buildFirmware, HARNESS_MAIN, type BuildResult } from '../toolchain/build.ts';
 import { runFirmware, type RunResult } from '../toolchain/qemu.ts';
 import { describeExitStatus, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
-import { KERNELS_DIR, kernelSources } from '../toolchain/host.ts';
+import { KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { recordBytes } from './records.ts';
@@ -51,7 +51,8 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   progress(`building firmware for ${board.id}`);
   const build = await buildFirmware({
     board,
-    sources: [...kernelSources(), join(workDir, `${name}_model.c`), join(workDir, 'harness_model.c'), HARNESS_MAIN],
+    sources: [join(workDir, `${name}_model.c`), join(workDir, 'harness_model.c'), HARNESS_MAIN],
+    withKernels: true,
     includeDirs: [workDir, KERNELS_DIR],
     outDir: workDir,
     ...(options.defines ? { defines: options.defines } : {}),

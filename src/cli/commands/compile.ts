@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
-import { kernelLibraryFiles } from '../../toolchain/host.ts';
+import { kernelLibraryFiles } from '../../toolchain/kernel-cache.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
 import { loadBoard } from '../../boards/board.ts';

@@ -1,0 +1,161 @@
+/**
+ * The kernel library compiled once per (compiler, flags, kernel sources) and kept on disk, so a
+ * firmware or host build compiles only the model and its harness. Every build of the same key
+ * links the very same objects, so a cached build gives the same image as a fresh one.
+ *
+ * The cache lives in $TINYGEN_CACHE, else $XDG_CACHE_HOME/tinygen, else ~/.cache/tinygen. An entry
+ * is a folder named by the key's hash; it is built aside and renamed into place, so concurrent
+ * processes never see half of one. `--no-cache` (or TINYGEN_NO_CACHE=1) compiles into a temp
+ * folder that is removed when the process exits.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { execa } from 'execa';
+import { PACKAGE_ROOT } from '../version.ts';
+import { limitToCpus } from './parallel.ts';
+
+export const KERNELS_DIR = join(PACKAGE_ROOT, 'firmware', 'kernels');
+
+/** Entries kept; the least recently used beyond this are removed when a new one is made. */
+const MAX_ENTRIES = 64;
+
+export function kernelSources(): string[] {
+  return readdirSync(KERNELS_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .sort()
+    .map((f) => join(KERNELS_DIR, f));
+}
+
+/** Every file of the kernel library (sources and headers), as `tinygen compile` ships it. */
+export function kernelLibraryFiles(): string[] {
+  return readdirSync(KERNELS_DIR)
+    .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
+    .sort()
+    .map((f) => join(KERNELS_DIR, f));
+}
+
+let cacheDisabled = process.env.TINYGEN_NO_CACHE === '1';
+
+/** `--no-cache`: every build of this process compiles the kernels afresh. */
+export function disableKernelCache(): void {
+  cacheDisabled = true;
+}
+
+export function kernelCacheDir(): string {
+  if (process.env.TINYGEN_CACHE) return process.env.TINYGEN_CACHE;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tinygen');
+}
+
+export interface KernelLibrary {
+  /** Folder holding one object per kernel source (and whatever else the flags make gcc write, e.g. .su and .ci files). */
+  dir: string;
+  /** The objects, in kernelSources() order. */
+  objects: string[];
+}
+
+export interface KernelLibraryRequest {
+  /** The C compiler: 'gcc' or 'arm-none-eabi-gcc'. */
+  compiler: string;
+  /** Every flag the kernels compile with; part of the key. */
+  flags: string[];
+}
+
+const versions = new Map<string, Promise<string>>();
+const libraries = new Map<string, Promise<KernelLibrary>>();
+let scratchRoot: string | undefined;
+
+function compilerVersion(compiler: string): Promise<string> {
+  let version = versions.get(compiler);
+  if (!version) {
+    version = execa(compiler, ['--version'], { stdin: 'ignore' }).then((r) => r.stdout);
+    versions.set(compiler, version);
+  }
+  return version;
+}
+
+/** The kernel library for a compiler and flags: from the cache, or compiled (in parallel, one gcc per CPU) and cached. */
+export async function kernelLibrary(request: KernelLibraryRequest): Promise<KernelLibrary> {
+  const hash = createHash('sha256').update(await compilerVersion(request.compiler)).update('\0').update(request.flags.join('\0'));
+  for (const file of readdirSync(KERNELS_DIR).sort()) hash.update('\0').update(file).update('\0').update(readFileSync(join(KERNELS_DIR, file)));
+  const key = `${basename(request.compiler)}-${hash.digest('hex').slice(0, 20)}`;
+  let library = libraries.get(key);
+  if (!library) {
+    library = buildLibrary(key, request);
+    libraries.set(key, library);
+    library.catch(() => libraries.delete(key));
+  }
+  return library;
+}
+
+function objectsIn(dir: string): string[] {
+  return kernelSources().map((src) => join(dir, `${basename(src, '.c')}.o`));
+}
+
+async function buildLibrary(key: string, request: KernelLibraryRequest): Promise<KernelLibrary> {
+  const root = cacheDisabled ? (scratchRoot ??= temporaryRoot()) : usableCacheRoot();
+  const dir = join(root, key);
+  if (existsSync(join(dir, 'complete'))) {
+    touch(dir);
+    return { dir, objects: objectsIn(dir) };
+  }
+  const staging = mkdtempSync(join(root, `.building-${key}-`));
+  try {
+    const sources = kernelSources();
+    const objects = objectsIn(staging);
+    await Promise.all(
+      sources.map((src, i) =>
+        limitToCpus(async () => {
+          const result = await execa(request.compiler, [...request.flags, `-I${KERNELS_DIR}`, '-c', src, '-o', objects[i]!], { reject: false, all: true, stdin: 'ignore', cwd: staging });
+          if (result.exitCode !== 0) throw new Error(`${request.compiler} failed to compile ${src}:\n${result.all}`);
+        }),
+      ),
+    );
+    mkdirSync(join(staging, 'complete'));
+    try {
+      renameSync(staging, dir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process made the same entry first
+    }
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  if (!cacheDisabled) prune(root);
+  return { dir, objects: objectsIn(dir) };
+}
+
+function usableCacheRoot(): string {
+  const root = kernelCacheDir();
+  try {
+    mkdirSync(root, { recursive: true });
+    return root;
+  } catch {
+    // A read-only home: fall back to a temp folder rather than fail the build.
+    return (scratchRoot ??= temporaryRoot());
+  }
+}
+
+function temporaryRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'tinygen-kernels-'));
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+function touch(dir: string): void {
+  const now = new Date();
+  try {
+    utimesSync(dir, now, now);
+  } catch {
+    // only the pruning order depends on it
+  }
+}
+
+function prune(root: string): void {
+  const entries = readdirSync(root)
+    .filter((name) => !name.startsWith('.'))
+    .map((name) => ({ path: join(root, name), used: statSync(join(root, name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const stale of entries.slice(MAX_ENTRIES)) rmSync(stale.path, { recursive: true, force: true });
+}
