@@ -112,7 +112,7 @@ void tg_reduce_mean_s8(const tg_reduce_mean_t *p, const int8_t *input, int8_t *o
         int32_t outer_offset = 0, outer_logical = 0;
         int32_t result;
         if (p->rq.mode == TG_ROUND_TFLITE) {
-            /* TFLM's integer MEAN: the sum scaled by in/out scale, divided by the count rounding half away from zero */
+            /* TFLM's integer MEAN: the sum requantized once, 1 / count folded into the multiplier */
             int32_t acc = 0;
             for (int32_t r = 0; r < outers; r++) {
                 const int8_t *x = input + kept_offset + outer_offset;
@@ -121,10 +121,7 @@ void tg_reduce_mean_s8(const tg_reduce_mean_t *p, const int8_t *input, int8_t *o
                 }
                 tg_reduce_step(p->outer_rank, p->outer_dim, p->outer_stride, p->outer_logical, outer_index, &outer_offset, &outer_logical);
             }
-            const int64_t scaled = tg_requant_tflite(acc, p->rq.multiplier[0], p->rq.shift[0], 0, INT32_MIN, INT32_MAX);
-            const int64_t half = p->count / 2;
-            const int64_t v = (scaled > 0 ? scaled + half : scaled - half) / p->count + p->rq.zero_point;
-            result = (int32_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+            result = tg_requant_tflite(acc, p->rq.multiplier[0], p->rq.shift[0], p->rq.zero_point, -128, 127);
         } else {
             float sum = 0.0f;
             for (int32_t r = 0; r < outers; r++) {

@@ -217,7 +217,7 @@ typedef struct {
     int32_t count;                      /* reduced elements per output */
     int32_t in_zero_point;
     float in_scale, out_scale;          /* onnx */
-    tg_requant_t rq;                    /* zero point; tflite: multiplier of in/out scale */
+    tg_requant_t rq;                    /* zero point; tflite: multiplier of in/out scale / count */
 } tg_reduce_mean_t;
 
 void tg_reduce_mean_s8(const tg_reduce_mean_t *p, const int8_t *input, int8_t *output);

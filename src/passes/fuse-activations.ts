@@ -6,10 +6,12 @@ import type { Graph } from '../ir/graph.ts';
 import { cloneGraph, consumersOf, producerOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
 import { narrow } from '../ops/common/activation.ts';
+import { clampLevels } from '../ops/clamp/index.ts';
 
 export function fuseActivations(input: Graph): Graph {
   const graph = cloneGraph(input);
-  for (const clampNode of graph.nodes.filter((n) => n.op === 'Clamp')) {
+  // A Clamp with integer levels bounds raw bytes, not real values: nothing to fold.
+  for (const clampNode of graph.nodes.filter((n) => n.op === 'Clamp' && clampLevels(n) === undefined)) {
     const inner = clampNode.inputs[0]!;
     const producer = producerOf(graph, inner);
     if (!producer || !opDefinition(producer.op).fusesActivation) continue;

@@ -114,7 +114,9 @@ const cases: HandCase[] = [
   },
   {
     // Over H and W of [1, 2, 2, 2], keep_dims, sx = sy, zx = 1, zy = −1: x − zx is 1 2 3 4 on c0
-    // and −1 −2 −2 −1 on c1; 10 / 4 = 2.5 → 3, −6 / 4 = −1.5 → −2 (half away from zero); + zy.
+    // and −1 −2 −2 −1 on c1. TFLM folds 1/4 into M = 2^30, s = 1: k = 2, M' = 2^30, s' = −1, so
+    // each sum goes through SRDHM(Σ, 2^30) and RDBPOT(·, 1): 10 → 5 → 3 (2.5 away from zero);
+    // −6 → trunc(−3.4999) = −3 → −2 (−1.5 away from zero); + zy.
     name: 'MEAN over H, W with keep_dims',
     spec: unary({ shape: [1, 2, 2, 2], scale: 0.5, zeroPoint: 1 }, { shape: [1, 1, 1, 2], scale: 0.5, zeroPoint: -1 }, { code: MEAN, inputs: [0, 2], outputs: [1], options: reducerOptions(true) }, [
       { name: 'axes', type: INT32, shape: [2], data: new Int32Array([1, 2]) },

@@ -4,18 +4,20 @@
  * the ops' 'tflite' mode, numpy broadcasting, fused activation in the requantization clamp);
  * MEAN → QLinearReduceMean; CONCATENATION → Concat; PAD → Pad (the padding holds the zero
  * point, i.e. real 0); TRANSPOSE → Transpose; RELU, RELU6, RELU_N1_TO_1 → Clamp when the input
- * and output share quantization (TFLM then only clamps); SOFTMAX, LOGISTIC, TANH → the
+ * and output share quantization (TFLM then only clamps; see importRelu otherwise); SOFTMAX, LOGISTIC, TANH → the
  * TFLite-only ops that reproduce TFLM's integer methods.
  *
  * The IR reads a 4-D pad or concatenation as NCHW and runs it in NHWC; those two go through
  * the NCHW view (see throughNchw), so the layout pass cancels the transposes instead of running them.
  */
 import type { Node } from '../../ir/graph.ts';
+import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ArithmeticOptions, BuiltinOptionsType, ConcatenationOptions, ReducerOptions, SoftmaxOptions, Activation } from './schema.ts';
 import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
+import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
 import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';
 
 /** The shape the IR op computes must be the one the file declares, or the API would change shape. */
@@ -55,12 +57,32 @@ function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul', tag: number) {
 export const importAdd = importArithmetic('QLinearAdd', BuiltinOptionsType.AddOptions);
 export const importMul = importArithmetic('QLinearMul', BuiltinOptionsType.MulOptions);
 
+/**
+ * TFLM resolves the axes as its reference ResolveAxis does (negative ones counted from the end,
+ * repeats dropped) and reads nothing of the output's shape but its element count, so a declared
+ * shape other than the one the reduction computes (e.g. [1] rather than [] for keep_dims = false
+ * over every axis) is a Reshape of the result.
+ */
 export function importMean(op: OperatorView, importer: TfliteImporter): Node[] {
   const { inputs, output } = int8Operands(op, importer, 1);
-  const axes = importer.integers(op.operator.inputs[1]!, 'axes');
+  const rank = importer.tensor(inputs[0]!).shape.length;
+  // Out-of-range axes are left for the op's own error.
+  const axes = [...new Set(importer.integers(op.operator.inputs[1]!, 'axes').map((a) => (a < 0 && a >= -rank ? a + rank : a)))];
   const keepDims = op.operator.builtinOptions(BuiltinOptionsType.ReducerOptions, (f, p, w) => new ReducerOptions(f, p, w))?.keepDims ?? false;
   if (axes.length === 0) throw new UserError('MEAN over no axes is not supported');
-  return checked(importer, { name: op.name, op: 'QLinearReduceMean', inputs, outputs: [output], attrs: { axes, keepdims: keepDims ? 1 : 0, noop_with_empty_axes: 0 } });
+  const node: Node = { name: op.name, op: 'QLinearReduceMean', inputs, outputs: [output], attrs: { axes, keepdims: keepDims ? 1 : 0, noop_with_empty_axes: 0 } };
+  const [info] = opDefinition(node.op).infer({ ...node, attrs: { ...node.attrs } }, importer.graph);
+  const declared = importer.tensor(output);
+  const computed = info!.shape;
+  if (computed.length === declared.shape.length && computed.every((d, i) => d === declared.shape[i])) return [node];
+  if (elementCount(computed) !== elementCount(declared.shape)) {
+    throw new UserError(`the output '${output}' has shape [${declared.shape}], the operator computes [${computed}]`);
+  }
+  const mean = importer.intermediate(`${output}_mean`, 'int8', declared.quant);
+  return [
+    { ...node, outputs: [mean] },
+    { name: `${op.name}_reshape`, op: 'Reshape', inputs: [mean], outputs: [output], attrs: { shape: [...declared.shape], allowzero: 0 } },
+  ];
 }
 
 export function importConcatenation(op: OperatorView, importer: TfliteImporter): Node[] {
@@ -113,10 +135,40 @@ export function importActivationFunction(irOp: 'TFLiteLogistic' | 'TFLiteTanh') 
   };
 }
 
+/**
+ * RELU, RELU6, RELU_N1_TO_1 → Clamp when the input and output share quantization (TFLM then only
+ * clamps). Otherwise, as TFLM's kernels do:
+ * - RELU requantizes (CalculateReluOpData: the multiplier of the float32 quotient s_x / s_y, double
+ *   rounding, + z_y, clamped to [z_y, 127]), which is TFLiteLeakyRelu with alpha 0: below the zero
+ *   point that gives z_y, at or above it the two rules agree;
+ * - RELU6 clamps the bytes to [z_x, round(6 / s_x) + z_x] (Relu6Prepare uses only the input's
+ *   quantization) and does not requantize, so the output holds those bytes under its own
+ *   quantization (docs/numerics.md);
+ * - TFLM has no RELU_N1_TO_1 kernel, so there is no rule to follow.
+ */
 export function importRelu(activation: number) {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
     const { inputs, output } = int8Operands(op, importer, 1);
-    requireSameQuantization(importer, inputs, output);
+    const [x, y] = [importer.tensor(inputs[0]!).quant!, importer.tensor(output).quant!];
+    if (!sameQuantization(x, y)) {
+      if (activation === Activation.RELU) {
+        const relu: Node = { name: op.name, op: 'TFLiteLeakyRelu', inputs, outputs: [output], attrs: { alpha: 0 } };
+        // Where (127 - z_x) << shift wraps int32 (s_x / s_y of 2^23 or more), TFLM's lower clamp at
+        // z_y is no longer implied: it is then a Clamp of its own.
+        const { shift } = quantizeMultiplier(Math.fround(Math.fround(x.scale[0]!) / Math.fround(y.scale[0]!)));
+        checked(importer, relu);
+        if (shift <= 0 || (127 - x.zeroPoint[0]!) * 2 ** shift <= INT32_MAX) return [relu];
+        const wrapped = importer.intermediate(`${output}_unclamped`, 'int8', y);
+        return [{ ...relu, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { levels: [y.zeroPoint[0]!, 127] } }];
+      }
+      if (activation === Activation.RELU6) {
+        const [scale, zeroPoint] = [x.scale[0]!, x.zeroPoint[0]!];
+        // FloatToQuantizedType: C's round (half away from zero) of the float32 quotient, saturated.
+        const six = Math.min(127, Math.max(-128, roundHalfAway(Math.fround(6 / Math.fround(scale))) + zeroPoint));
+        return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { levels: [zeroPoint, six] } });
+      }
+      requireSameQuantization(importer, inputs, output);
+    }
     return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { activation: activationBounds(activation)! } });
   };
 }

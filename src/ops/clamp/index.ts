@@ -2,11 +2,27 @@
  * Clamp (internal): int8 saturation to attrs.activation, a real-valued [min, max]. The QDQ fusion makes one
  * from a Relu or Clip that sits between a fused op and its QuantizeLinear; the activation-fusion
  * pass then folds it into the producer's requantization whenever it can.
+ *
+ * With attrs.levels, an int8 [lo, hi] instead, the bytes are clamped as they are and the output
+ * keeps its own declared quantization, even one unlike the input's: TFLM's RELU6 does this (its
+ * bounds come from the input's quantization alone). Such a Clamp never fuses.
  */
+import type { Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import type { OpDefinition } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { activationRange } from '../common/activation.ts';
+import { requireDtype } from '../common/values.ts';
+
+/** attrs.levels: int8 bounds that apply to the bytes whatever the quantization. */
+export function clampLevels(node: Node): [number, number] | undefined {
+  const levels = node.attrs.levels;
+  if (levels === undefined) return undefined;
+  if (!Array.isArray(levels) || levels.length !== 2 || !levels.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= -128 && v <= 127)) {
+    throw new Error(`internal: Clamp '${node.name}' levels ${JSON.stringify(levels)}`);
+  }
+  return [levels[0] as number, levels[1] as number];
+}
 
 export const clamp: OpDefinition = {
   op: 'Clamp',
@@ -17,10 +33,15 @@ export const clamp: OpDefinition = {
   inPlace: () => [0],
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
+    if (clampLevels(node)) {
+      requireDtype(node, x, ['int8'], 'input');
+      requireDtype(node, tensorOf(graph, node.outputs[0]!), ['int8'], 'output');
+      return [{ shape: [...x.shape] }];
+    }
     return [{ shape: [...x.shape], dtype: x.dtype, quant: x.quant }];
   },
   prepare(node, graph) {
-    node.params = activationRange(node, graph);
+    node.params = clampLevels(node) ?? activationRange(node, graph);
   },
   reference(node, [x], graph) {
     const [lo, hi] = node.params as [number, number];

@@ -4,13 +4,14 @@
  *
  * - 'onnx' float steps, as ONNX Runtime's CPU kernels compute them in float32: dequantize
  *   fround((x - zx) * sx), divide by the element count in float32, and quantize.
- * - 'tflite' integer steps, as TFLM's AVERAGE_POOL_2D and MEAN kernels: sums of int8 values, a
- *   Q31 multiplier, and an integer division rounding half away from zero.
+ * - 'tflite' integer steps, as TFLM's AVERAGE_POOL_2D kernel: sums of int8 values, a Q31
+ *   multiplier, and an integer division rounding half away from zero. TFLM's MEAN instead folds
+ *   1 / count into the multiplier and rounds once (tflmMeanMultiplier).
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
+import { clamp, roundHalfEven, type QuantizedMultiplier } from '../../numerics/requantize.ts';
 import { quantOf } from './values.ts';
 
 const f32 = Math.fround;
@@ -19,6 +20,20 @@ const f32 = Math.fround;
 export function divideRoundingAway(acc: number, count: number): number {
   const half = Math.floor(count / 2);
   return acc > 0 ? Math.trunc((acc + half) / count) : Math.trunc((acc - half) / count);
+}
+
+/**
+ * TFLM's int8 MEAN multiplier (reference QuantizedMeanOrSum): the Q31 multiplier of s_x / s_y with
+ * 1 / count folded in, so the mean is one MultiplyByQuantizedMultiplier of the sum. With
+ * k = floor(log2 count), capped at 32 (the int64 product) and at 31 + shift (the shift must stay
+ * at least -31): multiplier' = trunc((multiplier << k) / count), shift' = shift - k.
+ */
+export function tflmMeanMultiplier(m: QuantizedMultiplier, count: number): QuantizedMultiplier {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`internal: mean over ${count} elements`);
+  // 63 - clz64(count) is the index of the highest set bit.
+  const k = Math.min(count.toString(2).length - 1, 32, 31 + m.shift);
+  // The multiplier is non-negative, so BigInt's truncating division is C's int64 division.
+  return { multiplier: Number((BigInt(m.multiplier) << BigInt(k)) / BigInt(count)), shift: m.shift - k };
 }
 
 /** ONNX Runtime's DequantizeLinear of one int8 value: fround((x - zero point) * scale). */

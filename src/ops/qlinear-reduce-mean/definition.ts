@@ -18,8 +18,9 @@
  *              order of the reduced elements;
  *   then divides by the count in float32. The thresholds are those of a single intra-op thread
  *   (the oracle's setting); with more threads ORT moves some shapes between these paths.
- * - 'tflite': TFLM's integer MEAN: the integer sum of x - zx, scaled by the Q31 multiplier of
- *   sx / sy, divided by the count rounding half away from zero, plus zy.
+ * - 'tflite': TFLM's integer MEAN (reference QuantizedMeanOrSum, the only int8 path of its micro
+ *   kernel, whatever the axes): the integer sum of x - zx, requantized once by the Q31 multiplier
+ *   of sx / sy (the float scales divided in double) with 1 / count folded in, plus zy, saturated.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -28,7 +29,7 @@ import { makeRequant, type Requant } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { requireDtype } from '../common/values.ts';
-import { perTensor } from '../common/mean.ts';
+import { perTensor, tflmMeanMultiplier } from '../common/mean.ts';
 
 export type SumKind = 'chain' | 'eigen' | 'block4';
 
@@ -52,7 +53,7 @@ export interface ReduceMeanParams {
   inScale: number;
   inZeroPoint: number;
   outScale: number;
-  /** zero point and range; tflite: the Q31 multiplier of sx / sy. */
+  /** zero point and range; tflite: the Q31 multiplier of sx / sy / count (tflmMeanMultiplier). */
   requant: Requant;
 }
 
@@ -169,8 +170,14 @@ export function prepareQLinearReduceMean(node: Node, graph: Graph, options: Comp
   }
   const xq = perTensor(graph, node, x.name, 'input');
   const yq = perTensor(graph, node, y.name, 'output');
-  const requant: Requant =
-    options.rounding === 'onnx' ? { mode: 'onnx', multipliers: [1], zeroPoint: yq.zeroPoint, min: -128, max: 127 } : makeRequant('tflite', xq.scale, [1], yq.scale, yq.zeroPoint);
+  let requant: Requant;
+  if (options.rounding === 'onnx') {
+    requant = { mode: 'onnx', multipliers: [1], zeroPoint: yq.zeroPoint, min: -128, max: 127 };
+  } else {
+    const rq = makeRequant('tflite', xq.scale, [1], yq.scale, yq.zeroPoint);
+    if (rq.mode !== 'tflite') throw new Error('internal: tflite requantization expected');
+    requant = { ...rq, multipliers: rq.multipliers.map((m) => tflmMeanMultiplier(m, count)) };
+  }
   const params: ReduceMeanParams = {
     kept,
     outer,

@@ -1,8 +1,8 @@
 import type { Graph, Node } from '../../ir/graph.ts';
-import { clamp, multiplyByQuantizedMultiplier } from '../../numerics/requantize.ts';
+import { requantizeTflite } from '../../numerics/requantize.ts';
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
-import { dequantizeOnnx, divideRoundingAway, quantizeOnnx } from '../common/mean.ts';
+import { dequantizeOnnx, quantizeOnnx } from '../common/mean.ts';
 import type { ReduceMeanParams, WalkAxis } from './definition.ts';
 
 const f32 = Math.fround;
@@ -71,7 +71,8 @@ export function referenceQLinearReduceMean(node: Node, [x]: Value[], graph: Grap
       let acc = 0;
       for (const r of outer) for (let s = 0; s < p.segLen; s++) acc += input[k.offset + r.offset + s * p.segStride]! - p.inZeroPoint;
       const rq = p.requant as Extract<ReduceMeanParams['requant'], { mode: 'tflite' }>;
-      out.data[o] = clamp(divideRoundingAway(multiplyByQuantizedMultiplier(acc, rq.multipliers[0]!), p.count) + rq.zeroPoint, -128, 127);
+      // One rounding: the multiplier already holds 1 / count (TFLM's QuantizedMeanOrSum).
+      out.data[o] = requantizeTflite(acc, rq.multipliers[0]!, rq.zeroPoint, -128, 127);
       return;
     }
     let sum = 0;
