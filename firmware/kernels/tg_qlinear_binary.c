@@ -61,6 +61,22 @@ static inline int32_t tg_ort_convert(float v, int32_t lo, int32_t hi)
     return tg_round_half_even_f32(v);
 }
 
+/*
+ * ONNX Runtime's unfused pattern: DequantizeLinear of both operands, the float32 op (is_mul: Mul,
+ * else Add), QuantizeLinear (NaN goes to the zero point, as there), then the activation clamp.
+ */
+static inline int8_t tg_ort_float_binary(const tg_ort_float_binary_t *f, int32_t is_mul, int32_t a, int32_t b, int32_t act_min, int32_t act_max)
+{
+    const float fa = (float)(a - f->a_zero_point) * f->a_scale;
+    const float fb = (float)(b - f->b_zero_point) * f->b_scale;
+    const float r = is_mul ? fa * fb : fa + fb;
+    const float lo = (float)(-128 - f->out_zero_point);
+    const float hi = (float)(127 - f->out_zero_point);
+    float v = r / f->out_scale;
+    v = v != v ? 0.0f : (v < lo ? lo : (v > hi ? hi : v));
+    return (int8_t)tg_clamp_i32(tg_round_half_even_f32(v) + f->out_zero_point, act_min, act_max);
+}
+
 /* Advances the outer axes (all but the last) of a broadcast walk; returns 0 after the last row. */
 static int tg_broadcast_next(const tg_broadcast_t *bc, int32_t index[6], int32_t *ox, int32_t *oy)
 {
@@ -94,6 +110,12 @@ static inline int32_t tg_qadd_tflite_scale(int32_t value, int32_t offset, int32_
 
 static void tg_qadd_row(const tg_qadd_t *p, const int8_t *x, int32_t sx, const int8_t *y, int32_t sy, int8_t *out, int32_t n)
 {
+    if (p->ort_float.enabled) {
+        for (int32_t i = 0; i < n; i++) {
+            out[i] = tg_ort_float_binary(&p->ort_float, 0, x[i * sx], y[i * sy], p->act_min, p->act_max);
+        }
+        return;
+    }
     if (p->mode == TG_ROUND_ONNX) {
         const float off = (float)p->offset;
         if (sy == 0) {
@@ -135,6 +157,12 @@ void tg_qlinear_add_s8(const tg_qadd_t *p, const int8_t *x, const int8_t *y, int
 
 static void tg_qmul_row(const tg_qmul_t *p, const int8_t *a, int32_t sa, const int8_t *b, int32_t sb, int8_t *out, int32_t n)
 {
+    if (p->ort_float.enabled) {
+        for (int32_t i = 0; i < n; i++) {
+            out[i] = tg_ort_float_binary(&p->ort_float, 1, a[i * sa], b[i * sb], p->act_min, p->act_max);
+        }
+        return;
+    }
     if (p->mode == TG_ROUND_ONNX) {
         const float zero_point = (float)p->onnx_zero_point;
         const int32_t lo = p->offset - 128;

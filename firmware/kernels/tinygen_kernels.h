@@ -139,6 +139,16 @@ typedef struct {
     int32_t y_strides[6];               /* the same for the second operand */
 } tg_broadcast_t;
 
+/*
+ * ONNX Runtime's unfused QDQ Add / Mul (src/ops/common/qlinear-binary.ts, ortFloatBinaryElement):
+ * each operand dequantized to float32, the float32 op, then QuantizeLinear (half to even).
+ */
+typedef struct {
+    int32_t enabled;                    /* 1: this path instead of the QLinear kernel's arithmetic */
+    float a_scale, b_scale, out_scale;
+    int32_t a_zero_point, b_zero_point, out_zero_point;
+} tg_ort_float_binary_t;
+
 /* QLinearAdd (src/ops/qlinear-add): x and y are A and B, or B and A as ONNX Runtime orders them. */
 typedef struct {
     tg_broadcast_t bc;
@@ -150,6 +160,7 @@ typedef struct {
     int32_t left_shift;                 /* tflite: 20 */
     int32_t x_multiplier, x_shift, y_multiplier, y_shift;
     int32_t out_multiplier, out_shift, out_zero_point;
+    tg_ort_float_binary_t ort_float;    /* onnx: ONNX Runtime's unfused DQ -> float Add -> Q, x's and y's quantization as a and b */
 } tg_qadd_t;
 
 void tg_qlinear_add_s8(const tg_qadd_t *p, const int8_t *x, const int8_t *y, int8_t *output);
@@ -164,6 +175,7 @@ typedef struct {
     int32_t onnx_zero_point;            /* onnx: zc in ONNX Runtime's type (+ offset) */
     int32_t offset;                     /* onnx: 128 when ONNX Runtime computes in uint8, else 0 */
     int32_t multiplier, shift, zero_point; /* tflite */
+    tg_ort_float_binary_t ort_float;    /* onnx: ONNX Runtime's unfused DQ -> float Mul -> Q */
 } tg_qmul_t;
 
 void tg_qlinear_mul_s8(const tg_qmul_t *p, const int8_t *a, const int8_t *b, int8_t *output);

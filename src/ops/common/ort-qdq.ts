@@ -1,6 +1,6 @@
 /**
  * What ONNX Runtime (1.30, CPU, x86-64, default graph optimizations) really runs for a QDQ
- * pattern DequantizeLinear → op → [Relu | Clip] → QuantizeLinear that tinygen fuses into one
+ * pattern DequantizeLinear(s) → op → [Relu | Clip] → QuantizeLinear that tinygen fuses into one
  * integer op. ORT's own fusion decides it, in three steps of its graph optimizer:
  *
  * 1. EnsureUniqueDQForNodeUnit gives every consumer of a DequantizeLinear its own copy (the original
@@ -9,13 +9,22 @@
  *    QuantizeLinear → DequantizeLinear pair as uint8 with zero point + 128, when the Q's output is
  *    no graph output and has exactly one consumer, that consumer is a DQ, and both zero points are
  *    constant int8 scalars of equal value. Values are unchanged; the type ORT computes in is not.
- * 3. The QDQ selectors fuse a unary op (AveragePool, GlobalAveragePool, ...) into its com.microsoft
- *    QLinear kernel only when the DQ's input and the Q's output then have the same type, and a
- *    Relu or Clip in between is redundant given the Q's range. Otherwise ORT runs DQ → float op → Q.
+ *    A DQ with no Q before it (an int8 graph input, or an int8 constant operand such as an Add's
+ *    bias) keeps the model's type: ORT 1.30 leaves such constants int8 (checked against its
+ *    optimized model; the newer source's lone-DQ weight conversion does not apply).
+ * 3. The QDQ selectors fuse the pattern into its com.microsoft QLinear kernel only when the type of
+ *    every DQ's input and the Q's output are then one type, and a Relu or Clip in between is
+ *    redundant given the Q's range. Otherwise ORT runs DQ → float op → Q. This holds for the unary
+ *    selector (AveragePool, GlobalAveragePool, ...) and for the binary one (Add, Mul: both DQ
+ *    inputs and the Q output of one type; CPU EP, any opset, any broadcast, no "int8 allowed"
+ *    switch), see onnxruntime/core/optimizer/qdq_transformer/selectors_actions/qdq_selectors.cc
+ *    (UnaryNodeGroupSelector, BinaryNodeGroupSelector) and qdq_s8_to_u8.cc.
  *
- * So an int8 pattern whose input and output pairs are both one-to-one runs as a uint8 QLinear
- * kernel (whose float arithmetic adds the uint8 zero point before rounding), a pattern with one
- * such pair and not the other runs in float, and one with neither runs as the int8 QLinear kernel.
+ * So an int8 pattern whose input and output pairs are all one-to-one runs as a uint8 QLinear
+ * kernel (whose float arithmetic adds the uint8 zero points), a pattern where some sides were
+ * rewritten and others not (a residual Add whose skip DQ is shared, an int8 constant operand next
+ * to a rewritten activation, an int8 graph output) runs in float, and one with none rewritten runs
+ * as the int8 QLinear kernel.
  */
 import type { ImportContext, OnnxNodeView, OnnxTopology } from '../../frontend/onnx/import-context.ts';
 import { roundHalfEven } from '../../numerics/requantize.ts';
@@ -134,19 +143,27 @@ function activationIsRedundant(ctx: ImportContext, activation: OnnxNodeView, q: 
   return x86RoundToInt32(f32(lo / scale)) + zp <= qmin && x86RoundToInt32(f32(hi / scale)) + zp >= qmax;
 }
 
+/** The type of a DQ's quantized input as the model declares it (the tensor's own type, else its zero point's). */
+function dqInputType(ctx: ImportContext, dq: OnnxNodeView): 'int8' | 'uint8' {
+  const dtype = ctx.graph.tensors.get(dq.input(0))?.dtype;
+  if (dtype === 'int8' || dtype === 'uint8') return dtype;
+  return modelType(ctx, dq.input(2));
+}
+
 /**
- * ORT's plan for the fused unary QDQ pattern centred on `center` (the view the QDQ fusion hands to
- * an importer). Without the model's topology (a context built by hand) it assumes the fused kernel
- * in the model's own types, which is also what ORT does on Arm.
+ * ORT's plan for the fused QDQ pattern centred on `center` (the view the QDQ fusion hands to an
+ * importer): every input that comes through a DequantizeLinear counts (one for a unary op, two
+ * for Add and Mul). Without the model's topology (a context built by hand) it assumes the fused
+ * kernel in the model's own types, which is also what ORT does on Arm.
  */
-export function ortUnaryQdqPlan(center: OnnxNodeView, ctx: ImportContext): OrtQdqPlan {
+export function ortQdqPlan(center: OnnxNodeView, ctx: ImportContext): OrtQdqPlan {
   const original = center.original;
   const topology = ctx.topology;
   const fallback = (): OrtQdqPlan => ({ fused: true, computeType: 'int8' });
   if (!topology) return fallback();
   const n = neighboursOf(topology);
-  const dq = n.producerOf(original.inputs[0] ?? '');
-  if (!isOp(dq, 'DequantizeLinear')) return fallback();
+  const dqs = original.inputs.filter((i) => i !== '').map((i) => n.producerOf(i));
+  if (dqs.length === 0 || !dqs.every((dq) => isOp(dq, 'DequantizeLinear'))) return fallback();
   let next = n.edges(original.outputs[0] ?? '')[0];
   let activation: OnnxNodeView | undefined;
   if (next && next.domain === '' && (next.opType === 'Relu' || next.opType === 'Clip')) {
@@ -156,16 +173,21 @@ export function ortUnaryQdqPlan(center: OnnxNodeView, ctx: ImportContext): OrtQd
   if (!isOp(next, 'QuantizeLinear')) return fallback();
   const q = next;
 
-  let inType = modelType(ctx, dq.input(2));
-  const before = n.producerOf(dq.inputs[0] ?? '');
-  if (inType === 'int8' && isOp(before, 'QuantizeLinear') && pairBecomesUint8(n, ctx, before, dq)) inType = 'uint8';
+  const inTypes = (dqs as OnnxNodeView[]).map((dq) => {
+    const before = n.producerOf(dq.inputs[0] ?? '');
+    const type = dqInputType(ctx, dq);
+    return type === 'int8' && isOp(before, 'QuantizeLinear') && pairBecomesUint8(n, ctx, before, dq) ? 'uint8' : type;
+  });
   let outType = modelType(ctx, q.input(2));
   const after = n.edges(q.outputs[0] ?? '');
   if (outType === 'int8' && after.length === 1 && isOp(after[0], 'DequantizeLinear') && pairBecomesUint8(n, ctx, q, after[0])) outType = 'uint8';
 
   const activationOk = !activation || activationIsRedundant(ctx, activation, q, modelType(ctx, q.input(2)));
-  return { fused: activationOk && inType === outType, computeType: outType };
+  return { fused: activationOk && inTypes.every((t) => t === outType), computeType: outType };
 }
+
+/** The plan for a unary pattern (its one DequantizeLinear input). */
+export const ortUnaryQdqPlan = ortQdqPlan;
 
 /**
  * MLAS's NCHWc block size on the ORT host: 16 with AVX-512F (this project's machines), 8 with

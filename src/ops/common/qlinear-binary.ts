@@ -6,7 +6,10 @@
  * IR: inputs [A, B], both int8 (after the uint8 rewrite) and quantized per tensor; the output is
  * quantized per tensor. attrs.ort_swap (1 when ONNX Runtime runs the kernel with B first) and
  * attrs.ort_offset (128 when ONNX Runtime computes in uint8) are fixed by shape inference, which
- * sees the model's own shapes and types, before layout and the uint8 rewrite change them.
+ * sees the model's own shapes and types, before layout and the uint8 rewrite change them; the QDQ
+ * import fixes ort_offset earlier when ORT's int8 → uint8 rewrite makes it compute an int8 model
+ * in uint8, and sets attrs.ort_float when ORT leaves the pattern unfused and runs
+ * DequantizeLinear → float Add / Mul → QuantizeLinear (src/ops/common/ort-qdq.ts).
  */
 import type { Graph, Node, Tensor } from '../../ir/graph.ts';
 import { isConstant, tensorOf } from '../../ir/graph.ts';
@@ -16,6 +19,8 @@ import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-con
 import type { EmitContext, LayoutKind, OutputInfo } from '../op.ts';
 import { broadcastShape, constantToNhwc, MAX_BROADCAST_RANK, ortInput0IsSpanScalar } from './broadcast.ts';
 import { requireDtype } from './values.ts';
+import { ortQdqPlan } from './ort-qdq.ts';
+import { cFloat } from '../../codegen/c-literals.ts';
 
 export type QLinearBinaryOp = 'QLinearAdd' | 'QLinearMul';
 
@@ -54,8 +59,43 @@ export function importQdqBinary(op: QLinearBinaryOp) {
       if (!quant) throw new UserError(`${node.label}: input ${role} '${name}' must come through a DequantizeLinear`);
       if (quant.scale.length !== 1) throw new UserError(`${node.label}: input ${role} '${name}' must be dequantized per tensor (one scale), found ${quant.scale.length} scales`);
     }
-    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
+    const plan = ortQdqPlan(node, ctx);
+    const attrs: Record<string, number> = {};
+    if (!plan.fused) attrs.ort_float = 1;
+    else if (plan.computeType === 'uint8') attrs.ort_offset = 128;
+    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs };
   };
+}
+
+/**
+ * ONNX Runtime's unfused pattern (attrs.ort_float), per element, for operands and zero points in
+ * tinygen's int8: DequantizeLinear of each operand (fround((v - z) * s)), the float32 Add or Mul,
+ * then QuantizeLinear: fround(r / sc) saturated to the range, rounded half to even, plus zc (NaN
+ * gives zc). The model's type does not matter: the uint8 rewrite moves values and zero points alike.
+ */
+export interface OrtFloatBinary {
+  aScale: number;
+  aZeroPoint: number;
+  bScale: number;
+  bZeroPoint: number;
+  outScale: number;
+  outZeroPoint: number;
+}
+
+/** The C initializer of a tg_ort_float_binary_t (disabled when absent). */
+export function ortFloatInitializer(f: OrtFloatBinary | undefined): string {
+  if (!f) return '{ 0, 0.0f, 0.0f, 0.0f, 0, 0, 0 }';
+  return `{ 1, ${cFloat(f.aScale)}, ${cFloat(f.bScale)}, ${cFloat(f.outScale)}, ${f.aZeroPoint}, ${f.bZeroPoint}, ${f.outZeroPoint} }`;
+}
+
+export function ortFloatBinaryElement(p: OrtFloatBinary, op: QLinearBinaryOp, a: number, b: number): number {
+  const fa = Math.fround((a - p.aZeroPoint) * p.aScale);
+  const fb = Math.fround((b - p.bZeroPoint) * p.bScale);
+  const r = Math.fround(op === 'QLinearAdd' ? fa + fb : fa * fb);
+  const scaled = Math.fround(r / p.outScale);
+  if (Number.isNaN(scaled)) return p.outZeroPoint;
+  const zc = p.outZeroPoint;
+  return roundHalfEven(clamp(scaled, -128 - zc, 127 - zc)) + zc;
 }
 
 function fail(node: Node, why: string): never {

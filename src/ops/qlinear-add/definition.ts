@@ -6,8 +6,10 @@
  * - onnx: as ONNX Runtime's x86 kernel (MLAS, AVX2 with FMA), in float32:
  *     rx = sx / sc, ry = sy / sc, fixed = zc - fma(rx, zx, ry * zy),
  *     c = convert(fma(x, rx, fma(y, ry, fixed))),
- *   with values and zero points in the model's own type (uint8 models: + 128), the conversion
- *   rounding half to even and saturating.
+ *   with values and zero points in the type ORT computes in (uint8 models, and int8 QDQ patterns
+ *   ORT rewrites to uint8: + 128), the conversion rounding half to even and saturating. A QDQ
+ *   pattern ORT leaves unfused (attrs.ort_float) runs its DequantizeLinear → float32 Add →
+ *   QuantizeLinear instead (ortFloatBinaryElement in src/ops/common/qlinear-binary.ts).
  * - tflite: TFLM's integer ADD: both inputs shifted left by 20 and scaled by their Q31
  *   multipliers (real sx / 2max(sx, sy) and sy / 2max), summed, scaled by the output multiplier
  *   (2max / (2^20 sc)), plus zc, clamped.
@@ -21,6 +23,7 @@ import type { CompileOptions } from '../op.ts';
 import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
 import { quantOf } from '../common/values.ts';
+import type { OrtFloatBinary } from '../common/qlinear-binary.ts';
 
 const f32 = Math.fround;
 
@@ -35,6 +38,8 @@ export interface QAddParams {
   actMin: number;
   actMax: number;
   onnx?: { xRatio: number; yRatio: number; fixed: number; offset: number };
+  /** onnx, attrs.ort_float: ONNX Runtime's unfused float path, with x's and y's quantization as "a" and "b". */
+  ortFloat?: OrtFloatBinary;
   tflite?: {
     xOffset: number;
     yOffset: number;
@@ -67,7 +72,10 @@ export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOpti
     actMin,
     actMax,
   };
-  if (options.rounding === 'onnx') {
+  if (options.rounding === 'onnx' && node.attrs.ort_float === 1) {
+    params.onnx = { xRatio: 0, yRatio: 0, fixed: 0, offset: 0 };
+    params.ortFloat = { aScale: f32(sx), aZeroPoint: zx, bScale: f32(sy), bZeroPoint: zy, outScale: f32(sc), outZeroPoint: zc };
+  } else if (options.rounding === 'onnx') {
     const offset = node.attrs.ort_offset as number;
     const xRatio = f32(f32(sx) / f32(sc));
     const yRatio = f32(f32(sy) / f32(sc));

@@ -1,7 +1,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import type { EmitContext } from '../op.ts';
 import { broadcastInitializer } from '../common/broadcast.ts';
-import { operandPointer } from '../common/qlinear-binary.ts';
+import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { operands, type QAddParams } from './definition.ts';
 
@@ -32,6 +32,7 @@ export function emitQLinearAdd(node: Node, graph: Graph, ctx: EmitContext): stri
     t.outMultiplier.multiplier,
     t.outMultiplier.shift,
     t.zeroPoint,
+    ortFloatInitializer(p.ortFloat),
   ];
   const params = ctx.constStruct('add', 'tg_qadd_t', `{ ${fields.join(', ')} }`);
   return `tg_qlinear_add_s8(&${params}, ${xPtr}, ${yPtr}, ${ctx.pointer(node.outputs[0]!)});`;

@@ -4,11 +4,12 @@ import { fmaf } from '../../numerics/fma.ts';
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { forEachBroadcast } from '../common/broadcast.ts';
-import { ortConvertSaturate } from '../common/qlinear-binary.ts';
+import { ortConvertSaturate, ortFloatBinaryElement } from '../common/qlinear-binary.ts';
 import type { QAddParams } from './definition.ts';
 
 /** One output element from int8 operands x and y (see definition.ts for both modes). */
 export function addElement(p: QAddParams, x: number, y: number): number {
+  if (p.ortFloat) return clamp(ortFloatBinaryElement(p.ortFloat, 'QLinearAdd', x, y), p.actMin, p.actMax);
   if (p.onnx) {
     const { xRatio, yRatio, fixed, offset } = p.onnx;
     const v = fmaf(x + offset, xRatio, fmaf(y + offset, yRatio, fixed));

@@ -3,8 +3,11 @@
  * broadcasting. The integer product p = (a - za)(b - zb) is exact; then
  *
  * - onnx: as ONNX Runtime's x86 kernel (MLAS, SSE2), in float32: ratio = (sa * sb) / sc,
- *   c = convert(p * ratio + zc), each operation rounded separately, zc in the model's own type
- *   (uint8 models: + 128), the conversion rounding half to even and saturating.
+ *   c = convert(p * ratio + zc), each operation rounded separately, zc in the type ORT computes in
+ *   (uint8 models, and int8 QDQ patterns ORT rewrites to uint8: + 128), the conversion rounding
+ *   half to even and saturating. A QDQ pattern ORT leaves unfused (attrs.ort_float) runs its
+ *   DequantizeLinear → float32 Mul → QuantizeLinear instead (ortFloatBinaryElement in
+ *   src/ops/common/qlinear-binary.ts).
  * - tflite: TFLM's integer MUL: one Q31 multiplier for sa * sb / sc (in double), double
  *   rounding, plus zc, clamped.
  */
@@ -16,6 +19,7 @@ import type { CompileOptions } from '../op.ts';
 import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
 import { quantOf } from '../common/values.ts';
+import type { OrtFloatBinary } from '../common/qlinear-binary.ts';
 
 export interface QMulParams {
   /** Iteration over the output, with A's and B's strides. */
@@ -25,6 +29,8 @@ export interface QMulParams {
   actMin: number;
   actMax: number;
   onnx?: { ratio: number; zeroPoint: number; offset: number };
+  /** onnx, attrs.ort_float: ONNX Runtime's unfused float path. */
+  ortFloat?: OrtFloatBinary;
   tflite?: { multiplier: QuantizedMultiplier; zeroPoint: number };
 }
 
@@ -44,7 +50,10 @@ export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOpti
     actMin,
     actMax,
   };
-  if (options.rounding === 'onnx') {
+  if (options.rounding === 'onnx' && node.attrs.ort_float === 1) {
+    params.onnx = { ratio: 0, zeroPoint: 0, offset: 0 };
+    params.ortFloat = { aScale: Math.fround(sa), aZeroPoint: aq.zeroPoint[0]!, bScale: Math.fround(sb), bZeroPoint: bq.zeroPoint[0]!, outScale: Math.fround(sc), outZeroPoint: zc };
+  } else if (options.rounding === 'onnx') {
     const offset = node.attrs.ort_offset as number;
     const ratio = onnxMultiplier(sa, sb, sc);
     if (!Number.isFinite(ratio)) throw new UserError(`node '${node.name}' (${node.op}): the scales (${sa} x ${sb} / ${sc}) give a non-finite float32 ratio`);

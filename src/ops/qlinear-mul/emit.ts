@@ -2,7 +2,7 @@ import type { Graph, Node } from '../../ir/graph.ts';
 import type { EmitContext } from '../op.ts';
 import { broadcastInitializer } from '../common/broadcast.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
-import { operandPointer } from '../common/qlinear-binary.ts';
+import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
 import type { QMulParams } from './definition.ts';
 
 export function emitQLinearMul(node: Node, graph: Graph, ctx: EmitContext): string {
@@ -25,6 +25,7 @@ export function emitQLinearMul(node: Node, graph: Graph, ctx: EmitContext): stri
     t.multiplier.multiplier,
     t.multiplier.shift,
     t.zeroPoint,
+    ortFloatInitializer(p.ortFloat),
   ];
   const params = ctx.constStruct('mul', 'tg_qmul_t', `{ ${fields.join(', ')} }`);
   return `tg_qlinear_mul_s8(&${params}, ${aPtr}, ${bPtr}, ${ctx.pointer(node.outputs[0]!)});`;

@@ -3,13 +3,14 @@ import { clamp, requantizeTflite } from '../../numerics/requantize.ts';
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { forEachBroadcast } from '../common/broadcast.ts';
-import { ortConvertSaturate } from '../common/qlinear-binary.ts';
+import { ortConvertSaturate, ortFloatBinaryElement } from '../common/qlinear-binary.ts';
 import type { QMulParams } from './definition.ts';
 
 const f32 = Math.fround;
 
 /** One output element from int8 operands a and b (see definition.ts for both modes). */
 export function mulElement(p: QMulParams, a: number, b: number): number {
+  if (p.ortFloat) return clamp(ortFloatBinaryElement(p.ortFloat, 'QLinearMul', a, b), p.actMin, p.actMax);
   const product = (a - p.aZeroPoint) * (b - p.bZeroPoint);
   if (p.onnx) {
     const { ratio, zeroPoint, offset } = p.onnx;
