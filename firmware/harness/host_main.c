@@ -8,9 +8,6 @@
 
 #include "harness_model.h"
 
-static unsigned char input_record[HARNESS_INPUT_BYTES];
-static unsigned char output_record[HARNESS_OUTPUT_BYTES];
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -28,19 +25,19 @@ int main(int argc, char **argv)
     }
     int status = 0;
     for (;;) {
-        const size_t got = fread(input_record, 1, HARNESS_INPUT_BYTES, in);
+        const size_t got = fread(harness_input_record, 1, harness_input_bytes, in);
         if (got == 0) {
             break;
         }
-        if (got != HARNESS_INPUT_BYTES) {
+        if (got != harness_input_bytes) {
             status = 13;
             break;
         }
-        if (harness_run(input_record, output_record) != 0) {
+        if (harness_run() != 0) {
             status = 14;
             break;
         }
-        fwrite(output_record, 1, HARNESS_OUTPUT_BYTES, out);
+        fwrite(harness_output_record, 1, harness_output_bytes, out);
     }
     fclose(in);
     fclose(out);

@@ -4,8 +4,8 @@
  *
  *   usage: <firmware> <input file> <output file>
  *
- * The input file is a sequence of records of HARNESS_INPUT_BYTES bytes (all inputs of one
- * inference, concatenated); for each, HARNESS_OUTPUT_BYTES bytes are written to the output file.
+ * The input file is a sequence of records of harness_input_bytes bytes (all inputs of one
+ * inference, concatenated); for each, harness_output_bytes bytes are written to the output file.
  * Each inference is timed with SysTick on the core clock and reported on stdout as
  *
  *   tinygen: inference <i> ticks <n>
@@ -20,20 +20,14 @@
  * line starting "tinygen: error:". Exit status: 0 on success, else one of the HARNESS_EXIT_* values
  * below (faults exit with 100 + the exception number, see the startup code).
  *
- * harness_model.h is generated per model and declares HARNESS_INPUT_BYTES, HARNESS_OUTPUT_BYTES
- * and int harness_run(const unsigned char *input, unsigned char *output) (0 on success).
+ * harness_model.h is the contract with the adapter tinygen generates per model (harness_model.c):
+ * the record buffers, their sizes and harness_run. This file knows nothing of the model.
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "harness_model.h"
 
-#if !defined(HARNESS_INPUT_BYTES) || !defined(HARNESS_OUTPUT_BYTES)
-#error "harness_model.h must define HARNESS_INPUT_BYTES and HARNESS_OUTPUT_BYTES"
-#endif
-#if HARNESS_INPUT_BYTES <= 0 || HARNESS_OUTPUT_BYTES <= 0
-#error "HARNESS_INPUT_BYTES and HARNESS_OUTPUT_BYTES must be positive"
-#endif
 
 enum {
     HARNESS_EXIT_OK = 0,
@@ -163,8 +157,6 @@ static unsigned long stack_used(uint32_t *top)
 
 /* ---- Records ---- */
 
-static unsigned char input_record[HARNESS_INPUT_BYTES] __attribute__((aligned(16)));
-static unsigned char output_record[HARNESS_OUTPUT_BYTES] __attribute__((aligned(16)));
 /* stdio buffers for the two files, so newlib does not malloc them. */
 static char input_buffer[1024];
 static char output_buffer[1024];
@@ -191,8 +183,8 @@ int main(int argc, char **argv)
     systick_start();
     unsigned long inference = 0;
     for (;;) {
-        size_t got = fread(input_record, 1, sizeof input_record, in);
-        if (got != sizeof input_record) {
+        size_t got = fread(harness_input_record, 1, harness_input_bytes, in);
+        if (got != harness_input_bytes) {
             if (ferror(in)) {
                 fprintf(stderr, "tinygen: error: reading %s failed\n", argv[1]);
                 return HARNESS_EXIT_READ_FAILED;
@@ -201,7 +193,7 @@ int main(int argc, char **argv)
                 break;
             }
             fprintf(stderr, "tinygen: error: %s ends inside record %lu (%lu of %lu bytes)\n", argv[1], inference,
-                   (unsigned long)got, (unsigned long)sizeof input_record);
+                   (unsigned long)got, harness_input_bytes);
             return HARNESS_EXIT_SHORT_READ;
         }
 #ifdef TINYGEN_MEASURE_STACK
@@ -209,7 +201,7 @@ int main(int argc, char **argv)
         stack_paint();
 #endif
         uint64_t start = systick_now();
-        int status = harness_run(input_record, output_record);
+        int status = harness_run();
         uint64_t end = systick_now();
 #ifdef TINYGEN_MEASURE_STACK
         /* Before anything else (printf) runs deeper than the model did. */
@@ -226,7 +218,7 @@ int main(int argc, char **argv)
 #ifdef TINYGEN_MEASURE_STACK
         printf("tinygen: inference %lu stack %lu\n", inference, stack_bytes);
 #endif
-        if (fwrite(output_record, 1, sizeof output_record, out) != sizeof output_record) {
+        if (fwrite(harness_output_record, 1, harness_output_bytes, out) != harness_output_bytes) {
             fprintf(stderr, "tinygen: error: writing %s failed\n", argv[2]);
             return HARNESS_EXIT_WRITE_FAILED;
         }

@@ -15,7 +15,7 @@ function withOffsets(tensors: ApiTensor[]) {
 
 const total = (tensors: ApiTensor[]) => tensors.reduce((sum, t) => sum + t.bytes, 0);
 
-/** harness_model.h and harness_model.c for model `name`. */
+/** harness_model.c for model `name`: it fills in firmware/harness/harness_model.h's contract. */
 export function generateHarnessAdapter(name: string, model: GeneratedModel): Map<string, string> {
   const view = {
     version: TOOL_VERSION,
@@ -26,8 +26,5 @@ export function generateHarnessAdapter(name: string, model: GeneratedModel): Map
     outputs: withOffsets(model.outputs),
     args: [...model.inputs, ...model.outputs].map((t) => `harness_${t.param}`).join(', '),
   };
-  return new Map([
-    ['harness_model.h', renderTemplate('harness_model.h.hbs', view)],
-    ['harness_model.c', renderTemplate('harness_model.c.hbs', view)],
-  ]);
+  return new Map([['harness_model.c', renderTemplate('harness_model.c.hbs', view)]]);
 }

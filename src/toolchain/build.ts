@@ -7,28 +7,30 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Board } from '../boards/board.ts';
-import { PACKAGE_ROOT } from '../version.ts';
 import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
 import { renderLinkerScript, renderStartup } from './templates.ts';
 import { checkTools, GCC, READELF, SIZE } from './tools.ts';
-import { kernelLibrary, type KernelLibrary } from './kernel-cache.ts';
+import { HARNESS_DIR, kernelLibrary, objectLibrary, type ObjectLibrary } from './kernel-cache.ts';
 import { limitToCpus } from './parallel.ts';
 import { UserError } from '../errors.ts';
 
 export { checkTools } from './tools.ts';
 
 /** The generic validation harness (its main reads records over semihosting and times them). */
-export const HARNESS_MAIN = path.join(PACKAGE_ROOT, 'firmware', 'harness', 'main.c');
+export const HARNESS_MAIN = path.join(HARNESS_DIR, 'main.c');
 
 export interface BuildOptions {
   board: Board;
-  /** C sources to compile; the rendered startup.c is added to them. */
+  /** The model's C sources, compiled every time. */
   sources: string[];
   /**
    * Link the kernel library, compiled once per board flags and cached (see kernel-cache.ts); its
-   * objects come right after startup.c's, before `sources`.
+   * objects come right after the startup code's, before `sources`. The board's startup code is
+   * always cached the same way.
    */
   withKernels?: boolean;
+  /** Link the validation harness's main (HARNESS_MAIN, cached like the kernels) after `sources`. */
+  withHarness?: boolean;
   includeDirs: string[];
   /** -D definitions; an empty value gives a bare -DNAME. */
   defines?: Record<string, string>;
@@ -55,7 +57,7 @@ export interface BuildResult {
   /** Every allocated section of the ELF, e.g. .text, .tinygen.weights, .stack, .heap. */
   sections: SectionSize[];
   /** The kernel library linked in, when withKernels was given. */
-  kernels?: KernelLibrary;
+  kernels?: ObjectLibrary;
 }
 
 export async function buildFirmware(options: BuildOptions): Promise<BuildResult> {
@@ -75,10 +77,13 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
     ...(options.extraCflags ?? []),
   ];
   const cflags = [...boardFlags, ...options.includeDirs.map((dir) => `-I${dir}`)];
-  const sources = [startupPath, ...options.sources.map((s) => path.resolve(s))];
+  const sources = options.sources.map((s) => path.resolve(s));
   const objects = sources.map((source, i) => path.join(objDir, `${i}-${path.basename(source).replace(/\.[^.]*$/, '')}.o`));
-  const [kernels] = await Promise.all([
-    options.withKernels ? kernelLibrary({ compiler: GCC, flags: boardFlags }) : undefined,
+  const cached = (sources: string[], includeDirs: string[]) => objectLibrary({ compiler: GCC, flags: boardFlags, sources, includeDirs });
+  const [startup, kernels, harness] = await Promise.all([
+    cached([startupPath], []),
+    options.withKernels ? kernelLibrary(GCC, boardFlags) : undefined,
+    options.withHarness ? cached([HARNESS_MAIN], [HARNESS_DIR]) : undefined,
     ...sources.map((source, i) =>
       limitToCpus(async () => {
         const result = await execa(GCC, [...cflags, '-c', source, '-o', objects[i]!], { reject: false, stdin: 'ignore' });
@@ -88,12 +93,12 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
       }),
     ),
   ]);
-  if (kernels) objects.splice(1, 0, ...kernels.objects);
+  const linked = [...startup!.objects, ...(kernels?.objects ?? []), ...objects, ...(harness?.objects ?? [])];
 
   const name = options.name ?? 'firmware';
   const elfPath = path.join(outDir, `${name}.elf`);
   const mapPath = path.join(outDir, `${name}.map`);
-  const link = await execa(GCC, [...linkFlags(board, linkerScriptPath, mapPath), ...objects, ...LINK_LIBS, '-o', elfPath], {
+  const link = await execa(GCC, [...linkFlags(board, linkerScriptPath, mapPath), ...linked, ...LINK_LIBS, '-o', elfPath], {
     reject: false,
     stdin: 'ignore',
   });

@@ -6,14 +6,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { PACKAGE_ROOT } from '../version.ts';
-import { kernelLibrary } from './kernel-cache.ts';
-
-export const HARNESS_DIR = join(PACKAGE_ROOT, 'firmware', 'harness');
+import { HARNESS_DIR, kernelLibrary, objectLibrary } from './kernel-cache.ts';
 
 export interface HostBuild {
   /** Sources besides the kernel library, which is always linked in. */
   sources: string[];
+  /** Link the stdio harness (firmware/harness/host_main.c), cached like the kernels. */
+  withHarness?: boolean;
   includeDirs: string[];
   outDir: string;
   sanitize?: boolean;
@@ -33,8 +32,12 @@ export async function buildHost(build: HostBuild): Promise<string> {
   mkdirSync(build.outDir, { recursive: true });
   const exe = join(build.outDir, 'host_harness');
   const flags = [...HOST_CFLAGS, ...(build.sanitize === false ? [] : SANITIZE)];
-  const kernels = await kernelLibrary({ compiler: 'gcc', flags });
-  await gcc([...flags, ...build.includeDirs.map((d) => `-I${d}`), ...(build.defines ?? []).map((d) => `-D${d}`), ...build.sources, ...kernels.objects, '-lm', '-o', exe]);
+  const [kernels, harness] = await Promise.all([
+    kernelLibrary('gcc', flags),
+    build.withHarness ? objectLibrary({ compiler: 'gcc', flags, sources: [join(HARNESS_DIR, 'host_main.c')], includeDirs: [HARNESS_DIR] }) : undefined,
+  ]);
+  const objects = [...kernels.objects, ...(harness?.objects ?? [])];
+  await gcc([...flags, ...build.includeDirs.map((d) => `-I${d}`), ...(build.defines ?? []).map((d) => `-D${d}`), ...build.sources, ...objects, '-lm', '-o', exe]);
   return exe;
 }
 

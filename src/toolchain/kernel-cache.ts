@@ -1,6 +1,7 @@
 /**
- * The kernel library compiled once per (compiler, flags, kernel sources) and kept on disk, so a
- * firmware or host build compiles only the model and its harness. Every build of the same key
+ * The kernel library, and the other sources that do not depend on the model (the harness's main,
+ * a board's startup code), compiled once per (compiler, flags, sources, headers) and kept on disk,
+ * so a firmware or host build compiles only the model and its adapter. Every build of the same key
  * links the very same objects, so a cached build gives the same image as a fresh one.
  *
  * The cache lives in $TINYGEN_CACHE, else $XDG_CACHE_HOME/tinygen, else ~/.cache/tinygen. An entry
@@ -15,8 +16,11 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { PACKAGE_ROOT } from '../version.ts';
 import { limitToCpus } from './parallel.ts';
+import { toolVersion } from './tools.ts';
 
 export const KERNELS_DIR = join(PACKAGE_ROOT, 'firmware', 'kernels');
+/** The validation harness: main.c for the boards, host_main.c for the host, and their contract harness_model.h. */
+export const HARNESS_DIR = join(PACKAGE_ROOT, 'firmware', 'harness');
 
 /** Entries kept; the least recently used beyond this are removed when a new one is made. */
 const MAX_ENTRIES = 64;
@@ -48,37 +52,40 @@ export function kernelCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tinygen');
 }
 
-export interface KernelLibrary {
-  /** Folder holding one object per kernel source (and whatever else the flags make gcc write, e.g. .su and .ci files). */
+export interface ObjectLibrary {
+  /** Folder holding one object per source (and whatever else the flags make gcc write, e.g. .su and .ci files). */
   dir: string;
-  /** The objects, in kernelSources() order. */
+  /** The objects, in the order of the sources. */
   objects: string[];
 }
 
-export interface KernelLibraryRequest {
+export interface ObjectLibraryRequest {
   /** The C compiler: 'gcc' or 'arm-none-eabi-gcc'. */
   compiler: string;
-  /** Every flag the kernels compile with; part of the key. */
+  /** Every flag the sources compile with; part of the key. */
   flags: string[];
+  /** Sources with distinct base names; their contents are part of the key. */
+  sources: string[];
+  /** The only folders they include from (-I); every file in them is part of the key. */
+  includeDirs: string[];
 }
 
-const versions = new Map<string, Promise<string>>();
-const libraries = new Map<string, Promise<KernelLibrary>>();
+const libraries = new Map<string, Promise<ObjectLibrary>>();
 let scratchRoot: string | undefined;
 
-function compilerVersion(compiler: string): Promise<string> {
-  let version = versions.get(compiler);
-  if (!version) {
-    version = execa(compiler, ['--version'], { stdin: 'ignore' }).then((r) => r.stdout);
-    versions.set(compiler, version);
-  }
-  return version;
+/** The kernel library for a compiler and flags. */
+export function kernelLibrary(compiler: string, flags: string[]): Promise<ObjectLibrary> {
+  return objectLibrary({ compiler, flags, sources: kernelSources(), includeDirs: [KERNELS_DIR] });
 }
 
-/** The kernel library for a compiler and flags: from the cache, or compiled (in parallel, one gcc per CPU) and cached. */
-export async function kernelLibrary(request: KernelLibraryRequest): Promise<KernelLibrary> {
-  const hash = createHash('sha256').update(await compilerVersion(request.compiler)).update('\0').update(request.flags.join('\0'));
-  for (const file of readdirSync(KERNELS_DIR).sort()) hash.update('\0').update(file).update('\0').update(readFileSync(join(KERNELS_DIR, file)));
+/** Objects for model-independent sources: from the cache, or compiled (in parallel, one gcc per CPU) and cached. */
+export async function objectLibrary(request: ObjectLibraryRequest): Promise<ObjectLibrary> {
+  const hash = createHash('sha256').update((await toolVersion(request.compiler)) ?? '').update('\0').update(request.flags.join('\0'));
+  const field = (name: string, bytes: Buffer) => hash.update('\0').update(name).update('\0').update(bytes);
+  for (const source of request.sources) field(basename(source), readFileSync(source));
+  for (const dir of request.includeDirs) {
+    for (const file of readdirSync(dir).sort()) field(join(dir, file), readFileSync(join(dir, file)));
+  }
   const key = `${basename(request.compiler)}-${hash.digest('hex').slice(0, 20)}`;
   let library = libraries.get(key);
   if (!library) {
@@ -89,25 +96,25 @@ export async function kernelLibrary(request: KernelLibraryRequest): Promise<Kern
   return library;
 }
 
-function objectsIn(dir: string): string[] {
-  return kernelSources().map((src) => join(dir, `${basename(src, '.c')}.o`));
+function objectsIn(dir: string, sources: string[]): string[] {
+  return sources.map((src) => join(dir, `${basename(src).replace(/\.[^.]*$/, '')}.o`));
 }
 
-async function buildLibrary(key: string, request: KernelLibraryRequest): Promise<KernelLibrary> {
+async function buildLibrary(key: string, request: ObjectLibraryRequest): Promise<ObjectLibrary> {
   const root = cacheDisabled ? (scratchRoot ??= temporaryRoot()) : usableCacheRoot();
   const dir = join(root, key);
   if (existsSync(join(dir, 'complete'))) {
     touch(dir);
-    return { dir, objects: objectsIn(dir) };
+    return { dir, objects: objectsIn(dir, request.sources) };
   }
   const staging = mkdtempSync(join(root, `.building-${key}-`));
   try {
-    const sources = kernelSources();
-    const objects = objectsIn(staging);
+    const sources = request.sources;
+    const objects = objectsIn(staging, sources);
     await Promise.all(
       sources.map((src, i) =>
         limitToCpus(async () => {
-          const result = await execa(request.compiler, [...request.flags, `-I${KERNELS_DIR}`, '-c', src, '-o', objects[i]!], { reject: false, all: true, stdin: 'ignore', cwd: staging });
+          const result = await execa(request.compiler, [...request.flags, ...request.includeDirs.map((d) => `-I${d}`), '-c', src, '-o', objects[i]!], { reject: false, all: true, stdin: 'ignore', cwd: staging });
           if (result.exitCode !== 0) throw new Error(`${request.compiler} failed to compile ${src}:\n${result.all}`);
         }),
       ),
@@ -123,7 +130,7 @@ async function buildLibrary(key: string, request: KernelLibraryRequest): Promise
     throw error;
   }
   if (!cacheDisabled) prune(root);
-  return { dir, objects: objectsIn(dir) };
+  return { dir, objects: objectsIn(dir, request.sources) };
 }
 
 function usableCacheRoot(): string {

@@ -36,18 +36,29 @@ async function found(command: string, args: string[]): Promise<string | undefine
   return result.failed || result.exitCode !== 0 ? undefined : result.stdout;
 }
 
+const versions = new Map<string, Promise<string | undefined>>();
+
+/** `<command> --version`, run once per process: the kernel cache keys on the compiler's. */
+export function toolVersion(command: string): Promise<string | undefined> {
+  let version = versions.get(command);
+  if (!version) {
+    version = found(command, ['--version']);
+    versions.set(command, version);
+  }
+  return version;
+}
+
 async function checkGcc(): Promise<void> {
   const install = 'install it with: sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi';
-  if ((await found(GCC, ['--version'])) === undefined) throw new UserError(`${GCC} was not found on PATH: ${install}`);
+  // All at once: each is a process start, and every build waits for them.
+  const [gcc, specs, size, readelf] = await Promise.all([toolVersion(GCC), found(GCC, ['-print-file-name=rdimon.specs']), toolVersion(SIZE), toolVersion(READELF)]);
+  if (gcc === undefined) throw new UserError(`${GCC} was not found on PATH: ${install}`);
   // Without newlib, gcc prints the bare name back instead of a path.
-  const specs = await found(GCC, ['-print-file-name=rdimon.specs']);
   if (specs === undefined || specs.trim() === 'rdimon.specs') {
     throw new UserError(`${GCC} has no newlib (rdimon.specs not found): install it with: sudo apt-get install libnewlib-arm-none-eabi`);
   }
-  for (const tool of [SIZE, READELF]) {
-    if ((await found(tool, ['--version'])) === undefined) {
-      throw new UserError(`${tool} was not found on PATH: install it with: sudo apt-get install binutils-arm-none-eabi`);
-    }
+  for (const [tool, version] of [[SIZE, size], [READELF, readelf]] as const) {
+    if (version === undefined) throw new UserError(`${tool} was not found on PATH: install it with: sudo apt-get install binutils-arm-none-eabi`);
   }
 }
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { Compiled } from '../pipeline.ts';
 import { generate } from '../pipeline.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
-import { buildHost, HARNESS_DIR, runHost } from '../toolchain/host.ts';
-import { KERNELS_DIR } from '../toolchain/kernel-cache.ts';
+import { buildHost, runHost } from '../toolchain/host.ts';
+import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 
 export interface HostModel {
   /** Runs concatenated input records; returns the concatenated output records. */
@@ -22,8 +22,9 @@ export async function buildHostModel(compiled: Compiled): Promise<HostModel> {
   const dir = mkdtempSync(join(tmpdir(), 'tinygen-host-'));
   for (const [file, text] of [...generated.files, ...generateHarnessAdapter(compiled.name, generated)]) writeFileSync(join(dir, file), text);
   const exe = await buildHost({
-    sources: [join(dir, `${compiled.name}_model.c`), join(dir, 'harness_model.c'), join(HARNESS_DIR, 'host_main.c')],
-    includeDirs: [dir, KERNELS_DIR],
+    sources: [join(dir, `${compiled.name}_model.c`), join(dir, 'harness_model.c')],
+    withHarness: true,
+    includeDirs: [dir, KERNELS_DIR, HARNESS_DIR],
     outDir: dir,
   });
   return {

@@ -5,10 +5,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '../boards/board.ts';
-import { buildFirmware, HARNESS_MAIN, type BuildResult } from '../toolchain/build.ts';
+import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { runFirmware, type RunResult } from '../toolchain/qemu.ts';
 import { describeExitStatus, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
-import { KERNELS_DIR } from '../toolchain/kernel-cache.ts';
+import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { recordBytes } from './records.ts';
@@ -51,9 +51,10 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   progress(`building firmware for ${board.id}`);
   const build = await buildFirmware({
     board,
-    sources: [join(workDir, `${name}_model.c`), join(workDir, 'harness_model.c'), HARNESS_MAIN],
+    sources: [join(workDir, `${name}_model.c`), join(workDir, 'harness_model.c')],
     withKernels: true,
-    includeDirs: [workDir, KERNELS_DIR],
+    withHarness: true,
+    includeDirs: [workDir, KERNELS_DIR, HARNESS_DIR],
     outDir: workDir,
     ...(options.defines ? { defines: options.defines } : {}),
   });

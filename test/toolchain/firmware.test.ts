@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBoard, type Board } from '../../src/boards/board.ts';
 import { UserError } from '../../src/errors.ts';
-import { buildFirmware, HARNESS_MAIN, type BuildResult } from '../../src/toolchain/build.ts';
+import { buildFirmware, type BuildResult } from '../../src/toolchain/build.ts';
+import { HARNESS_DIR } from '../../src/toolchain/kernel-cache.ts';
 import { parseHarnessStdout } from '../../src/toolchain/harness.ts';
 import { runFirmware } from '../../src/toolchain/qemu.ts';
 import { HANDLER_STACK_BYTES } from '../../src/toolchain/templates.ts';
@@ -20,8 +21,9 @@ const builds: Record<'add' | 'loop' | 'udf' | 'busfault' | 'recurse', Promise<Bu
 function build(mode: number, name: string): Promise<BuildResult> {
   return buildFirmware({
     board,
-    sources: [HARNESS_MAIN, path.join(FAKE_MODEL_DIR, 'harness_model.c')],
-    includeDirs: [FAKE_MODEL_DIR],
+    sources: [path.join(FAKE_MODEL_DIR, 'harness_model.c')],
+    withHarness: true,
+    includeDirs: [HARNESS_DIR],
     defines: { FAKE_MODE: String(mode) },
     outDir: path.join(tmp, name),
   });
