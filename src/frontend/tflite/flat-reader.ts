@@ -35,6 +35,36 @@ export class FlatFile {
   }
 }
 
+/** FlatBuffers scalar types, named by their width. */
+export type ScalarType = 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
+
+/** One field of a schema table, as schema-generated.ts lists them. */
+export interface FieldSpec {
+  readonly id: number;
+  readonly type: ScalarType | 'string' | `[${ScalarType | 'string'}]` | 'table' | '[table]' | 'union';
+  /** The schema default of a scalar (0 when absent; booleans as 0 / 1). */
+  readonly default?: number;
+  /** The enum or union whose values a scalar holds, or the table a table field points to. */
+  readonly enum?: string;
+  readonly table?: string;
+  readonly union?: string;
+}
+
+type ElementValue<T> = T extends 'bool' ? boolean : T extends 'int64' | 'uint64' ? bigint : T extends ScalarType ? number : never;
+
+/** What `TableView.read` gives for a field: never for sub-tables and unions, which are read by position. */
+export type FieldValue<F extends FieldSpec> = F['type'] extends 'string'
+  ? string
+  : F['type'] extends '[uint8]'
+    ? Uint8Array
+    : F['type'] extends `[${infer E}]`
+      ? ElementValue<E>[]
+      : ElementValue<F['type']>;
+
+const SIZES: Record<ScalarType, number> = { bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8, float32: 4, float64: 8 };
+
+const isScalar = (type: string): type is ScalarType => type in SIZES;
+
 /** A vector's element count and the position of its first element. */
 interface VectorSpan {
   start: number;
@@ -61,61 +91,76 @@ export class TableView {
   }
 
   /** Absolute position of field `id`, or 0 when the table does not store it (it has its default). */
-  protected field(id: number): number {
+  private field(id: number): number {
     const slot = 4 + 2 * id;
     if (slot + 2 > this.vtableSize) return 0;
     const relative = this.file.bb.readUint16(this.vtable + slot);
     return relative === 0 ? 0 : this.position + relative;
   }
 
-  protected has(id: number): boolean {
-    return this.field(id) !== 0;
+  has(field: FieldSpec): boolean {
+    return this.field(field.id) !== 0;
   }
 
-  private scalarAt(id: number, size: number): number {
-    const at = this.field(id);
-    if (at !== 0) this.file.require(at, size, `${this.what} field ${id}`);
-    return at;
+  private scalar(type: ScalarType, at: number): number | bigint | boolean {
+    const bb = this.file.bb;
+    switch (type) {
+      case 'bool':
+        return bb.readUint8(at) !== 0;
+      case 'int8':
+        return bb.readInt8(at);
+      case 'uint8':
+        return bb.readUint8(at);
+      case 'int16':
+        return bb.readInt16(at);
+      case 'uint16':
+        return bb.readUint16(at);
+      case 'int32':
+        return bb.readInt32(at);
+      case 'uint32':
+        return bb.readUint32(at);
+      case 'int64':
+        return bb.readInt64(at);
+      case 'uint64':
+        return bb.readUint64(at);
+      case 'float32':
+        return bb.readFloat32(at);
+      case 'float64':
+        return bb.readFloat64(at);
+    }
   }
 
-  protected int8(id: number, fallback = 0): number {
-    const at = this.scalarAt(id, 1);
-    return at ? this.file.bb.readInt8(at) : fallback;
+  /** A scalar (its schema default when the table does not store it), a string, or a vector of scalars. */
+  read<F extends FieldSpec>(field: F): FieldValue<F> {
+    return this.value(field) as FieldValue<F>;
   }
 
-  protected uint8(id: number, fallback = 0): number {
-    const at = this.scalarAt(id, 1);
-    return at ? this.file.bb.readUint8(at) : fallback;
-  }
-
-  protected bool(id: number): boolean {
-    return this.uint8(id) !== 0;
-  }
-
-  protected int32(id: number, fallback = 0): number {
-    const at = this.scalarAt(id, 4);
-    return at ? this.file.bb.readInt32(at) : fallback;
-  }
-
-  protected uint32(id: number, fallback = 0): number {
-    const at = this.scalarAt(id, 4);
-    return at ? this.file.bb.readUint32(at) : fallback;
-  }
-
-  protected float32(id: number, fallback = 0): number {
-    const at = this.scalarAt(id, 4);
-    return at ? this.file.bb.readFloat32(at) : fallback;
-  }
-
-  protected uint64(id: number): bigint {
-    const at = this.scalarAt(id, 8);
-    return at ? this.file.bb.readUint64(at) : 0n;
+  private value(field: FieldSpec): number | bigint | boolean | string | Uint8Array | (number | bigint | boolean)[] {
+    const { id, type } = field;
+    if (isScalar(type)) {
+      const at = this.field(id);
+      if (at === 0) {
+        const fallback = field.default ?? 0;
+        return type === 'bool' ? fallback !== 0 : type === 'int64' || type === 'uint64' ? BigInt(fallback) : fallback;
+      }
+      this.file.require(at, SIZES[type], `${this.what} field ${id}`);
+      return this.scalar(type, at);
+    }
+    if (type === 'string') return new TextDecoder().decode(this.bytes(id));
+    if (type === '[uint8]') return this.bytes(id);
+    const element = type.slice(1, -1);
+    if (type.startsWith('[') && isScalar(element)) {
+      const size = SIZES[element];
+      const span = this.vector(id, size);
+      return span ? Array.from({ length: span.length }, (_, i) => this.scalar(element, span.start + size * i)) : [];
+    }
+    throw new Error(`${this.what} field ${id}: a ${type} field is not a value`);
   }
 
   /** Position of the sub-table field `id` points to, or undefined when absent. */
-  protected tablePosition(id: number): number | undefined {
-    const at = this.field(id);
-    return at ? this.file.follow(at, `${this.what} field ${id}`) : undefined;
+  tablePosition(field: FieldSpec & { type: 'table' | 'union' }): number | undefined {
+    const at = this.field(field.id);
+    return at ? this.file.follow(at, `${this.what} field ${field.id}`) : undefined;
   }
 
   private vector(id: number, elementSize: number): VectorSpan | undefined {
@@ -129,33 +174,14 @@ export class TableView {
     return { start: vector + 4, length };
   }
 
-  protected int32Vector(id: number): number[] {
-    const span = this.vector(id, 4);
-    return span ? Array.from({ length: span.length }, (_, i) => this.file.bb.readInt32(span.start + 4 * i)) : [];
-  }
-
-  protected float32Vector(id: number): number[] {
-    const span = this.vector(id, 4);
-    return span ? Array.from({ length: span.length }, (_, i) => this.file.bb.readFloat32(span.start + 4 * i)) : [];
-  }
-
-  protected int64Vector(id: number): bigint[] {
-    const span = this.vector(id, 8);
-    return span ? Array.from({ length: span.length }, (_, i) => this.file.bb.readInt64(span.start + 8 * i)) : [];
-  }
-
   /** A [ubyte] field as a view of the file's bytes (no copy). */
-  protected byteVector(id: number): Uint8Array {
+  private bytes(id: number): Uint8Array {
     const span = this.vector(id, 1);
     return span ? this.file.bytes.subarray(span.start, span.start + span.length) : new Uint8Array(0);
   }
 
-  protected string(id: number): string {
-    return new TextDecoder().decode(this.byteVector(id));
-  }
-
-  protected tableVector<T>(id: number, make: (file: FlatFile, position: number, what: string) => T, element: string): T[] {
-    const span = this.vector(id, 4);
+  tableVector<T>(field: FieldSpec & { type: '[table]' }, make: (file: FlatFile, position: number, what: string) => T, element: string): T[] {
+    const span = this.vector(field.id, 4);
     if (!span) return [];
     return Array.from({ length: span.length }, (_, i) => make(this.file, this.file.follow(span.start + 4 * i, `${element} ${i}`), `${element} ${i}`));
   }

@@ -4,14 +4,13 @@
  * quantized differently; the ops check what TFLM would reject.
  */
 import type { Node } from '../../ir/graph.ts';
-import { BuiltinOptionsType, LeakyReluOptions } from './schema.ts';
 import type { OperatorView, TfliteImporter } from './load.ts';
 import { checked, int8Operands } from './import-elementwise.ts';
 
 export function importLeakyRelu(op: OperatorView, importer: TfliteImporter): Node[] {
   const { inputs, output } = int8Operands(op, importer, 1);
   // Absent options mean the schema default, alpha 0 (TFLM reads the same).
-  const alpha = op.operator.builtinOptions(BuiltinOptionsType.LeakyReluOptions, (f, p, w) => new LeakyReluOptions(f, p, w))?.alpha ?? 0;
+  const alpha = op.operator.options('LeakyReluOptions')?.alpha ?? 0;
   return checked(importer, { name: op.name, op: 'TFLiteLeakyRelu', inputs, outputs: [output], attrs: { alpha } });
 }
 

@@ -8,7 +8,6 @@ import type { Node, Tensor } from '../../ir/graph.ts';
 import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { stridesOf } from '../../ops/common/axis-map.ts';
-import { BuiltinOptionsType, Conv2DOptions, DepthwiseConv2DOptions } from './schema.ts';
 import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
 import { nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
 
@@ -30,12 +29,12 @@ interface ConvGeometry {
 }
 
 export function importConv2d(op: OperatorView, importer: TfliteImporter): Node[] {
-  const o = op.operator.builtinOptions(BuiltinOptionsType.Conv2DOptions, (f, p, w) => new Conv2DOptions(f, p, w));
+  const o = op.operator.options('Conv2DOptions');
   if (!o) throw new UserError('Conv2DOptions are missing');
   return importConv(op, importer, {
     padding: o.padding,
     strides: [o.strideH, o.strideW],
-    dilations: [o.dilationH, o.dilationW],
+    dilations: [o.dilationHFactor, o.dilationWFactor],
     activation: o.fusedActivationFunction,
     group: () => 1,
     perm: OHWI_TO_OIHW,
@@ -44,13 +43,13 @@ export function importConv2d(op: OperatorView, importer: TfliteImporter): Node[]
 }
 
 export function importDepthwiseConv2d(op: OperatorView, importer: TfliteImporter): Node[] {
-  const o = op.operator.builtinOptions(BuiltinOptionsType.DepthwiseConv2DOptions, (f, p, w) => new DepthwiseConv2DOptions(f, p, w));
+  const o = op.operator.options('DepthwiseConv2DOptions');
   if (!o) throw new UserError('DepthwiseConv2DOptions are missing');
   const depthMultiplier = o.depthMultiplier;
   return importConv(op, importer, {
     padding: o.padding,
     strides: [o.strideH, o.strideW],
-    dilations: [o.dilationH, o.dilationW],
+    dilations: [o.dilationHFactor, o.dilationWFactor],
     activation: o.fusedActivationFunction,
     group: (channels, weightShape) => {
       const weightChannels = weightShape[3]!;

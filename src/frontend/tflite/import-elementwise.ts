@@ -14,7 +14,7 @@ import type { Node } from '../../ir/graph.ts';
 import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
-import { ArithmeticOptions, BuiltinOptionsType, ConcatenationOptions, ReducerOptions, SoftmaxOptions, Activation } from './schema.ts';
+import { ActivationFunctionType as Activation } from './schema.ts';
 import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
@@ -46,16 +46,16 @@ export function requireSameQuantization(importer: TfliteImporter, inputs: string
   if (differs) throw new UserError(`the input '${differs}' and the output '${output}' are quantized differently; TFLM's int8 kernel keeps the quantization`);
 }
 
-function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul', tag: number) {
+function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul', options: 'AddOptions' | 'MulOptions') {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
-    const activation = activationBounds(op.operator.builtinOptions(tag, (f, p, w) => new ArithmeticOptions(f, p, w))?.fusedActivationFunction ?? Activation.NONE);
+    const activation = activationBounds(op.operator.options(options)?.fusedActivationFunction ?? Activation.NONE);
     const { inputs, output } = int8Operands(op, importer, 2);
     return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: activation ? { activation } : {} });
   };
 }
 
-export const importAdd = importArithmetic('QLinearAdd', BuiltinOptionsType.AddOptions);
-export const importMul = importArithmetic('QLinearMul', BuiltinOptionsType.MulOptions);
+export const importAdd = importArithmetic('QLinearAdd', 'AddOptions');
+export const importMul = importArithmetic('QLinearMul', 'MulOptions');
 
 /**
  * TFLM resolves the axes as its reference ResolveAxis does (negative ones counted from the end,
@@ -68,7 +68,7 @@ export function importMean(op: OperatorView, importer: TfliteImporter): Node[] {
   const rank = importer.tensor(inputs[0]!).shape.length;
   // Out-of-range axes are left for the op's own error.
   const axes = [...new Set(importer.integers(op.operator.inputs[1]!, 'axes').map((a) => (a < 0 && a >= -rank ? a + rank : a)))];
-  const keepDims = op.operator.builtinOptions(BuiltinOptionsType.ReducerOptions, (f, p, w) => new ReducerOptions(f, p, w))?.keepDims ?? false;
+  const keepDims = op.operator.options('ReducerOptions')?.keepDims ?? false;
   if (axes.length === 0) throw new UserError('MEAN over no axes is not supported');
   const node: Node = { name: op.name, op: 'QLinearReduceMean', inputs, outputs: [output], attrs: { axes, keepdims: keepDims ? 1 : 0, noop_with_empty_axes: 0 } };
   const [info] = opDefinition(node.op).infer({ ...node, attrs: { ...node.attrs } }, importer.graph);
@@ -86,7 +86,7 @@ export function importMean(op: OperatorView, importer: TfliteImporter): Node[] {
 }
 
 export function importConcatenation(op: OperatorView, importer: TfliteImporter): Node[] {
-  const options = op.operator.builtinOptions(BuiltinOptionsType.ConcatenationOptions, (f, p, w) => new ConcatenationOptions(f, p, w));
+  const options = op.operator.options('ConcatenationOptions');
   // TFLite's concatenation kernels refuse a fused activation.
   if ((options?.fusedActivationFunction ?? Activation.NONE) !== Activation.NONE) throw new UserError('a fused activation on CONCATENATION is not supported (TFLite defines none)');
   const { inputs, output } = int8Operands(op, importer, op.operator.inputs.length);
@@ -123,7 +123,7 @@ export function importTranspose(op: OperatorView, importer: TfliteImporter): Nod
 /** SOFTMAX → TFLiteSoftmax over the last axis (TFLM's int8 integer method; the op checks the output quantization). */
 export function importSoftmax(op: OperatorView, importer: TfliteImporter): Node[] {
   const { inputs, output } = int8Operands(op, importer, 1);
-  const beta = op.operator.builtinOptions(BuiltinOptionsType.SoftmaxOptions, (f, p, w) => new SoftmaxOptions(f, p, w))?.beta ?? 1;
+  const beta = op.operator.options('SoftmaxOptions')?.beta ?? 1;
   return checked(importer, { name: op.name, op: 'TFLiteSoftmax', inputs, outputs: [output], attrs: { beta } });
 }
 

@@ -6,7 +6,6 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { BuiltinOptionsType, Pool2DOptions } from './schema.ts';
 import { requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { clampedOutput, nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
@@ -21,7 +20,7 @@ export function importMaxPool2d(op: OperatorView, importer: TfliteImporter): Nod
 }
 
 function importPool(op: OperatorView, importer: TfliteImporter, irOp: string, extraAttrs: Node['attrs']): Node[] {
-  const o = op.operator.builtinOptions(BuiltinOptionsType.Pool2DOptions, (f, p, w) => new Pool2DOptions(f, p, w));
+  const o = op.operator.options('Pool2DOptions');
   if (!o) throw new UserError('Pool2DOptions are missing');
   const input = importer.read(op.operator.inputs[0], 'input');
   requireInt8Activation(importer, input, 'input');

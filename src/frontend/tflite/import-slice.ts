@@ -7,7 +7,6 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { BuiltinOptionsType, StridedSliceOptions } from './schema.ts';
 import type { OperatorView, TfliteImporter } from './load.ts';
 import { checked, int8Operands, requireSameQuantization } from './import-elementwise.ts';
 
@@ -20,7 +19,7 @@ function resolvePosition(position: number, size: number, step: number): number {
 }
 
 export function importStridedSlice(op: OperatorView, importer: TfliteImporter): Node[] {
-  const options = op.operator.builtinOptions(BuiltinOptionsType.StridedSliceOptions, (f, p, w) => new StridedSliceOptions(f, p, w));
+  const options = op.operator.options('StridedSliceOptions');
   if (options?.ellipsisMask) throw new UserError(`ellipsis_mask ${options.ellipsisMask} is not supported`);
   if (options?.newAxisMask) throw new UserError(`new_axis_mask ${options.newAxisMask} is not supported`);
   if (options?.offset) throw new UserError('offset (end relative to begin) is not supported');

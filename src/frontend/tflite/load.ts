@@ -22,17 +22,15 @@ import { importHardSwish, importLeakyRelu } from './import-activations.ts';
 import { importStridedSlice } from './import-slice.ts';
 import { importActivationFunction, importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importSoftmax, importTranspose } from './import-elementwise.ts';
 import {
-  Activation,
+  ActivationFunctionType as Activation,
   BuiltinOperator,
-  BuiltinOptionsType,
-  FullyConnectedOptions,
   Operator,
-  ReshapeOptions,
   TensorType,
   TFLITE_IDENTIFIER,
   TfliteModel,
   builtinOperatorName,
-  maxOperatorVersion,
+  operatorNameOf,
+  type BuiltinOperatorName,
   type SubGraph,
   type TfliteBuffer,
   type TfliteTensor,
@@ -78,31 +76,44 @@ export interface OperatorView {
 
 type OperatorImporter = (op: OperatorView, importer: TfliteImporter) => Node[];
 
-const IMPORTERS = new Map<number, OperatorImporter>([
-  [BuiltinOperator.FULLY_CONNECTED, importFullyConnected],
-  [BuiltinOperator.RESHAPE, importReshape],
-  [BuiltinOperator.QUANTIZE, importQuantize],
-  [BuiltinOperator.DEQUANTIZE, importDequantize],
-  [BuiltinOperator.CONV_2D, importConv2d],
-  [BuiltinOperator.DEPTHWISE_CONV_2D, importDepthwiseConv2d],
-  [BuiltinOperator.AVERAGE_POOL_2D, importAveragePool2d],
-  [BuiltinOperator.MAX_POOL_2D, importMaxPool2d],
-  [BuiltinOperator.ADD, importAdd],
-  [BuiltinOperator.MUL, importMul],
-  [BuiltinOperator.MEAN, importMean],
-  [BuiltinOperator.CONCATENATION, importConcatenation],
-  [BuiltinOperator.PAD, importPad],
-  [BuiltinOperator.TRANSPOSE, importTranspose],
-  [BuiltinOperator.STRIDED_SLICE, importStridedSlice],
-  [BuiltinOperator.RELU, importRelu(Activation.RELU)],
-  [BuiltinOperator.RELU6, importRelu(Activation.RELU6)],
-  [BuiltinOperator.RELU_N1_TO_1, importRelu(Activation.RELU_N1_TO_1)],
-  [BuiltinOperator.SOFTMAX, importSoftmax],
-  [BuiltinOperator.LOGISTIC, importActivationFunction('TFLiteLogistic')],
-  [BuiltinOperator.TANH, importActivationFunction('TFLiteTanh')],
-  [BuiltinOperator.LEAKY_RELU, importLeakyRelu],
-  [BuiltinOperator.HARD_SWISH, importHardSwish],
-]);
+/**
+ * The supported operators: each one's importer, and the highest OperatorCode.version it accepts,
+ * which is TensorFlow Lite's BuiltinOpResolver's (tensorflow/lite/kernels/register.cc, AddBuiltin
+ * max_version; tensorflow commit 00b1ec2a; 1 where AddBuiltin gives none). TFLM's resolver ignores
+ * versions, so these are the versions whose semantics TFLite defines; a later version may change
+ * them (new fields or types). The three models of ../shared/conformance/tflite use
+ * FULLY_CONNECTED 4, DEPTHWISE_CONV_2D 3, CONV_2D 2, AVERAGE_POOL_2D 2, SOFTMAX 2 and RESHAPE 1.
+ */
+const OPERATORS: Partial<Record<BuiltinOperatorName, { importer: OperatorImporter; maxVersion: number }>> = {
+  ADD: { importer: importAdd, maxVersion: 4 },
+  AVERAGE_POOL_2D: { importer: importAveragePool2d, maxVersion: 3 },
+  CONCATENATION: { importer: importConcatenation, maxVersion: 3 },
+  CONV_2D: { importer: importConv2d, maxVersion: 6 },
+  DEPTHWISE_CONV_2D: { importer: importDepthwiseConv2d, maxVersion: 6 },
+  DEQUANTIZE: { importer: importDequantize, maxVersion: 5 },
+  FULLY_CONNECTED: { importer: importFullyConnected, maxVersion: 9 },
+  HARD_SWISH: { importer: importHardSwish, maxVersion: 1 },
+  LEAKY_RELU: { importer: importLeakyRelu, maxVersion: 2 },
+  LOGISTIC: { importer: importActivationFunction('TFLiteLogistic'), maxVersion: 3 },
+  MAX_POOL_2D: { importer: importMaxPool2d, maxVersion: 3 },
+  MEAN: { importer: importMean, maxVersion: 3 },
+  MUL: { importer: importMul, maxVersion: 5 },
+  PAD: { importer: importPad, maxVersion: 4 },
+  QUANTIZE: { importer: importQuantize, maxVersion: 3 },
+  RELU: { importer: importRelu(Activation.RELU), maxVersion: 3 },
+  RELU6: { importer: importRelu(Activation.RELU6), maxVersion: 3 },
+  RELU_N1_TO_1: { importer: importRelu(Activation.RELU_N1_TO_1), maxVersion: 1 },
+  RESHAPE: { importer: importReshape, maxVersion: 1 },
+  SOFTMAX: { importer: importSoftmax, maxVersion: 3 },
+  STRIDED_SLICE: { importer: importStridedSlice, maxVersion: 6 },
+  TANH: { importer: importActivationFunction('TFLiteTanh'), maxVersion: 3 },
+  TRANSPOSE: { importer: importTranspose, maxVersion: 5 },
+};
+
+function operatorSupport(code: number) {
+  const name = operatorNameOf(code);
+  return name === undefined ? undefined : OPERATORS[name];
+}
 
 export class TfliteImporter {
   readonly graph: Graph;
@@ -140,11 +151,11 @@ export class TfliteImporter {
     this.subgraph.operators.forEach((operator, index) => {
       const code = codes[operator.opcodeIndex];
       if (!code) throw new UserError(`operator ${index}: opcode index ${operator.opcodeIndex} is out of range (${codes.length} operator codes)`);
-      const opName = code.code === 32 ? `CUSTOM '${code.customCode}'` : builtinOperatorName(code.code);
+      const opName = code.code === BuiltinOperator.CUSTOM ? `CUSTOM '${code.customCode}'` : builtinOperatorName(code.code);
       const label = `operator ${index} (${opName})`;
-      const importer = IMPORTERS.get(code.code);
-      if (!importer) throw new UserError(`${label}: not supported yet; supported: ${[...IMPORTERS.keys()].map(builtinOperatorName).sort().join(', ')}`);
-      const maxVersion = maxOperatorVersion(code.code);
+      const support = operatorSupport(code.code);
+      if (!support) throw new UserError(`${label}: not supported yet; supported: ${Object.keys(OPERATORS).sort().join(', ')}`);
+      const { importer, maxVersion } = support;
       if (code.version < 1 || code.version > maxVersion) throw new UserError(`${label}: version ${code.version} is not supported (up to ${maxVersion})`);
       try {
         this.graph.nodes.push(...importer({ operator, name: `${builtinOperatorName(code.code)}_${index}` }, this));
@@ -327,7 +338,7 @@ function reshapeNode(name: string, input: string, output: string, shape: number[
  * its leading dimensions in the output; explicit Reshapes stand for both.
  */
 function importFullyConnected(op: OperatorView, importer: TfliteImporter): Node[] {
-  const options = op.operator.builtinOptions(BuiltinOptionsType.FullyConnectedOptions, (f, p, w) => new FullyConnectedOptions(f, p, w));
+  const options = op.operator.options('FullyConnectedOptions');
   if (options && options.weightsFormat !== 0) throw new UserError('shuffled weights (weights_format other than DEFAULT) are not supported');
   const [inputIndex, weightsIndex, biasIndex = -1] = op.operator.inputs;
   const input = importer.read(inputIndex, 'input');
@@ -385,7 +396,7 @@ function importReshape(op: OperatorView, importer: TfliteImporter): Node[] {
     shape =
       shapeIndex !== undefined && shapeIndex >= 0
         ? importer.integers(shapeIndex, 'shape')
-        : (op.operator.builtinOptions(BuiltinOptionsType.ReshapeOptions, (f, p, w) => new ReshapeOptions(f, p, w))?.newShape ?? []);
+        : (op.operator.options('ReshapeOptions')?.newShape ?? []);
   }
   if (elementCount(shape) !== elementCount(x.shape)) throw new UserError(`the output shape [${shape}] does not hold the input's ${elementCount(x.shape)} elements`);
   return [reshapeNode(op.name, input, output, shape)];
