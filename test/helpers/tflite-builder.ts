@@ -1,12 +1,15 @@
 /**
- * Builds small .tflite files in TypeScript with flatbuffers' Builder, field by schema id, so the
- * TFLite tests need no converter. Only the fields the importer reads.
+ * Builds small .tflite files in TypeScript with flatbuffers' Builder, so the TFLite tests need no
+ * converter. Every field id, union tag and operator code comes from the importer's schema
+ * (src/frontend/tflite/schema.ts); only the fields the importer reads are written.
  */
 import { Builder } from 'flatbuffers';
+import type { FieldSpec } from '../../src/frontend/tflite/flat-reader.ts';
+import { BuiltinOperator, BuiltinOptions, TABLES, TFLITE_IDENTIFIER, type Options, type OptionsName } from '../../src/frontend/tflite/schema.ts';
 
 export interface TensorSpec {
   name: string;
-  /** TensorType code (INT8 = 9, INT32 = 2, FLOAT32 = 0). */
+  /** A TensorType value (TensorType.INT8, INT32, FLOAT32, ...). */
   type: number;
   shape: number[];
   data?: Int8Array | Int32Array | Float32Array;
@@ -16,99 +19,94 @@ export interface TensorSpec {
 }
 
 export interface OperatorSpec {
-  /** BuiltinOperator code. */
+  /** A BuiltinOperator code. */
   code: number;
   inputs: number[];
   outputs: number[];
   /** FullyConnectedOptions.fused_activation_function (FULLY_CONNECTED only). */
   fusedActivation?: number;
-  /** Any other builtin options table: its union tag and its scalar fields by schema id. */
+  /** Any other builtin options table, as `options` writes it. */
   options?: OptionsSpec;
   /** OperatorCode.version of this operator's code (default 1; the first operator of a code sets it). */
   version?: number;
 }
 
+/** A builtin options table: its union tag and its scalar fields by schema id. */
 export interface OptionsSpec {
-  /** BuiltinOptions union tag (Conv2DOptions = 1, DepthwiseConv2DOptions = 2, Pool2DOptions = 5, ...). */
   type: number;
-  fields: { id: number; kind: 'int8' | 'int32' | 'float32'; value: number }[]; // bools are int8 0 / 1
+  fields: { field: FieldSpec; value: number }[];
 }
 
-/** Conv2DOptions: padding (0 SAME, 1 VALID), strides, activation, dilations. */
+/** The numeric and boolean fields of an options table, all optional. */
+export type ScalarOptions<N extends OptionsName> = { [K in keyof Options<N> as Options<N>[K] extends number | boolean ? K : never]?: Options<N>[K] };
+
+/** Options table `name` with the given fields, each written even when it equals the schema default. */
+export function options<N extends OptionsName>(name: N, values: ScalarOptions<N>): OptionsSpec {
+  const table: Record<string, FieldSpec> = TABLES[name];
+  const fields = Object.entries(values).map(([key, value]) => ({ field: table[key]!, value: Number(value) }));
+  return { type: BuiltinOptions[name], fields: fields.sort((a, b) => a.field.id - b.field.id) };
+}
+
+/** Conv2DOptions; stride and dilation are [h, w]. */
 export function conv2dOptions(o: { padding: number; stride: [number, number]; activation?: number; dilation?: [number, number] }): OptionsSpec {
   const [dh, dw] = o.dilation ?? [1, 1];
-  return {
-    type: 1,
-    fields: [
-      { id: 0, kind: 'int8', value: o.padding },
-      { id: 1, kind: 'int32', value: o.stride[1] },
-      { id: 2, kind: 'int32', value: o.stride[0] },
-      { id: 3, kind: 'int8', value: o.activation ?? 0 },
-      { id: 4, kind: 'int32', value: dw },
-      { id: 5, kind: 'int32', value: dh },
-    ],
-  };
+  return options('Conv2DOptions', { padding: o.padding, strideW: o.stride[1], strideH: o.stride[0], fusedActivationFunction: o.activation ?? 0, dilationWFactor: dw, dilationHFactor: dh });
 }
 
-/** DepthwiseConv2DOptions. */
+/** DepthwiseConv2DOptions; stride and dilation are [h, w]. */
 export function depthwiseOptions(o: { padding: number; stride: [number, number]; multiplier: number; activation?: number; dilation?: [number, number] }): OptionsSpec {
   const [dh, dw] = o.dilation ?? [1, 1];
-  return {
-    type: 2,
-    fields: [
-      { id: 0, kind: 'int8', value: o.padding },
-      { id: 1, kind: 'int32', value: o.stride[1] },
-      { id: 2, kind: 'int32', value: o.stride[0] },
-      { id: 3, kind: 'int32', value: o.multiplier },
-      { id: 4, kind: 'int8', value: o.activation ?? 0 },
-      { id: 5, kind: 'int32', value: dw },
-      { id: 6, kind: 'int32', value: dh },
-    ],
-  };
+  return options('DepthwiseConv2DOptions', {
+    padding: o.padding,
+    strideW: o.stride[1],
+    strideH: o.stride[0],
+    depthMultiplier: o.multiplier,
+    fusedActivationFunction: o.activation ?? 0,
+    dilationWFactor: dw,
+    dilationHFactor: dh,
+  });
 }
 
-/** Pool2DOptions. */
+/** Pool2DOptions; stride and filter are [h, w]. */
 export function pool2dOptions(o: { padding: number; stride: [number, number]; filter: [number, number]; activation?: number }): OptionsSpec {
-  return {
-    type: 5,
-    fields: [
-      { id: 0, kind: 'int8', value: o.padding },
-      { id: 1, kind: 'int32', value: o.stride[1] },
-      { id: 2, kind: 'int32', value: o.stride[0] },
-      { id: 3, kind: 'int32', value: o.filter[1] },
-      { id: 4, kind: 'int32', value: o.filter[0] },
-      { id: 5, kind: 'int8', value: o.activation ?? 0 },
-    ],
-  };
+  return options('Pool2DOptions', {
+    padding: o.padding,
+    strideW: o.stride[1],
+    strideH: o.stride[0],
+    filterWidth: o.filter[1],
+    filterHeight: o.filter[0],
+    fusedActivationFunction: o.activation ?? 0,
+  });
 }
 
-/** AddOptions (tag 11) or MulOptions (tag 21) with a fused activation. */
-export function arithmeticOptions(type: 11 | 21, activation: number): OptionsSpec {
-  return { type, fields: [{ id: 0, kind: 'int8', value: activation }] };
+/** AddOptions or MulOptions with a fused activation. */
+export function arithmeticOptions(name: 'AddOptions' | 'MulOptions', activation: number): OptionsSpec {
+  return options(name, { fusedActivationFunction: activation });
 }
 
-/** ConcatenationOptions (tag 10). */
 export function concatenationOptions(axis: number, activation = 0): OptionsSpec {
-  return { type: 10, fields: [{ id: 0, kind: 'int32', value: axis }, { id: 1, kind: 'int8', value: activation }] };
+  return options('ConcatenationOptions', { axis, fusedActivationFunction: activation });
 }
 
-/** ReducerOptions (tag 27). */
 export function reducerOptions(keepDims: boolean): OptionsSpec {
-  return { type: 27, fields: [{ id: 0, kind: 'int8', value: keepDims ? 1 : 0 }] };
+  return options('ReducerOptions', { keepDims });
 }
 
-/** LeakyReluOptions (tag 75): alpha, float32. */
 export function leakyReluOptions(alpha: number): OptionsSpec {
-  return { type: 75, fields: [{ id: 0, kind: 'float32', value: alpha }] };
+  return options('LeakyReluOptions', { alpha });
 }
+
+/** One more than a table's highest field id: the vtable size startObject needs. */
+const fieldCount = (table: Record<string, FieldSpec>) => Math.max(...Object.values(table).map((f) => f.id)) + 1;
 
 function writeOptions(b: Builder, o: OptionsSpec): number {
-  b.startObject(Math.max(...o.fields.map((f) => f.id)) + 1);
-  for (const f of o.fields) {
+  b.startObject(Math.max(...o.fields.map((f) => f.field.id)) + 1);
+  for (const { field, value } of o.fields) {
     // Forced (no default elision), so a test can write a value equal to the schema default.
-    if (f.kind === 'int32') b.addFieldInt32(f.id, f.value, null);
-    else if (f.kind === 'float32') b.addFieldFloat32(f.id, f.value, null);
-    else b.addFieldInt8(f.id, f.value, null);
+    if (field.type === 'int32' || field.type === 'uint32') b.addFieldInt32(field.id, value, null);
+    else if (field.type === 'float32') b.addFieldFloat32(field.id, value, null);
+    else if (field.type === 'int8' || field.type === 'uint8' || field.type === 'bool') b.addFieldInt8(field.id, value, null);
+    else throw new Error(`options field ${field.id}: writing ${field.type} is not implemented`);
   }
   return b.endObject();
 }
@@ -120,8 +118,7 @@ export interface ModelSpec {
   outputs: number[];
 }
 
-const FULLY_CONNECTED = 9;
-const FULLY_CONNECTED_OPTIONS = 8;
+const T = TABLES;
 
 function intVector(b: Builder, values: readonly number[]): number {
   b.startVector(4, values.length, 4);
@@ -143,10 +140,10 @@ function quantization(b: Builder, t: TensorSpec): number {
   b.startVector(8, zeroPoints.length, 8);
   for (let i = zeroPoints.length - 1; i >= 0; i--) b.addInt64(BigInt(zeroPoints[i]!));
   const zeroPoint = b.endVector();
-  b.startObject(7);
-  b.addFieldOffset(2, scale, 0);
-  b.addFieldOffset(3, zeroPoint, 0);
-  b.addFieldInt32(6, t.quantizedDimension ?? 0, 0);
+  b.startObject(fieldCount(T.QuantizationParameters));
+  b.addFieldOffset(T.QuantizationParameters.scale.id, scale, 0);
+  b.addFieldOffset(T.QuantizationParameters.zeroPoint.id, zeroPoint, 0);
+  b.addFieldInt32(T.QuantizationParameters.quantizedDimension.id, t.quantizedDimension ?? 0, 0);
   return b.endObject();
 }
 
@@ -163,12 +160,12 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
     const name = b.createString(t.name);
     const shape = intVector(b, t.shape);
     const quant = t.scale ? quantization(b, t) : 0;
-    b.startObject(8);
-    b.addFieldOffset(0, shape, 0);
-    b.addFieldInt8(1, t.type, null); // written even when 0 (FLOAT32), as converters do
-    b.addFieldInt32(2, bufferOf[i]!, 0);
-    b.addFieldOffset(3, name, 0);
-    if (quant) b.addFieldOffset(4, quant, 0);
+    b.startObject(fieldCount(T.Tensor));
+    b.addFieldOffset(T.Tensor.shape.id, shape, 0);
+    b.addFieldInt8(T.Tensor.type.id, t.type, null); // written even when 0 (FLOAT32), as converters do
+    b.addFieldInt32(T.Tensor.buffer.id, bufferOf[i]!, 0);
+    b.addFieldOffset(T.Tensor.name.id, name, 0);
+    if (quant) b.addFieldOffset(T.Tensor.quantization.id, quant, 0);
     return b.endObject();
   });
   const codes = [...new Set(spec.operators.map((op) => op.code))];
@@ -180,19 +177,19 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
     if (op.options) {
       options = writeOptions(b, op.options);
       optionsType = op.options.type;
-    } else if (op.code === FULLY_CONNECTED) {
-      b.startObject(5);
-      b.addFieldInt8(0, op.fusedActivation ?? 0, 0);
+    } else if (op.code === BuiltinOperator.FULLY_CONNECTED) {
+      b.startObject(fieldCount(T.FullyConnectedOptions));
+      b.addFieldInt8(T.FullyConnectedOptions.fusedActivationFunction.id, op.fusedActivation ?? 0, 0);
       options = b.endObject();
-      optionsType = FULLY_CONNECTED_OPTIONS;
+      optionsType = BuiltinOptions.FullyConnectedOptions;
     }
-    b.startObject(5);
-    b.addFieldInt32(0, codes.indexOf(op.code), 0);
-    b.addFieldOffset(1, inputs, 0);
-    b.addFieldOffset(2, outputs, 0);
+    b.startObject(fieldCount(T.Operator));
+    b.addFieldInt32(T.Operator.opcodeIndex.id, codes.indexOf(op.code), 0);
+    b.addFieldOffset(T.Operator.inputs.id, inputs, 0);
+    b.addFieldOffset(T.Operator.outputs.id, outputs, 0);
     if (options) {
-      b.addFieldInt8(3, optionsType, 0);
-      b.addFieldOffset(4, options, 0);
+      b.addFieldInt8(T.Operator.builtinOptionsType.id, optionsType, 0);
+      b.addFieldOffset(T.Operator.builtinOptions.id, options, 0);
     }
     return b.endObject();
   });
@@ -200,33 +197,33 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
   const subgraphOperators = offsetVector(b, operators);
   const inputs = intVector(b, spec.inputs);
   const outputs = intVector(b, spec.outputs);
-  b.startObject(5);
-  b.addFieldOffset(0, subgraphTensors, 0);
-  b.addFieldOffset(1, inputs, 0);
-  b.addFieldOffset(2, outputs, 0);
-  b.addFieldOffset(3, subgraphOperators, 0);
+  b.startObject(fieldCount(T.SubGraph));
+  b.addFieldOffset(T.SubGraph.tensors.id, subgraphTensors, 0);
+  b.addFieldOffset(T.SubGraph.inputs.id, inputs, 0);
+  b.addFieldOffset(T.SubGraph.outputs.id, outputs, 0);
+  b.addFieldOffset(T.SubGraph.operators.id, subgraphOperators, 0);
   const subgraph = b.endObject();
   const operatorCodes = codes.map((code) => {
-    b.startObject(4);
-    b.addFieldInt8(0, Math.min(code, 127), 0); // 127: the code needs the wider builtin_code field
-    b.addFieldInt32(2, spec.operators.find((op) => op.code === code)!.version ?? 1, 1);
-    b.addFieldInt32(3, code, 0);
+    b.startObject(fieldCount(T.OperatorCode));
+    b.addFieldInt8(T.OperatorCode.deprecatedBuiltinCode.id, Math.min(code, 127), 0); // 127: the code needs the wider builtin_code field
+    b.addFieldInt32(T.OperatorCode.version.id, spec.operators.find((op) => op.code === code)!.version ?? 1, T.OperatorCode.version.default);
+    b.addFieldInt32(T.OperatorCode.builtinCode.id, code, 0);
     return b.endObject();
   });
   const buffers = bufferData.map((data) => {
     const bytes = data.length ? b.createByteVector(data) : 0;
-    b.startObject(3);
-    if (bytes) b.addFieldOffset(0, bytes, 0);
+    b.startObject(fieldCount(T.Buffer));
+    if (bytes) b.addFieldOffset(T.Buffer.data.id, bytes, 0);
     return b.endObject();
   });
   const operatorCodesVector = offsetVector(b, operatorCodes);
   const subgraphs = offsetVector(b, [subgraph]);
   const buffersVector = offsetVector(b, buffers);
-  b.startObject(5);
-  b.addFieldInt32(0, 3, 0);
-  b.addFieldOffset(1, operatorCodesVector, 0);
-  b.addFieldOffset(2, subgraphs, 0);
-  b.addFieldOffset(4, buffersVector, 0);
-  b.finish(b.endObject(), 'TFL3');
+  b.startObject(fieldCount(T.Model));
+  b.addFieldInt32(T.Model.version.id, 3, 0);
+  b.addFieldOffset(T.Model.operatorCodes.id, operatorCodesVector, 0);
+  b.addFieldOffset(T.Model.subgraphs.id, subgraphs, 0);
+  b.addFieldOffset(T.Model.buffers.id, buffersVector, 0);
+  b.finish(b.endObject(), TFLITE_IDENTIFIER);
   return b.asUint8Array();
 }

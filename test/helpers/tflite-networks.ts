@@ -6,33 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/validate/records.ts';
 import { buildTflite, arithmeticOptions, concatenationOptions, reducerOptions, conv2dOptions, depthwiseOptions, pool2dOptions, type ModelSpec, type OperatorSpec, type TensorSpec } from './tflite-builder.ts';
-
-export const TFLITE = {
-  FLOAT32: 0,
-  INT8: 9,
-  INT32: 2,
-  ADD: 0,
-  AVERAGE_POOL_2D: 1,
-  CONV_2D: 3,
-  DEPTHWISE_CONV_2D: 4,
-  DEQUANTIZE: 6,
-  FULLY_CONNECTED: 9,
-  CONCATENATION: 2,
-  MAX_POOL_2D: 17,
-  MUL: 18,
-  RELU6_OP: 21,
-  RESHAPE: 22,
-  SOFTMAX: 25,
-  PAD: 34,
-  TRANSPOSE: 39,
-  MEAN: 40,
-  QUANTIZE: 114,
-  SAME: 0,
-  VALID: 1,
-  NONE: 0,
-  RELU: 1,
-  RELU6: 3,
-} as const;
+import { ActivationFunctionType as Act, BuiltinOperator as Op, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';
 
 /** Appends tensors and operators and hands back tensor indices. */
 export class TfliteSpecBuilder {
@@ -50,7 +24,7 @@ export class TfliteSpecBuilder {
   }
 
   activation(name: string, shape: number[], scale: number, zeroPoint: number): number {
-    return this.tensor({ name, type: TFLITE.INT8, shape, scale: [scale], zeroPoint: [zeroPoint] });
+    return this.tensor({ name, type: TensorType.INT8, shape, scale: [scale], zeroPoint: [zeroPoint] });
   }
 
   /** Random int8 weights in [-range, range], symmetric per-channel scales along `axis`. */
@@ -58,11 +32,11 @@ export class TfliteSpecBuilder {
     const count = shape.reduce((a, b) => a * b, 1);
     const data = Int8Array.from({ length: count }, () => Math.floor(this.random() * (2 * range + 1)) - range);
     const scale = Array.from({ length: shape[axis]! }, () => 0.002 + this.random() * 0.01);
-    return this.tensor({ name, type: TFLITE.INT8, shape, data, scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis });
+    return this.tensor({ name, type: TensorType.INT8, shape, data, scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis });
   }
 
   bias(name: string, count: number): number {
-    return this.tensor({ name, type: TFLITE.INT32, shape: [count], data: Int32Array.from({ length: count }, () => Math.floor(this.random() * 4001) - 2000) });
+    return this.tensor({ name, type: TensorType.INT32, shape: [count], data: Int32Array.from({ length: count }, () => Math.floor(this.random() * 4001) - 2000) });
   }
 
   op(code: number, inputs: number[], outputs: number[], options?: OperatorSpec['options']): void {
@@ -81,24 +55,24 @@ export class TfliteSpecBuilder {
  */
 export function dsCnnLike(seed = 7): ModelSpec {
   const b = new TfliteSpecBuilder(seed);
-  const { SAME, VALID, RELU, RELU6 } = TFLITE;
+  const [{ SAME, VALID }, { RELU, RELU6 }] = [Padding, Act];
   const x = b.activation('input', [1, 10, 8, 1], 0.04, -5);
   const c1 = b.activation('conv1', [1, 5, 4, 8], 0.05, -128);
-  b.op(TFLITE.CONV_2D, [x, b.weights('conv1_w', [8, 3, 3, 1], 0), b.bias('conv1_b', 8)], [c1], conv2dOptions({ padding: SAME, stride: [2, 2], activation: RELU6 }));
+  b.op(Op.CONV_2D, [x, b.weights('conv1_w', [8, 3, 3, 1], 0), b.bias('conv1_b', 8)], [c1], conv2dOptions({ padding: SAME, stride: [2, 2], activation: RELU6 }));
   const dw = b.activation('dw', [1, 5, 4, 8], 0.04, -128);
-  b.op(TFLITE.DEPTHWISE_CONV_2D, [c1, b.weights('dw_w', [1, 3, 3, 8], 3), b.bias('dw_b', 8)], [dw], depthwiseOptions({ padding: SAME, stride: [1, 1], multiplier: 1, activation: RELU }));
+  b.op(Op.DEPTHWISE_CONV_2D, [c1, b.weights('dw_w', [1, 3, 3, 8], 3), b.bias('dw_b', 8)], [dw], depthwiseOptions({ padding: SAME, stride: [1, 1], multiplier: 1, activation: RELU }));
   const pw = b.activation('pw', [1, 5, 4, 8], 0.06, -20);
-  b.op(TFLITE.CONV_2D, [dw, b.weights('pw_w', [8, 1, 1, 8], 0), b.bias('pw_b', 8)], [pw], conv2dOptions({ padding: VALID, stride: [1, 1] }));
+  b.op(Op.CONV_2D, [dw, b.weights('pw_w', [8, 1, 1, 8], 0), b.bias('pw_b', 8)], [pw], conv2dOptions({ padding: VALID, stride: [1, 1] }));
   const sum = b.activation('residual', [1, 5, 4, 8], 0.08, -10);
-  b.op(TFLITE.ADD, [c1, pw], [sum], arithmeticOptions(11, RELU));
+  b.op(Op.ADD, [c1, pw], [sum], arithmeticOptions('AddOptions', RELU));
   const mp = b.activation('maxpool', [1, 4, 3, 8], 0.08, -10);
-  b.op(TFLITE.MAX_POOL_2D, [sum], [mp], pool2dOptions({ padding: VALID, stride: [1, 1], filter: [2, 2] }));
+  b.op(Op.MAX_POOL_2D, [sum], [mp], pool2dOptions({ padding: VALID, stride: [1, 1], filter: [2, 2] }));
   const ap = b.activation('avgpool', [1, 1, 1, 8], 0.08, -10);
-  b.op(TFLITE.AVERAGE_POOL_2D, [mp], [ap], pool2dOptions({ padding: VALID, stride: [1, 1], filter: [4, 3] }));
+  b.op(Op.AVERAGE_POOL_2D, [mp], [ap], pool2dOptions({ padding: VALID, stride: [1, 1], filter: [4, 3] }));
   const flat = b.activation('flat', [1, 8], 0.08, -10);
-  b.op(TFLITE.RESHAPE, [ap], [flat]);
+  b.op(Op.RESHAPE, [ap], [flat]);
   const logits = b.activation('logits', [1, 4], 0.1, 3);
-  b.op(TFLITE.FULLY_CONNECTED, [flat, b.weights('fc_w', [4, 8], 0), b.bias('fc_b', 4)], [logits]);
+  b.op(Op.FULLY_CONNECTED, [flat, b.weights('fc_w', [4, 8], 0), b.bias('fc_b', 4)], [logits]);
   return b.spec([x], [logits]);
 }
 
@@ -111,25 +85,25 @@ export function elementwiseChain(seed = 5): ModelSpec {
   const b = new TfliteSpecBuilder(seed);
   const x = b.activation('input', [1, 6, 6, 4], 0.05, 4);
   const conv = b.activation('conv', [1, 6, 6, 4], 0.05, 0);
-  b.op(TFLITE.CONV_2D, [x, b.weights('conv_w', [4, 3, 3, 4], 0), b.bias('conv_b', 4)], [conv], conv2dOptions({ padding: TFLITE.SAME, stride: [1, 1], dilation: [2, 2] }));
-  const padding = b.tensor({ name: 'paddings', type: TFLITE.INT32, shape: [4, 2], data: Int32Array.from([0, 0, 1, 1, 2, 1, 0, 0]) });
+  b.op(Op.CONV_2D, [x, b.weights('conv_w', [4, 3, 3, 4], 0), b.bias('conv_b', 4)], [conv], conv2dOptions({ padding: Padding.SAME, stride: [1, 1], dilation: [2, 2] }));
+  const padding = b.tensor({ name: 'paddings', type: TensorType.INT32, shape: [4, 2], data: Int32Array.from([0, 0, 1, 1, 2, 1, 0, 0]) });
   const padded = b.activation('padded', [1, 8, 9, 4], 0.05, 0);
-  b.op(TFLITE.PAD, [conv, padding], [padded]);
+  b.op(Op.PAD, [conv, padding], [padded]);
   const pool = b.activation('pool', [1, 4, 5, 4], 0.05, 0);
-  b.op(TFLITE.AVERAGE_POOL_2D, [padded], [pool], pool2dOptions({ padding: TFLITE.SAME, stride: [2, 2], filter: [3, 3], activation: TFLITE.RELU }));
-  const factor = b.tensor({ name: 'factor', type: TFLITE.INT8, shape: [1, 1, 1, 4], data: Int8Array.from([100, -50, 127, 30]), scale: [0.01], zeroPoint: [0] });
+  b.op(Op.AVERAGE_POOL_2D, [padded], [pool], pool2dOptions({ padding: Padding.SAME, stride: [2, 2], filter: [3, 3], activation: Act.RELU }));
+  const factor = b.tensor({ name: 'factor', type: TensorType.INT8, shape: [1, 1, 1, 4], data: Int8Array.from([100, -50, 127, 30]), scale: [0.01], zeroPoint: [0] });
   const product = b.activation('product', [1, 4, 5, 4], 0.03, -8);
-  b.op(TFLITE.MUL, [pool, factor], [product], arithmeticOptions(21, 0));
+  b.op(Op.MUL, [pool, factor], [product], arithmeticOptions('MulOptions', 0));
   const relu6 = b.activation('relu6', [1, 4, 5, 4], 0.03, -8);
-  b.op(TFLITE.RELU6_OP, [product], [relu6]);
+  b.op(Op.RELU6, [product], [relu6]);
   const joined = b.activation('joined', [1, 4, 5, 8], 0.03, -8);
-  b.op(TFLITE.CONCATENATION, [product, relu6], [joined], concatenationOptions(3));
-  const axes = b.tensor({ name: 'axes', type: TFLITE.INT32, shape: [2], data: Int32Array.from([1, 2]) });
+  b.op(Op.CONCATENATION, [product, relu6], [joined], concatenationOptions(3));
+  const axes = b.tensor({ name: 'axes', type: TensorType.INT32, shape: [2], data: Int32Array.from([1, 2]) });
   const mean = b.activation('mean', [1, 1, 1, 8], 0.02, 5);
-  b.op(TFLITE.MEAN, [joined, axes], [mean], reducerOptions(true));
-  const perm = b.tensor({ name: 'perm', type: TFLITE.INT32, shape: [4], data: Int32Array.from([0, 3, 1, 2]) });
+  b.op(Op.MEAN, [joined, axes], [mean], reducerOptions(true));
+  const perm = b.tensor({ name: 'perm', type: TensorType.INT32, shape: [4], data: Int32Array.from([0, 3, 1, 2]) });
   const y = b.activation('output', [1, 8, 1, 1], 0.02, 5);
-  b.op(TFLITE.TRANSPOSE, [mean, perm], [y]);
+  b.op(Op.TRANSPOSE, [mean, perm], [y]);
   return b.spec([x], [y]);
 }
 
@@ -142,7 +116,7 @@ export interface Act {
   rms: number;
 }
 
-type FusedActivation = typeof TFLITE.NONE | typeof TFLITE.RELU | typeof TFLITE.RELU6;
+type FusedActivation = typeof Act.NONE | typeof Act.RELU | typeof Act.RELU6;
 
 /** Pre-activation standard deviation every weighted layer aims at, in real units: ReLU6 then clips only the tail. */
 const PRE_ACTIVATION_STD = 2;
@@ -162,26 +136,26 @@ export class CalibratedSpecBuilder extends TfliteSpecBuilder {
 
   /** A float32 graph input of values in [-8, 8] (what `validate` draws) and its QUANTIZE to int8. */
   floatInput(name: string, shape: number[]): { floatIndex: number; quantized: Act } {
-    const floatIndex = this.tensor({ name, type: TFLITE.FLOAT32, shape });
+    const floatIndex = this.tensor({ name, type: TensorType.FLOAT32, shape });
     const scale = 16 / 255;
     const quantized = { index: this.activation(`${name}_int8`, shape, scale, 0), shape, scale, zeroPoint: 0, rms: 8 / Math.sqrt(3) };
-    this.op(TFLITE.QUANTIZE, [floatIndex], [quantized.index]);
+    this.op(Op.QUANTIZE, [floatIndex], [quantized.index]);
     return { floatIndex, quantized };
   }
 
   /** DEQUANTIZE of an int8 activation to a float32 graph output. */
   floatOutput(name: string, x: Act): number {
-    const y = this.tensor({ name, type: TFLITE.FLOAT32, shape: x.shape });
-    this.op(TFLITE.DEQUANTIZE, [x.index], [y]);
+    const y = this.tensor({ name, type: TensorType.FLOAT32, shape: x.shape });
+    this.op(Op.DEQUANTIZE, [x.index], [y]);
     return y;
   }
 
   /** Where a zero-mean pre-activation of standard deviation `std` lands after `activation`, quantized. */
   private output(name: string, shape: number[], std: number, activation: FusedActivation): Act {
-    const [low, high] = activation === TFLITE.NONE ? [-4 * std, 4 * std] : [0, activation === TFLITE.RELU6 ? Math.min(4 * std, 6) : 4 * std];
+    const [low, high] = activation === Act.NONE ? [-4 * std, 4 * std] : [0, activation === Act.RELU6 ? Math.min(4 * std, 6) : 4 * std];
     const scale = Math.fround((high - low) / 255);
     const zeroPoint = Math.round(-128 - low / scale);
-    return { index: this.activation(name, shape, scale, zeroPoint), shape, scale, zeroPoint, rms: activation === TFLITE.NONE ? std : std / Math.SQRT2 };
+    return { index: this.activation(name, shape, scale, zeroPoint), shape, scale, zeroPoint, rms: activation === Act.NONE ? std : std / Math.SQRT2 };
   }
 
   /**
@@ -201,28 +175,28 @@ export class CalibratedSpecBuilder extends TfliteSpecBuilder {
       const jitter = 0.75 + 0.5 * this.random(); // channels differ, as trained ones do
       return Math.fround((jitter * PRE_ACTIVATION_STD) / (Math.sqrt(fanIn) * x.rms * weightRms));
     });
-    const weights = this.tensor({ name: `${name}_w`, type: TFLITE.INT8, shape, data, scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis });
+    const weights = this.tensor({ name: `${name}_w`, type: TensorType.INT8, shape, data, scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis });
     const biasData = Int32Array.from(scale, (s) => Math.round(((this.random() - 0.5) * 0.2 * PRE_ACTIVATION_STD) / (x.scale * s)));
-    const bias = this.tensor({ name: `${name}_b`, type: TFLITE.INT32, shape: [channels], data: biasData });
+    const bias = this.tensor({ name: `${name}_b`, type: TensorType.INT32, shape: [channels], data: biasData });
     return { weights, bias };
   }
 
   conv(name: string, x: Act, o: { filters: number; kernel: [number, number]; stride: [number, number]; activation: FusedActivation; padding?: number }): Act {
     const [, h, w, c] = x.shape as [number, number, number, number];
-    const padding = o.padding ?? TFLITE.SAME;
+    const padding = o.padding ?? Padding.SAME;
     const outHW = spatialOutput([h, w], o.kernel, o.stride, padding);
     const { weights, bias } = this.layerWeights(name, [o.filters, ...o.kernel, c], 0, o.kernel[0] * o.kernel[1] * c, x);
     const y = this.output(name, [1, ...outHW, o.filters], PRE_ACTIVATION_STD, o.activation);
-    this.op(TFLITE.CONV_2D, [x.index, weights, bias], [y.index], conv2dOptions({ padding, stride: o.stride, activation: o.activation }));
+    this.op(Op.CONV_2D, [x.index, weights, bias], [y.index], conv2dOptions({ padding, stride: o.stride, activation: o.activation }));
     return y;
   }
 
   depthwise(name: string, x: Act, o: { kernel: [number, number]; stride: [number, number]; activation: FusedActivation }): Act {
     const [, h, w, c] = x.shape as [number, number, number, number];
-    const outHW = spatialOutput([h, w], o.kernel, o.stride, TFLITE.SAME);
+    const outHW = spatialOutput([h, w], o.kernel, o.stride, Padding.SAME);
     const { weights, bias } = this.layerWeights(name, [1, ...o.kernel, c], 3, o.kernel[0] * o.kernel[1], x);
     const y = this.output(name, [1, ...outHW, c], PRE_ACTIVATION_STD, o.activation);
-    this.op(TFLITE.DEPTHWISE_CONV_2D, [x.index, weights, bias], [y.index], depthwiseOptions({ padding: TFLITE.SAME, stride: o.stride, multiplier: 1, activation: o.activation }));
+    this.op(Op.DEPTHWISE_CONV_2D, [x.index, weights, bias], [y.index], depthwiseOptions({ padding: Padding.SAME, stride: o.stride, multiplier: 1, activation: o.activation }));
     return y;
   }
 
@@ -231,14 +205,14 @@ export class CalibratedSpecBuilder extends TfliteSpecBuilder {
     const fanIn = x.shape.reduce((a, b) => a * b, 1);
     const { weights, bias } = this.layerWeights(name, [units, fanIn], 0, fanIn, x);
     const y = this.output(name, [1, units], PRE_ACTIVATION_STD, activation);
-    this.operators.push({ code: TFLITE.FULLY_CONNECTED, inputs: [x.index, weights, bias], outputs: [y.index], fusedActivation: activation });
+    this.operators.push({ code: Op.FULLY_CONNECTED, inputs: [x.index, weights, bias], outputs: [y.index], fusedActivation: activation });
     return y;
   }
 
   /** ADD of two activations of the same shape; their real values add up in RMS. */
   add(name: string, a: Act, b: Act, activation: FusedActivation): Act {
     const y = this.output(name, a.shape, Math.hypot(a.rms, b.rms), activation);
-    this.op(TFLITE.ADD, [a.index, b.index], [y.index], arithmeticOptions(11, activation));
+    this.op(Op.ADD, [a.index, b.index], [y.index], arithmeticOptions('AddOptions', activation));
     return y;
   }
 
@@ -246,26 +220,26 @@ export class CalibratedSpecBuilder extends TfliteSpecBuilder {
   globalAveragePool(name: string, x: Act): Act {
     const [, h, w, c] = x.shape as [number, number, number, number];
     const y = { ...x, index: this.activation(name, [1, 1, 1, c], x.scale, x.zeroPoint), shape: [1, 1, 1, c] };
-    this.op(TFLITE.AVERAGE_POOL_2D, [x.index], [y.index], pool2dOptions({ padding: TFLITE.VALID, stride: [1, 1], filter: [h, w] }));
+    this.op(Op.AVERAGE_POOL_2D, [x.index], [y.index], pool2dOptions({ padding: Padding.VALID, stride: [1, 1], filter: [h, w] }));
     return y;
   }
 
   reshape(name: string, x: Act, shape: number[]): Act {
     const y = { ...x, index: this.activation(name, shape, x.scale, x.zeroPoint), shape };
-    this.op(TFLITE.RESHAPE, [x.index], [y.index]);
+    this.op(Op.RESHAPE, [x.index], [y.index]);
     return y;
   }
 
   /** SOFTMAX with the output quantization TFLite requires for int8 (1/256, -128). */
   softmax(name: string, x: Act): Act {
     const y = { index: this.activation(name, x.shape, 1 / 256, -128), shape: x.shape, scale: 1 / 256, zeroPoint: -128, rms: 0.5 };
-    this.op(TFLITE.SOFTMAX, [x.index], [y.index]);
+    this.op(Op.SOFTMAX, [x.index], [y.index]);
     return y;
   }
 }
 
 function spatialOutput(hw: [number, number], kernel: [number, number], stride: [number, number], padding: number): [number, number] {
-  return hw.map((n, i) => (padding === TFLITE.SAME ? Math.ceil(n / stride[i]!) : Math.floor((n - kernel[i]!) / stride[i]!) + 1)) as [number, number];
+  return hw.map((n, i) => (padding === Padding.SAME ? Math.ceil(n / stride[i]!) : Math.floor((n - kernel[i]!) / stride[i]!) + 1)) as [number, number];
 }
 
 /**
@@ -276,12 +250,12 @@ function spatialOutput(hw: [number, number], kernel: [number, number], stride: [
 export function kwsDsCnn(seed = 21): ModelSpec {
   const b = new CalibratedSpecBuilder(seed);
   const input = b.input('mfcc', [1, 49, 10, 1], 0.3, 10);
-  let x = b.conv('conv1', input, { filters: 64, kernel: [10, 4], stride: [2, 2], activation: TFLITE.RELU });
+  let x = b.conv('conv1', input, { filters: 64, kernel: [10, 4], stride: [2, 2], activation: Act.RELU });
   for (let block = 1; block <= 4; block++) {
-    x = b.depthwise(`dw${block}`, x, { kernel: [3, 3], stride: [1, 1], activation: TFLITE.RELU });
-    x = b.conv(`pw${block}`, x, { filters: 64, kernel: [1, 1], stride: [1, 1], activation: TFLITE.RELU });
+    x = b.depthwise(`dw${block}`, x, { kernel: [3, 3], stride: [1, 1], activation: Act.RELU });
+    x = b.conv(`pw${block}`, x, { filters: 64, kernel: [1, 1], stride: [1, 1], activation: Act.RELU });
   }
-  const logits = b.fullyConnected('fc', b.globalAveragePool('avgpool', x), 12, TFLITE.NONE);
+  const logits = b.fullyConnected('fc', b.globalAveragePool('avgpool', x), 12, Act.NONE);
   return b.spec([input.index], [b.softmax('probabilities', logits).index]);
 }
 
@@ -294,16 +268,16 @@ export function kwsDsCnn(seed = 21): ModelSpec {
 export function resnet8(seed = 22, widths: [number, number, number] = [16, 32, 64]): ModelSpec {
   const b = new CalibratedSpecBuilder(seed);
   const input = b.input('image', [1, 32, 32, 3], 0.02, -1);
-  let x = b.conv('stem', input, { filters: widths[0], kernel: [3, 3], stride: [1, 1], activation: TFLITE.RELU });
+  let x = b.conv('stem', input, { filters: widths[0], kernel: [3, 3], stride: [1, 1], activation: Act.RELU });
   widths.forEach((filters, stage) => {
     const stride: [number, number] = stage === 0 ? [1, 1] : [2, 2];
     const name = `stage${stage + 1}`;
-    const branch = b.conv(`${name}_conv1`, x, { filters, kernel: [3, 3], stride, activation: TFLITE.RELU });
-    const residual = b.conv(`${name}_conv2`, branch, { filters, kernel: [3, 3], stride: [1, 1], activation: TFLITE.NONE });
-    const shortcut = stage === 0 ? x : b.conv(`${name}_projection`, x, { filters, kernel: [1, 1], stride, activation: TFLITE.NONE });
-    x = b.add(`${name}_add`, residual, shortcut, TFLITE.RELU);
+    const branch = b.conv(`${name}_conv1`, x, { filters, kernel: [3, 3], stride, activation: Act.RELU });
+    const residual = b.conv(`${name}_conv2`, branch, { filters, kernel: [3, 3], stride: [1, 1], activation: Act.NONE });
+    const shortcut = stage === 0 ? x : b.conv(`${name}_projection`, x, { filters, kernel: [1, 1], stride, activation: Act.NONE });
+    x = b.add(`${name}_add`, residual, shortcut, Act.RELU);
   });
-  const logits = b.fullyConnected('fc', b.globalAveragePool('avgpool', x), 10, TFLITE.NONE);
+  const logits = b.fullyConnected('fc', b.globalAveragePool('avgpool', x), 10, Act.NONE);
   return b.spec([input.index], [b.softmax('probabilities', logits).index]);
 }
 
@@ -315,7 +289,7 @@ export function resnet8(seed = 22, widths: [number, number, number] = [16, 32, 6
 export function mobilenetV1Stack(seed = 23): ModelSpec {
   const b = new CalibratedSpecBuilder(seed);
   const input = b.input('image', [1, 64, 64, 3], 0.0078125, 0);
-  let x = b.conv('conv1', input, { filters: 8, kernel: [3, 3], stride: [2, 2], activation: TFLITE.RELU6 });
+  let x = b.conv('conv1', input, { filters: 8, kernel: [3, 3], stride: [2, 2], activation: Act.RELU6 });
   const pairs: { filters: number; stride: 1 | 2 }[] = [
     { filters: 16, stride: 1 },
     { filters: 32, stride: 2 },
@@ -324,12 +298,12 @@ export function mobilenetV1Stack(seed = 23): ModelSpec {
     { filters: 64, stride: 1 },
   ];
   pairs.forEach(({ filters, stride }, i) => {
-    x = b.depthwise(`dw${i + 1}`, x, { kernel: [3, 3], stride: [stride, stride], activation: TFLITE.RELU6 });
-    x = b.conv(`pw${i + 1}`, x, { filters, kernel: [1, 1], stride: [1, 1], activation: TFLITE.RELU6 });
+    x = b.depthwise(`dw${i + 1}`, x, { kernel: [3, 3], stride: [stride, stride], activation: Act.RELU6 });
+    x = b.conv(`pw${i + 1}`, x, { filters, kernel: [1, 1], stride: [1, 1], activation: Act.RELU6 });
   });
   const pooled = b.globalAveragePool('avgpool', x);
   const flat = b.reshape('flatten', pooled, [1, pooled.shape[3]!]);
-  const logits = b.fullyConnected('fc', flat, 10, TFLITE.NONE);
+  const logits = b.fullyConnected('fc', flat, 10, Act.NONE);
   return b.spec([input.index], [b.softmax('probabilities', logits).index]);
 }
 
@@ -342,8 +316,8 @@ export function fcAutoencoder(seed = 24): ModelSpec {
   const b = new CalibratedSpecBuilder(seed);
   const { floatIndex, quantized } = b.floatInput('features', [1, 64]);
   let x = quantized;
-  for (const [i, units] of [32, 16, 32].entries()) x = b.fullyConnected(`fc${i + 1}`, x, units, TFLITE.RELU);
-  const reconstruction = b.fullyConnected('fc4', x, 64, TFLITE.NONE);
+  for (const [i, units] of [32, 16, 32].entries()) x = b.fullyConnected(`fc${i + 1}`, x, units, Act.RELU);
+  const reconstruction = b.fullyConnected('fc4', x, 64, Act.NONE);
   return b.spec([floatIndex], [b.floatOutput('reconstruction', reconstruction)]);
 }
 

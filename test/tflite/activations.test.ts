@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { tinygen } from '../helpers/cli.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
 import { buildTflite, leakyReluOptions, type ModelSpec, type OperatorSpec } from '../helpers/tflite-builder.ts';
+import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const INT8 = 9;
-const [LEAKY_RELU, HARD_SWISH] = [98, 117];
+const { INT8 } = TensorType;
+const { LEAKY_RELU, HARD_SWISH } = BuiltinOperator;
 
 interface Quant {
   scale: number;

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { expectOneLineError as expectOneLineError_ } from '../helpers/one-line-error.ts';
 import { SHARED } from '../helpers/paths.ts';
 import { buildTflite, type ModelSpec } from '../helpers/tflite-builder.ts';
+import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-bad-'));
 const HELLO_WORLD = join(SHARED, 'conformance', 'tflite', 'hello_world_int8', 'model.tflite');
-const [FLOAT32, INT8] = [0, 9];
-const [FULLY_CONNECTED, L2_NORMALIZATION] = [9, 11];
+const { FLOAT32, INT8 } = TensorType;
+const { FULLY_CONNECTED, L2_NORMALIZATION } = BuiltinOperator;
 
 const expectOneLineError = (file: string, bytes: Uint8Array | string, pattern: RegExp) => expectOneLineError_(dir, file, bytes, pattern);
 

@@ -14,11 +14,11 @@ import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
 import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
 import { buildTflite } from '../helpers/tflite-builder.ts';
+import { ActivationFunctionType, BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const INT8 = 9;
-const INT32 = 2;
-const FULLY_CONNECTED = 9;
-const RELU = 1;
+const { INT8, INT32 } = TensorType;
+const { FULLY_CONNECTED } = BuiltinOperator;
+const { RELU } = ActivationFunctionType;
 
 // sx = 0.5, sy = 1: channel 0 has M = 0.5·0.25 = 0.125 = 2^30·2^(−2−31) (multiplier 2^30, shift −2),
 // channel 1 has M = 0.5·0.75 = 0.375 = (0.75·2^31)·2^(−1−31) (multiplier 1610612736, shift −1).

@@ -10,10 +10,10 @@ import { execa } from 'execa';
 import { buildTflite, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
 import { tinygen } from '../helpers/cli.ts';
+import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const RELU = 19;
-const RESHAPE = 22;
-const act = (name: string, shape: number[], zeroPoint = 0): TensorSpec => ({ name, type: 9, shape, scale: [0.05], zeroPoint: [zeroPoint] });
+const { RELU, RESHAPE } = BuiltinOperator;
+const act = (name: string, shape: number[], zeroPoint = 0): TensorSpec => ({ name, type: TensorType.INT8, shape, scale: [0.05], zeroPoint: [zeroPoint] });
 const relu = (x: TensorSpec, y: TensorSpec, version = 1) => buildTflite({ tensors: [x, y], operators: [{ code: RELU, inputs: [0], outputs: [1], version }], inputs: [0], outputs: [1] });
 
 describe('hostile .tflite input', () => {
@@ -46,7 +46,7 @@ describe('hostile .tflite input', () => {
       await expectOneLineError(dir, 'version.tflite', relu(act('x', [1, 4]), act('y', [1, 4]), 0), /version 0 is not supported/);
       // RESHAPE to a declared shape of 9 elements from 4: TFLM rejects it, and so must we.
       const reshape = buildTflite({
-        tensors: [act('x', [1, 4]), act('y', [3, 3]), { name: 'shape', type: 2, shape: [2], data: new Int32Array([2, 2]) }],
+        tensors: [act('x', [1, 4]), act('y', [3, 3]), { name: 'shape', type: TensorType.INT32, shape: [2], data: new Int32Array([2, 2]) }],
         operators: [{ code: RESHAPE, inputs: [0, 2], outputs: [1] }],
         inputs: [0],
         outputs: [1],

@@ -20,9 +20,10 @@ import { join } from 'node:path';
 import { tinygen } from '../helpers/cli.ts';
 import { buildTflite, reducerOptions, type ModelSpec, type OperatorSpec, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { tflmMeanMultiplier } from '../../src/ops/common/mean.ts';
+import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const [INT8, INT32] = [9, 2];
-const [RELU, RELU6, MEAN] = [19, 21, 40];
+const { INT8, INT32 } = TensorType;
+const { RELU, RELU6, MEAN } = BuiltinOperator;
 
 interface Activation {
   shape: number[];

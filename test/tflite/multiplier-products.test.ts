@@ -40,10 +40,11 @@ import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
 import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
+import { BuiltinOperator, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const [INT8] = [9];
-const [CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED] = [3, 4, 9];
-const VALID = 1;
+const { INT8 } = TensorType;
+const { CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED } = BuiltinOperator;
+const { VALID } = Padding;
 const S_X = 4101 * 2 ** -19;
 const S_W = 4167 * 2 ** -21;
 const S_Y = 2 ** -7;

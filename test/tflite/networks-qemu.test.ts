@@ -12,7 +12,8 @@ import { runReference } from '../../src/reference/interpreter.ts';
 import { randomInputs, seededRandom } from '../../src/validate/records.ts';
 import { TfliteModel } from '../../src/frontend/tflite/schema.ts';
 import { tinygen } from '../helpers/cli.ts';
-import { TFLITE, writeTfliteTestNetwork, type TfliteTestNetwork } from '../helpers/tflite-networks.ts';
+import { writeTfliteTestNetwork, type TfliteTestNetwork } from '../helpers/tflite-networks.ts';
+import { BuiltinOperator as Op } from '../../src/frontend/tflite/schema.ts';
 
 const INPUTS = 8;
 
@@ -39,7 +40,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-networks-'));
 function weightedLayers(path: string): { weightAndBiasBytes: number; outputChannels: number; operators: number } {
   const model = TfliteModel.fromBytes(readFileSync(path));
   const graph = model.subgraphs[0]!;
-  const weighted = new Set<number>([TFLITE.CONV_2D, TFLITE.DEPTHWISE_CONV_2D, TFLITE.FULLY_CONNECTED]);
+  const weighted = new Set<number>([Op.CONV_2D, Op.DEPTHWISE_CONV_2D, Op.FULLY_CONNECTED]);
   let weightAndBiasBytes = 0;
   let outputChannels = 0;
   for (const op of graph.operators) {

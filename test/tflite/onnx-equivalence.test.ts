@@ -13,7 +13,8 @@ import { runReference } from '../../src/reference/interpreter.ts';
 import { recordToValues, seededRandom, valuesToRecord } from '../../src/validate/records.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { buildTflite, conv2dOptions, depthwiseOptions, pool2dOptions } from '../helpers/tflite-builder.ts';
-import { TFLITE, TfliteSpecBuilder } from '../helpers/tflite-networks.ts';
+import { TfliteSpecBuilder } from '../helpers/tflite-networks.ts';
+import { BuiltinOperator as Op, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';
 
 const [H, W, C, M, D] = [6, 6, 3, 4, 2]; // input size and channels, conv outputs, depth multiplier
 const random = seededRandom(11);
@@ -63,17 +64,17 @@ function tfliteModel(): string {
   const act = (name: string, shape: number[], [scale, zero]: readonly [number, number]) => b.activation(name, shape, scale, zero);
   const x = act('x', [1, H, W, C], q.x);
   const conv = act('conv', [1, H, W, M], q.conv);
-  const convW = b.tensor({ name: 'conv_w', type: TFLITE.INT8, shape: [M, 3, 3, C], data: fromOihw(convOihw, M, C, 'ohwi'), scale: convScales, zeroPoint: convScales.map(() => 0), quantizedDimension: 0 });
-  const convB = b.tensor({ name: 'conv_b', type: TFLITE.INT32, shape: [M], data: Int32Array.from(convBias) });
-  b.op(TFLITE.CONV_2D, [x, convW, convB], [conv], conv2dOptions({ padding: TFLITE.SAME, stride: [1, 1] }));
+  const convW = b.tensor({ name: 'conv_w', type: TensorType.INT8, shape: [M, 3, 3, C], data: fromOihw(convOihw, M, C, 'ohwi'), scale: convScales, zeroPoint: convScales.map(() => 0), quantizedDimension: 0 });
+  const convB = b.tensor({ name: 'conv_b', type: TensorType.INT32, shape: [M], data: Int32Array.from(convBias) });
+  b.op(Op.CONV_2D, [x, convW, convB], [conv], conv2dOptions({ padding: Padding.SAME, stride: [1, 1] }));
   const pool = act('pool', [1, H / 2, W / 2, M], q.conv);
-  b.op(TFLITE.MAX_POOL_2D, [conv], [pool], pool2dOptions({ padding: TFLITE.VALID, stride: [2, 2], filter: [2, 2] }));
+  b.op(Op.MAX_POOL_2D, [conv], [pool], pool2dOptions({ padding: Padding.VALID, stride: [2, 2], filter: [2, 2] }));
   const dw = act('dw', [1, H / 2, W / 2, M * D], q.dw);
-  const dwW = b.tensor({ name: 'dw_w', type: TFLITE.INT8, shape: [1, 3, 3, M * D], data: fromOihw(dwOihw, M * D, 1, 'hwo'), scale: dwScales, zeroPoint: dwScales.map(() => 0), quantizedDimension: 3 });
-  const dwB = b.tensor({ name: 'dw_b', type: TFLITE.INT32, shape: [M * D], data: Int32Array.from(dwBias) });
-  b.op(TFLITE.DEPTHWISE_CONV_2D, [pool, dwW, dwB], [dw], depthwiseOptions({ padding: TFLITE.SAME, stride: [1, 1], multiplier: D }));
+  const dwW = b.tensor({ name: 'dw_w', type: TensorType.INT8, shape: [1, 3, 3, M * D], data: fromOihw(dwOihw, M * D, 1, 'hwo'), scale: dwScales, zeroPoint: dwScales.map(() => 0), quantizedDimension: 3 });
+  const dwB = b.tensor({ name: 'dw_b', type: TensorType.INT32, shape: [M * D], data: Int32Array.from(dwBias) });
+  b.op(Op.DEPTHWISE_CONV_2D, [pool, dwW, dwB], [dw], depthwiseOptions({ padding: Padding.SAME, stride: [1, 1], multiplier: D }));
   const y = act('y', [1, 1, 1, M * D], q.dw);
-  b.op(TFLITE.AVERAGE_POOL_2D, [dw], [y], pool2dOptions({ padding: TFLITE.VALID, stride: [1, 1], filter: [3, 3] }));
+  b.op(Op.AVERAGE_POOL_2D, [dw], [y], pool2dOptions({ padding: Padding.VALID, stride: [1, 1], filter: [3, 3] }));
   const path = join(mkdtempSync(join(tmpdir(), 'tinygen-tflite-eq-')), 'net.tflite');
   writeFileSync(path, buildTflite(b.spec([x], [y])));
   return path;

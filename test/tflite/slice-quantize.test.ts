@@ -10,27 +10,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../src/pipeline.ts';
-import { buildTflite, type ModelSpec, type OptionsSpec, type TensorSpec } from '../helpers/tflite-builder.ts';
+import { buildTflite, options, type ModelSpec, type OptionsSpec, type ScalarOptions, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { tinygen } from '../helpers/cli.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
+import { ActivationFunctionType, BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const [FLOAT32, INT8, INT32] = [0, 9, 2];
-const [FULLY_CONNECTED, RELU_N1_TO_1, RELU6, STRIDED_SLICE, QUANTIZE] = [9, 20, 21, 45, 114];
-const RELU6_ACTIVATION = 3;
+const { FLOAT32, INT8, INT32 } = TensorType;
+const { FULLY_CONNECTED, RELU_N1_TO_1, RELU6, STRIDED_SLICE, QUANTIZE } = BuiltinOperator;
+const RELU6_ACTIVATION = ActivationFunctionType.RELU6;
 const f32 = Math.fround;
 
-function stridedSliceOptions(o: { beginMask?: number; endMask?: number; ellipsisMask?: number; newAxisMask?: number; shrinkAxisMask?: number; offset?: boolean }): OptionsSpec {
-  return {
-    type: 32,
-    fields: [
-      { id: 0, kind: 'int32', value: o.beginMask ?? 0 },
-      { id: 1, kind: 'int32', value: o.endMask ?? 0 },
-      { id: 2, kind: 'int32', value: o.ellipsisMask ?? 0 },
-      { id: 3, kind: 'int32', value: o.newAxisMask ?? 0 },
-      { id: 4, kind: 'int32', value: o.shrinkAxisMask ?? 0 },
-      { id: 5, kind: 'int8', value: o.offset ? 1 : 0 },
-    ],
-  };
+function stridedSliceOptions(o: ScalarOptions<'StridedSliceOptions'>): OptionsSpec {
+  return options('StridedSliceOptions', { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0, offset: false, ...o });
 }
 
 const int8 = (name: string, shape: number[], scale = 0.5, zeroPoint = 0): TensorSpec => ({ name, type: INT8, shape, scale: [scale], zeroPoint: [zeroPoint] });

@@ -11,11 +11,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arithmeticOptions, concatenationOptions, conv2dOptions, reducerOptions, depthwiseOptions, pool2dOptions, type ModelSpec } from '../helpers/tflite-builder.ts';
+import { ActivationFunctionType, BuiltinOperator, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';
 
-const [INT8, INT32] = [9, 2];
-const [ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, MUL, RELU6, PAD, TRANSPOSE, MEAN] = [0, 1, 2, 3, 4, 17, 18, 21, 34, 39, 40];
-const [SAME, VALID] = [0, 1];
-const [RELU, RELU_N1_TO_1] = [1, 2];
+const { INT8, INT32 } = TensorType;
+const { ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, MUL, RELU6, PAD, TRANSPOSE, MEAN } = BuiltinOperator;
+const { SAME, VALID } = Padding;
+const { RELU, RELU_N1_TO_1 } = ActivationFunctionType;
 
 interface HandCase {
   name: string;
@@ -94,7 +95,7 @@ const cases: HandCase[] = [
         { name: 'b', type: INT8, shape: [1, 1, 1, 2], data: new Int8Array([0, 1]), scale: [1], zeroPoint: [0] },
         { name: 'y', type: INT8, shape: [1, 1, 2, 2], scale: [2], zeroPoint: [0] },
       ],
-      operators: [{ code: ADD, inputs: [0, 1], outputs: [2], options: arithmeticOptions(11, 0) }],
+      operators: [{ code: ADD, inputs: [0, 1], outputs: [2], options: arithmeticOptions('AddOptions', 0) }],
       inputs: [0],
       outputs: [2],
     },
@@ -106,7 +107,7 @@ const cases: HandCase[] = [
     // 1 → 0.5 → 1 (tie up) → 0.5 → 1 (the exact 0.25 would give 0); 5 → 2.5 → 3 → 1.5 → 2;
     // −5 → −2.5 → −2 (tie up) → −1, clamped to 0; 3·3 = 9 → 4.5 → 5 → 2.5 → 3 (exact 2.25: 2).
     name: 'MUL with broadcasting, fused RELU',
-    spec: unary({ shape: [1, 1, 1, 4], scale: 0.5 }, { shape: [1, 1, 1, 4], scale: 1 }, { code: MUL, inputs: [0, 2], outputs: [1], options: arithmeticOptions(21, RELU) }, [
+    spec: unary({ shape: [1, 1, 1, 4], scale: 0.5 }, { shape: [1, 1, 1, 4], scale: 1 }, { code: MUL, inputs: [0, 2], outputs: [1], options: arithmeticOptions('MulOptions', RELU) }, [
       { name: 'b', type: INT8, shape: [4], data: new Int8Array([1, 1, 1, 3]), scale: [0.5], zeroPoint: [0] },
     ]),
     input: [1, 5, -5, 3],
