@@ -55,7 +55,8 @@ export class TfliteSpecBuilder {
  */
 export function dsCnnLike(seed = 7): ModelSpec {
   const b = new TfliteSpecBuilder(seed);
-  const [{ SAME, VALID }, { RELU, RELU6 }] = [Padding, Act];
+  const { SAME, VALID } = Padding;
+  const { RELU, RELU6 } = Act;
   const x = b.activation('input', [1, 10, 8, 1], 0.04, -5);
   const c1 = b.activation('conv1', [1, 5, 4, 8], 0.05, -128);
   b.op(Op.CONV_2D, [x, b.weights('conv1_w', [8, 3, 3, 1], 0), b.bias('conv1_b', 8)], [c1], conv2dOptions({ padding: SAME, stride: [2, 2], activation: RELU6 }));
