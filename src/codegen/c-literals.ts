@@ -38,10 +38,11 @@ export function cIdentifier(text: string): string {
 
 /**
  * Text from a model file (tensor and node names, file names) made safe inside a C comment: no
- * control characters (a newline would end a // line or let the rest escape), and no comment
- * start or end.
+ * control characters (a newline would end a // line or let the rest escape), no invisible format
+ * characters (bidi overrides reorder how the source reads, and gcc's -Wbidi-chars rejects them),
+ * no line or paragraph separators, and no comment start or end.
  */
 export function cCommentText(text: string): string {
   // "/*" too: inside a comment gcc's -Wcomment (in -Wall) warns of it.
-  return text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
 }

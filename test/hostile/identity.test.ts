@@ -47,3 +47,27 @@ describe('zero points lie in their tensor type range', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('names from the file are safe in C', () => {
+  it('input and output names holding bidi overrides, zero-width and line-separator characters compile under -Werror and equal the reference', async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      const graph = model.graph!;
+      const rename = (from: string, to: string) => {
+        for (const node of graph.node!) {
+          node.input = node.input!.map((n) => (n === from ? to : n));
+          node.output = node.output!.map((n) => (n === from ? to : n));
+        }
+      };
+      const [input, output] = [graph.input![0]!, graph.output![0]!];
+      const newInput = 'in\u202eput\u2066x\u200b';
+      const newOutput = 'out\u2028put\u061c';
+      rename(input.name!, newInput);
+      rename(output.name!, newOutput);
+      input.name = newInput;
+      output.name = newOutput;
+    });
+    // hostDiff builds the generated C with -Wall -Wextra -Werror (gcc's -Wbidi-chars is on by default).
+    const diff = await hostDiff(path, 'onnx', 2);
+    expect(diff.mismatches).toBe(0);
+  });
+});
