@@ -1,8 +1,9 @@
 /**
- * Refuses quantization no kernel can honour, once every tensor's type is known: an int8 or uint8
- * tensor's zero points must lie in its type's range whatever type the file stored them in (an
- * int32 zero point of 100000 would otherwise wrap inside the kernels), and scales must be
- * positive and finite.
+ * Refuses quantization no kernel can honour, once every tensor's type is known: a quantized
+ * activation is int8 or uint8 (a zero point's type gives an output its type, and an int32 one
+ * named no kernel), an int8 or uint8 tensor's zero points lie in its type's range whatever type
+ * the file stored them in (an int32 zero point of 100000 would otherwise wrap inside the
+ * kernels), and scales are positive and finite.
  */
 import type { DType, Graph } from '../ir/graph.ts';
 import { UserError } from '../errors.ts';
@@ -13,6 +14,9 @@ export function checkQuantization(graph: Graph): Graph {
   for (const tensor of graph.tensors.values()) {
     if (!tensor.quant) continue;
     const range = RANGE[tensor.dtype];
+    if (!range && tensor.data === undefined) {
+      throw new UserError(`tensor '${tensor.name}' is quantized but ${tensor.dtype}: quantized activations must be int8 or uint8 (check the type of its zero point)`);
+    }
     if (range) {
       const bad = tensor.quant.zeroPoint.find((z) => !Number.isInteger(z) || z < range[0] || z > range[1]);
       if (bad !== undefined) {

@@ -6,6 +6,8 @@ import type { Graph } from '../ir/graph.ts';
 import { verifyGraph } from '../ir/verify.ts';
 import type { CompileOptions } from '../ops/op.ts';
 import { inferShapes } from './infer-shapes.ts';
+import { checkLimits, MAX_TENSOR_BYTES } from './check-limits.ts';
+import { UserError } from '../errors.ts';
 import { checkQuantization } from './check-quantization.ts';
 import { uint8ToInt8 } from './uint8-to-int8.ts';
 import { fuseActivations } from './fuse-activations.ts';
@@ -22,6 +24,7 @@ export interface Pass {
 
 export const PASSES: readonly Pass[] = [
   { name: 'infer-shapes', run: inferShapes },
+  { name: 'check-limits', run: checkLimits },
   { name: 'check-quantization', run: checkQuantization },
   { name: 'fuse-activations', run: fuseActivations },
   { name: 'uint8-to-int8', run: uint8ToInt8 },
@@ -44,5 +47,7 @@ export function lower(graph: Graph, options: CompileOptions): Lowered {
     current = pass.run(current, options);
     verifyGraph(current, pass.name);
   }
-  return { graph: current, plan: planMemory(current) };
+  const plan = planMemory(current);
+  if (plan.arenaBytes > MAX_TENSOR_BYTES) throw new UserError(`the arena needs ${plan.arenaBytes} bytes; tinygen's limit is ${MAX_TENSOR_BYTES}`);
+  return { graph: current, plan };
 }

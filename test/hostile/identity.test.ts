@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { compileModel } from '../../src/pipeline.ts';
 import { tinygen } from '../helpers/cli.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
+import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { MODELS } from '../helpers/paths.ts';
 import { simulatePlan } from '../planner/check-plan.ts';
 import { mutateOnnx } from './mutated-models.ts';
@@ -69,5 +70,49 @@ describe('names from the file are safe in C', () => {
     // hostDiff builds the generated C with -Wall -Wextra -Werror (gcc's -Wbidi-chars is on by default).
     const diff = await hostDiff(path, 'onnx', 2);
     expect(diff.mismatches).toBe(0);
+  });
+});
+
+describe('sizes past the limits are refused with one line', () => {
+  const expectRefusal = async (path: string, pattern: RegExp) => {
+    const out = join(tmpdir(), `tinygen-limits-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const result = await tinygen(['compile', path, '-o', out]);
+    expect(result.exitCode, result.stderr).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(existsSync(out)).toBe(false);
+  };
+  const withInputDims = (dims: number[]) =>
+    mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      const shape = model.graph!.input![0]!.type!.tensorType!.shape!;
+      shape.dim = dims.map((d) => ({ dimValue: d }));
+    });
+
+  it('an input dimension of 2^40 (its arena size overflowed the C array)', async () => {
+    // tiny_cnn's classifier fixes the flattened size, so this one is refused by the shapes first.
+    await expectRefusal(withInputDims([1, 1, 2 ** 40, 16]), /tiny_cnn_qop\.onnx: node '.*' \(QLinearMatMul\): A \[1,8796093022208\] x B \[128,6\]/);
+    await expectRefusal(withInputDims([2 ** 40, 1, 16, 16]), /tiny_cnn_qop\.onnx: tensor 'input' \[1099511627776, 1, 16, 16\] int8 holds 281474976710656 bytes; tinygen's limit is 2147483647/);
+  });
+
+  it('a batch of 2^31 (compiled with arena 0, then validate ran out of memory)', async () => {
+    // 2^31 x 256 bytes = 549,755,813,888.
+    await expectRefusal(withInputDims([2 ** 31, 1, 16, 16]), /tiny_cnn_qop\.onnx: tensor 'input' \[2147483648, 1, 16, 16\] int8 holds 549755813888 bytes/);
+  });
+
+  it('a graph with no outputs (OUTPUT_COUNT 0, and a harness that did not build)', async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      model.graph!.output = [];
+    });
+    await expectRefusal(path, /tiny_cnn_qop\.onnx: the graph has no outputs/);
+  });
+
+  it('an int32 output zero point on QGemm (the C had an incompatible pointer type)', async () => {
+    const g = new GraphBuilder();
+    const a = g.input('a', 'int8', [1, 4]);
+    const b = g.constant('int8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
+    const y = g.node('QGemm', [a, g.scalar(0.1), g.scalar(0, 'int8'), b, g.scalar(0.1), g.scalar(0, 'int8'), '', g.scalar(0.2), g.scalar(3, 'int32')], { transA: 0, transB: 0 }, { domain: 'com.microsoft' })[0]!;
+    g.output(g.rename(y, 'y'), 'int32', [1, 2]);
+    await expectRefusal(g.save(), /tensor 'y' is quantized but int32: quantized activations must be int8 or uint8/);
   });
 });
