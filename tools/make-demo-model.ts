@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBuilder } from '../test/helpers/onnx-builder.ts';
-import { seededRandom } from '../src/validate/records.ts';
+import { seededRandom } from '../src/util/random.ts';
 import { PACKAGE_ROOT } from '../src/version.ts';
 
 const random = seededRandom(2026);

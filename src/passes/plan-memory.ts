@@ -9,7 +9,7 @@
 import type { Graph } from '../ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
-import { seededRandom } from '../validate/records.ts';
+import { seededRandom } from '../util/random.ts';
 
 export const ARENA_ALIGNMENT = 8;
 

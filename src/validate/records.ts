@@ -10,6 +10,7 @@ import { tensorOf } from '../ir/graph.ts';
 import type { Value } from '../ops/op.ts';
 import type { ApiTensor } from '../codegen/api.ts';
 import { allocate } from '../ops/common/values.ts';
+import { seededRandom } from '../util/random.ts';
 
 export function recordBytes(tensors: readonly ApiTensor[]): number {
   return tensors.reduce((sum, t) => sum + t.bytes, 0);
@@ -38,18 +39,6 @@ export function recordToValues(graph: Graph, names: readonly string[], record: U
     offset += bytes.length;
     return { dtype: t.dtype, shape: [...t.shape], data };
   });
-}
-
-/** A small deterministic PRNG (mulberry32), so validation inputs repeat run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random inputs over each type's full range (floats: [-8, 8), half of them on a 1/16 grid to hit ties). */

@@ -4,7 +4,7 @@
  * model holds many random branches so one build covers many shapes and attributes.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { hostDiff } from '../helpers/host-diff.ts';

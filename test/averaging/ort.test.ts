@@ -5,7 +5,7 @@
  * byte-identical; tflite mode stays within 1 LSB, and its off-by-one rate is printed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
 import { Branches, int, pick, randomPool, randomQuant, randomReduce, reduceMeanBranch, save, tieProne, type Q8, type Rng } from './models.ts';

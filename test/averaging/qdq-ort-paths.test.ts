@@ -10,7 +10,7 @@
  */
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { oracleDiff } from '../helpers/oracle.ts';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { saveModel } from './models.ts';
 import { addConcat, addPad, addResize, addView, pick, PAD_MODES, TRANSFORMS } from './random-models.ts';

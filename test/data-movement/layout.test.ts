@@ -8,7 +8,7 @@ import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
 import { compileModel, generate } from '../../src/pipeline.ts';
 import { UserError } from '../../src/errors.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { saveModel } from './models.ts';
 
 const rng = seededRandom(77);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { saveModel } from './models.ts';
 import { requantTable } from '../../src/ops/common/requant-table.ts';
 import { addConcat, addPad, addResize, addView, type Added, type Rng } from './random-models.ts';

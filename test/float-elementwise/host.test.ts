@@ -10,7 +10,8 @@ import onnxProto from 'onnx-proto';
 import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Value } from '../../src/ops/op.ts';
 

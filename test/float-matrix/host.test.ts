@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { addConv, addGemm, addMatMul, floatHostDiff, type Added, type Rng } from './models.ts';
 
 const MODELS: { name: string; build(g: GraphBuilder, rng: Rng): Added[] }[] = [

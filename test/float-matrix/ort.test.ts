@@ -11,7 +11,8 @@ import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { runOrt } from '../helpers/ort.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { addConv, addGemm, addMatMul, type Added, type Rng } from './models.ts';
 
 const MODELS: { name: string; build(g: GraphBuilder, rng: Rng): Added[] }[] = [

@@ -4,7 +4,7 @@
  * global pools and ReduceMean in both axes forms, several cases per model so each build covers many.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { floatHostDiff } from './host-diff.ts';
 import { branchesModel, int, randomPool, randomReduce, reduceBranch, reduceBranch13, type Branch } from './models.ts';
 

@@ -11,7 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { runOrt } from '../helpers/ort.ts';
 import { int, randomPool, randomReduce, reduceModel, singleNodeModel, type PoolCase } from './models.ts';
 

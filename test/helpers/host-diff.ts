@@ -5,7 +5,8 @@
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
-import { randomInputs, seededRandom, valuesToRecord } from '../../src/validate/records.ts';
+import { randomInputs, valuesToRecord } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import type { RoundingMode } from '../../src/numerics/requantize.ts';
 import type { Value } from '../../src/ops/op.ts';
 

@@ -5,7 +5,7 @@
  * same integer weights and quantization, so both must compute the same bytes.
  */
 import { GraphBuilder } from './onnx-builder.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 
 export type Form = 'qop' | 'qdq';
 /** Activation type. ONNX Runtime's quantizer defaults to uint8 activations with int8 weights. */

@@ -4,7 +4,8 @@
  */
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import type { RoundingMode } from '../../src/numerics/requantize.ts';
 import { runOrt } from './ort.ts';
 

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { buildTflite, arithmeticOptions, concatenationOptions, reducerOptions, conv2dOptions, depthwiseOptions, pool2dOptions, type ModelSpec, type OperatorSpec, type TensorSpec } from './tflite-builder.ts';
 import { ActivationFunctionType as Act, BuiltinOperator as Op, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';
 

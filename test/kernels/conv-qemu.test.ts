@@ -4,7 +4,7 @@
  * under QEMU there, with narrow and wide filters, zero and non-zero weight zero points.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { validate } from '../../src/validate/validate.ts';
 import { randomConvModel } from './random-models.ts';
 

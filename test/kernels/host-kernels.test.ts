@@ -3,7 +3,7 @@
  * on random shapes, attributes and data, in both rounding modes.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { randomConvModel, randomMatMulModel, randomMaxPoolModel } from './random-models.ts';

@@ -5,7 +5,7 @@
  * model holding many random sub-models side by side, so one host build covers them all.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import * as models from './matrix-models.ts';

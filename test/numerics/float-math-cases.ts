@@ -4,7 +4,7 @@
  * input, the bits of tg_expf, tg_tanhf and tg_sigmoidf to argv[2].
  */
 import { bitsOfFloat } from '../../src/numerics/float-math.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 
 const f32 = Math.fround;
 

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fmaf } from '../../src/numerics/fma.ts';
 import { KERNELS_DIR } from '../../src/toolchain/kernel-cache.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 
 const f32 = Math.fround;
 const view = new DataView(new ArrayBuffer(4));

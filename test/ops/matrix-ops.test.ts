@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { UserError } from '../../src/errors.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 
 describe('lift-1d', () => {

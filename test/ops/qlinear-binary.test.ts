@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readOnnxTestCase } from '../../src/conformance/onnx-test.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { fmaf } from '../../src/numerics/fma.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Value } from '../../src/ops/op.ts';

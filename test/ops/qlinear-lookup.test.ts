@@ -10,7 +10,7 @@ import { hostDiff } from '../helpers/host-diff.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { UserError } from '../../src/errors.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { onnxFunction, type LookupFunction, type LookupParams } from '../../src/ops/qlinear-lookup/functions.ts';
 import { allValues, compareWithOrt, emptyComparison, saveWithOpset, type Comparison } from './lookup-helpers.ts';
 

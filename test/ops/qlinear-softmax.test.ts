@@ -12,7 +12,7 @@ import { SHARED } from '../helpers/paths.ts';
 import { readOnnxTestCase } from '../../src/conformance/onnx-test.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Value } from '../../src/ops/op.ts';
 import { expOnNegativeValues, oneOverOnePlusX, reciprocal } from '../../src/ops/common/gemmlowp-fixed-point.ts';

@@ -10,7 +10,7 @@ import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
 import { compileModel } from '../../src/pipeline.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 
 const f32 = Math.fround;
 type Dtype = 'int8' | 'uint8';

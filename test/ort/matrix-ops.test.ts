@@ -5,7 +5,7 @@
  * identical.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { UserError } from '../../src/errors.ts';
 import { oracleDiff } from '../helpers/oracle.ts';

@@ -11,7 +11,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileModel, type Compiled } from '../../src/pipeline.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { buildNetwork, NETWORKS, type NetworkName } from '../helpers/networks.ts';
 import { SHARED } from '../helpers/paths.ts';
 import { randomGraph } from './random-graphs.ts';

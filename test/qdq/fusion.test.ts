@@ -8,7 +8,7 @@ import { oracleDiff } from '../helpers/oracle.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { UserError } from '../../src/errors.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 
 type Act = 'none' | 'relu' | 'clip';
 

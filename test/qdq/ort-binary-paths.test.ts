@@ -17,7 +17,7 @@ import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
-import { seededRandom } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import type { Value } from '../../src/ops/op.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { runOrt } from '../helpers/ort.ts';

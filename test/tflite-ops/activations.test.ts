@@ -8,7 +8,8 @@ import type { Graph, Tensor } from '../../src/ir/graph.ts';
 import type { Value } from '../../src/ops/op.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { compileGraph, hostMismatches, unaryGraph, type Quant, type UnaryCase } from './graphs.ts';
 
 const ALL_INT8 = Int8Array.from({ length: 256 }, (_, i) => i - 128);

@@ -7,7 +7,8 @@ import type { Graph } from '../../src/ir/graph.ts';
 import type { Value } from '../../src/ops/op.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
-import { randomInputs, seededRandom } from '../../src/validate/records.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { compileGraph, hostMismatches, unaryGraph, type UnaryCase } from './graphs.ts';
 
 const LOGISTIC_OUT = { scale: 1 / 256, zeroPoint: -128 };
