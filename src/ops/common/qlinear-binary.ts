@@ -19,7 +19,7 @@ import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-con
 import type { EmitContext, LayoutKind, OutputInfo } from '../op.ts';
 import { broadcastShape, constantToNhwc, MAX_BROADCAST_RANK, ortInput0IsSpanScalar } from './broadcast.ts';
 import { requireDtype } from './values.ts';
-import { ortQdqPlan } from './ort-qdq.ts';
+import { ortQdqPlan } from '../../frontend/onnx/qdq/ort-qdq.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 
 export type QLinearBinaryOp = 'QLinearAdd' | 'QLinearMul';

@@ -1,5 +1,5 @@
 import type { OpDefinition } from '../op.ts';
-import { importQdqMaxPool } from './qdq.ts';
+import { importQdqMaxPool } from '../../frontend/onnx/qdq/max-pool.ts';
 import { importMaxPool, inferMaxPool, prepareMaxPool } from './definition.ts';
 import { referenceMaxPool } from './reference.ts';
 import { emitMaxPool } from './emit.ts';

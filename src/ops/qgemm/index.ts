@@ -1,6 +1,6 @@
 import type { OpDefinition } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
-import { importQdqGemm } from './qdq.ts';
+import { importQdqGemm } from '../../frontend/onnx/qdq/qgemm.ts';
 import { importQGemm, inferQGemm, prepareQGemm } from './definition.ts';
 import { referenceQGemm } from './reference.ts';
 import { emitQGemm } from './emit.ts';

@@ -33,7 +33,7 @@ import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
 import { outputOffset, perTensor, uint8OutputAttr } from '../common/mean.ts';
-import { ORT_NCHWC_BLOCK, ortUnaryQdqPlan } from '../common/ort-qdq.ts';
+import { ORT_NCHWC_BLOCK, ortUnaryQdqPlan } from '../../frontend/onnx/qdq/ort-qdq.ts';
 
 /** ONNX Runtime's float AveragePool sum orders (values of tg_avgpool_t.float_sum). */
 export const FLOAT_SUM = { none: 0, rows: 1, columns: 2, lanes4: 3 } as const;

@@ -1,6 +1,6 @@
 import type { OpDefinition } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { importQdqConv } from './qdq.ts';
+import { importQdqConv } from '../../frontend/onnx/qdq/qlinear-conv.ts';
 import { convPatchBytes, convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';

@@ -19,7 +19,7 @@ import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-con
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { requireDtype } from '../common/values.ts';
 import { perTensor } from '../common/mean.ts';
-import { ortUnaryQdqPlan } from '../common/ort-qdq.ts';
+import { ortUnaryQdqPlan } from '../../frontend/onnx/qdq/ort-qdq.ts';
 
 export interface GlobalAveragePoolParams {
   batch: number;

@@ -10,7 +10,7 @@
 import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { importUnaryQLinearIo } from '../common/qoperator-unary.ts';
+import { importUnaryQLinearIo } from '../../frontend/onnx/import/qoperator-unary.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, OnnxImport, OutputInfo } from '../op.ts';
 import { activationRange } from '../common/activation.ts';

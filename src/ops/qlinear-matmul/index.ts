@@ -1,6 +1,6 @@
 import type { OpDefinition } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
-import { importQdqMatMul } from './qdq.ts';
+import { importQdqMatMul } from '../../frontend/onnx/qdq/qlinear-matmul.ts';
 import { importQLinearMatMul, inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
 import { referenceQLinearMatMul } from './reference.ts';
 import { emitQLinearMatMul } from './emit.ts';

@@ -25,7 +25,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { importUnaryQLinearIo } from '../common/qoperator-unary.ts';
+import { importUnaryQLinearIo } from '../../frontend/onnx/import/qoperator-unary.ts';
 import { quantizeMultiplier } from '../../numerics/requantize.ts';
 import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, LayoutKind, OnnxImport, OutputInfo } from '../op.ts';

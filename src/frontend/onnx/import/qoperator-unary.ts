@@ -1,7 +1,7 @@
 /** The (X, X_scale, X_zero_point?, Y_scale, Y_zero_point?) inputs of com.microsoft's unary QLinear ops. */
-import type { DType } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { DType } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../import-context.ts';
 
 /**
  * Annotates X with its per-tensor quantization and declares the output with Y's, typed as the zero

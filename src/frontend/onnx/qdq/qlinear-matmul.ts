@@ -1,7 +1,7 @@
 /** DequantizeLinear → MatMul → QuantizeLinear becomes QLinearMatMul (see OnnxImport 'qdq' in src/ops/op.ts). */
-import type { Node } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { Node } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../import-context.ts';
 
 export function importQdqMatMul(node: OnnxNodeView, ctx: ImportContext): Node {
   node.requireInputs(2);

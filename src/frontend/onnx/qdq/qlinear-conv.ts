@@ -1,8 +1,8 @@
 /** DequantizeLinear → Conv → QuantizeLinear becomes QLinearConv (see OnnxImport 'qdq' in src/ops/op.ts). */
-import type { Node } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
-import { importWindowAttrs } from '../common/window.ts';
+import type { Node } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../import-context.ts';
+import { importWindowAttrs } from '../../../ops/common/window.ts';
 
 export function importQdqConv(node: OnnxNodeView, ctx: ImportContext): Node {
   node.requireInputs(2);

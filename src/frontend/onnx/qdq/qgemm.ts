@@ -10,11 +10,11 @@
  * - with a bias, alpha and beta must be 1;
  * - A and the output have the same type, and an int8 A needs an int8 B (checked in inferQGemm).
  */
-import type { Node } from '../../ir/graph.ts';
-import { uniqueName } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import { roundHalfEven } from '../../numerics/requantize.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { Node } from '../../../ir/graph.ts';
+import { uniqueName } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import { roundHalfEven } from '../../../numerics/requantize.ts';
+import type { ImportContext, OnnxNodeView } from '../import-context.ts';
 
 const f32 = Math.fround;
 

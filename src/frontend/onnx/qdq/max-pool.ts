@@ -3,11 +3,11 @@
  * MaxPool itself (the maximum commutes with the monotonic (de)quantization), which is also what
  * ONNX Runtime's QDQ propagation runs.
  */
-import type { Node } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
-import { sameRepresentation } from '../common/requant-table.ts';
-import { importMaxPool } from './definition.ts';
+import type { Node } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import type { ImportContext, OnnxNodeView } from '../import-context.ts';
+import { sameRepresentation } from '../../../ops/common/requant-table.ts';
+import { importMaxPool } from '../../../ops/max-pool/definition.ts';
 
 export function importQdqMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
   const input = node.input(0);

@@ -26,8 +26,8 @@
  * to a rewritten activation, an int8 graph output) runs in float, and one with none rewritten runs
  * as the int8 QLinear kernel.
  */
-import type { ImportContext, OnnxNodeView, OnnxTopology } from '../../frontend/onnx/import-context.ts';
-import { roundHalfEven } from '../../numerics/requantize.ts';
+import type { ImportContext, OnnxNodeView, OnnxTopology } from '../import-context.ts';
+import { roundHalfEven } from '../../../numerics/requantize.ts';
 
 export interface OrtQdqPlan {
   /** ORT fuses the pattern into its QLinear kernel; false: it runs DequantizeLinear → float op → QuantizeLinear. */
