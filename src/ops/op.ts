@@ -1,10 +1,10 @@
 /**
- * The contract every operator folder fulfils: how ONNX nodes map to it, its type and shape
- * rules, its compile-time constants, its reference semantics, and its C emission.
+ * The contract every operator folder fulfils: its type and shape rules, its compile-time
+ * constants, its reference semantics, and its C emission. How a model format maps onto the op is
+ * the frontends' business (src/frontend/onnx/import, src/frontend/tflite).
  */
 import type { DType, Graph, Node, Quantization, TensorData } from '../ir/graph.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
-import type { OnnxNodeView, ImportContext } from '../frontend/onnx/import-context.ts';
 
 /** A runtime value in the reference interpreter. */
 export interface Value {
@@ -49,8 +49,6 @@ export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
 export interface OpDefinition {
   op: string;
   summary: string;
-  /** The ONNX (domain, op_type) pairs this op imports. */
-  onnx: OnnxImport[];
   /** A fixed kind, or one decided per node (e.g. by whether every input has the same rank). */
   layout: LayoutKind | ((node: Node, graph: Graph) => LayoutKind);
   /** True when the output's bytes equal the input's (Reshape, Flatten, Identity), so it may alias. */
@@ -82,24 +80,4 @@ export interface OpDefinition {
   reference(node: Node, inputs: Value[], graph: Graph): Value[];
   /** One C statement that runs the node, or '' when it needs no code. */
   emit(node: Node, graph: Graph, ctx: EmitContext): string;
-}
-
-export interface OnnxImport {
-  domain: string;
-  opType: string;
-  /**
-   * 'qoperator' (default): the ONNX node itself, scales and zero points among its inputs.
-   * 'qdq': the float op at the centre of a DequantizeLinear → op → QuantizeLinear pattern. The
-   * QDQ fusion (src/frontend/onnx/qdq.ts) hands over a node whose inputs are the quantized
-   * tensors behind the DequantizeLinears (already annotated with their quantization; constant
-   * weights and biases stay constants) and whose outputs are the QuantizeLinears' outputs
-   * (already declared with their type and quantization). Inputs that were never quantized
-   * (a Reshape's shape, a Clip's bounds) are passed through unchanged.
-   *
-   * 'float': a float32 op as it stands (Conv, Add, ... on float tensors). tinygen compiles
-   * quantized models, so these are only used when float ops are allowed explicitly (the
-   * conformance runner does, for ONNX's float tests); otherwise a float op is an error.
-   */
-  form?: 'qoperator' | 'qdq' | 'float';
-  import(node: OnnxNodeView, ctx: ImportContext): Node;
 }

@@ -1,8 +1,9 @@
 /**
- * The op registry: every operator tinygen knows, in one explicit list. Each entry comes from its
- * own folder with its definition, reference semantics and C emission.
+ * The op registry: every IR operator tinygen knows, in one explicit list. Each entry comes from
+ * its own folder with its definition, reference semantics and C emission. The frontends map their
+ * formats onto these ops (ONNX: src/frontend/onnx/registry.ts).
  */
-import type { OnnxImport, OpDefinition } from './op.ts';
+import type { OpDefinition } from './op.ts';
 import { qlinearConv } from './qlinear-conv/index.ts';
 import { qlinearMatMul } from './qlinear-matmul/index.ts';
 import { qgemm } from './qgemm/index.ts';
@@ -107,37 +108,4 @@ export function opDefinition(op: string): OpDefinition {
   const def = byName.get(op);
   if (!def) throw new Error(`internal: op '${op}' is not registered`);
   return def;
-}
-
-type ImportForm = NonNullable<OnnxImport['form']>;
-const importKey = (form: ImportForm, domain: string, opType: string) => `${form}:${domain}:${opType}`;
-const onnxImports = new Map<string, OnnxImport>(
-  OPS.flatMap((op) => op.onnx.map((imp) => [importKey(imp.form ?? 'qoperator', imp.domain, imp.opType), imp] as const)),
-);
-
-/** The importer of an ONNX node as it stands in the model (QOperator ops, quantize/dequantize, views). */
-export function findOnnxImport(domain: string, opType: string): OnnxImport | undefined {
-  return onnxImports.get(importKey('qoperator', domain, opType));
-}
-
-/** The importer of a float op at the centre of a DequantizeLinear → op → QuantizeLinear pattern. */
-export function findQdqImport(domain: string, opType: string): OnnxImport | undefined {
-  return onnxImports.get(importKey('qdq', domain, opType));
-}
-
-const opLabel = (imp: OnnxImport) => (imp.domain ? `${imp.domain}.${imp.opType}` : imp.opType);
-
-/** The importer of a float32 op, used only when float ops are allowed. */
-export function findFloatImport(domain: string, opType: string): OnnxImport | undefined {
-  return onnxImports.get(importKey('float', domain, opType));
-}
-
-/** Ops accepted as they stand, for error messages. */
-export function supportedOnnxOps(): string[] {
-  return [...new Set(OPS.flatMap((op) => op.onnx.filter((imp) => (imp.form ?? 'qoperator') === 'qoperator').map(opLabel)))].sort();
-}
-
-/** Float ops accepted between DequantizeLinear and QuantizeLinear. */
-export function supportedQdqOps(): string[] {
-  return [...new Set(OPS.flatMap((op) => op.onnx.filter((imp) => imp.form === 'qdq').map(opLabel)))].sort();
 }

@@ -2,7 +2,7 @@
  * QDQ averaging models in the graph positions where ONNX Runtime (x86-64) runs them differently:
  * its int8 → uint8 rewrite of one-to-one QuantizeLinear → DequantizeLinear pairs decides whether a
  * DQ → AveragePool | GlobalAveragePool → Q pattern becomes its uint8 QLinear kernel, stays its int8
- * one, or runs in float (see src/ops/common/ort-qdq.ts). ReduceMean, never fused, is here too.
+ * one, or runs in float (see src/frontend/onnx/qdq/ort-qdq.ts). ReduceMean, never fused, is here too.
  */
 import onnxProto from 'onnx-proto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

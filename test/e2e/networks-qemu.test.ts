@@ -26,7 +26,7 @@ describe('networks under QEMU', () => {
 });
 
 describe(`QDQ int8 resnet_block under QEMU: its residual Add runs ONNX Runtime's float path (DQ → float Add → Q)`, () => {
-  // The skip connection's DQ also feeds a conv, so ORT leaves the Add unfused (src/ops/common/ort-qdq.ts).
+  // The skip connection's DQ also feeds a conv, so ORT leaves the Add unfused (src/frontend/onnx/qdq/ort-qdq.ts).
   for (const board of ['mps2-an386', 'mps2-an385']) {
     it(`onnx rounding on ${board} (${board === 'mps2-an386' ? 'FPU' : 'soft float'})`, async () => {
       const report = await validate({ modelPath: buildNetwork('resnet_block', 'qdq', 'int8'), board, inputs: 5, rounding: 'onnx' });

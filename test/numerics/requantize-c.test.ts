@@ -23,17 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
-import {
-  INT32_MAX,
-  INT32_MIN,
-  makeRequant,
-  quantizeMultiplier,
-  requantizeOnnx,
-  requantizeTflite,
-  roundHalfEven,
-  roundingDivideByPowerOfTwo,
-  saturatingRoundingDoublingHighMul,
-} from '../../src/numerics/requantize.ts';
+import { INT32_MAX, INT32_MIN, makeRequant, quantizeMultiplier, requantizeOnnx, requantizeTflite, roundHalfEven, roundingDivideByPowerOfTwo, saturatingRoundingDoublingHighMul } from '../../src/numerics/requantize.ts';
 
 const KERNELS = fileURLToPath(new URL('../../firmware/kernels/', import.meta.url));
 const CFLAGS = ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];

@@ -6,22 +6,7 @@
  * in [2^j, 2^(j+1)) a float32 has spacing (ulp) 2^(j-23).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  INT32_MAX,
-  INT32_MIN,
-  clamp,
-  makeRequant,
-  multiplyByQuantizedMultiplier,
-  onnxMultiplier,
-  quantizeMultiplier,
-  requantize,
-  requantizeOnnx,
-  requantizeTflite,
-  roundHalfAway,
-  roundHalfEven,
-  roundingDivideByPowerOfTwo,
-  saturatingRoundingDoublingHighMul,
-} from '../../src/numerics/requantize.ts';
+import { INT32_MAX, INT32_MIN, clamp, makeRequant, multiplyByQuantizedMultiplier, onnxMultiplier, quantizeMultiplier, requantize, requantizeOnnx, requantizeTflite, roundHalfAway, roundHalfEven, roundingDivideByPowerOfTwo, saturatingRoundingDoublingHighMul } from '../../src/numerics/requantize.ts';
 
 const P24 = 2 ** 24;
 const P30 = 2 ** 30;

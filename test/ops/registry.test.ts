@@ -27,7 +27,6 @@ describe('op registry', () => {
       if (typeof op.layout !== 'function') expect(['spatial', 'any', 'logical']).toContain(op.layout);
       for (const part of ['infer', 'prepare', 'reference', 'emit'] as const) expect(typeof op[part]).toBe('function');
       if (op.layout === 'spatial') expect(typeof op.toNhwc === 'function' || op.op === 'MaxPool').toBe(true);
-      for (const imp of op.onnx) expect(typeof imp.import).toBe('function');
     });
   }
 });

@@ -1,14 +1,6 @@
 /** gemmlowp's fixed-point steps, checked against values derived by hand from their defining formulas. */
 import { describe, expect, it } from 'vitest';
-import {
-  expOnNegativeValues,
-  logistic,
-  oneMinusXOverOnePlusX,
-  oneOverOnePlusX,
-  reciprocal,
-  srdhm,
-  tanh,
-} from '../../src/ops/common/gemmlowp-fixed-point.ts';
+import { expOnNegativeValues, logistic, oneMinusXOverOnePlusX, oneOverOnePlusX, reciprocal, srdhm, tanh } from '../../src/ops/common/gemmlowp-fixed-point.ts';
 import { fixedPointInputScaling, inputRadius } from '../../src/ops/common/tflm-input-scaling.ts';
 
 const INT32_MAX = 2 ** 31 - 1;

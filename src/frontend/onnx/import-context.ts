@@ -1,6 +1,6 @@
 /** What an op's ONNX importer sees of the node, and what it may do to the graph under construction. */
 import type onnxProto from 'onnx-proto';
-import type { DType, Graph, Quantization, Tensor } from '../../ir/graph.ts';
+import type { DType, Graph, Node, Quantization, Tensor } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { int64ToNumber } from './tensor-proto.ts';
 
@@ -159,4 +159,26 @@ export class ImportContext {
 
 function sameQuant(a: Quantization, b: Quantization): boolean {
   return a.scale.length === b.scale.length && a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i]);
+}
+
+/** How one ONNX (domain, op_type) becomes an IR node; src/frontend/onnx/registry.ts lists them all. */
+export interface OnnxImport {
+  domain: string;
+  opType: string;
+  /**
+   * 'qoperator' (default): the ONNX node itself, scales and zero points among its inputs.
+   * 'qdq': the float op at the centre of a DequantizeLinear → op → QuantizeLinear pattern. The
+   * QDQ fusion (src/frontend/onnx/qdq.ts; per-op rules in src/frontend/onnx/qdq/ and ./import)
+   * hands over a node whose inputs are the quantized tensors behind the DequantizeLinears
+   * (already annotated with their quantization; constant weights and biases stay constants) and
+   * whose outputs are the QuantizeLinears' outputs
+   * (already declared with their type and quantization). Inputs that were never quantized
+   * (a Reshape's shape, a Clip's bounds) are passed through unchanged.
+   *
+   * 'float': a float32 op as it stands (Conv, Add, ... on float tensors). tinygen compiles
+   * quantized models, so these are only used when float ops are allowed explicitly (the
+   * conformance runner does, for ONNX's float tests); otherwise a float op is an error.
+   */
+  form?: 'qoperator' | 'qdq' | 'float';
+  import(node: OnnxNodeView, ctx: ImportContext): Node;
 }

@@ -8,7 +8,7 @@ import onnxProto from 'onnx-proto';
 import type { Graph } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { readModelFile } from '../read-model.ts';
-import { findFloatImport, findOnnxImport, supportedOnnxOps } from '../../ops/registry.ts';
+import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
 import { importFused, planQdq } from './qdq.ts';

@@ -8,8 +8,8 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OnnxImport } from '../../ops/op.ts';
-import { findOnnxImport, findQdqImport, supportedQdqOps } from '../../ops/registry.ts';
+import type { OnnxImport } from './import-context.ts';
+import { findOnnxImport, findQdqImport, supportedQdqOps } from './registry.ts';
 import type { ImportContext, OnnxNodeView } from './import-context.ts';
 
 /** One step of the import: a node as it stands, or a fused DQ → op → Q pattern. */

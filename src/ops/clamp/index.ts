@@ -27,7 +27,6 @@ export function clampLevels(node: Node): [number, number] | undefined {
 export const clamp: OpDefinition = {
   op: 'Clamp',
   summary: 'internal: saturate int8 to [min, max]',
-  onnx: [],
   layout: 'any',
   // tg_clamp_s8 reads input[i] before it writes output[i].
   inPlace: () => [0],

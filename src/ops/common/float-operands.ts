@@ -1,4 +1,4 @@
-/** Helpers for float32 ops (see OnnxImport 'float' in src/ops/op.ts): operands, types and attributes. */
+/** Helpers for float32 ops (see OnnxImport 'float' in src/frontend/onnx/import-context.ts): operands, types and attributes. */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { isConstant, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';

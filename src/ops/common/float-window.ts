@@ -14,12 +14,9 @@
  * geometry is lifted to 3 spatial axes [d, h, w] (leading axes of size 1) for the kernels.
  */
 import { UserError } from '../../errors.ts';
-import type { AttrValue, Node } from '../../ir/graph.ts';
-import type { OnnxNodeView } from '../../frontend/onnx/import-context.ts';
+import type { Node } from '../../ir/graph.ts';
 
 export const FLOAT_WINDOW_AXES = 3;
-
-const AUTO_PADS = ['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'];
 
 /** Resolved geometry, every list over 3 spatial axes [d, h, w]. */
 export interface FloatWindowParams {
@@ -32,16 +29,6 @@ export interface FloatWindowParams {
   dilations: number[];
   padBegin: number[];
   padEnd: number[];
-}
-
-/** The ONNX windowing attributes as IR attributes (validated against the input in resolveFloatWindow). */
-export function importFloatWindowAttrs(node: OnnxNodeView): Record<string, AttrValue> {
-  if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
-  const autoPad = node.string('auto_pad', 'NOTSET');
-  if (!AUTO_PADS.includes(autoPad)) throw new UserError(`${node.label}: auto_pad '${autoPad}' is not one of ${AUTO_PADS.join(', ')}`);
-  const attrs: Record<string, AttrValue> = { kernel_shape: node.ints('kernel_shape', []), auto_pad: autoPad, ceil_mode: node.int('ceil_mode', 0) ? 1 : 0 };
-  for (const name of ['strides', 'dilations', 'pads']) if (node.has(name)) attrs[name] = node.ints(name, []);
-  return attrs;
 }
 
 /** Checks the node's window against its NCHW input shape and resolves it (auto_pad into explicit pads). */

@@ -7,28 +7,10 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { CompileOptions, EmitContext, OnnxImport, OutputInfo, Value } from '../op.ts';
+import type { CompileOptions, EmitContext, OutputInfo, Value } from '../op.ts';
 import { emitView, referenceView, viewOutput } from './view.ts';
 import { outputValue } from './values.ts';
 import { requantTable, sameRepresentation } from './requant-table.ts';
-
-/**
- * Wraps a view's plain importer for the 'qdq' form: the QDQ fusion has already declared the
- * output with the QuantizeLinear's type and quantization, which the plain importer must not
- * overwrite. The node is marked attrs.qdq = 1 so its shape inference keeps them.
- */
-export function qdqForm(plain: OnnxImport['import']): OnnxImport['import'] {
-  return (node, ctx) => {
-    const input = node.input(0);
-    if (!ctx.graph.tensors.get(input)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-    const output = node.outputs[0]!;
-    const declared = ctx.graph.tensors.get(output);
-    const imported = plain(node, ctx);
-    if (declared) ctx.graph.tensors.set(output, declared);
-    imported.attrs.qdq = 1;
-    return imported;
-  };
-}
 
 /** A view's output: the input's type and quantization, or, in the 'qdq' form, the QuantizeLinear's. */
 export function viewInfo(graph: Graph, node: Node, shape: number[]): OutputInfo[] {

@@ -9,63 +9,18 @@
  * sees the model's own shapes and types, before layout and the uint8 rewrite change them; the QDQ
  * import fixes ort_offset earlier when ORT's int8 → uint8 rewrite makes it compute an int8 model
  * in uint8, and sets attrs.ort_float when ORT leaves the pattern unfused and runs
- * DequantizeLinear → float Add / Mul → QuantizeLinear (src/ops/common/ort-qdq.ts).
+ * DequantizeLinear → float Add / Mul → QuantizeLinear (src/frontend/onnx/qdq/ort-qdq.ts).
  */
 import type { Graph, Node, Tensor } from '../../ir/graph.ts';
 import { isConstant, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { EmitContext, LayoutKind, OutputInfo } from '../op.ts';
 import { broadcastShape, constantToNhwc, MAX_BROADCAST_RANK, ortInput0IsSpanScalar } from './broadcast.ts';
 import { requireDtype } from './values.ts';
-import { ortQdqPlan } from '../../frontend/onnx/qdq/ort-qdq.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 
 export type QLinearBinaryOp = 'QLinearAdd' | 'QLinearMul';
-
-const ROLES = ['A', 'A scale', 'A zero point', 'B', 'B scale', 'B zero point', 'C scale', 'C zero point'];
-
-/** com.microsoft QLinearAdd / QLinearMul: (A, A_scale, A_zero_point?, B, B_scale, B_zero_point?, C_scale, C_zero_point?). */
-export function importQLinearBinary(op: QLinearBinaryOp) {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    for (const i of [0, 1, 3, 4, 6]) {
-      if (node.input(i) === '') throw new UserError(`${node.label}: the ${ROLES[i]} input (${i}) is missing`);
-    }
-    const [a, aScale, aZero, b, bScale, bZero, cScale, cZero] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => node.input(i)) as [string, string, string, string, string, string, string, string];
-    const zeroTypes = [aZero, bZero, cZero].filter((z) => z !== '').map((z) => ctx.zeroPointType(node, z));
-    if (new Set(zeroTypes).size > 1) throw new UserError(`${node.label}: the zero points of A, B and C must have one type, found ${zeroTypes.join(', ')}`);
-    const perTensor = (scale: string, zero: string, role: string) => {
-      const q = ctx.quantization(node, scale, zero, role);
-      if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor (one scale), found ${q.scale.length} scales`);
-      return q;
-    };
-    ctx.annotate(node, a, perTensor(aScale, aZero, 'A'));
-    ctx.annotate(node, b, perTensor(bScale, bZero, 'B'));
-    // With no zero point at all, C has A's type; typed now because a following importer may check it.
-    ctx.declareOutput(node.outputs[0]!, zeroTypes[0] ?? ctx.graph.tensors.get(a)?.dtype ?? 'uint8', perTensor(cScale, cZero, 'C'));
-    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
-  };
-}
-
-/** The float Add or Mul at the centre of DequantizeLinear → op → QuantizeLinear (see OnnxImport in src/ops/op.ts). */
-export function importQdqBinary(op: QLinearBinaryOp) {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    node.requireInputs(2);
-    if (node.has('axis') || node.has('broadcast')) throw new UserError(`${node.label}: the legacy broadcast/axis attributes (opset < 7) are not supported`);
-    const [a, b] = node.inputs as [string, string];
-    for (const [name, role] of [[a, 'A'], [b, 'B']] as const) {
-      const quant = ctx.graph.tensors.get(name)?.quant;
-      if (!quant) throw new UserError(`${node.label}: input ${role} '${name}' must come through a DequantizeLinear`);
-      if (quant.scale.length !== 1) throw new UserError(`${node.label}: input ${role} '${name}' must be dequantized per tensor (one scale), found ${quant.scale.length} scales`);
-    }
-    const plan = ortQdqPlan(node, ctx);
-    const attrs: Record<string, number> = {};
-    if (!plan.fused) attrs.ort_float = 1;
-    else if (plan.computeType === 'uint8') attrs.ort_offset = 128;
-    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs };
-  };
-}
 
 /**
  * ONNX Runtime's unfused pattern (attrs.ort_float), per element, for operands and zero points in

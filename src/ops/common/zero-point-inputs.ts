@@ -9,14 +9,6 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
-
-/** The importer's part: a zero point, when given, must be a constant. Returns its name or ''. */
-export function importZeroPointInput(node: OnnxNodeView, ctx: ImportContext, index: number, role: string): string {
-  const name = node.input(index);
-  if (name !== '') ctx.constant(node, name, `${role} zero point`);
-  return name;
-}
 
 /**
  * Shape inference's part: checks input `index` is a zero point of `of`'s type with one value or

@@ -8,36 +8,16 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
-import { importWindowAttrs, resolveWindow, windowGeometry, windowInputHW, windowOutputShape, type WindowGeometry } from '../common/window.ts';
+import { resolveWindow, windowGeometry, windowInputHW, windowOutputShape, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
-import { checkZeroPointInput, importZeroPointInput, zeroPointValues } from '../common/zero-point-inputs.ts';
+import { checkZeroPointInput, zeroPointValues } from '../common/zero-point-inputs.ts';
 
 export interface ConvIntegerParams {
   geometry: WindowGeometry;
   groups: number;
   inZeroPoint: number;
   weightZeroPoints: number[];
-}
-
-export function importConvInteger(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(2);
-  const [x, w] = node.inputs as [string, string];
-  const weights = ctx.constant(node, w, 'weight');
-  if (weights.shape.length !== 4 && weights.shape.length !== 3) {
-    throw new UserError(`${node.label}: only 1-D and 2-D convolution are supported (weight rank ${weights.shape.length})`);
-  }
-  const xZero = importZeroPointInput(node, ctx, 2, 'input');
-  const wZero = importZeroPointInput(node, ctx, 3, 'weight');
-  ctx.declareOutput(node.outputs[0]!, 'int32');
-  return {
-    name: node.name,
-    op: 'ConvInteger',
-    inputs: [x, w, xZero, wZero],
-    outputs: [node.outputs[0]!],
-    attrs: { ...importWindowAttrs(node, node.ints('kernel_shape', weights.shape.slice(2)), { allow1d: true }), group: node.int('group', 1) },
-  };
 }
 
 export function inferConvInteger(node: Node, graph: Graph): OutputInfo[] {

@@ -1,14 +1,13 @@
 import type { OpDefinition } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
 import { convToNhwc } from '../qlinear-conv/definition.ts';
-import { importConvInteger, inferConvInteger, prepareConvInteger } from './definition.ts';
+import { inferConvInteger, prepareConvInteger } from './definition.ts';
 import { referenceConvInteger } from './reference.ts';
 import { emitConvInteger } from './emit.ts';
 
 export const convInteger: OpDefinition = {
   op: 'ConvInteger',
   summary: 'int8/uint8 1-D and 2-D convolution with zero points (per-tensor or per-channel weights), any group, int32 output',
-  onnx: [{ domain: '', opType: 'ConvInteger', import: importConvInteger }],
   layout: 'spatial',
   infer: inferConvInteger,
   toNhwc: convToNhwc,

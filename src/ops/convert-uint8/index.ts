@@ -9,7 +9,6 @@ import { allocate } from '../common/values.ts';
 export const convertUint8: OpDefinition = {
   op: 'ConvertUint8',
   summary: 'internal: uint8 <-> int8 at the API (flip bit 7)',
-  onnx: [],
   layout: 'any',
   // tg_flip_sign_u8 reads input[i] before it writes output[i].
   inPlace: () => [0],

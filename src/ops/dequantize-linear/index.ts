@@ -1,13 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { prepareAffine } from '../quantize-linear/definition.ts';
-import { importDequantizeLinear, inferDequantizeLinear } from './definition.ts';
+import { inferDequantizeLinear } from './definition.ts';
 import { referenceDequantizeLinear } from './reference.ts';
 import { emitDequantizeLinear } from './emit.ts';
 
 export const dequantizeLinear: OpDefinition = {
   op: 'DequantizeLinear',
   summary: 'int8 to float32, per tensor or per axis',
-  onnx: [{ domain: '', opType: 'DequantizeLinear', import: importDequantizeLinear }],
   layout: 'logical',
   infer: inferDequantizeLinear,
   prepare: (node, graph) => prepareAffine(node, graph, node.inputs[0]!),

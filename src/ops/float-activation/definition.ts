@@ -23,7 +23,6 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { ELEM, elemOf, type ElemCode } from '../common/float-values.ts';
 
@@ -32,9 +31,6 @@ export type FloatActivationOp = 'FloatRelu' | 'FloatClip' | 'FloatLeakyRelu' | '
 /** The kernel's function codes (TG_ACT_* in tinygen_kernels.h). */
 export const ACT = { clip: 0, leakyRelu: 1, hardSigmoid: 2, hardSwish: 3, sigmoid: 4, tanh: 5 } as const;
 export const ACT_C = ['TG_ACT_CLIP', 'TG_ACT_LEAKY_RELU', 'TG_ACT_HARD_SIGMOID', 'TG_ACT_HARD_SWISH', 'TG_ACT_SIGMOID', 'TG_ACT_TANH'] as const;
-
-const FLT_MAX = 3.4028234663852886e38;
-const f32 = Math.fround;
 
 export interface FloatActivationParams {
   fn: number;
@@ -53,44 +49,6 @@ export interface FloatActivationParams {
 }
 
 const FLOAT_ONLY: readonly FloatActivationOp[] = ['FloatLeakyRelu', 'FloatHardSigmoid', 'FloatHardSwish', 'FloatSigmoid', 'FloatTanh'];
-
-export function importFloatActivation(op: FloatActivationOp) {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    node.requireInputs(1);
-    const attrs: Node['attrs'] = {};
-    let inputs = [node.input(0)];
-    switch (op) {
-      case 'FloatLeakyRelu':
-        attrs.alpha = node.float('alpha', f32(0.01));
-        break;
-      case 'FloatHardSigmoid':
-        attrs.alpha = node.float('alpha', f32(0.2));
-        attrs.beta = node.float('beta', f32(0.5));
-        break;
-      case 'FloatHardSwish':
-        attrs.alpha = f32(1 / 6);
-        attrs.beta = 0.5;
-        break;
-      case 'FloatClip': {
-        const opset = ctx.opset('') ?? 13;
-        if (opset < 11) {
-          attrs.min = node.float('min', -FLT_MAX);
-          attrs.max = node.float('max', FLT_MAX);
-        } else {
-          inputs = [node.input(0), node.input(1), node.input(2)];
-          for (const [name, role] of [[node.input(1), 'min'], [node.input(2), 'max']] as const) {
-            if (name !== '') ctx.constant(node, name, role);
-          }
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    ctx.declareOutput(node.outputs[0]!);
-    return { name: node.name, op, inputs, outputs: [node.outputs[0]!], attrs };
-  };
-}
 
 export function inferFloatActivation(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);

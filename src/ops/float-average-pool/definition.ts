@@ -10,25 +10,12 @@
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { requireFloat } from '../common/float-operands.ts';
-import { importFloatWindowAttrs, resolveFloatWindow, type FloatWindowParams } from '../common/float-window.ts';
+import { resolveFloatWindow, type FloatWindowParams } from '../common/float-window.ts';
 
 export interface FloatAveragePoolParams extends FloatWindowParams {
   countIncludePad: number;
-}
-
-export function importFloatAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  ctx.declareOutput(node.outputs[0]!, 'float32');
-  return {
-    name: node.name,
-    op: 'FloatAveragePool',
-    inputs: [node.input(0)],
-    outputs: [node.outputs[0]!],
-    attrs: { ...importFloatWindowAttrs(node), count_include_pad: node.int('count_include_pad', 0) ? 1 : 0 },
-  };
 }
 
 export function inferFloatAveragePool(node: Node, graph: Graph): OutputInfo[] {

@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importFloatAveragePool, inferFloatAveragePool, prepareFloatAveragePool } from './definition.ts';
+import { inferFloatAveragePool, prepareFloatAveragePool } from './definition.ts';
 import { referenceFloatAveragePool } from './reference.ts';
 import { emitFloatAveragePool } from './emit.ts';
 
 export const floatAveragePool: OpDefinition = {
   op: 'FloatAveragePool',
   summary: 'float32 NCHW average pooling, 1-D to 3-D: pads, strides, dilations, auto_pad, ceil_mode, count_include_pad',
-  onnx: [{ domain: '', opType: 'AveragePool', form: 'float', import: importFloatAveragePool }],
   layout: 'logical',
   infer: inferFloatAveragePool,
   prepare: prepareFloatAveragePool,

@@ -9,7 +9,6 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { requireFloat } from '../common/float-operands.ts';
 
@@ -27,25 +26,6 @@ export interface FloatConvParams {
   strides: number[];
   dilations: number[];
   padBegin: number[];
-}
-
-const AUTO_PADS = ['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'];
-
-export function importFloatConv(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(2);
-  const autoPad = node.string('auto_pad', 'NOTSET');
-  if (!AUTO_PADS.includes(autoPad)) throw new UserError(`${node.label}: auto_pad '${autoPad}' is not one of ${AUTO_PADS.join(', ')}`);
-  const bias = node.input(2);
-  ctx.declareOutput(node.outputs[0]!, 'float32');
-  const attrs: Node['attrs'] = { auto_pad: autoPad, group: node.int('group', 1) };
-  for (const name of ['kernel_shape', 'strides', 'dilations', 'pads']) if (node.has(name)) attrs[name] = node.ints(name, []);
-  return {
-    name: node.name,
-    op: 'FloatConv',
-    inputs: bias === '' ? [node.inputs[0]!, node.inputs[1]!] : [node.inputs[0]!, node.inputs[1]!, bias],
-    outputs: [node.outputs[0]!],
-    attrs,
-  };
 }
 
 /** Checks the node against its input shapes and resolves its geometry (auto_pad into explicit pads). */

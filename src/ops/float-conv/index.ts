@@ -1,13 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { importFloatConv, inferFloatConv, prepareFloatConv } from './definition.ts';
+import { inferFloatConv, prepareFloatConv } from './definition.ts';
 import { referenceFloatConv } from './reference.ts';
 import { emitFloatConv } from './emit.ts';
 
 export const floatConv: OpDefinition = {
   op: 'FloatConv',
   summary: 'float32 NCHW convolution, 1-D to 3-D: group, bias, pads, strides, dilations, auto_pad; weights constant or not',
-  onnx: [{ domain: '', opType: 'Conv', form: 'float', import: importFloatConv }],
   layout: 'logical',
   infer: inferFloatConv,
   prepare: prepareFloatConv,

@@ -1,7 +1,7 @@
 /**
  * FloatAdd, FloatSub, FloatMul, FloatDiv: ONNX's Add, Sub, Mul and Div on tensors as they stand
  * (no quantization), with numpy broadcasting up to rank 6. Imported only when float ops are
- * allowed (ONNX's float conformance tests); see OnnxImport 'float' in src/ops/op.ts.
+ * allowed (ONNX's float conformance tests); see OnnxImport 'float' in src/frontend/onnx/import-context.ts.
  *
  * float32: each output element is the float32 operation on its two operands, rounded once
  * (IEEE 754 round to nearest even; the C kernel is compiled without contraction). A NaN result is
@@ -17,7 +17,6 @@
 import type { Graph, Node, Tensor } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { broadcastPlan, broadcastShape, MAX_BROADCAST_RANK, type BroadcastPlan } from '../common/broadcast.ts';
 import { elemOf, type ElemCode } from '../common/float-values.ts';
@@ -36,15 +35,6 @@ export interface FloatBinaryParams {
 
 function fail(node: Node, why: string): never {
   throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
-}
-
-export function importFloatBinary(op: FloatBinaryOp) {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    node.requireInputs(2);
-    if (node.has('axis') || node.has('broadcast')) throw new UserError(`${node.label}: the legacy broadcast/axis attributes (opset < 7) are not supported`);
-    ctx.declareOutput(node.outputs[0]!);
-    return { name: node.name, op, inputs: [node.input(0), node.input(1)], outputs: [node.outputs[0]!], attrs: {} };
-  };
 }
 
 export function inferFloatBinary(node: Node, graph: Graph): OutputInfo[] {

@@ -1,14 +1,13 @@
 /** ONNX Add, Sub, Mul, Div on float32 (and int8, uint8, int32) tensors, one IR op each, one kernel. */
 import type { OpDefinition } from '../op.ts';
-import { importFloatBinary, inferFloatBinary, prepareFloatBinary, type FloatBinaryOp } from './definition.ts';
+import { inferFloatBinary, prepareFloatBinary, type FloatBinaryOp } from './definition.ts';
 import { referenceFloatBinary } from './reference.ts';
 import { emitFloatBinary } from './emit.ts';
 
-function floatBinaryOp(op: FloatBinaryOp, onnxOp: string, what: string): OpDefinition {
+function floatBinaryOp(op: FloatBinaryOp, what: string): OpDefinition {
   return {
     op,
     summary: `float32 ${what} with numpy broadcasting up to rank 6 (also int8, uint8, int32, wrapping); float ops only`,
-    onnx: [{ domain: '', opType: onnxOp, form: 'float', import: importFloatBinary(op) }],
     layout: 'logical',
     // tg_float_binary walks an operand as large as the output index for index (a broadcast
     // operand is smaller, and the planner only reuses an input of the output's byte size).
@@ -20,7 +19,7 @@ function floatBinaryOp(op: FloatBinaryOp, onnxOp: string, what: string): OpDefin
   };
 }
 
-export const floatAdd = floatBinaryOp('FloatAdd', 'Add', 'addition');
-export const floatSub = floatBinaryOp('FloatSub', 'Sub', 'subtraction');
-export const floatMul = floatBinaryOp('FloatMul', 'Mul', 'multiplication');
-export const floatDiv = floatBinaryOp('FloatDiv', 'Div', 'division (integers: truncating)');
+export const floatAdd = floatBinaryOp('FloatAdd', 'addition');
+export const floatSub = floatBinaryOp('FloatSub', 'subtraction');
+export const floatMul = floatBinaryOp('FloatMul', 'multiplication');
+export const floatDiv = floatBinaryOp('FloatDiv', 'division (integers: truncating)');

@@ -7,7 +7,6 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { requireFloat } from '../common/float-operands.ts';
 
@@ -16,15 +15,6 @@ export interface FloatGlobalPoolParams {
   planes: number;
   /** Elements per plane. */
   planeSize: number;
-}
-
-/** The IR node of a Global*Pool import (one input, one output, no attributes). */
-export function importFloatGlobalPool(op: string) {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    node.requireInputs(1);
-    ctx.declareOutput(node.outputs[0]!, 'float32');
-    return { name: node.name, op, inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: {} };
-  };
 }
 
 function inputShape(node: Node, graph: Graph): number[] {
@@ -44,4 +34,3 @@ export function prepareFloatGlobalPool(node: Node, graph: Graph): void {
   node.params = { planes: shape[0]! * shape[1]!, planeSize: elementCount(shape.slice(2)) } satisfies FloatGlobalPoolParams;
 }
 
-export const importFloatGlobalAveragePool = importFloatGlobalPool('FloatGlobalAveragePool');

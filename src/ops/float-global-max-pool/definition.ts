@@ -3,8 +3,6 @@
  * spatial axis; geometry shared with FloatGlobalAveragePool). Per plane: the largest element,
  * from -infinity in storage order, an element replacing it only when greater (NaN never wins).
  */
-import { importFloatGlobalPool } from '../float-global-average-pool/definition.ts';
 
 export { inferFloatGlobalPool, prepareFloatGlobalPool, type FloatGlobalPoolParams } from '../float-global-average-pool/definition.ts';
 
-export const importFloatGlobalMaxPool = importFloatGlobalPool('FloatGlobalMaxPool');

@@ -7,17 +7,10 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import type { FloatGemmParams } from '../common/float-gemm.ts';
 import { broadcastShape } from '../common/broadcast.ts';
 import { requireFloat } from '../common/float-operands.ts';
-
-export function importFloatMatMul(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(2);
-  ctx.declareOutput(node.outputs[0]!, 'float32');
-  return { name: node.name, op: 'FloatMatMul', inputs: [node.inputs[0]!, node.inputs[1]!], outputs: [node.outputs[0]!], attrs: {} };
-}
 
 function dims(node: Node, graph: Graph) {
   const a = tensorOf(graph, node.inputs[0]!).shape;

@@ -1,13 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
-import { importFloatMatMul, inferFloatMatMul, prepareFloatMatMul } from './definition.ts';
+import { inferFloatMatMul, prepareFloatMatMul } from './definition.ts';
 import { referenceFloatMatMul } from './reference.ts';
 import { emitFloatMatMul } from './emit.ts';
 
 export const floatMatMul: OpDefinition = {
   op: 'FloatMatMul',
   summary: 'float32 MatMul with numpy semantics: 1-D operands and broadcast batch axes; either operand constant or not',
-  onnx: [{ domain: '', opType: 'MatMul', form: 'float', import: importFloatMatMul }],
   layout: 'logical',
   infer: inferFloatMatMul,
   prepare: prepareFloatMatMul,

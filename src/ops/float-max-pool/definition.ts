@@ -8,26 +8,11 @@
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { requireFloat } from '../common/float-operands.ts';
-import { importFloatWindowAttrs, resolveFloatWindow, type FloatWindowParams } from '../common/float-window.ts';
+import { resolveFloatWindow, type FloatWindowParams } from '../common/float-window.ts';
 
 export type FloatMaxPoolParams = FloatWindowParams;
-
-export function importFloatMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  if (node.outputs.length > 1 && node.outputs[1] !== '') throw new UserError(`${node.label}: the Indices output is not supported`);
-  ctx.declareOutput(node.outputs[0]!, 'float32');
-  return {
-    name: node.name,
-    op: 'FloatMaxPool',
-    inputs: [node.input(0)],
-    outputs: [node.outputs[0]!],
-    attrs: importFloatWindowAttrs(node),
-  };
-}
 
 export function inferFloatMaxPool(node: Node, graph: Graph): OutputInfo[] {
   requireFloat(node, graph, ['X']);

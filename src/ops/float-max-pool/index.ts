@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importFloatMaxPool, inferFloatMaxPool, prepareFloatMaxPool } from './definition.ts';
+import { inferFloatMaxPool, prepareFloatMaxPool } from './definition.ts';
 import { referenceFloatMaxPool } from './reference.ts';
 import { emitFloatMaxPool } from './emit.ts';
 
 export const floatMaxPool: OpDefinition = {
   op: 'FloatMaxPool',
   summary: 'float32 NCHW max pooling, 1-D to 3-D: pads, strides, dilations, auto_pad, ceil_mode (no Indices output)',
-  onnx: [{ domain: '', opType: 'MaxPool', form: 'float', import: importFloatMaxPool }],
   layout: 'logical',
   infer: inferFloatMaxPool,
   prepare: prepareFloatMaxPool,

@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importFloatReduceMean, inferFloatReduceMean, prepareFloatReduceMean } from './definition.ts';
+import { inferFloatReduceMean, prepareFloatReduceMean } from './definition.ts';
 import { referenceFloatReduceMean } from './reference.ts';
 import { emitFloatReduceMean } from './emit.ts';
 
 export const floatReduceMean: OpDefinition = {
   op: 'FloatReduceMean',
   summary: 'float32 mean over any axes (attribute or constant input by opset), keepdims, noop_with_empty_axes',
-  onnx: [{ domain: '', opType: 'ReduceMean', form: 'float', import: importFloatReduceMean }],
   layout: 'logical',
   infer: inferFloatReduceMean,
   prepare: prepareFloatReduceMean,

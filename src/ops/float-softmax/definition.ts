@@ -13,7 +13,6 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { elemOf } from '../common/float-values.ts';
 
@@ -21,13 +20,6 @@ export interface FloatSoftmaxParams {
   outer: number;
   length: number;
   inner: number;
-}
-
-export function importFloatSoftmax(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const opset = ctx.opset('') ?? 13;
-  ctx.declareOutput(node.outputs[0]!);
-  return { name: node.name, op: 'FloatSoftmax', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: { opset, axis: node.int('axis', opset < 13 ? 1 : -1) } };
 }
 
 export function inferFloatSoftmax(node: Node, graph: Graph): OutputInfo[] {

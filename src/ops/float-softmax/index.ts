@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importFloatSoftmax, inferFloatSoftmax, prepareFloatSoftmax } from './definition.ts';
+import { inferFloatSoftmax, prepareFloatSoftmax } from './definition.ts';
 import { referenceFloatSoftmax } from './reference.ts';
 import { emitFloatSoftmax } from './emit.ts';
 
 export const floatSoftmax: OpDefinition = {
   op: 'FloatSoftmax',
   summary: "float32 softmax (opset < 13: rows of the 2-D coercion at axis; from 13: one axis), max-subtracted, tinygen's own expf; float ops only",
-  onnx: [{ domain: '', opType: 'Softmax', form: 'float', import: importFloatSoftmax }],
   layout: 'logical',
   infer: inferFloatSoftmax,
   prepare: prepareFloatSoftmax,

@@ -1,21 +1,11 @@
 /** Identity: a view; the planner lets it share storage, so it usually costs nothing. */
 import { tensorOf } from '../../ir/graph.ts';
-import type { OnnxImport, OpDefinition } from '../op.ts';
-import { emitQdqView, isView, prepareView, qdqForm, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
-
-const importIdentity: OnnxImport['import'] = (node, ctx) => {
-  node.requireInputs(1);
-  ctx.declareOutput(node.outputs[0]!);
-  return { name: node.name, op: 'Identity', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: {} };
-};
+import type { OpDefinition } from '../op.ts';
+import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
 export const identity: OpDefinition = {
   op: 'Identity',
   summary: 'view: output is the input',
-  onnx: [
-    { domain: '', opType: 'Identity', import: importIdentity },
-    { domain: '', opType: 'Identity', form: 'qdq', import: qdqForm(importIdentity) },
-  ],
   layout: 'any',
   view: isView,
   // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].

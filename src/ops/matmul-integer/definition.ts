@@ -8,21 +8,10 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
 import { requireDtype } from '../common/values.ts';
 import { transposedB, type GemmParams } from '../common/gemm.ts';
-import { checkZeroPointInput, importZeroPointInput, zeroPointValues } from '../common/zero-point-inputs.ts';
-
-export function importMatMulInteger(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(2);
-  const [a, b] = node.inputs as [string, string];
-  ctx.constant(node, b, 'B (weights)');
-  const aZero = importZeroPointInput(node, ctx, 2, 'A');
-  const bZero = importZeroPointInput(node, ctx, 3, 'B');
-  ctx.declareOutput(node.outputs[0]!, 'int32');
-  return { name: node.name, op: 'MatMulInteger', inputs: [a, b, aZero, bZero], outputs: [node.outputs[0]!], attrs: {} };
-}
+import { checkZeroPointInput, zeroPointValues } from '../common/zero-point-inputs.ts';
 
 function dims(node: Node, graph: Graph) {
   const a = tensorOf(graph, node.inputs[0]!);

@@ -1,13 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
-import { importMatMulInteger, inferMatMulInteger, prepareMatMulInteger } from './definition.ts';
+import { inferMatMulInteger, prepareMatMulInteger } from './definition.ts';
 import { referenceMatMulInteger } from './reference.ts';
 import { emitMatMulInteger } from './emit.ts';
 
 export const matMulInteger: OpDefinition = {
   op: 'MatMulInteger',
   summary: 'int8/uint8 matrix product with a constant B and zero points, int32 output',
-  onnx: [{ domain: '', opType: 'MatMulInteger', import: importMatMulInteger }],
   layout: 'logical',
   infer: inferMatMulInteger,
   prepare: prepareMatMulInteger,

@@ -4,26 +4,9 @@
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { OutputInfo } from '../op.ts';
-import { importWindowAttrs, resolveWindow, windowGeometry, windowInputHW, windowOutputShape, type WindowGeometry } from '../common/window.ts';
+import { resolveWindow, windowGeometry, windowInputHW, windowOutputShape, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
-
-export function importMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  if (node.outputs.length > 1 && node.outputs[1] !== '') throw new UserError(`${node.label}: the Indices output is not supported`);
-  if (node.int('storage_order', 0) !== 0) throw new UserError(`${node.label}: storage_order 1 is not supported`);
-  if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
-  ctx.declareOutput(node.outputs[0]!);
-  return {
-    name: node.name,
-    op: 'MaxPool',
-    inputs: [node.input(0)],
-    outputs: [node.outputs[0]!],
-    attrs: importWindowAttrs(node, node.ints('kernel_shape', []), { allow1d: true }),
-  };
-}
 
 export function inferMaxPool(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);

@@ -1,15 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importPad, importQdqPad, inferPad, layoutPad, padToNhwc, preparePad } from './definition.ts';
+import { inferPad, layoutPad, padToNhwc, preparePad } from './definition.ts';
 import { referencePad } from './reference.ts';
 import { emitPad } from './emit.ts';
 
 export const pad: OpDefinition = {
   op: 'Pad',
   summary: 'padding (constant, reflect, edge, wrap; negative pads crop) on int8 data, NHWC for 4-D',
-  onnx: [
-    { domain: '', opType: 'Pad', import: importPad },
-    { domain: '', opType: 'Pad', form: 'qdq', import: importQdqPad },
-  ],
   layout: layoutPad,
   infer: inferPad,
   toNhwc: padToNhwc,

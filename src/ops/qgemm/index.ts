@@ -1,17 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
-import { importQdqGemm } from '../../frontend/onnx/qdq/qgemm.ts';
-import { importQGemm, inferQGemm, prepareQGemm } from './definition.ts';
+import { inferQGemm, prepareQGemm } from './definition.ts';
 import { referenceQGemm } from './reference.ts';
 import { emitQGemm } from './emit.ts';
 
 export const qgemm: OpDefinition = {
   op: 'QGemm',
   summary: 'int8 Gemm with a constant B (per-tensor or per-column), transA/transB, alpha, broadcast int32 bias; int8 or float32 output',
-  onnx: [
-    { domain: 'com.microsoft', opType: 'QGemm', import: importQGemm },
-    { domain: '', opType: 'Gemm', form: 'qdq', import: importQdqGemm },
-  ],
   layout: 'logical',
   fusesActivation: true,
   infer: inferQGemm,

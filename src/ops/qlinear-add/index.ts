@@ -1,5 +1,5 @@
 import type { OpDefinition } from '../op.ts';
-import { importQdqBinary, importQLinearBinary, inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
+import { inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
 import { prepareQLinearAdd } from './definition.ts';
 import { referenceQLinearAdd } from './reference.ts';
 import { emitQLinearAdd } from './emit.ts';
@@ -7,10 +7,6 @@ import { emitQLinearAdd } from './emit.ts';
 export const qlinearAdd: OpDefinition = {
   op: 'QLinearAdd',
   summary: 'int8 elementwise add, each input at its own scale, numpy broadcasting up to rank 6',
-  onnx: [
-    { domain: 'com.microsoft', opType: 'QLinearAdd', import: importQLinearBinary('QLinearAdd') },
-    { domain: '', opType: 'Add', form: 'qdq', import: importQdqBinary('QLinearAdd') },
-  ],
   layout: layoutQLinearBinary,
   fusesActivation: true,
   // tg_qlinear_add_s8 walks an operand as large as the output index for index (a broadcast

@@ -10,7 +10,7 @@
  *   in window order in float32, divided by the count in float32, and quantized with the addition
  *   of the zero point in float32. A window that covers the whole unpadded input is ORT's global
  *   path instead: an integer sum requantized by fround(sx / fround(sy * count)).
- *   The QDQ form runs what ORT runs for it (src/ops/common/ort-qdq.ts): that kernel in the type
+ *   The QDQ form runs what ORT runs for it (src/frontend/onnx/qdq/ort-qdq.ts): that kernel in the type
  *   ORT computes in (an int8 pattern whose Q → DQ pairs are one-to-one becomes uint8, and the
  *   zero point added in float is then the uint8 one: attrs.uint8_output), or, when ORT leaves the
  *   pattern unfused (attrs.ort_float), its float AveragePool: taps dequantized to float32, summed
@@ -24,16 +24,15 @@
  * clamping at 0 (see resolveSamePadding), and the count is the kernel area with count_include_pad
  * (also for a ceil_mode window that runs past the end padding), else the taps inside the input.
  */
-import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
+import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
-import { importWindowAttrs, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
+import { resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
-import { outputOffset, perTensor, uint8OutputAttr } from '../common/mean.ts';
-import { ORT_NCHWC_BLOCK, ortUnaryQdqPlan } from '../../frontend/onnx/qdq/ort-qdq.ts';
+import { outputOffset, perTensor } from '../common/mean.ts';
+import { ORT_NCHWC_BLOCK } from '../common/mlas.ts';
 
 /** ONNX Runtime's float AveragePool sum orders (values of tg_avgpool_t.float_sum). */
 export const FLOAT_SUM = { none: 0, rows: 1, columns: 2, lanes4: 3 } as const;
@@ -67,77 +66,6 @@ export interface AveragePoolParams {
   paddedW: number;
   /** The output zero point (int8), for the float path's QuantizeLinear. */
   outZeroPoint: number;
-}
-
-/**
- * Window attributes of a 1-D or 2-D pool, as 2-D IR attributes (a 1-D window is the 2-D one over
- * [1, L]). attrs.pool_rank records the spatial rank for this op's own shape rules. An [N, C, L]
- * input also gets attrs.window_rank = 1, so the lift-1d pass runs it as [N, C, 1, L] (NHWC inside);
- * a channels-last [N, L, C] one stays as the model has it.
- */
-function importPoolWindow(node: OnnxNodeView, channelsLast: boolean): Record<string, AttrValue> {
-  if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
-  const kernel = node.ints('kernel_shape', []);
-  if (kernel.length !== 1 && kernel.length !== 2) throw new UserError(`${node.label}: only 1-D and 2-D pooling is supported (kernel_shape [${kernel}])`);
-  const attrs = importWindowAttrs(node, kernel, { allow1d: true });
-  if (channelsLast) delete attrs.window_rank;
-  const k = attrs.kernel_shape as number[];
-  if (k.some((v) => v < 1)) throw new UserError(`${node.label}: kernel_shape must be >= 1`);
-  if ((attrs.dilations as number[]).some((d) => d !== 1)) throw new UserError(`${node.label}: dilations other than 1 are not supported`);
-  const pads = attrs.pads as number[];
-  if (pads.some((p, i) => p >= k[i % 2]!)) throw new UserError(`${node.label}: pads [${pads}] must be smaller than the kernel [${k}]`);
-  return { ...attrs, count_include_pad: node.int('count_include_pad', 0) ? 1 : 0, pool_rank: kernel.length, channels_last: channelsLast ? 1 : 0 };
-}
-
-function checkPerTensor(node: OnnxNodeView, ctx: ImportContext, scale: string, zeroPoint: string, role: string) {
-  const q = ctx.quantization(node, scale, zeroPoint, role);
-  if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor`);
-  return q;
-}
-
-/** com.microsoft QLinearAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
-export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
-  if (xScale === '' || yScale === '') throw new UserError(`${node.label}: x_scale and y_scale are required`);
-  const xTensor = ctx.graph.tensors.get(x);
-  if (!xTensor) throw new UserError(`${node.label}: input '${x}' is unknown`);
-  for (const zp of [xZero, yZero]) {
-    if (zp !== '' && ctx.constant(node, zp, 'zero point').dtype !== xTensor.dtype) {
-      throw new UserError(`${node.label}: zero point '${zp}' must have the input's type ${xTensor.dtype}`);
-    }
-  }
-  ctx.annotate(node, x, checkPerTensor(node, ctx, xScale, xZero, 'input'));
-  ctx.declareOutput(node.outputs[0]!, xTensor.dtype, checkPerTensor(node, ctx, yScale, yZero, 'output'));
-  return {
-    name: node.name,
-    op: 'QLinearAveragePool',
-    inputs: [x],
-    outputs: [node.outputs[0]!],
-    attrs: { ...importPoolWindow(node, node.int('channels_last', 0) !== 0), uint8_output: uint8OutputAttr(ctx.graph, node.outputs[0]!) },
-  };
-}
-
-/**
- * DequantizeLinear → AveragePool → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). Records
- * what ONNX Runtime runs for the pattern: its QLinearAveragePool in the type it computes in, or its
- * float AveragePool (attrs.ort_float, with attrs.ort_opset19 when the model's AveragePool is the
- * opset-19 one, which ORT runs with its generic kernel).
- */
-export function importQdqAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const x = node.input(0);
-  if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-  const plan = ortUnaryQdqPlan(node, ctx);
-  const attrs: Record<string, AttrValue> = {
-    ...importPoolWindow(node, false),
-    uint8_output: plan.fused && plan.computeType === 'uint8' ? 1 : uint8OutputAttr(ctx.graph, node.outputs[0]!),
-  };
-  if (!plan.fused) {
-    attrs.ort_float = 1;
-    attrs.ort_opset19 = (ctx.opset('') ?? 1) >= 19 ? 1 : 0;
-  }
-  return { name: node.name, op: 'QLinearAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
 }
 
 /**

@@ -1,22 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import {
-  averagePoolLayout,
-  averagePoolToNhwc,
-  importQdqAveragePool,
-  importQLinearAveragePool,
-  inferQLinearAveragePool,
-  prepareQLinearAveragePool,
-} from './definition.ts';
+import { averagePoolLayout, averagePoolToNhwc, inferQLinearAveragePool, prepareQLinearAveragePool } from './definition.ts';
 import { referenceQLinearAveragePool } from './reference.ts';
 import { emitQLinearAveragePool } from './emit.ts';
 
 export const qlinearAveragePool: OpDefinition = {
   op: 'QLinearAveragePool',
   summary: 'int8 average pooling (2-D, and 1-D on rank-3 inputs), pads, strides, ceil_mode, count_include_pad, channels_last',
-  onnx: [
-    { domain: 'com.microsoft', opType: 'QLinearAveragePool', import: importQLinearAveragePool },
-    { domain: '', opType: 'AveragePool', form: 'qdq', import: importQdqAveragePool },
-  ],
   layout: averagePoolLayout,
   infer: inferQLinearAveragePool,
   toNhwc: averagePoolToNhwc,

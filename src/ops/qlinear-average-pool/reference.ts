@@ -3,7 +3,7 @@ import { clamp, multiplyByQuantizedMultiplier, requantize } from '../../numerics
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { dequantizeOnnx, divideRoundingAway, quantizeAverageOnnx, quantizeOnnx } from '../common/mean.ts';
-import { lanes4Sum } from '../../frontend/onnx/qdq/ort-qdq.ts';
+import { lanes4Sum } from '../common/mlas.ts';
 import type { AveragePoolParams } from './definition.ts';
 
 const f32 = Math.fround;

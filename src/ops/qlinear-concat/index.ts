@@ -1,16 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { concatToNhwc, importConcat, importQdqConcat, importQLinearConcat, inferQLinearConcat, layoutQLinearConcat, prepareQLinearConcat } from './definition.ts';
+import { concatToNhwc, inferQLinearConcat, layoutQLinearConcat, prepareQLinearConcat } from './definition.ts';
 import { referenceQLinearConcat } from './reference.ts';
 import { emitQLinearConcat } from './emit.ts';
 
 export const qlinearConcat: OpDefinition = {
   op: 'QLinearConcat',
   summary: 'concatenation; inputs quantized unlike the output are requantized (as ONNX Runtime does)',
-  onnx: [
-    { domain: 'com.microsoft', opType: 'QLinearConcat', import: importQLinearConcat },
-    { domain: '', opType: 'Concat', form: 'qdq', import: importQdqConcat },
-    { domain: '', opType: 'Concat', import: importConcat },
-  ],
   layout: layoutQLinearConcat,
   infer: inferQLinearConcat,
   toNhwc: concatToNhwc,

@@ -1,14 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { importQdqConv } from '../../frontend/onnx/qdq/qlinear-conv.ts';
-import { convPatchBytes, convToNhwc, importQLinearConv, inferQLinearConv, prepareQLinearConv } from './definition.ts';
+import { convPatchBytes, convToNhwc, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';
 
 export const qlinearConv: OpDefinition = {
   op: 'QLinearConv',
   summary: 'int8 1-D and 2-D convolution, per-tensor or per-channel weights, any group',
-  onnx: [{ domain: '', opType: 'QLinearConv', import: importQLinearConv }, { domain: '', opType: 'Conv', form: 'qdq', import: importQdqConv }],
   layout: 'spatial',
   fusesActivation: true,
   infer: inferQLinearConv,

@@ -5,21 +5,19 @@
  * - 'onnx', as ONNX Runtime (MLAS's QLinearGlobalAveragePool): the integer sum of x - zx,
  *   requantized by the float32 multiplier fround(sx / fround(sy * count)), rounded half to even
  *   (then + zy, so the type ORT computes in does not matter). When ORT leaves the QDQ form unfused
- *   (attrs.ort_float, see src/ops/common/ort-qdq.ts) it runs its float GlobalAveragePool instead:
+ *   (attrs.ort_float, see src/frontend/onnx/qdq/ort-qdq.ts) it runs its float GlobalAveragePool instead:
  *   MLAS's global kernel sums the dequantized values in 4 float32 lanes, combined (l0 + l2) +
  *   (l1 + l3), then the leftovers, divides by the count in float32, and QuantizeLinear rounds.
  * - 'tflite', as TFLM's integer MEAN over H and W: the sum scaled by the Q31 multiplier of
  *   sx / sy, then divided by the count rounding half away from zero, plus zy.
  */
-import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
+import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { requireDtype } from '../common/values.ts';
 import { perTensor } from '../common/mean.ts';
-import { ortUnaryQdqPlan } from '../../frontend/onnx/qdq/ort-qdq.ts';
 
 export interface GlobalAveragePoolParams {
   batch: number;
@@ -36,42 +34,6 @@ export interface GlobalAveragePoolParams {
   floatPath: boolean;
   inScale: number;
   outScale: number;
-}
-
-/** com.microsoft QLinearGlobalAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
-export function importQLinearGlobalAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
-  if (xScale === '' || yScale === '') throw new UserError(`${node.label}: x_scale and y_scale are required`);
-  const xTensor = ctx.graph.tensors.get(x);
-  if (!xTensor) throw new UserError(`${node.label}: input '${x}' is unknown`);
-  for (const zp of [xZero, yZero]) {
-    if (zp !== '' && ctx.constant(node, zp, 'zero point').dtype !== xTensor.dtype) {
-      throw new UserError(`${node.label}: zero point '${zp}' must have the input's type ${xTensor.dtype}`);
-    }
-  }
-  const xq = ctx.quantization(node, xScale, xZero, 'input');
-  const yq = ctx.quantization(node, yScale, yZero, 'output');
-  if (xq.scale.length !== 1 || yq.scale.length !== 1) throw new UserError(`${node.label}: input and output must be quantized per tensor`);
-  ctx.annotate(node, x, xq);
-  ctx.declareOutput(node.outputs[0]!, xTensor.dtype, yq);
-  return {
-    name: node.name,
-    op: 'QLinearGlobalAveragePool',
-    inputs: [x],
-    outputs: [node.outputs[0]!],
-    attrs: { channels_last: node.int('channels_last', 0) ? 1 : 0 },
-  };
-}
-
-/** DequantizeLinear → GlobalAveragePool → QuantizeLinear; attrs.ort_float when ONNX Runtime runs it unfused. */
-export function importQdqGlobalAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const x = node.input(0);
-  if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-  const attrs: Record<string, AttrValue> = { channels_last: 0 };
-  if (!ortUnaryQdqPlan(node, ctx).fused) attrs.ort_float = 1;
-  return { name: node.name, op: 'QLinearGlobalAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
 }
 
 export function inferQLinearGlobalAveragePool(node: Node, graph: Graph): OutputInfo[] {

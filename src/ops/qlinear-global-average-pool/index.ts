@@ -1,22 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import {
-  globalAveragePoolLayout,
-  globalAveragePoolToNhwc,
-  importQdqGlobalAveragePool,
-  importQLinearGlobalAveragePool,
-  inferQLinearGlobalAveragePool,
-  prepareQLinearGlobalAveragePool,
-} from './definition.ts';
+import { globalAveragePoolLayout, globalAveragePoolToNhwc, inferQLinearGlobalAveragePool, prepareQLinearGlobalAveragePool } from './definition.ts';
 import { referenceQLinearGlobalAveragePool } from './reference.ts';
 import { emitQLinearGlobalAveragePool } from './emit.ts';
 
 export const qlinearGlobalAveragePool: OpDefinition = {
   op: 'QLinearGlobalAveragePool',
   summary: 'int8 mean of each channel over all spatial positions (rank >= 3, channels second or last)',
-  onnx: [
-    { domain: 'com.microsoft', opType: 'QLinearGlobalAveragePool', import: importQLinearGlobalAveragePool },
-    { domain: '', opType: 'GlobalAveragePool', form: 'qdq', import: importQdqGlobalAveragePool },
-  ],
   layout: globalAveragePoolLayout,
   infer: inferQLinearGlobalAveragePool,
   toNhwc: globalAveragePoolToNhwc,

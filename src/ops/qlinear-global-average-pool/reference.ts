@@ -3,7 +3,7 @@ import { clamp, multiplyByQuantizedMultiplier, requantize } from '../../numerics
 import type { Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { dequantizeOnnx, divideRoundingAway, quantizeOnnx } from '../common/mean.ts';
-import { lanes4Sum } from '../../frontend/onnx/qdq/ort-qdq.ts';
+import { lanes4Sum } from '../common/mlas.ts';
 import type { GlobalAveragePoolParams } from './definition.ts';
 
 /** Per (batch, channel): the integer sum of x - zx over the spatial positions, then each mode's scaling (or ORT's float path). */

@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { inferQLinearLookup, LOOKUP_IMPORTS, prepareQLinearLookup } from './definition.ts';
+import { inferQLinearLookup, prepareQLinearLookup } from './definition.ts';
 import { referenceQLinearLookup } from './reference.ts';
 import { emitQLinearLookup } from './emit.ts';
 
 export const qlinearLookup: OpDefinition = {
   op: 'QLinearLookup',
   summary: 'int8 elementwise function through a 256-entry table (Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu, Relu, Clip)',
-  onnx: LOOKUP_IMPORTS,
   layout: 'any',
   fusesActivation: true,
   // tg_lookup_s8 reads input[i] before it writes output[i].

@@ -6,7 +6,6 @@ import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
-import type { ImportContext, OnnxNodeView } from '../../frontend/onnx/import-context.ts';
 import type { CompileOptions, OutputInfo } from '../op.ts';
 import { activationRange } from '../common/activation.ts';
 import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
@@ -21,17 +20,6 @@ export interface MatMulParams {
   aZeroPoint: number;
   bZeroPoints: number[];
   requant: Requant;
-}
-
-export function importQLinearMatMul(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(8);
-  const [a, aScale, aZero, b, bScale, bZero, yScale, yZero] = node.inputs as [string, string, string, string, string, string, string, string];
-  const bTensor = ctx.constant(node, b, 'B (weights)');
-  ctx.annotate(node, a, ctx.quantization(node, aScale, aZero, 'A'));
-  const bQuant = ctx.quantization(node, bScale, bZero, 'B');
-  ctx.annotate(node, b, bQuant.scale.length > 1 ? { ...bQuant, axis: bTensor.shape.length - 1 } : bQuant);
-  ctx.declareOutput(node.outputs[0]!, ctx.zeroPointType(node, yZero), ctx.quantization(node, yScale, yZero, 'output'));
-  return { name: node.name, op: 'QLinearMatMul', inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
 }
 
 export function inferQLinearMatMul(node: Node, graph: Graph): OutputInfo[] {

@@ -1,14 +1,12 @@
 import type { OpDefinition } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
-import { importQdqMatMul } from '../../frontend/onnx/qdq/qlinear-matmul.ts';
-import { importQLinearMatMul, inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
+import { inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
 import { referenceQLinearMatMul } from './reference.ts';
 import { emitQLinearMatMul } from './emit.ts';
 
 export const qlinearMatMul: OpDefinition = {
   op: 'QLinearMatMul',
   summary: 'int8 matrix product with a constant B, per-tensor or per-column',
-  onnx: [{ domain: '', opType: 'QLinearMatMul', import: importQLinearMatMul }, { domain: '', opType: 'MatMul', form: 'qdq', import: importQdqMatMul }],
   layout: 'logical',
   fusesActivation: true,
   infer: inferQLinearMatMul,

@@ -1,5 +1,5 @@
 import type { OpDefinition } from '../op.ts';
-import { importQdqBinary, importQLinearBinary, inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
+import { inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
 import { prepareQLinearMul } from './definition.ts';
 import { referenceQLinearMul } from './reference.ts';
 import { emitQLinearMul } from './emit.ts';
@@ -7,10 +7,6 @@ import { emitQLinearMul } from './emit.ts';
 export const qlinearMul: OpDefinition = {
   op: 'QLinearMul',
   summary: 'int8 elementwise multiply, each input at its own scale, numpy broadcasting up to rank 6',
-  onnx: [
-    { domain: 'com.microsoft', opType: 'QLinearMul', import: importQLinearBinary('QLinearMul') },
-    { domain: '', opType: 'Mul', form: 'qdq', import: importQdqBinary('QLinearMul') },
-  ],
   layout: layoutQLinearBinary,
   fusesActivation: true,
   // tg_qlinear_mul_s8 walks an operand as large as the output index for index (a broadcast

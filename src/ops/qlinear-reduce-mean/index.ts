@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importQdqReduceMean, inferQLinearReduceMean, prepareQLinearReduceMean, reduceMeanLayout, reduceMeanToNhwc } from './definition.ts';
+import { inferQLinearReduceMean, prepareQLinearReduceMean, reduceMeanLayout, reduceMeanToNhwc } from './definition.ts';
 import { referenceQLinearReduceMean } from './reference.ts';
 import { emitQLinearReduceMean } from './emit.ts';
 
 export const qlinearReduceMean: OpDefinition = {
   op: 'QLinearReduceMean',
   summary: 'int8 mean over any axes (QDQ ReduceMean); over H and W of 4-D tensors on NHWC',
-  onnx: [{ domain: '', opType: 'ReduceMean', form: 'qdq', import: importQdqReduceMean }],
   layout: reduceMeanLayout,
   infer: inferQLinearReduceMean,
   toNhwc: reduceMeanToNhwc,

@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { inferQLinearSoftmax, layoutQLinearSoftmax, prepareQLinearSoftmax, SOFTMAX_IMPORTS, softmaxToNhwc } from './definition.ts';
+import { inferQLinearSoftmax, layoutQLinearSoftmax, prepareQLinearSoftmax, softmaxToNhwc } from './definition.ts';
 import { referenceQLinearSoftmax } from './reference.ts';
 import { emitQLinearSoftmax } from './emit.ts';
 
 export const qlinearSoftmax: OpDefinition = {
   op: 'QLinearSoftmax',
   summary: 'int8 softmax along one axis (or the flattened tail before opset 13)',
-  onnx: SOFTMAX_IMPORTS,
   layout: layoutQLinearSoftmax,
   infer: inferQLinearSoftmax,
   toNhwc: softmaxToNhwc,

@@ -1,12 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importQuantizeLinear, inferQuantizeLinear, prepareAffine } from './definition.ts';
+import { inferQuantizeLinear, prepareAffine } from './definition.ts';
 import { referenceQuantizeLinear } from './reference.ts';
 import { emitQuantizeLinear } from './emit.ts';
 
 export const quantizeLinear: OpDefinition = {
   op: 'QuantizeLinear',
   summary: 'float32 to int8, per tensor or per axis, round half to even (TFLite: half away from zero)',
-  onnx: [{ domain: '', opType: 'QuantizeLinear', import: importQuantizeLinear }],
   layout: 'logical',
   infer: inferQuantizeLinear,
   prepare: (node, graph) => prepareAffine(node, graph, node.outputs[0]!),

@@ -1,29 +1,12 @@
 /** Reshape: a view to a constant target shape (0 copies a dimension unless allowzero, -1 infers one). */
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OnnxImport, OpDefinition } from '../op.ts';
-import { emitQdqView, isView, prepareView, qdqForm, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
-
-const importReshape: OnnxImport['import'] = (node, ctx) => {
-  node.requireInputs(2);
-  const shape = ctx.constant(node, node.input(1), 'shape');
-  ctx.declareOutput(node.outputs[0]!);
-  return {
-    name: node.name,
-    op: 'Reshape',
-    inputs: [node.input(0)],
-    outputs: [node.outputs[0]!],
-    attrs: { shape: Array.from(shape.data as BigInt64Array, Number), allowzero: node.int('allowzero', 0) },
-  };
-};
+import type { OpDefinition } from '../op.ts';
+import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
 export const reshape: OpDefinition = {
   op: 'Reshape',
   summary: 'view: new shape from a constant',
-  onnx: [
-    { domain: '', opType: 'Reshape', import: importReshape },
-    { domain: '', opType: 'Reshape', form: 'qdq', import: qdqForm(importReshape) },
-  ],
   layout: 'logical',
   view: isView,
   // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].

@@ -1,17 +1,11 @@
 import type { OpDefinition } from '../op.ts';
-import { importQdqResize, importResize, inferResize, layoutResize, prepareResize, resizeToNhwc } from './definition.ts';
+import { inferResize, layoutResize, prepareResize, resizeToNhwc } from './definition.ts';
 import { referenceResize } from './reference.ts';
 import { emitResize } from './emit.ts';
 
 export const resize: OpDefinition = {
   op: 'Resize',
   summary: 'nearest-neighbour resize (every coordinate and nearest mode), NHWC for 4-D; index maps fixed at compile time',
-  onnx: [
-    { domain: '', opType: 'Resize', import: importResize },
-    { domain: '', opType: 'Resize', form: 'qdq', import: importQdqResize },
-    { domain: '', opType: 'Upsample', import: importResize },
-    { domain: '', opType: 'Upsample', form: 'qdq', import: importQdqResize },
-  ],
   layout: layoutResize,
   infer: inferResize,
   toNhwc: resizeToNhwc,

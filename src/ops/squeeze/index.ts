@@ -4,24 +4,13 @@
  */
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OnnxImport, OpDefinition } from '../op.ts';
-import { importAxes, normalizeAxes } from '../common/axes.ts';
-import { emitQdqView, isView, prepareView, qdqForm, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
-
-const importSqueeze: OnnxImport['import'] = (node, ctx) => {
-  node.requireInputs(1);
-  const axes = importAxes(node, ctx, 1);
-  ctx.declareOutput(node.outputs[0]!);
-  return { name: node.name, op: 'Squeeze', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: axes ? { axes } : ({} as Record<string, number[]>) };
-};
+import type { OpDefinition } from '../op.ts';
+import { normalizeAxes } from '../common/axes.ts';
+import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
 export const squeeze: OpDefinition = {
   op: 'Squeeze',
   summary: 'view: drop size-1 axes',
-  onnx: [
-    { domain: '', opType: 'Squeeze', import: importSqueeze },
-    { domain: '', opType: 'Squeeze', form: 'qdq', import: qdqForm(importSqueeze) },
-  ],
   layout: 'logical',
   view: isView,
   // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].

@@ -34,7 +34,6 @@ function sliceAxisMap(node: Node, graph: Graph): AxisMap {
 export const stridedSlice: OpDefinition = {
   op: 'StridedSlice',
   summary: 'internal: strided slice (TFLite STRIDED_SLICE), any step sign, shrunk axes dropped',
-  onnx: [],
   layout: 'logical',
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);

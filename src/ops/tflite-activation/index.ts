@@ -7,7 +7,6 @@ function activation(op: string, fn: TflmActivation, summary: string): OpDefiniti
   return {
     op,
     summary,
-    onnx: [],
     layout: 'any',
     // The kernel reads input[i] before it writes output[i].
     inPlace: () => [0],

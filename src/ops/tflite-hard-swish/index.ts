@@ -6,7 +6,6 @@ import { emitTfliteHardSwish } from './emit.ts';
 export const tfliteHardSwish: OpDefinition = {
   op: 'TFLiteHardSwish',
   summary: "TFLite int8 HARD_SWISH by TFLM's int16 fixed-point arithmetic",
-  onnx: [],
   layout: 'any',
   // The kernel reads input[i] before it writes output[i].
   inPlace: () => [0],

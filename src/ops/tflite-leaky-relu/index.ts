@@ -6,7 +6,6 @@ import { emitTfliteLeakyRelu } from './emit.ts';
 export const tfliteLeakyRelu: OpDefinition = {
   op: 'TFLiteLeakyRelu',
   summary: "TFLite int8 LEAKY_RELU by TFLM's two prepared multipliers (identity above the zero point, alpha below)",
-  onnx: [],
   layout: 'any',
   // The kernel reads input[i] before it writes output[i].
   inPlace: () => [0],

@@ -6,7 +6,6 @@ import { emitTfliteSoftmax } from './emit.ts';
 export const tfliteSoftmax: OpDefinition = {
   op: 'TFLiteSoftmax',
   summary: "TFLite int8 SOFTMAX along the last axis, by TFLM's fixed-point arithmetic (output scale 1/256, zero point -128)",
-  onnx: [],
   // The last axis of the tensor as the file declares it.
   layout: 'logical',
   infer: inferTfliteSoftmax,

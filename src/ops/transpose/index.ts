@@ -3,12 +3,12 @@
  * size-1 axes move, the bytes do not change and it is a view.
  */
 import { elementCount, tensorOf } from '../../ir/graph.ts';
-import type { AttrValue, Graph, Node } from '../../ir/graph.ts';
+import type { Graph, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OnnxImport, OpDefinition, Value } from '../op.ts';
+import type { OpDefinition, Value } from '../op.ts';
 import { allocate, outputValue } from '../common/values.ts';
 import { emitView } from '../common/view.ts';
-import { applyTable, isView, prepareView, qdqForm, type ViewParams } from '../common/qdq-view.ts';
+import { applyTable, isView, prepareView, type ViewParams } from '../common/qdq-view.ts';
 import { emitAxisMap, transposeAxisMap } from '../common/axis-map.ts';
 
 function perm(node: Node): number[] {
@@ -28,23 +28,12 @@ function isPureReshape(node: Node, graph: Graph): boolean {
   return moved.every((axis, i) => i === 0 || axis > moved[i - 1]!);
 }
 
-const importTranspose: OnnxImport['import'] = (node, ctx) => {
-  node.requireInputs(1);
-  ctx.declareOutput(node.outputs[0]!);
-  const attrs: Record<string, AttrValue> = node.has('perm') ? { perm: node.ints('perm', []) } : {};
-  return { name: node.name, op: 'Transpose', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs };
-};
-
 /** A requantization table, when the 'qdq' form's output is quantized unlike its input. */
 const tableOf = (node: Node) => (node.params as ViewParams | undefined)?.table;
 
 export const transpose: OpDefinition = {
   op: 'Transpose',
   summary: 'axis permutation; free when only size-1 axes move',
-  onnx: [
-    { domain: '', opType: 'Transpose', import: importTranspose },
-    { domain: '', opType: 'Transpose', form: 'qdq', import: qdqForm(importTranspose) },
-  ],
   layout: 'logical',
   view: (node, graph) => isPureReshape(node, graph) && isView(node, graph),
   infer(node, graph) {

@@ -5,9 +5,9 @@
  */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../import-context.ts';
+import type { ImportContext, OnnxImport, OnnxNodeView } from '../import-context.ts';
 import { sameRepresentation } from '../../../ops/common/requant-table.ts';
-import { importMaxPool } from '../../../ops/max-pool/definition.ts';
+import { importMaxPool } from '../import/max-pool.ts';
 
 export function importQdqMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
   const input = node.input(0);
@@ -21,3 +21,5 @@ export function importQdqMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
   ctx.graph.tensors.set(output, declared);
   return imported;
 }
+
+export const maxPoolQdqImports: OnnxImport[] = [{ domain: '', opType: 'MaxPool', form: 'qdq', import: importQdqMaxPool }];

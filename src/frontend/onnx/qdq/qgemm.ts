@@ -1,5 +1,5 @@
 /**
- * DequantizeLinear → Gemm → QuantizeLinear becomes QGemm (see OnnxImport 'qdq' in src/ops/op.ts),
+ * DequantizeLinear → Gemm → QuantizeLinear becomes QGemm (see OnnxImport 'qdq' in src/frontend/onnx/import-context.ts),
  * under the conditions on which ONNX Runtime 1.30 makes the same fusion (its BiasQuantization
  * and QDQ Gemm selector); it runs every other such pattern in float, which integer kernels
  * cannot match bit for bit, so those are refused:
@@ -14,7 +14,7 @@ import type { Node } from '../../../ir/graph.ts';
 import { uniqueName } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import { roundHalfEven } from '../../../numerics/requantize.ts';
-import type { ImportContext, OnnxNodeView } from '../import-context.ts';
+import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
 
 const f32 = Math.fround;
 
@@ -78,3 +78,5 @@ function quantizeFloatBias(node: OnnxNodeView, ctx: ImportContext, c: string, aS
   ctx.graph.tensors.set(name, { name, dtype: 'int32', shape: [...cTensor.shape], data });
   return name;
 }
+
+export const qgemmQdqImports: OnnxImport[] = [{ domain: '', opType: 'Gemm', form: 'qdq', import: importQdqGemm }];

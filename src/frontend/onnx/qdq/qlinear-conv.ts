@@ -1,8 +1,8 @@
-/** DequantizeLinear → Conv → QuantizeLinear becomes QLinearConv (see OnnxImport 'qdq' in src/ops/op.ts). */
+/** DequantizeLinear → Conv → QuantizeLinear becomes QLinearConv (see OnnxImport 'qdq' in src/frontend/onnx/import-context.ts). */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
-import type { ImportContext, OnnxNodeView } from '../import-context.ts';
-import { importWindowAttrs } from '../../../ops/common/window.ts';
+import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
+import { importWindowAttrs } from '../import/window.ts';
 
 export function importQdqConv(node: OnnxNodeView, ctx: ImportContext): Node {
   node.requireInputs(2);
@@ -23,3 +23,5 @@ export function importQdqConv(node: OnnxNodeView, ctx: ImportContext): Node {
     attrs: { ...importWindowAttrs(node, node.ints('kernel_shape', weights.shape.slice(2)), { allow1d: true }), group: node.int('group', 1) },
   };
 }
+
+export const qlinearConvQdqImports: OnnxImport[] = [{ domain: '', opType: 'Conv', form: 'qdq', import: importQdqConv }];

@@ -1,0 +1,83 @@
+/** ONNX importers of the src/ops/qlinear-average-pool family: com.microsoft.QLinearAveragePool, AveragePool (qdq). */
+import type { AttrValue, Node } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
+import { uint8OutputAttr } from '../../../ops/common/mean.ts';
+import { ortUnaryQdqPlan } from '../qdq/ort-qdq.ts';
+import { importWindowAttrs } from './window.ts';
+
+/**
+ * Window attributes of a 1-D or 2-D pool, as 2-D IR attributes (a 1-D window is the 2-D one over
+ * [1, L]). attrs.pool_rank records the spatial rank for this op's own shape rules. An [N, C, L]
+ * input also gets attrs.window_rank = 1, so the lift-1d pass runs it as [N, C, 1, L] (NHWC inside);
+ * a channels-last [N, L, C] one stays as the model has it.
+ */
+function importPoolWindow(node: OnnxNodeView, channelsLast: boolean): Record<string, AttrValue> {
+  if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
+  const kernel = node.ints('kernel_shape', []);
+  if (kernel.length !== 1 && kernel.length !== 2) throw new UserError(`${node.label}: only 1-D and 2-D pooling is supported (kernel_shape [${kernel}])`);
+  const attrs = importWindowAttrs(node, kernel, { allow1d: true });
+  if (channelsLast) delete attrs.window_rank;
+  const k = attrs.kernel_shape as number[];
+  if (k.some((v) => v < 1)) throw new UserError(`${node.label}: kernel_shape must be >= 1`);
+  if ((attrs.dilations as number[]).some((d) => d !== 1)) throw new UserError(`${node.label}: dilations other than 1 are not supported`);
+  const pads = attrs.pads as number[];
+  if (pads.some((p, i) => p >= k[i % 2]!)) throw new UserError(`${node.label}: pads [${pads}] must be smaller than the kernel [${k}]`);
+  return { ...attrs, count_include_pad: node.int('count_include_pad', 0) ? 1 : 0, pool_rank: kernel.length, channels_last: channelsLast ? 1 : 0 };
+}
+
+function checkPerTensor(node: OnnxNodeView, ctx: ImportContext, scale: string, zeroPoint: string, role: string) {
+  const q = ctx.quantization(node, scale, zeroPoint, role);
+  if (q.scale.length !== 1) throw new UserError(`${node.label}: ${role} must be quantized per tensor`);
+  return q;
+}
+
+/** com.microsoft QLinearAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
+export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(1);
+  const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
+  if (xScale === '' || yScale === '') throw new UserError(`${node.label}: x_scale and y_scale are required`);
+  const xTensor = ctx.graph.tensors.get(x);
+  if (!xTensor) throw new UserError(`${node.label}: input '${x}' is unknown`);
+  for (const zp of [xZero, yZero]) {
+    if (zp !== '' && ctx.constant(node, zp, 'zero point').dtype !== xTensor.dtype) {
+      throw new UserError(`${node.label}: zero point '${zp}' must have the input's type ${xTensor.dtype}`);
+    }
+  }
+  ctx.annotate(node, x, checkPerTensor(node, ctx, xScale, xZero, 'input'));
+  ctx.declareOutput(node.outputs[0]!, xTensor.dtype, checkPerTensor(node, ctx, yScale, yZero, 'output'));
+  return {
+    name: node.name,
+    op: 'QLinearAveragePool',
+    inputs: [x],
+    outputs: [node.outputs[0]!],
+    attrs: { ...importPoolWindow(node, node.int('channels_last', 0) !== 0), uint8_output: uint8OutputAttr(ctx.graph, node.outputs[0]!) },
+  };
+}
+
+/**
+ * DequantizeLinear → AveragePool → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). Records
+ * what ONNX Runtime runs for the pattern: its QLinearAveragePool in the type it computes in, or its
+ * float AveragePool (attrs.ort_float, with attrs.ort_opset19 when the model's AveragePool is the
+ * opset-19 one, which ORT runs with its generic kernel).
+ */
+export function importQdqAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
+  node.requireInputs(1);
+  const x = node.input(0);
+  if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
+  const plan = ortUnaryQdqPlan(node, ctx);
+  const attrs: Record<string, AttrValue> = {
+    ...importPoolWindow(node, false),
+    uint8_output: plan.fused && plan.computeType === 'uint8' ? 1 : uint8OutputAttr(ctx.graph, node.outputs[0]!),
+  };
+  if (!plan.fused) {
+    attrs.ort_float = 1;
+    attrs.ort_opset19 = (ctx.opset('') ?? 1) >= 19 ? 1 : 0;
+  }
+  return { name: node.name, op: 'QLinearAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
+}
+
+export const qlinearAveragePoolImports: OnnxImport[] = [
+  { domain: 'com.microsoft', opType: 'QLinearAveragePool', import: importQLinearAveragePool },
+  { domain: '', opType: 'AveragePool', form: 'qdq', import: importQdqAveragePool },
+];
