@@ -4,10 +4,11 @@
  * above it. Elsewhere (CI logs, pipes): one line per finished cell.
  */
 import type { CellReport, MatrixCell } from '../validate/matrix.ts';
+import type { ValidateStage } from '../validate/validate.ts';
 
 export interface MatrixProgress {
   onCellStart(cell: MatrixCell): void;
-  onCellProgress(cell: MatrixCell, stage: string): void;
+  onCellProgress(cell: MatrixCell, text: string, stage: ValidateStage): void;
   onCellDone(cell: MatrixCell, report: CellReport, done: number, total: number): void;
   /** Clears the status line. */
   finish(): void;
@@ -15,7 +16,7 @@ export interface MatrixProgress {
 
 export function matrixProgress(total: number, stream: NodeJS.WriteStream = process.stderr): MatrixProgress {
   const tty = stream.isTTY === true;
-  const running = new Map<number, { cell: MatrixCell; stage: string }>();
+  const running = new Map<number, { cell: MatrixCell; stage: ValidateStage | undefined }>();
   let done = 0;
   let failed = 0;
   const clear = '\r\x1b[K';
@@ -39,10 +40,10 @@ export function matrixProgress(total: number, stream: NodeJS.WriteStream = proce
 
   return {
     onCellStart(cell) {
-      running.set(cell.index, { cell, stage: 'starting' });
+      running.set(cell.index, { cell, stage: undefined });
       redraw();
     },
-    onCellProgress(cell, stage) {
+    onCellProgress(cell, _text, stage) {
       running.set(cell.index, { cell, stage });
       redraw();
     },
@@ -59,10 +60,9 @@ export function matrixProgress(total: number, stream: NodeJS.WriteStream = proce
   };
 }
 
-/** validate()'s stages in a word or two, so several running cells fit on one line. */
-function shortStage(stage: string): string {
-  if (/under QEMU/.test(stage)) return 'QEMU';
-  if (/^running the reference/.test(stage)) return 'reference';
-  if (/^building/.test(stage)) return 'build';
-  return stage.split(' ')[0] ?? stage;
+/** validate()'s stages in a word, so several running cells fit on one line. */
+const SHORT_STAGE: Record<ValidateStage, string> = { compile: 'compiling', fit: 'checking', reference: 'reference', build: 'build', run: 'QEMU' };
+
+function shortStage(stage: ValidateStage | undefined): string {
+  return stage === undefined ? 'starting' : SHORT_STAGE[stage];
 }

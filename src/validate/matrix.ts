@@ -11,11 +11,13 @@ import os from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { listBoardIds, loadBoard, type Board } from '../boards/board.ts';
-import { compileModel, generate } from '../pipeline.ts';
+import { compileModel, generate, type Compiled } from '../pipeline.ts';
+import type { GeneratedModel } from '../codegen/generate.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { readRecordFile, recordBytes } from './records.ts';
-import { validate, type Mismatch, type ValidateReport } from './validate.ts';
+import { validate, type Mismatch, type ValidateReport, type ValidateStage } from './validate.ts';
+import { mapInParallel } from '../toolchain/parallel.ts';
 
 export interface MatrixCell {
   /** Position in the matrix (models, then boards, then rounding modes). */
@@ -47,8 +49,8 @@ export interface MatrixOptions {
   /** Called once the matrix is laid out (after the checks of the input), before any cell runs. */
   onStart?: (cells: readonly MatrixCell[], jobs: number) => void;
   onCellStart?: (cell: MatrixCell) => void;
-  /** A cell's stage (compiling, building, running under QEMU). */
-  onCellProgress?: (cell: MatrixCell, stage: string) => void;
+  /** A cell's stage as it starts (compiling, building, running under QEMU): a line for people, and the stage. */
+  onCellProgress?: (cell: MatrixCell, text: string, stage: ValidateStage) => void;
   onCellDone?: (cell: MatrixCell, report: CellReport, done: number, total: number) => void;
   /** Test seam: edits one cell's generated sources before its build (see ValidateOptions). */
   mutateSources?: (cell: MatrixCell, files: Map<string, string>) => void;
@@ -137,19 +139,27 @@ export function qemuBoards(): { spec: string; board: Board }[] {
   return boards;
 }
 
+interface CompiledModel {
+  compiled: Compiled;
+  generated: GeneratedModel;
+}
+
 /**
- * Checks every model once per rounding mode (it can be read and compiled, and an input file
- * holds whole records for it) and returns the rounding mode each compiles with.
+ * Compiles every model once per rounding mode, which checks that it can be read and compiled and
+ * that an input file holds whole records for it; every cell of that model and rounding mode then
+ * validates this one compilation on its board.
  */
-function checkModel(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string): RoundingMode {
+function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string): CompiledModel {
   const compiled = compileModel({ modelPath, rounding });
-  if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generate(compiled).inputs));
-  return compiled.rounding;
+  const generated = generate(compiled);
+  if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generated.inputs));
+  return { compiled, generated };
 }
 
 interface PlannedCell extends MatrixCell {
   boardSpec: string;
   workDir?: string;
+  compiled: CompiledModel;
 }
 
 /** Lays out the cells; throws a UserError for bad input before anything runs. */
@@ -161,7 +171,7 @@ function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; 
   const models = [...new Map(options.models.map((m) => [resolve(m), m])).values()];
   const boards = resolveBoards(options.boards);
   const requested: (RoundingMode | undefined)[] = options.roundings?.length ? [...new Set(options.roundings)] : [undefined];
-  const modelRoundings = models.map((model) => requested.map((r) => checkModel(model, r, options.inputs)));
+  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs)));
 
   const stems = models.map((m) => basename(m, extname(m)));
   const shown = models.map((m, i) => (stems.filter((s) => s === stems[i]).length > 1 ? m : basename(m)));
@@ -169,7 +179,8 @@ function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; 
   const dirs = new Set<string>();
   models.forEach((model, m) => {
     for (const { spec, board } of boards) {
-      for (const rounding of modelRoundings[m]!) {
+      for (const compiled of modelCompilations[m]!) {
+        const rounding = compiled.compiled.rounding;
         let workDir: string | undefined;
         if (options.keepDir) {
           const base = `${stems[m]}--${board.id}--${rounding}`.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -186,13 +197,14 @@ function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; 
           label: `${shown[m]} on ${board.id} (${rounding})`,
           boardSpec: spec,
           ...(workDir ? { workDir } : {}),
+          compiled,
         });
       }
     }
   });
   // One cell keeps its build right in the directory given, as a single validation always has.
   if (options.keepDir && cells.length === 1) cells[0]!.workDir = resolve(options.keepDir);
-  const roundings = [...new Set(modelRoundings.flat())];
+  const roundings = [...new Set(modelCompilations.flat().map((c) => c.compiled.rounding))];
   return { cells, boards: boards.map((b) => b.board), roundings };
 }
 
@@ -205,20 +217,15 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   if (options.keepDir) mkdirSync(resolve(options.keepDir), { recursive: true });
 
   options.onStart?.(cells.map(publicCell), Math.min(jobs, cells.length));
-  const results: CellReport[] = new Array<CellReport>(cells.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < cells.length) {
-      const cell = cells[next++]!;
-      options.onCellStart?.(publicCell(cell));
-      const report = await runCell(cell, options);
-      results[cell.index] = report;
-      done++;
-      options.onCellDone?.(publicCell(cell), report, done, cells.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, cells.length) }, worker));
+  // runCell reports a failing cell and never throws, so every cell runs.
+  const results = await mapInParallel(cells, jobs, async (cell) => {
+    options.onCellStart?.(publicCell(cell));
+    const report = await runCell(cell, options);
+    done++;
+    options.onCellDone?.(publicCell(cell), report, done, cells.length);
+    return report;
+  });
 
   const passed = results.filter((r) => r.passed).length;
   return {
@@ -243,7 +250,7 @@ function publicCell(cell: PlannedCell): MatrixCell {
 
 async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellReport> {
   const started = performance.now();
-  let stage = 'starting';
+  let stage: ValidateStage | undefined;
   const base = { model: cell.model, board: cell.board, rounding: cell.rounding, ...(cell.workDir ? { workDir: cell.workDir } : {}) };
   try {
     const report = await validate({
@@ -254,9 +261,10 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       seed: options.seed,
       keepDir: cell.workDir,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      onProgress: (s) => {
+      compiled: cell.compiled,
+      onProgress: (text, s) => {
         stage = s;
-        options.onCellProgress?.(publicCell(cell), s);
+        options.onCellProgress?.(publicCell(cell), text, s);
       },
       ...(options.mutateSources ? { mutateSources: (files: Map<string, string>) => options.mutateSources!(publicCell(cell), files) } : {}),
     });
@@ -286,7 +294,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       mismatchCount: 0,
       mismatches: [],
       failure,
-      failureKind: stage.startsWith('building') || stage.startsWith('checking that it fits') ? 'build' : 'error',
+      failureKind: stage === 'build' || stage === 'fit' ? 'build' : 'error',
       ...(details ? { failureDetails: details } : {}),
       wallMs: Math.round(performance.now() - started),
       flashBytes: null,

@@ -12,6 +12,7 @@ import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { recordBytes } from './records.ts';
+import type { ValidateStage } from './validate.ts';
 
 export interface BoardRunOptions {
   /** The model's C prefix. */
@@ -26,7 +27,7 @@ export interface BoardRunOptions {
   defines?: Record<string, string>;
   /** Run under -icount shift=0 (deterministic instruction counts). */
   icount?: boolean;
-  onProgress?: (stage: string) => void;
+  onProgress?: (text: string, stage: ValidateStage) => void;
   /** Test seam: edits the generated sources before the build. */
   mutateSources?: (files: Map<string, string>) => void;
 }
@@ -48,7 +49,7 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   const files = new Map([...generated.files, ...generateHarnessAdapter(name, generated)]);
   options.mutateSources?.(files);
   for (const [file, text] of files) writeFileSync(join(workDir, file), text);
-  progress(`building firmware for ${board.id}`);
+  progress(`building firmware for ${board.id}`, 'build');
   const build = await buildFirmware({
     board,
     sources: [join(workDir, `${name}_model.c`), join(workDir, 'harness_model.c')],
@@ -60,7 +61,7 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   });
   writeFileSync(join(workDir, 'inputs.bin'), Buffer.concat(records));
   rmSync(join(workDir, 'outputs.bin'), { force: true });
-  progress(`running ${records.length} inference${records.length === 1 ? '' : 's'} under QEMU (${board.qemu?.machine ?? board.id})`);
+  progress(`running ${records.length} inference${records.length === 1 ? '' : 's'} under QEMU (${board.qemu?.machine ?? board.id})`, 'run');
   const run = await runFirmware({ board, elfPath: build.elfPath, args: ['inputs.bin', 'outputs.bin'], cwd: workDir, timeoutMs, icount: options.icount ?? false });
   let outputs = new Uint8Array();
   try {

@@ -8,11 +8,19 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { loadBoard } from '../boards/board.ts';
 import { checkFits } from '../boards/fits.ts';
-import { compileModel, generate } from '../pipeline.ts';
+import { compileModel, generate, type Compiled } from '../pipeline.ts';
+import type { GeneratedModel } from '../codegen/generate.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import type { ApiTensor } from '../codegen/api.ts';
 import { runOnBoard } from './run-on-board.ts';
 import { randomRecords, readRecordFile, recordBytes, referenceRecords } from './records.ts';
+
+/**
+ * What validate() is doing: compiling the model, checking that it fits the board, running the
+ * reference, building the firmware, running it under QEMU. A failure is told apart by the stage
+ * it happened in (the matrix reports one during 'fit' or 'build' as a build failure).
+ */
+export type ValidateStage = 'compile' | 'fit' | 'reference' | 'build' | 'run';
 
 export interface ValidateOptions {
   modelPath: string;
@@ -25,7 +33,13 @@ export interface ValidateOptions {
   /** Keep the build in this directory instead of a temporary one. */
   keepDir?: string;
   timeoutMs?: number;
-  onProgress?: (stage: string) => void;
+  /** Each stage as it starts: a line for people, and the stage. */
+  onProgress?: (text: string, stage: ValidateStage) => void;
+  /**
+   * The model already compiled (with this rounding and name) and generated: the matrix compiles
+   * each (model, rounding) once and validates it on every board.
+   */
+  compiled?: { compiled: Compiled; generated: GeneratedModel };
   /** Test seam: edits the generated sources before the build (e.g. to prove a wrong constant is caught). */
   mutateSources?: (files: Map<string, string>) => void;
 }
@@ -88,15 +102,14 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
   const board = loadBoard(options.board);
   if (!board.qemu) throw new UserError(`board '${board.id}' has no QEMU machine, so it can be built for but not validated`);
 
-  progress('compiling');
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
-  const generated = generate(compiled);
-  progress(`checking that it fits ${board.id}`);
+  progress('compiling', 'compile');
+  const { compiled, generated } = options.compiled ?? compileAndGenerate(options);
+  progress(`checking that it fits ${board.id}`, 'fit');
   checkFits(board, [generated], `model ${options.modelPath}`);
   const inRecord = recordBytes(generated.inputs);
 
   const records = typeof options.inputs === 'string' ? readRecordFile(options.inputs, inRecord) : randomRecords(compiled.graph, options.inputs, options.seed ?? 1);
-  progress(`running the reference on ${records.length} inputs`);
+  progress(`running the reference on ${records.length} inputs`, 'reference');
   const expected = referenceRecords(compiled.graph, records);
 
   const workDir = options.keepDir ? resolve(options.keepDir) : mkdtempSync(join(tmpdir(), 'tinygen-validate-'));
@@ -131,4 +144,9 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
   } finally {
     if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+function compileAndGenerate(options: ValidateOptions): { compiled: Compiled; generated: GeneratedModel } {
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
+  return { compiled, generated: generate(compiled) };
 }

@@ -181,7 +181,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
           else progress = matrixProgress(cells.length);
         },
         onCellStart: (cell) => progress?.onCellStart(cell),
-        onCellProgress: (cell, stage) => (progress ? progress.onCellProgress(cell, stage) : single?.(stage)),
+        onCellProgress: (cell, text, stage) => (progress ? progress.onCellProgress(cell, text, stage) : single?.(text)),
         onCellDone: (cell, cellReport, done, total) => progress?.onCellDone(cell, cellReport, done, total),
       });
     } finally {

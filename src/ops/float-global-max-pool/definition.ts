@@ -3,6 +3,5 @@
  * spatial axis; geometry shared with FloatGlobalAveragePool). Per plane: the largest element,
  * from -infinity in storage order, an element replacing it only when greater (NaN never wins).
  */
-
 export { inferFloatGlobalPool, prepareFloatGlobalPool, type FloatGlobalPoolParams } from '../float-global-average-pool/definition.ts';
 
