@@ -9,26 +9,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBoards, loadBoard } from '../../src/boards/board.ts';
 import { expectedSmokeValues, smokeTest, type SmokeResult } from '../../src/boards/smoke.ts';
+import { mapInParallel } from '../../src/toolchain/parallel.ts';
 import { tinygenInProcess } from './cli-capture.ts';
-
-/** At most two builds and boots at a time (the suite runs on two cores). */
-async function inPairs<T, R>(items: T[], task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
-}
 
 describe('smoke firmware on every board', () => {
   const boards = listBoards();
   let results: Promise<SmokeResult[]> | undefined;
-  const all = () => (results ??= inPairs(boards, (b) => smokeTest(b)));
+  // At most two builds and boots at a time (the suite runs on two cores).
+  const all = () => (results ??= mapInParallel(boards, 2, (b) => smokeTest(b)));
 
   for (const [i, board] of boards.entries()) {
     it(`${board.id}: ${board.qemu ? `boots on QEMU ${board.qemu.machine}` : 'builds (no QEMU machine)'}`, async () => {

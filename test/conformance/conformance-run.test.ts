@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conformanceMarkdown, runConformanceTest, testDirs } from '../../src/conformance/run.ts';
-import { inParallel } from '../../src/cli/commands/conformance.ts';
+import { mapInParallel } from '../../src/toolchain/parallel.ts';
 import { DISPUTED } from '../../src/conformance/disputed.ts';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 import { SHARED } from '../helpers/paths.ts';
@@ -27,7 +27,7 @@ const MUST_PASS = [
 describe('conformance run', () => {
   it('fails nothing, passes the quantized tests of supported ops, and matches docs/conformance.md', async () => {
     const dirs = ['onnx-node', 'extra'].flatMap((suite) => testDirs(join(SHARED, 'conformance', suite)));
-    const rows = await inParallel(dirs, 2, (dir) => runConformanceTest(dir, { rounding: 'onnx', hostC: true }));
+    const rows = await mapInParallel(dirs, 2, (dir) => runConformanceTest(dir, { rounding: 'onnx', hostC: true }));
     expect(rows.length).toBeGreaterThan(300);
     // Only tests whose expected data is known to be wrong may fail (src/conformance/disputed.ts).
     expect(rows.filter((r) => r.status === 'fail' && !(r.test in DISPUTED))).toEqual([]);

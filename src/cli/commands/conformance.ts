@@ -6,6 +6,7 @@ import { conformanceMarkdown, runConformanceTest, summarize, testDirs, type Conf
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { printJson } from '../output.ts';
 import { DISPUTED } from '../../conformance/disputed.ts';
+import { mapInParallel } from '../../toolchain/parallel.ts';
 
 interface ConformanceArgs {
   dirs: string[];
@@ -14,20 +15,6 @@ interface ConformanceArgs {
   markdown?: string;
   json: boolean;
   jobs: number;
-}
-
-/** Runs `work` over `items` with at most `jobs` at a time, keeping the input order in the result. */
-export async function inParallel<T, R>(items: readonly T[], jobs: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return results;
 }
 
 export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
@@ -46,7 +33,7 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     const dirs = args.dirs.flatMap(testDirs);
     const tty = process.stderr.isTTY && !args.json;
     let done = 0;
-    const rows: ConformanceRow[] = await inParallel(dirs, args.jobs, async (dir) => {
+    const rows: ConformanceRow[] = await mapInParallel(dirs, args.jobs, async (dir) => {
       const row = await runConformanceTest(dir, { rounding: args.rounding, hostC: args.c });
       done++;
       if (tty) process.stderr.write(`\r[${done}/${dirs.length}] ${row.test.padEnd(60).slice(0, 60)}`);
