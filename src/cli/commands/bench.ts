@@ -22,7 +22,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     'Count executed instructions per inference, in total and per layer, on an emulated board (QEMU -icount), with flash, RAM and measured stack. Exit 0: figures printed; 1: the firmware crashed, hung or was not bit-exact; 2: bad input',
   builder: (yargs: Argv) =>
     yargs
-      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model' })
+      .positional('model', { type: 'string', demandOption: true, describe: 'the model: ONNX (.onnx) or TFLite (.tflite)' })
       .option('board', { alias: 'b', type: 'string', demandOption: true, describe: 'board id (see `tinygen boards list`) or .json; it needs a QEMU machine' })
       .option('name', { type: 'string', describe: 'C symbol prefix (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })

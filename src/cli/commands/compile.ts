@@ -27,7 +27,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
   describe: 'Compile an ONNX model into C: <name>_model.c/.h plus the kernel library, ready to drop into a firmware project, with its report (<name>_report.md/.json) and memory timeline (<name>_memory.svg)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model (int8 or uint8, QOperator form)' })
+      .positional('model', { type: 'string', demandOption: true, describe: 'the model: ONNX (.onnx; int8 or uint8, QOperator or QDQ form) or TFLite (.tflite; int8)' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding); default tflite for TFLite models, onnx for ONNX' })

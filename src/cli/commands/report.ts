@@ -27,7 +27,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   describe: 'Per-layer memory and compute report: shapes, MACs, weights, arena offsets, live bytes; flash and RAM totals (code and stack measured by a build for --board)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model' })
+      .positional('model', { type: 'string', demandOption: true, describe: 'the model: ONNX (.onnx) or TFLite (.tflite)' })
       .option('board', {
         alias: 'b',
         type: 'string',

@@ -36,7 +36,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: "Run the reference interpreter (tinygen's specification of the model's integer arithmetic) on input records",
   builder: (yargs: Argv) =>
     yargs
-      .positional('model', { type: 'string', demandOption: true, describe: 'the .onnx model' })
+      .positional('model', { type: 'string', demandOption: true, describe: 'the model: ONNX (.onnx) or TFLite (.tflite)' })
       .option('input', {
         alias: 'i',
         type: 'string',

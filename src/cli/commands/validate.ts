@@ -13,10 +13,9 @@ import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
 interface ValidateArgs {
   models: string[];
-  /** One string, or several when --board is repeated. */
-  board: string | string[];
+  board: string[];
   inputs: string;
-  rounding?: string | string[];
+  rounding?: string[];
   seed: number;
   jobs?: number;
   keep?: string;
@@ -101,17 +100,17 @@ export function printMatrixReport(report: MatrixReport): void {
   );
 }
 
-function list(value: string | string[] | undefined): string[] {
-  return (value === undefined ? [] : [value].flat())
-    .flatMap((v) => String(v).split(','))
+/** --board a --board b,c: the boards, each repeated value split at its commas. */
+function boardList(values: readonly string[]): string[] {
+  return values
+    .flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter((v) => v.length > 0);
 }
 
-function roundings(value: string | string[] | undefined): RoundingMode[] | undefined {
-  const names = list(value);
-  if (names.length === 0) return undefined;
-  return names.map((name) => {
+/** Checked here, not by yargs' choices, which would print the whole help before the error: a bad mode is one line, as every bad input is. */
+function roundingModes(values: readonly string[]): RoundingMode[] {
+  return values.map((name) => {
     if (!(ROUNDING_MODES as readonly string[]).includes(name)) {
       throw new UserError(`--rounding: unknown mode "${name}"; expected ${ROUNDING_MODES.join(' or ')}`);
     }
@@ -135,16 +134,21 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     'several models and boards run as a matrix, in parallel',
   builder: (yargs: Argv) =>
     yargs
-      .positional('models', { type: 'string', array: true, demandOption: true, describe: 'the .onnx model(s)' })
+      .positional('models', { type: 'string', array: true, demandOption: true, describe: 'the models: ONNX (.onnx) or TFLite (.tflite)' })
       .option('board', {
         alias: 'b',
         type: 'string',
-        default: 'mps2-an386',
+        array: true,
+        nargs: 1,
+        default: ['mps2-an386'],
+        coerce: boardList,
         describe: 'board id (see boards/) or path to a board .json; repeat it, or separate with commas, for several; "all" = every board with a QEMU machine',
       })
       .option('inputs', { alias: 'n', type: 'string', default: '10', describe: 'how many random inputs, or a file of raw input records' })
       .option('rounding', {
         type: 'string',
+        array: true,
+        nargs: 1,
         describe: `requantization mode (${ROUNDING_MODES.join(', ')}; default: the model's); repeat it for several`,
       })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
@@ -168,8 +172,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     try {
       report = await runMatrix({
         models: args.models.map(String),
-        boards: list(args.board),
-        roundings: roundings(args.rounding),
+        boards: args.board,
+        roundings: args.rounding?.length ? roundingModes(args.rounding) : undefined,
         inputs,
         seed: args.seed,
         jobs: args.jobs,
