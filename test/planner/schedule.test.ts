@@ -5,11 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
-import { loadOnnxFile } from '../../src/frontend/onnx/load.ts';
+import { loadOnnxBytes } from '../../src/frontend/onnx/load.ts';
+import { readModelFile } from '../../src/frontend/read-model.ts';
 import { PASSES } from '../../src/passes/index.ts';
 import { planMemory, type MemoryPlan } from '../../src/passes/plan-memory.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
+
+const loadOnnx = (path: string) => loadOnnxBytes(readModelFile(path), path);
 
 /** Two branches off a [1, 1, 8, 8] int8 input, concatenated: the given order runs the small one first. */
 function branchesModel(wideChannels: number): string {
@@ -32,7 +35,7 @@ function branchesModel(wideChannels: number): string {
 
 /** The plan of the model in its given order: every pass but the scheduler. */
 function planInGivenOrder(modelPath: string): MemoryPlan {
-  let graph = loadOnnxFile(modelPath).graph;
+  let graph = loadOnnx(modelPath).graph;
   for (const pass of PASSES) if (pass.name !== 'schedule') graph = pass.run(graph, { rounding: 'onnx' });
   return planMemory(graph);
 }
@@ -55,7 +58,7 @@ describe('scheduling for memory', () => {
     expect(given.lowerBoundBytes).toBe(784);
 
     const { graph, plan } = compileModel({ modelPath: path });
-    const [small, wide, narrow] = convOutputs(loadOnnxFile(path).graph).map((name) => `${name}_nhwc`);
+    const [small, wide, narrow] = convOutputs(loadOnnx(path).graph).map((name) => `${name}_nhwc`);
     expect(convOutputs(graph)).toEqual([wide, narrow, small]);
     expect(plan.liveBytes).toEqual([0, 536, 720, 152, 256, 128]);
     expect(plan.lowerBoundBytes).toBe(720);
@@ -65,7 +68,7 @@ describe('scheduling for memory', () => {
   it('keeps the given order where it is already best', () => {
     // With a 1-channel "wide" branch both orders peak at 64 + 64 + 64 (+ 24 of patch) = 216: no reason to move.
     const path = branchesModel(1);
-    const given = loadOnnxFile(path).graph.nodes.map((n) => n.name);
+    const given = loadOnnx(path).graph.nodes.map((n) => n.name);
     const scheduled = compileModel({ modelPath: path }).graph.nodes.map((n) => n.name).filter((name) => given.includes(name));
     expect(scheduled).toEqual(given);
   });

@@ -7,7 +7,6 @@ import { basename, extname } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Graph } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { readModelFile } from '../read-model.ts';
 import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
@@ -30,10 +29,6 @@ export interface LoadOptions {
   bindings?: InputBindings;
   /** Accept float32 ops as they stand (see OnnxImport 'float'); off, a float op is an error. */
   allowFloat?: boolean;
-}
-
-export function loadOnnxFile(path: string, options: LoadOptions = {}): LoadedModel {
-  return loadOnnxBytes(readModelFile(path), path, options);
 }
 
 export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOptions = {}): LoadedModel {

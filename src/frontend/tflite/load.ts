@@ -14,7 +14,6 @@ import { UserError } from '../../errors.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { roundHalfAway } from '../../numerics/requantize.ts';
 import type { LoadedModel } from '../onnx/load.ts';
-import { readModelFile } from '../read-model.ts';
 import { FlatFile } from './flat-reader.ts';
 import { importConv2d, importDepthwiseConv2d } from './import-conv.ts';
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
@@ -39,10 +38,6 @@ import {
 /** TFLite by extension, or by the FlatBuffer file identifier whatever the file is called. */
 export function isTfliteModel(bytes: Uint8Array, path: string): boolean {
   return extname(path).toLowerCase() === '.tflite' || new FlatFile(bytes).identifier() === TFLITE_IDENTIFIER;
-}
-
-export function loadTfliteFile(path: string): LoadedModel {
-  return loadTfliteBytes(readModelFile(path), path);
 }
 
 export function loadTfliteBytes(bytes: Uint8Array, source: string): LoadedModel {
