@@ -4,7 +4,7 @@
  * above it. Elsewhere (CI logs, pipes): one line per finished cell.
  */
 import type { CellReport, MatrixCell } from '../validate/matrix.ts';
-import type { ValidateStage } from '../validate/validate.ts';
+import type { ValidateStage } from '../validate/stage.ts';
 
 export interface MatrixProgress {
   onCellStart(cell: MatrixCell): void;

@@ -16,7 +16,8 @@ import type { GeneratedModel } from '../codegen/generate.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { readRecordFile, recordBytes } from './records.ts';
-import { validate, type Mismatch, type ValidateReport, type ValidateStage } from './validate.ts';
+import { validate, type Mismatch, type ValidateReport } from './validate.ts';
+import type { ValidateStage } from './stage.ts';
 import { mapInParallel } from '../toolchain/parallel.ts';
 
 export interface MatrixCell {

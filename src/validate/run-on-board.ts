@@ -12,7 +12,7 @@ import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/kernel-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { recordBytes } from './records.ts';
-import type { ValidateStage } from './validate.ts';
+import type { ValidateStage } from './stage.ts';
 
 export interface BoardRunOptions {
   /** The model's C prefix. */

@@ -13,14 +13,8 @@ import type { GeneratedModel } from '../codegen/generate.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import type { ApiTensor } from '../codegen/api.ts';
 import { runOnBoard } from './run-on-board.ts';
+import type { ValidateStage } from './stage.ts';
 import { randomRecords, readRecordFile, recordBytes, referenceRecords } from './records.ts';
-
-/**
- * What validate() is doing: compiling the model, checking that it fits the board, running the
- * reference, building the firmware, running it under QEMU. A failure is told apart by the stage
- * it happened in (the matrix reports one during 'fit' or 'build' as a build failure).
- */
-export type ValidateStage = 'compile' | 'fit' | 'reference' | 'build' | 'run';
 
 export interface ValidateOptions {
   modelPath: string;

@@ -1,0 +1,6 @@
+/**
+ * What validate() is doing: compiling the model, checking that it fits the board, running the
+ * reference, building the firmware, running it under QEMU. A failure is told apart by the stage
+ * it happened in (the matrix reports one during 'fit' or 'build' as a build failure).
+ */
+export type ValidateStage = 'compile' | 'fit' | 'reference' | 'build' | 'run';
