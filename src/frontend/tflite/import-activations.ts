@@ -4,7 +4,7 @@
  * quantized differently; the ops check what TFLM would reject.
  */
 import type { Node } from '../../ir/graph.ts';
-import type { OperatorView, TfliteImporter } from './load.ts';
+import type { OperatorView, TfliteImporter } from './importer.ts';
 import { checked, int8Operands } from './import-elementwise.ts';
 
 export function importLeakyRelu(op: OperatorView, importer: TfliteImporter): Node[] {

@@ -8,7 +8,7 @@ import type { Node, Tensor } from '../../ir/graph.ts';
 import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { stridesOf } from '../../ops/common/axis-map.ts';
-import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
+import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './importer.ts';
 import { nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
 
 /** TFLite's OHWI → the IR's OIHW (and, for depthwise, 1HW(C·M) → (C·M)1HW). */

@@ -15,7 +15,7 @@ import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ActivationFunctionType as Activation } from './schema.ts';
-import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
+import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
 import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';

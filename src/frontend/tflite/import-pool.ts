@@ -6,7 +6,7 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { requireInt8Activation, type OperatorView, type TfliteImporter } from './load.ts';
+import { requireInt8Activation, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { clampedOutput, nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
 

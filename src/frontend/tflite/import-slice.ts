@@ -7,7 +7,7 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OperatorView, TfliteImporter } from './load.ts';
+import type { OperatorView, TfliteImporter } from './importer.ts';
 import { checked, int8Operands, requireSameQuantization } from './import-elementwise.ts';
 
 const clampTo = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

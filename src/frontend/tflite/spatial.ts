@@ -5,7 +5,7 @@
 import type { AttrValue, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { Padding } from './schema.ts';
-import { activationBounds, type TfliteImporter } from './load.ts';
+import { activationBounds, type TfliteImporter } from './importer.ts';
 
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];

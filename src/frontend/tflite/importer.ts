@@ -1,0 +1,259 @@
+/**
+ * The state every TFLite operator importer shares: the file's tensors declared into the IR graph
+ * (types, shapes, quantization, constant data), the walk over the operators with each one's
+ * version checked, and the helpers for fused activations. load.ts gives it the operator table.
+ */
+import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/graph.ts';
+import { elementCount, dtypeBytes, uniqueName } from '../../ir/graph.ts';
+import { UserError } from '../../errors.ts';
+import { roundHalfAway } from '../../numerics/requantize.ts';
+import {
+  ActivationFunctionType as Activation,
+  BuiltinOperator,
+  Operator,
+  TensorType,
+  TfliteModel,
+  builtinOperatorName,
+  operatorNameOf,
+  type BuiltinOperatorName,
+  type SubGraph,
+  type TfliteBuffer,
+  type TfliteTensor,
+} from './schema.ts';
+
+const SUPPORTED_TYPES = new Map<number, DType>([
+  [TensorType.FLOAT32, 'float32'],
+  [TensorType.INT32, 'int32'],
+  [TensorType.INT64, 'int64'],
+  [TensorType.INT8, 'int8'],
+]);
+
+const TENSOR_TYPE_NAMES = new Map(Object.entries(TensorType).map(([name, code]) => [code as number, name]));
+
+/** One operator as the importers see it. */
+export interface OperatorView {
+  operator: Operator;
+  /** The IR node name: the operator's code name and index, so errors lead back to the file. */
+  name: string;
+}
+
+export type OperatorImporter = (op: OperatorView, importer: TfliteImporter) => Node[];
+
+/** The operators an importer accepts: each one's importer and the highest version it takes. */
+export type OperatorTable = Partial<Record<BuiltinOperatorName, { importer: OperatorImporter; maxVersion: number }>>;
+
+export class TfliteImporter {
+  readonly graph: Graph;
+  private readonly subgraph: SubGraph;
+  private readonly tensors: TfliteTensor[];
+  private readonly buffers: TfliteBuffer[];
+  /** TFLite tensor index → IR tensor name, for the tensors declared so far. */
+  private readonly names = new Map<number, string>();
+
+  constructor(
+    private readonly model: TfliteModel,
+    name: string,
+    private readonly operators: OperatorTable,
+  ) {
+    const subgraphs = model.subgraphs;
+    if (subgraphs.length === 0) throw new UserError('the model has no subgraphs');
+    this.subgraph = subgraphs[0]!;
+    this.tensors = this.subgraph.tensors;
+    this.buffers = model.buffers;
+    this.graph = { name, tensors: new Map(), nodes: [], inputs: [], outputs: [] };
+  }
+
+  run(): Graph {
+    if (!this.tensors.some((t) => t.type === TensorType.INT8)) {
+      throw new UserError('a float model (no int8 tensors); tinygen compiles int8-quantized TFLite models (full-integer post-training quantization)');
+    }
+    for (const index of this.subgraph.inputs) {
+      const name = this.declare(index, 'graph input');
+      const tensor = this.graph.tensors.get(name)!;
+      if (tensor.data) throw new UserError(`graph input '${name}' is a constant`);
+      if (tensor.shape.some((d) => d <= 0)) throw new UserError(`graph input '${name}' has shape [${tensor.shape}]; tinygen needs static, non-empty shapes`);
+      this.graph.inputs.push(name);
+    }
+    if (this.graph.inputs.length === 0) throw new UserError('the model has no inputs');
+    const codes = this.model.operatorCodes;
+    this.subgraph.operators.forEach((operator, index) => {
+      const code = codes[operator.opcodeIndex];
+      if (!code) throw new UserError(`operator ${index}: opcode index ${operator.opcodeIndex} is out of range (${codes.length} operator codes)`);
+      const opName = code.code === BuiltinOperator.CUSTOM ? `CUSTOM '${code.customCode}'` : builtinOperatorName(code.code);
+      const label = `operator ${index} (${opName})`;
+      const codeName = operatorNameOf(code.code);
+      const support = codeName === undefined ? undefined : this.operators[codeName];
+      if (!support) throw new UserError(`${label}: not supported yet; supported: ${Object.keys(this.operators).sort().join(', ')}`);
+      const { importer, maxVersion } = support;
+      if (code.version < 1 || code.version > maxVersion) throw new UserError(`${label}: version ${code.version} is not supported (up to ${maxVersion})`);
+      try {
+        this.graph.nodes.push(...importer({ operator, name: `${builtinOperatorName(code.code)}_${index}` }, this));
+      } catch (err) {
+        if (err instanceof UserError) throw new UserError(`${label}: ${err.message}`);
+        throw err;
+      }
+    });
+    this.graph.nodes.forEach((node) => roundActivationBoundsAsTflm(node, this.graph));
+    for (const index of this.subgraph.outputs) {
+      const name = this.names.get(index);
+      if (name === undefined) throw new UserError(`graph output '${this.tensorAt(index).name}' is never produced`);
+      this.graph.outputs.push(name);
+    }
+    return this.graph;
+  }
+
+  private tensorAt(index: number): TfliteTensor {
+    const tensor = this.tensors[index];
+    if (!tensor) throw new UserError(`tensor index ${index} is out of range (${this.tensors.length} tensors)`);
+    return tensor;
+  }
+
+  /** Adds tensor `index` to the graph (with its constant data, if it has any) and returns its IR name. */
+  private declare(index: number, role: string): string {
+    const tensor = this.tensorAt(index);
+    const label = `${role} '${tensor.name}'`;
+    const dtype = SUPPORTED_TYPES.get(tensor.type);
+    if (!dtype) {
+      const type = TENSOR_TYPE_NAMES.get(tensor.type) ?? `type ${tensor.type}`;
+      throw new UserError(`${label} is ${type}; tinygen reads int8 models (int8 activations and weights, int32 biases)`);
+    }
+    if (tensor.isSparse) throw new UserError(`${label} is sparse; sparse tensors are not supported`);
+    const shape = tensor.shape;
+    const name = uniqueName(this.graph, tensor.name || `tensor_${index}`);
+    const data = this.constantData(tensor, dtype, shape, label);
+    const quant = quantization(tensor, label);
+    // The kernels count elements and bytes in int32.
+    if (elementCount(shape) * dtypeBytes(dtype) > 2 ** 31 - 1) throw new UserError(`${label} has shape [${shape}]: more than 2^31 - 1 bytes`);
+    const range = dtype === 'int8' ? [-128, 127] : undefined;
+    if (range && quant?.zeroPoint.some((z) => z < range[0]! || z > range[1]!)) throw new UserError(`${label} has a zero point outside int8`);
+    this.graph.tensors.set(name, { name, dtype, shape, ...(data ? { data } : {}), ...(quant ? { quant } : {}) });
+    this.names.set(index, name);
+    return name;
+  }
+
+  private constantData(tensor: TfliteTensor, dtype: DType, shape: number[], label: string): TensorData | undefined {
+    if (tensor.buffer === 0) return undefined;
+    const buffer = this.buffers[tensor.buffer];
+    if (!buffer) throw new UserError(`${label}: buffer index ${tensor.buffer} is out of range (${this.buffers.length} buffers)`);
+    const bytes = buffer.data;
+    if (bytes.length === 0) return undefined;
+    const count = elementCount(shape);
+    if (bytes.length !== count * dtypeBytes(dtype)) throw new UserError(`${label}: ${bytes.length} data bytes for shape [${shape}] of ${dtype}`);
+    const aligned = new Uint8Array(bytes).buffer; // a copy: the file's bytes need not be aligned for the typed array, and a Buffer's slice() would not copy
+    switch (dtype) {
+      case 'int8':
+        return new Int8Array(aligned, 0, count);
+      case 'uint8':
+        return new Uint8Array(aligned, 0, count);
+      case 'int32':
+        return new Int32Array(aligned, 0, count);
+      case 'float32':
+        return new Float32Array(aligned, 0, count);
+      case 'int64':
+        return new BigInt64Array(aligned, 0, count);
+    }
+  }
+
+  /** An operator input: a constant (declared on first use), a graph input or an earlier operator's output. */
+  read(index: number | undefined, role: string): string {
+    if (index === undefined || index < 0) throw new UserError(`the ${role} is missing`);
+    const known = this.names.get(index);
+    if (known !== undefined) return known;
+    const tensor = this.tensorAt(index);
+    const buffer = tensor.buffer === 0 ? undefined : this.buffers[tensor.buffer];
+    if (!buffer || buffer.data.length === 0) throw new UserError(`the ${role} '${tensor.name}' is neither a constant, a graph input nor an earlier operator's output`);
+    return this.declare(index, role);
+  }
+
+  /** A constant operator input. */
+  constant(index: number | undefined, role: string): string {
+    const name = this.read(index, role);
+    if (!this.graph.tensors.get(name)!.data) throw new UserError(`the ${role} '${name}' must be a constant`);
+    return name;
+  }
+
+  /** An operator output; TFLite tensors are written once. */
+  write(index: number | undefined, role: string): string {
+    if (index === undefined || index < 0) throw new UserError(`the ${role} is missing`);
+    if (this.names.has(index)) throw new UserError(`the ${role} '${this.names.get(index)}' is written twice`);
+    return this.declare(index, role);
+  }
+
+  /** The values of a constant int32 or int64 tensor that is read, not computed with (a shape). */
+  integers(index: number, role: string): number[] {
+    const tensor = this.tensorAt(index);
+    const dtype = SUPPORTED_TYPES.get(tensor.type);
+    const data = dtype === 'int32' || dtype === 'int64' ? this.constantData(tensor, dtype, tensor.shape, role) : undefined;
+    if (!data) throw new UserError(`the ${role} '${tensor.name}' must be a constant int32 tensor`);
+    return Array.from(data as Int32Array | BigInt64Array, Number);
+  }
+
+  tensor(name: string) {
+    return this.graph.tensors.get(name)!;
+  }
+
+  /** A fresh intermediate tensor (for the reshapes TFLite does implicitly); shape inference fills it in. */
+  intermediate(base: string, dtype: DType, quant: Quantization | undefined): string {
+    const name = uniqueName(this.graph, base);
+    this.graph.tensors.set(name, { name, dtype, shape: [], ...(quant ? { quant } : {}) });
+    return name;
+  }
+}
+
+/** A tensor's quantization: scale float32, zero point int64 in the schema; per channel along quantized_dimension. */
+function quantization(tensor: TfliteTensor, label: string): Quantization | undefined {
+  const params = tensor.quantization;
+  if (!params) return undefined;
+  const scale = params.scale;
+  if (scale.length === 0) return undefined;
+  if (params.detailsType !== 0) throw new UserError(`${label} uses custom quantization, which is not supported`);
+  const zeroPoints = params.zeroPoint;
+  if (zeroPoints.length !== scale.length) throw new UserError(`${label} has ${scale.length} scales but ${zeroPoints.length} zero points`);
+  if (zeroPoints.some((z) => z < -(2n ** 31n) || z >= 2n ** 31n)) throw new UserError(`${label} has a zero point outside int32`);
+  if (scale.some((s) => !(s > 0) || !Number.isFinite(s))) throw new UserError(`${label}: scales must be positive and finite`);
+  const zeroPoint = zeroPoints.map(Number);
+  return scale.length > 1 ? { scale, zeroPoint, axis: params.quantizedDimension } : { scale, zeroPoint };
+}
+
+/** The real-valued clamp of a fused activation, in the form fuse-activations gives attrs.activation. */
+export function activationBounds(code: number): number[] | undefined {
+  switch (code) {
+    case Activation.NONE:
+      return undefined;
+    case Activation.RELU:
+      return [0, Infinity];
+    case Activation.RELU6:
+      return [0, 6];
+    case Activation.RELU_N1_TO_1:
+      return [-1, 1];
+    default: {
+      const name = Object.entries(Activation).find(([, v]) => v === code)?.[0] ?? `${code}`;
+      throw new UserError(`fused activation ${name} is not supported (NONE, RELU, RELU6, RELU_N1_TO_1)`);
+    }
+  }
+}
+
+/**
+ * TFLM quantizes an activation bound half away from zero (CalculateActivationRangeQuantized and
+ * RELU6's FloatToQuantizedType: round(bound / s) + z), the IR half to even (ONNX's rule, in
+ * activationRange). Each finite bound becomes the real value of TFLM's integer bound, which
+ * any rounding maps back to that integer (|q| <= 255 keeps fround's error far below 1/2).
+ */
+function roundActivationBoundsAsTflm(node: Node, graph: Graph): void {
+  const bounds = node.attrs.activation as number[] | undefined;
+  const quant = bounds && graph.tensors.get(node.outputs[0]!)?.quant;
+  if (!bounds || !quant) return;
+  const [scale, zeroPoint] = [quant.scale[0]!, quant.zeroPoint[0]!];
+  node.attrs.activation = bounds.map((bound) => {
+    if (!Number.isFinite(bound)) return bound;
+    const q = Math.min(127, Math.max(-128, zeroPoint + roundHalfAway(Math.fround(Math.fround(bound) / scale))));
+    return (q - zeroPoint) * scale;
+  });
+}
+
+export function requireInt8Activation(importer: TfliteImporter, name: string, role: string): void {
+  const tensor = importer.tensor(name);
+  if (tensor.dtype !== 'int8') throw new UserError(`the ${role} '${name}' is ${tensor.dtype}; float and hybrid operators are not supported (quantize the model to int8)`);
+  if (!tensor.quant || tensor.quant.scale.length !== 1) throw new UserError(`the ${role} '${name}' must be quantized per tensor`);
+}
+
