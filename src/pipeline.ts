@@ -57,10 +57,12 @@ function withModelPath<T>(modelPath: string, run: () => T): T {
 }
 
 export function generate(compiled: Compiled): GeneratedModel {
-  return generateModel(compiled, {
-    name: compiled.name,
-    sha256: compiled.sha256,
-    source: basename(compiled.modelPath),
-    rounding: compiled.rounding,
-  });
+  return withModelPath(compiled.modelPath, () =>
+    generateModel(compiled, {
+      name: compiled.name,
+      sha256: compiled.sha256,
+      source: basename(compiled.modelPath),
+      rounding: compiled.rounding,
+    }),
+  );
 }

@@ -1,5 +1,12 @@
 /** Exact, deterministic C spellings of constants. */
 
+/** A constant C cannot spell as a float: an infinity or NaN, from scales whose ratio overflows float32. */
+export class NonFiniteConstantError extends Error {
+  constructor(readonly value: number) {
+    super(`a compile-time float constant is ${value}`);
+  }
+}
+
 /** A float32 value as a C99 hexadecimal literal, so the C compiler reads back the same bits. */
 export function cFloat(value: number): string {
   const view = new DataView(new ArrayBuffer(4));
@@ -8,7 +15,7 @@ export function cFloat(value: number): string {
   const sign = bits >>> 31 ? '-' : '';
   const exponent = (bits >>> 23) & 0xff;
   const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) throw new Error(`internal: cannot emit non-finite float ${value}`);
+  if (exponent === 0xff) throw new NonFiniteConstantError(value);
   if (exponent === 0 && mantissa === 0) return `${sign}0.0f`;
   const digits = (mantissa << 1).toString(16).padStart(6, '0');
   return exponent === 0 ? `${sign}0x0.${digits}p-126f` : `${sign}0x1.${digits}p${exponent - 127}f`;

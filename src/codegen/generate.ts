@@ -11,7 +11,8 @@ import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
 import { apiInputs, apiOutputs, ctypeOf, runSignature, type ApiTensor } from './api.ts';
-import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt } from './c-literals.ts';
+import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, NonFiniteConstantError } from './c-literals.ts';
+import { UserError } from '../errors.ts';
 
 export interface GenerateOptions {
   /** C prefix for every public symbol. */
@@ -122,7 +123,15 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   const layers: GeneratedModel['layers'] = [];
   graph.nodes.forEach((node, index) => {
     emitter.beginNode(index);
-    const code = opDefinition(node.op).emit(node, graph, emitter);
+    let code: string;
+    try {
+      code = opDefinition(node.op).emit(node, graph, emitter);
+    } catch (error) {
+      if (error instanceof NonFiniteConstantError) {
+        throw new UserError(`node '${node.name}' (${node.op}): ${error.message}: its output scale is too small for its input scales (the ratio overflows float32)`);
+      }
+      throw error;
+    }
     steps.push({ index, comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code });
     layers.push({ node: node.name, constantBytes: emitter.nodeConstantBytes, runs: code !== '' });
   });

@@ -67,7 +67,8 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
       if ((d as { value?: string }).value === 'dimValue' && v === 0) {
         throw new UserError(`${source}: graph input '${inputName}' has a zero-sized dimension ${i}; tinygen needs non-empty tensors`);
       }
-      if (d.dimParam || v <= 0) {
+      if (v < 0) throw new UserError(`${source}: graph input '${inputName}' has a negative dimension ${i} (${v})`);
+      if (d.dimParam || v === 0) {
         if (i === 0) return 1; // a symbolic batch dimension becomes 1: firmware runs one input at a time
         throw new UserError(`${source}: graph input '${inputName}' has a symbolic dimension ${i} ('${d.dimParam ?? '?'}'); tinygen needs static shapes`);
       }

@@ -1,10 +1,11 @@
 /**
- * Defects that gave wrong firmware from a model that compiled: the memory plan keyed by node
- * name (two nodes named alike shared one scratch entry) and zero points outside their tensor's
- * type. Each case is checked on the host C (ASan/UBSan) against the reference.
+ * Hostile and careless model files, one case per defect found (issue 14): each compiled into wrong
+ * firmware, C that did not build, a hang or an internal error. Each now gives bytes equal to the
+ * reference (checked on the host C under ASan/UBSan) or one line and exit 2.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../src/pipeline.ts';
@@ -114,5 +115,39 @@ describe('sizes past the limits are refused with one line', () => {
     const y = g.node('QGemm', [a, g.scalar(0.1), g.scalar(0, 'int8'), b, g.scalar(0.1), g.scalar(0, 'int8'), '', g.scalar(0.2), g.scalar(3, 'int32')], { transA: 0, transB: 0 }, { domain: 'com.microsoft' })[0]!;
     g.output(g.rename(y, 'y'), 'int32', [1, 2]);
     await expectRefusal(g.save(), /tensor 'y' is quantized but int32: quantized activations must be int8 or uint8/);
+  });
+});
+
+describe('files and values that used to hang or crash are refused with one line', () => {
+  const expectRefusal = async (path: string, pattern: RegExp, args: string[] = []) => {
+    const result = await tinygen(['compile', path, '-o', join(tmpdir(), `tinygen-refused-${process.pid}`), ...args]);
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(pattern);
+  };
+
+  it('a device or a FIFO as the model (grew to 4 GiB, or blocked forever)', async () => {
+    await expectRefusal('/dev/zero', /\/dev\/zero: not a regular file/);
+    const fifo = join(mkdtempSync(join(tmpdir(), 'tinygen-fifo-')), 'model.onnx');
+    execFileSync('mkfifo', [fifo]);
+    await expectRefusal(fifo, /model\.onnx: not a regular file/);
+  });
+
+  it('a denormal output scale (1e-45): exit 2 in both rounding modes, not an internal error', async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      const graph = model.graph!;
+      const conv = graph.node!.find((n) => n.opType === 'QLinearConv')!;
+      const scale = graph.initializer!.find((t) => t.name === conv.input![6])!;
+      Object.assign(scale, { rawData: new Uint8Array(new Float32Array([1e-45]).buffer), floatData: [] });
+    });
+    await expectRefusal(path, /tiny_cnn_qop\.onnx: node '.*' \(QLinearConv\): a compile-time float constant is Infinity/, ['--rounding', 'onnx']);
+    await expectRefusal(path, /tiny_cnn_qop\.onnx: .*too large for tflite rounding/, ['--rounding', 'tflite']);
+  });
+
+  it('a negative batch dimension (was taken as 1)', async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      model.graph!.input![0]!.type!.tensorType!.shape!.dim![0] = { dimValue: -3 };
+    });
+    await expectRefusal(path, /tiny_cnn_qop\.onnx: graph input '.*' has a negative dimension 0 \(-3\)/);
   });
 });
