@@ -1,12 +1,15 @@
 import type { Graph } from './graph.ts';
+import { UserError } from '../errors.ts';
 
 /**
  * Checks the invariants every pass must keep: each tensor is defined before it is read and
  * produced at most once, graph outputs exist, and every tensor has a concrete shape.
- * A failure here is a tinygen bug, so it throws a plain Error naming the pass.
+ * After a pass, a failure is a tinygen bug: a plain Error naming the pass. Right after import it
+ * is the model's (two nodes writing one tensor, a node reading what nothing writes): a UserError.
  */
 export function verifyGraph(graph: Graph, after: string): void {
   const fail = (msg: string): never => {
+    if (after === 'import') throw new UserError(`the model's graph is invalid: ${msg}`);
     throw new Error(`internal: graph invalid after ${after}: ${msg}`);
   };
   const defined = new Set<string>(graph.inputs);

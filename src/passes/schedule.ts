@@ -13,6 +13,8 @@ import { planMemory, storageModel, type StorageModel } from './plan-memory.ts';
 
 /** Distinct sets of already-run nodes the exact search may visit before it gives up. */
 const EXACT_STATE_BUDGET = 5_000;
+/** Larger graphs are ordered greedily: the exact search recurses once per node. */
+const EXACT_MAX_NODES = 256;
 
 /** Live-bytes bookkeeping while a schedule is built one node at a time. */
 class LiveState {
@@ -163,7 +165,8 @@ export function scheduleForMemory(graph: Graph): Graph {
   const model = storageModel(graph);
   const preds = predecessors(graph);
   const given = graph.nodes.map((_, i) => i);
-  const candidates = [exactOrder(model, preds) ?? greedyOrder(model, preds)];
+  const exact = preds.length <= EXACT_MAX_NODES ? exactOrder(model, preds) : undefined;
+  const candidates = [exact ?? greedyOrder(model, preds)];
   let best = { graph, arena: planMemory(graph).arenaBytes };
   for (const order of candidates) {
     if (order.every((node, i) => node === given[i])) continue;

@@ -151,3 +151,37 @@ describe('files and values that used to hang or crash are refused with one line'
     await expectRefusal(path, /tiny_cnn_qop\.onnx: graph input '.*' has a negative dimension 0 \(-3\)/);
   });
 });
+
+describe('graph structure', () => {
+  const chain = (length: number) => {
+    const g = new GraphBuilder();
+    let x = g.input('x', 'int8', [1, 8]);
+    const [scale, zero] = [g.scalar(0.1), g.scalar(0, 'int8')];
+    for (let i = 0; i < length; i++) x = g.node('QLinearLeakyRelu', [x, scale, zero, scale, zero], { alpha: { float: 0.1 } }, { domain: 'com.microsoft' })[0]!;
+    g.output(g.rename(x, 'y'), 'int8', [1, 8]);
+    return g.save();
+  };
+
+  it('two nodes writing one tensor: one line, exit 2 (was an internal error)', async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      const nodes = model.graph!.node!;
+      nodes.push({ ...nodes[nodes.length - 1]!, name: 'again' });
+    });
+    const result = await tinygen(['compile', path, '-o', join(tmpdir(), `tinygen-dup-${process.pid}`)]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/tiny_cnn_qop\.onnx: the model's graph is invalid: tensor '.*' is defined twice/);
+  });
+
+  it('a chain past the node limit is refused at once (chains of 8,000 overflowed the stack of the exact scheduler)', async () => {
+    const result = await tinygen(['compile', chain(10_001), '-o', join(tmpdir(), `tinygen-chain-${process.pid}`)]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/model\.onnx: the graph has 10001 operators; tinygen compiles at most 10000/);
+  });
+
+  it('a 1,000-node chain (ordered greedily) compiles, plans soundly, and equals the reference on the host', async () => {
+    const path = chain(1_000);
+    const compiled = compileModel({ modelPath: path });
+    expect(simulatePlan(compiled.graph, compiled.plan)).toEqual([]);
+    expect((await hostDiff(path, 'onnx', 2)).mismatches).toBe(0);
+  });
+});

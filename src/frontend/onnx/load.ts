@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Graph } from '../../ir/graph.ts';
+import { checkNodeCount } from '../limits.ts';
 import { UserError } from '../../errors.ts';
 import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
@@ -42,6 +43,12 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
   const g = model.graph;
   if (!g || (g.node ?? []).length === 0 || !model.irVersion) {
     throw new UserError(`${source}: not an ONNX model (no ir_version or no graph nodes)`);
+  }
+  try {
+    checkNodeCount(g.node!.length);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`${source}: ${err.message}`);
+    throw err;
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const name = basename(source, extname(source));

@@ -6,6 +6,7 @@
 import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/graph.ts';
 import { elementCount, dtypeBytes, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
+import { checkNodeCount } from '../limits.ts';
 import { roundHalfAway } from '../../numerics/requantize.ts';
 import {
   ActivationFunctionType as Activation,
@@ -75,6 +76,7 @@ export class TfliteImporter {
       this.graph.inputs.push(name);
     }
     if (this.graph.inputs.length === 0) throw new UserError('the model has no inputs');
+    checkNodeCount(this.subgraph.operators.length);
     const codes = this.model.operatorCodes;
     this.subgraph.operators.forEach((operator, index) => {
       const code = codes[operator.opcodeIndex];
