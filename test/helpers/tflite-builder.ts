@@ -92,6 +92,11 @@ export function reducerOptions(keepDims: boolean): OptionsSpec {
   return options('ReducerOptions', { keepDims });
 }
 
+/** StridedSliceOptions, every mask 0 and offset false unless given. */
+export function stridedSliceOptions(o: ScalarOptions<'StridedSliceOptions'>): OptionsSpec {
+  return options('StridedSliceOptions', { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0, offset: false, ...o });
+}
+
 export function leakyReluOptions(alpha: number): OptionsSpec {
   return options('LeakyReluOptions', { alpha });
 }
