@@ -10,7 +10,7 @@ import { MODELS } from '../helpers/paths.ts';
 
 const TINY = join(MODELS, 'tiny_cnn_qop.onnx');
 
-describe('tinygen bench', () => {
+describe.concurrent('tinygen bench', () => {
   it('gives the same count twice, layers that add up, and a measured stack that matches the call graph', async () => {
     const [first, second] = await Promise.all([
       bench({ modelPath: TINY, board: 'mps2-an386', rounding: 'tflite' }),

@@ -6,7 +6,7 @@ import { validate } from '../../src/validate/validate.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { MODELS } from '../helpers/paths.ts';
 
-describe('tiny_cnn_qop on every QEMU board', () => {
+describe.concurrent('tiny_cnn_qop on every QEMU board', () => {
   for (const board of listBoards().filter((b) => b.qemu)) {
     it(`${board.id}: bit-exact in ${ROUNDING_MODES.join(' and ')} rounding`, async () => {
       const reports = [];

@@ -9,7 +9,7 @@ const CASES: [Form, ActType][] = [
   ['qdq', 'uint8'],
 ];
 
-describe('networks under QEMU', () => {
+describe.concurrent('networks under QEMU', () => {
   for (const network of NETWORKS) {
     for (const [form, act] of CASES) {
       it(`${network} (${form}, ${act}) in both rounding modes`, async () => {
@@ -25,7 +25,7 @@ describe('networks under QEMU', () => {
   }
 });
 
-describe(`QDQ int8 resnet_block under QEMU: its residual Add runs ONNX Runtime's float path (DQ → float Add → Q)`, () => {
+describe.concurrent(`QDQ int8 resnet_block under QEMU: its residual Add runs ONNX Runtime's float path (DQ → float Add → Q)`, () => {
   // The skip connection's DQ also feeds a conv, so ORT leaves the Add unfused (src/frontend/onnx/qdq/ort-qdq.ts).
   for (const board of ['mps2-an386', 'mps2-an385']) {
     it(`onnx rounding on ${board} (${board === 'mps2-an386' ? 'FPU' : 'soft float'})`, async () => {

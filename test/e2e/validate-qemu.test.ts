@@ -9,7 +9,7 @@ import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { MODELS } from '../helpers/paths.ts';
 import { tinygen } from '../helpers/cli.ts';
 
-describe('validate under QEMU on mps2-an386', () => {
+describe.concurrent('validate under QEMU on mps2-an386', () => {
   for (const model of ['tiny_cnn_qop', 'tiny_cnn_u8_qop']) {
     for (const rounding of ROUNDING_MODES) {
       it(`${model} is bit-exact on 20 inputs (${rounding})`, async () => {

@@ -36,7 +36,7 @@ function tinyBoard(): string {
   return path;
 }
 
-describe('fits check', () => {
+describe.concurrent('fits check', () => {
   it('refuses a model too large for the board, with the numbers, before writing anything', async () => {
     const out = join(dir, 'never-written');
     const result = await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', out, '--board', tinyBoard()]);
@@ -72,7 +72,7 @@ describe('fits check', () => {
   });
 });
 
-describe('several models in one image', () => {
+describe.concurrent('several models in one image', () => {
   it('link together when compiled with different names', async () => {
     const out = join(dir, 'two');
     for (const [model, name] of [

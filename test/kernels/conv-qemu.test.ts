@@ -11,7 +11,7 @@ import { randomConvModel } from './random-models.ts';
 const rng = seededRandom(20261123);
 const models = [...Array.from({ length: 4 }, () => randomConvModel(rng, true)), ...Array.from({ length: 2 }, () => randomConvModel(rng))];
 
-describe('QLinearConv on DSP cores under QEMU', () => {
+describe.concurrent('QLinearConv on DSP cores under QEMU', () => {
   for (const [i, model] of models.entries()) {
     // Every DSP core: M4F, M55, and for the wide filters M7 and M33 as well.
     for (const board of i < 4 ? ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505'] : ['mps2-an386', 'mps3-an547']) {

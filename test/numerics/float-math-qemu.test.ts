@@ -27,7 +27,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe('float-math on the boards (QEMU)', () => {
+describe.concurrent('float-math on the boards (QEMU)', () => {
   for (const id of ['mps2-an386', 'mps2-an385']) {
     it(`${id}: the same bits as the TypeScript`, async () => {
       const board = loadBoard(id);

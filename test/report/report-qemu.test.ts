@@ -23,7 +23,7 @@ function mapSectionSize(map: string, section: string): number {
   return parseInt(m[1]!, 16);
 }
 
-describe('tinygen report', () => {
+describe.concurrent('tinygen report', () => {
   it('counts MACs as a hand derivation of tiny_cnn does', () => {
     const compiled = compileModel({ modelPath: TINY });
     const report = buildReport(compiled, generate(compiled));

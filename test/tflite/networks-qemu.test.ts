@@ -52,7 +52,7 @@ function weightedLayers(path: string): { weightAndBiasBytes: number; outputChann
   return { weightAndBiasBytes, outputChannels, operators: graph.operators.length };
 }
 
-describe.each(CASES)('TFLite $name', ({ name, boards, outputBytes, arenaSlack }) => {
+describe.concurrent.each(CASES)('TFLite $name', ({ name, boards, outputBytes, arenaSlack }) => {
   const path = writeTfliteTestNetwork(name, dir);
 
   it('has scales that keep the activations unsaturated and the outputs varied', () => {

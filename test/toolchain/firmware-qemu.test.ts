@@ -57,7 +57,7 @@ function records(n: number): Buffer {
   return Buffer.from(Array.from({ length: n * RECORD }, (_, i) => (i * 7 + 3) & 0xff));
 }
 
-describe('firmware on mps2-an386 under QEMU', () => {
+describe.concurrent('firmware on mps2-an386 under QEMU', () => {
   it('builds, with sizes from arm-none-eabi-size', async () => {
     const elf = await builds.add;
     expect(elf.sizes.text).toBeGreaterThan(1000);
