@@ -25,15 +25,19 @@ export interface Tensor {
 
 export type AttrValue = number | string | number[] | string[];
 
-export interface Node {
+/** A node; `P` is its op's compile-time parameters (see PreparedNode and defineOp in src/ops/op.ts). */
+export interface Node<P = unknown> {
   name: string;
   op: string;
   /** Tensor names; '' marks an absent optional input. */
   inputs: string[];
   outputs: string[];
   attrs: Record<string, AttrValue>;
-  /** Compile-time parameters the op derives once (requantization constants, geometry). */
-  params?: unknown;
+  /**
+   * Compile-time parameters the op derives once (requantization constants, geometry), set by the
+   * prepare-ops pass through the op's registry entry (src/ops/op.ts, defineOp) and read only there.
+   */
+  params?: P;
 }
 
 export interface Graph {

@@ -2,6 +2,9 @@
  * The contract every operator folder fulfils: its type and shape rules, its compile-time
  * constants, its reference semantics, and its C emission. How a model format maps onto the op is
  * the frontends' business (src/frontend/onnx/import, src/frontend/tflite).
+ *
+ * An op folder writes an OpDefinition<P>, typed by its own compile-time parameters P, and registers
+ * `defineOp(definition)`: the one place where P is erased, node.params written and read back.
  */
 import type { DType, Graph, Node, Quantization, TensorData } from '../ir/graph.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
@@ -46,7 +49,18 @@ export interface EmitContext {
 
 export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
 
-export interface OpDefinition {
+/** A node after the prepare-ops pass: its op's compile-time parameters are present and typed. */
+export type PreparedNode<P> = Node<P> & { params: P };
+
+/** The parameters of an op that derives none at compile time. */
+export type NoParams = Record<string, never>;
+
+/**
+ * What an op folder writes, typed by its own compile-time parameters P: `prepare` computes them,
+ * and `reference` and `emit` receive them on the node, present and typed. The folder's index.ts
+ * passes it to `defineOp`, which makes the registry's entry.
+ */
+export interface OpDefinition<P extends object> {
   op: string;
   summary: string;
   /** A fixed kind, or one decided per node (e.g. by whether every input has the same rank). */
@@ -75,9 +89,49 @@ export interface OpDefinition {
    * nodes, and for 'any' nodes the layout pass runs in NHWC (e.g. to permute a constant operand).
    */
   toNhwc?(node: Node, graph: Graph): void;
+  /** Computes the node's compile-time parameters (the registry entry stores them on the node). */
+  prepare(node: Node, graph: Graph, options: CompileOptions): P;
+  reference(node: PreparedNode<P>, inputs: Value[], graph: Graph): Value[];
+  /** One C statement that runs the node, or '' when it needs no code. */
+  emit(node: PreparedNode<P>, graph: Graph, ctx: EmitContext): string;
+}
+
+/**
+ * An op as the registry and the passes see it, its parameter type erased: `prepare` stores the
+ * parameters on node.params, and `reference` and `emit` check that they are there. Only
+ * `defineOp` makes one.
+ */
+export interface RegisteredOp extends Omit<OpDefinition<object>, 'prepare' | 'reference' | 'emit'> {
   /** Computes the node's compile-time parameters into node.params. */
   prepare(node: Node, graph: Graph, options: CompileOptions): void;
   reference(node: Node, inputs: Value[], graph: Graph): Value[];
-  /** One C statement that runs the node, or '' when it needs no code. */
   emit(node: Node, graph: Graph, ctx: EmitContext): string;
+}
+
+/** A registered op that still knows its parameter type, for callers that read them (tests, tools). */
+export interface TypedOp<P extends object> extends RegisteredOp {
+  /** The node's parameters, after prepare-ops; throws an internal error before it or for another op's node. */
+  paramsOf(node: Node): P;
+}
+
+/**
+ * Makes an op folder's definition a registry entry. This is the one place that erases P: it alone
+ * writes node.params (from `prepare`'s result) and reads it back (for `reference` and `emit`).
+ */
+export function defineOp<P extends object>(def: OpDefinition<P>): TypedOp<P> {
+  function prepared(node: Node): PreparedNode<P> {
+    if (node.op !== def.op) throw new Error(`internal: node '${node.name}' is a ${node.op}, not a ${def.op}`);
+    if (node.params === undefined) throw new Error(`internal: node '${node.name}' (${node.op}) has no params: the prepare-ops pass has not run on it`);
+    // The one erasure: node.params was written below by this op's own prepare.
+    return node as PreparedNode<P>;
+  }
+  return {
+    ...def,
+    prepare(node, graph, options) {
+      node.params = def.prepare(node, graph, options);
+    },
+    reference: (node, inputs, graph) => def.reference(prepared(node), inputs, graph),
+    emit: (node, graph, ctx) => def.emit(prepared(node), graph, ctx),
+    paramsOf: (node) => prepared(node).params,
+  };
 }

@@ -3,7 +3,7 @@
  * its own folder with its definition, reference semantics and C emission. The frontends map their
  * formats onto these ops (ONNX: src/frontend/onnx/registry.ts).
  */
-import type { OpDefinition } from './op.ts';
+import type { RegisteredOp } from './op.ts';
 import { qlinearConv } from './qlinear-conv/index.ts';
 import { qlinearMatMul } from './qlinear-matmul/index.ts';
 import { qgemm } from './qgemm/index.ts';
@@ -47,7 +47,7 @@ import { floatGlobalAveragePool } from './float-global-average-pool/index.ts';
 import { floatGlobalMaxPool } from './float-global-max-pool/index.ts';
 import { floatReduceMean } from './float-reduce-mean/index.ts';
 
-export const OPS: readonly OpDefinition[] = [
+export const OPS: readonly RegisteredOp[] = [
   qlinearConv,
   qlinearMatMul,
   qgemm,
@@ -104,7 +104,7 @@ export const OPS: readonly OpDefinition[] = [
 
 const byName = new Map(OPS.map((op) => [op.op, op]));
 
-export function opDefinition(op: string): OpDefinition {
+export function opDefinition(op: string): RegisteredOp {
   const def = byName.get(op);
   if (!def) throw new Error(`internal: op '${op}' is not registered`);
   return def;

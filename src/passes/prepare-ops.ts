@@ -6,6 +6,7 @@ import { opDefinition } from '../ops/registry.ts';
 
 export function prepareOps(input: Graph, options: CompileOptions): Graph {
   const graph = cloneGraph(input);
+  // Each registry entry stores its op's parameters on node.params (src/ops/op.ts, defineOp).
   for (const node of graph.nodes) opDefinition(node.op).prepare(node, graph, options);
   return graph;
 }

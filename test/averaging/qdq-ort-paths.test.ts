@@ -12,6 +12,7 @@ import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/util/random.ts';
 import { compileModel } from '../../src/pipeline.ts';
+import { qlinearAveragePool } from '../../src/ops/qlinear-average-pool/index.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
@@ -160,7 +161,7 @@ describe('QDQ averaging in ORT paths: C kernels vs reference (host, sanitizers)'
       if (i === 0) {
         // This model runs the float path with each sum order, and ORT's uint8 QLinearAveragePool.
         const pools = nodes.filter((n) => n.op === 'QLinearAveragePool');
-        const orders = new Set(pools.map((n) => (n.params as { floatSum: string }).floatSum));
+        const orders = new Set(pools.map((n) => qlinearAveragePool.paramsOf(n).floatSum));
         expect([...orders].sort()).toEqual(['columns', 'lanes4', 'none', 'rows']);
         expect(pools.some((n) => n.attrs.uint8_output === 1)).toBe(true);
         expect(nodes.some((n) => n.op === 'QLinearGlobalAveragePool' && n.attrs.ort_float === 1)).toBe(true);

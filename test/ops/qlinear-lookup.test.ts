@@ -9,6 +9,7 @@ import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
+import { qlinearLookup } from '../../src/ops/qlinear-lookup/index.ts';
 import { UserError } from '../../src/errors.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { onnxFunction, type LookupFunction, type LookupParams } from '../../src/ops/qlinear-lookup/functions.ts';
@@ -156,7 +157,7 @@ describe('QLinearLookup in tflite mode', () => {
     const y = g.node('QLinearSigmoid', [x, g.scalar(0.1), g.scalar(0, 'int8'), g.scalar(1 / 256), g.scalar(-128, 'int8')], {}, { domain: 'com.microsoft' })[0]!;
     g.output(g.rename(y, 'y'), 'int8', [2]);
     const compiled = compileModel({ modelPath: g.save(), rounding: 'tflite' });
-    const table = (compiled.graph.nodes.find((n) => n.op === 'QLinearLookup')!.params as { table: Int8Array }).table;
+    const { table } = qlinearLookup.paramsOf(compiled.graph.nodes.find((n) => n.op === 'QLinearLookup')!);
     expect([table[128], table[138]]).toEqual([0, 59]);
   });
 

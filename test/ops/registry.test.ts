@@ -7,17 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { OPS } from '../../src/ops/registry.ts';
-import type { OpDefinition } from '../../src/ops/op.ts';
+import type { RegisteredOp } from '../../src/ops/op.ts';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 
 const OPS_DIR = join(PACKAGE_ROOT, 'src', 'ops');
 const folders = readdirSync(OPS_DIR).filter((f) => f !== 'common' && statSync(join(OPS_DIR, f)).isDirectory());
 
 /** The op's folder: the one whose index.ts exports it. */
-const folderOf = new Map<OpDefinition, string>();
+const folderOf = new Map<RegisteredOp, string>();
 for (const folder of folders) {
   const module = (await import(join(OPS_DIR, folder, 'index.ts'))) as Record<string, unknown>;
-  for (const value of Object.values(module)) if (OPS.includes(value as OpDefinition)) folderOf.set(value as OpDefinition, folder);
+  for (const value of Object.values(module)) if (OPS.includes(value as RegisteredOp)) folderOf.set(value as RegisteredOp, folder);
 }
 
 /** The kernel functions the library declares. */

@@ -9,7 +9,7 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { activationRange } from '../common/activation.ts';
 import { requireDtype } from '../common/values.ts';
@@ -24,7 +24,7 @@ export function clampLevels(node: Node): [number, number] | undefined {
   return [levels[0] as number, levels[1] as number];
 }
 
-export const clamp: OpDefinition = {
+export const clamp = defineOp<[lo: number, hi: number]>({
   op: 'Clamp',
   summary: 'internal: saturate int8 to [min, max]',
   layout: 'any',
@@ -39,11 +39,9 @@ export const clamp: OpDefinition = {
     }
     return [{ shape: [...x.shape], dtype: x.dtype, quant: x.quant }];
   },
-  prepare(node, graph) {
-    node.params = clampLevels(node) ?? activationRange(node, graph);
-  },
+  prepare: (node, graph) => clampLevels(node) ?? activationRange(node, graph),
   reference(node, [x], graph) {
-    const [lo, hi] = node.params as [number, number];
+    const [lo, hi] = node.params;
     const out = outputValue(graph, node);
     x!.data.forEach((v, i) => {
       out.data[i] = Math.min(hi, Math.max(lo, v as number));
@@ -51,8 +49,8 @@ export const clamp: OpDefinition = {
     return [out];
   },
   emit(node, graph, ctx) {
-    const [lo, hi] = node.params as [number, number];
+    const [lo, hi] = node.params;
     const count = tensorOf(graph, node.outputs[0]!).shape.reduce((a, b) => a * b, 1);
     return `tg_clamp_s8(${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${count}, ${lo}, ${hi});`;
   },
-};
+});

@@ -7,7 +7,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { CompileOptions, EmitContext, OutputInfo, Value } from '../op.ts';
+import type { CompileOptions, EmitContext, OutputInfo, PreparedNode, Value } from '../op.ts';
 import { emitView, referenceView, viewOutput } from './view.ts';
 import { outputValue } from './values.ts';
 import { requantTable, sameRepresentation } from './requant-table.ts';
@@ -27,7 +27,7 @@ export interface ViewParams {
   table?: Int8Array;
 }
 
-export function prepareView(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareView(node: Node, graph: Graph, options: CompileOptions): ViewParams {
   const params: ViewParams = {};
   if (!isView(node, graph)) {
     const x = tensorOf(graph, node.inputs[0]!);
@@ -35,7 +35,7 @@ export function prepareView(node: Node, graph: Graph, options: CompileOptions): 
     if (x.dtype !== 'int8' || y.dtype !== 'int8') throw new UserError(`node '${node.name}' (${node.op}): cannot requantize ${x.dtype} to ${y.dtype}`);
     params.table = requantTable(options.rounding, node, x.quant, y.quant);
   }
-  node.params = params;
+  return params;
 }
 
 /** Applies a requantization table to int8 values. */
@@ -45,13 +45,13 @@ export function applyTable(table: Int8Array, x: Value, out: Value): Value {
   return out;
 }
 
-export function referenceQdqView(node: Node, inputs: Value[], graph: Graph): Value[] {
-  const table = (node.params as ViewParams | undefined)?.table;
+export function referenceQdqView(node: PreparedNode<ViewParams>, inputs: Value[], graph: Graph): Value[] {
+  const table = node.params.table;
   return table ? [applyTable(table, inputs[0]!, outputValue(graph, node))] : referenceView(node, inputs, graph);
 }
 
-export function emitQdqView(node: Node, graph: Graph, ctx: EmitContext): string {
-  const table = (node.params as ViewParams | undefined)?.table;
+export function emitQdqView(node: PreparedNode<ViewParams>, graph: Graph, ctx: EmitContext): string {
+  const table = node.params.table;
   if (!table) return emitView(node, graph, ctx);
   const count = elementCount(tensorOf(graph, node.outputs[0]!).shape);
   return `tg_requant_copy_s8(${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${count}, ${ctx.constArray('table', 'int8_t', table)});`;

@@ -43,7 +43,7 @@ export function inferConvInteger(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: windowOutputShape(node, n, m, outputHW), dtype: 'int32' }];
 }
 
-export function prepareConvInteger(node: Node, graph: Graph): void {
+export function prepareConvInteger(node: Node, graph: Graph): ConvIntegerParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const params: ConvIntegerParams = {
@@ -52,5 +52,5 @@ export function prepareConvInteger(node: Node, graph: Graph): void {
     inZeroPoint: zeroPointValues(graph, node, 2)[0]!,
     weightZeroPoints: zeroPointValues(graph, node, 3, y.shape[3]!),
   };
-  node.params = params;
+  return params;
 }

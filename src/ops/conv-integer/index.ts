@@ -1,11 +1,11 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
 import { convToNhwc } from '../qlinear-conv/definition.ts';
 import { inferConvInteger, prepareConvInteger } from './definition.ts';
 import { referenceConvInteger } from './reference.ts';
 import { emitConvInteger } from './emit.ts';
 
-export const convInteger: OpDefinition = {
+export const convInteger = defineOp({
   op: 'ConvInteger',
   summary: 'int8/uint8 1-D and 2-D convolution with zero points (per-tensor or per-channel weights), any group, int32 output',
   layout: 'spatial',
@@ -15,4 +15,4 @@ export const convInteger: OpDefinition = {
   macs: convMacs,
   reference: referenceConvInteger,
   emit: emitConvInteger,
-};
+});

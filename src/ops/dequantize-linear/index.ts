@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { prepareAffine } from '../quantize-linear/definition.ts';
 import { inferDequantizeLinear } from './definition.ts';
 import { referenceDequantizeLinear } from './reference.ts';
 import { emitDequantizeLinear } from './emit.ts';
 
-export const dequantizeLinear: OpDefinition = {
+export const dequantizeLinear = defineOp({
   op: 'DequantizeLinear',
   summary: 'int8 to float32, per tensor or per axis',
   layout: 'logical',
@@ -12,4 +12,4 @@ export const dequantizeLinear: OpDefinition = {
   prepare: (node, graph) => prepareAffine(node, graph, node.inputs[0]!),
   reference: referenceDequantizeLinear,
   emit: emitDequantizeLinear,
-};
+});

@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import type { AffineParams } from '../common/affine.ts';
 import { outputValue } from '../common/values.ts';
 
 /** y = fround((x - zero_point) * scale). */
-export function referenceDequantizeLinear(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as AffineParams;
+export function referenceDequantizeLinear(node: PreparedNode<AffineParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const out = outputValue(graph, node);
   const input = x!.data as Int8Array;
   let i = 0;

@@ -1,10 +1,10 @@
 /** Flatten: a view to 2-D [prod(dims < axis), prod(dims >= axis)]. */
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
-export const flatten: OpDefinition = {
+export const flatten = defineOp({
   op: 'Flatten',
   summary: 'view: collapse to 2-D around axis',
   layout: 'logical',
@@ -21,4 +21,4 @@ export const flatten: OpDefinition = {
   prepare: prepareView,
   reference: referenceQdqView,
   emit: emitQdqView,
-};
+});

@@ -69,7 +69,7 @@ export function inferFloatActivation(node: Node, graph: Graph): OutputInfo[] {
 
 const INT_RANGE: Record<number, [number, number]> = { [ELEM.s8]: [-128, 127], [ELEM.u8]: [-128, 127], [ELEM.s32]: [-2147483648, 2147483647] };
 
-export function prepareFloatActivation(node: Node, graph: Graph): void {
+export function prepareFloatActivation(node: Node, graph: Graph): FloatActivationParams {
   const elem = node.attrs.elem as ElemCode;
   const count = tensorOf(graph, node.outputs[0]!).shape.reduce((a, b) => a * b, 1);
   const p: FloatActivationParams = { fn: ACT.clip, elem, count, alpha: 0, beta: 0, hasMin: false, hasMax: false, min: 0, max: 0, intMin: 0, intMax: 0 };
@@ -118,5 +118,5 @@ export function prepareFloatActivation(node: Node, graph: Graph): void {
       break;
   }
   if (![p.alpha, p.beta].every(Number.isFinite)) throw new UserError(`node '${node.name}' (${node.op}): alpha and beta must be finite`);
-  node.params = p;
+  return p;
 }

@@ -1,11 +1,11 @@
 /** ONNX Relu, Clip, LeakyRelu, HardSigmoid, HardSwish, Sigmoid, Tanh on float32 tensors, one IR op each, one kernel. */
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferFloatActivation, prepareFloatActivation, type FloatActivationOp } from './definition.ts';
 import { referenceFloatActivation } from './reference.ts';
 import { emitFloatActivation } from './emit.ts';
 
-function floatActivationOp(op: FloatActivationOp, summary: string): OpDefinition {
-  return {
+function floatActivationOp(op: FloatActivationOp, summary: string) {
+  return defineOp({
     op,
     summary: `${summary}; float ops only`,
     layout: 'logical',
@@ -15,7 +15,7 @@ function floatActivationOp(op: FloatActivationOp, summary: string): OpDefinition
     prepare: prepareFloatActivation,
     reference: referenceFloatActivation,
     emit: emitFloatActivation,
-  };
+  });
 }
 
 export const floatRelu = floatActivationOp('FloatRelu', 'max(x, 0) on float32 (also int8, uint8, int32)');

@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { bitsOf, ELEM, storeFloat } from '../common/float-values.ts';
 import { sigmoidf, tanhf } from '../../numerics/float-math.ts';
@@ -34,8 +34,8 @@ export function floatActivation(p: FloatActivationParams, x: number): number {
   }
 }
 
-export function referenceFloatActivation(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatActivationParams;
+export function referenceFloatActivation(node: PreparedNode<FloatActivationParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const out = outputValue(graph, node);
   const input = x!.data as ArrayLike<number>;
   if (p.elem === ELEM.f32) {

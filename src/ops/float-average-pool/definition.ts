@@ -23,7 +23,7 @@ export function inferFloatAveragePool(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: resolveFloatWindow(node, tensorOf(graph, node.inputs[0]!).shape).outShape, dtype: 'float32' }];
 }
 
-export function prepareFloatAveragePool(node: Node, graph: Graph): void {
+export function prepareFloatAveragePool(node: Node, graph: Graph): FloatAveragePoolParams {
   const { outShape: _, ...window } = resolveFloatWindow(node, tensorOf(graph, node.inputs[0]!).shape);
-  node.params = { ...window, countIncludePad: node.attrs.count_include_pad as number } satisfies FloatAveragePoolParams;
+  return { ...window, countIncludePad: node.attrs.count_include_pad as number };
 }

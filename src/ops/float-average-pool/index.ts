@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferFloatAveragePool, prepareFloatAveragePool } from './definition.ts';
 import { referenceFloatAveragePool } from './reference.ts';
 import { emitFloatAveragePool } from './emit.ts';
 
-export const floatAveragePool: OpDefinition = {
+export const floatAveragePool = defineOp({
   op: 'FloatAveragePool',
   summary: 'float32 NCHW average pooling, 1-D to 3-D: pads, strides, dilations, auto_pad, ceil_mode, count_include_pad',
   layout: 'logical',
@@ -11,4 +11,4 @@ export const floatAveragePool: OpDefinition = {
   prepare: prepareFloatAveragePool,
   reference: referenceFloatAveragePool,
   emit: emitFloatAveragePool,
-};
+});

@@ -1,12 +1,12 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { poolWindows } from '../common/float-window.ts';
 import type { FloatAveragePoolParams } from './definition.ts';
 
 /** The float32 sum of the taps inside the input (depth, row, column ascending, from -0), divided by the count; +0 for a window without any. */
-export function referenceFloatAveragePool(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatAveragePoolParams;
+export function referenceFloatAveragePool(node: PreparedNode<FloatAveragePoolParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Float32Array;
   const out = outputValue(graph, node);
   poolWindows(p, out.data as Float32Array, (offsets, [td, th, tw]) => {

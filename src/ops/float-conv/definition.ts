@@ -95,7 +95,7 @@ export function inferFloatConv(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: geometry(node, graph).outShape, dtype: 'float32' }];
 }
 
-export function prepareFloatConv(node: Node, graph: Graph): void {
+export function prepareFloatConv(node: Node, graph: Graph): FloatConvParams {
   const { outShape: _, ...params } = geometry(node, graph);
-  node.params = params satisfies FloatConvParams;
+  return params;
 }

@@ -1,10 +1,10 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { floatOperand } from '../common/float-operands.ts';
 import type { FloatConvParams } from './definition.ts';
 
-export function emitFloatConv(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as FloatConvParams;
+export function emitFloatConv(node: PreparedNode<FloatConvParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const x = floatOperand(ctx, graph, node.inputs[0]!, 'x');
   const w = floatOperand(ctx, graph, node.inputs[1]!, 'weights');
   const bias = floatOperand(ctx, graph, node.inputs[2] ?? '', 'bias');

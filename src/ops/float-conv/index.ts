@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
 import { inferFloatConv, prepareFloatConv } from './definition.ts';
 import { referenceFloatConv } from './reference.ts';
 import { emitFloatConv } from './emit.ts';
 
-export const floatConv: OpDefinition = {
+export const floatConv = defineOp({
   op: 'FloatConv',
   summary: 'float32 NCHW convolution, 1-D to 3-D: group, bias, pads, strides, dilations, auto_pad; weights constant or not',
   layout: 'logical',
@@ -13,4 +13,4 @@ export const floatConv: OpDefinition = {
   macs: convMacs,
   reference: referenceFloatConv,
   emit: emitFloatConv,
-};
+});

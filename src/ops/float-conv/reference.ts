@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { FloatConvParams } from './definition.ts';
 
@@ -10,8 +10,8 @@ const f = Math.fround;
  * then acc = acc + x * w over input channels, kernel depth, rows and columns ascending, skipping
  * taps in the padding; one rounding per operation.
  */
-export function referenceFloatConv(node: Node, [xv, wv, bv]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatConvParams;
+export function referenceFloatConv(node: PreparedNode<FloatConvParams>, [xv, wv, bv]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const x = xv!.data as Float32Array;
   const w = wv!.data as Float32Array;
   const bias = bv?.data as Float32Array | undefined;

@@ -50,7 +50,7 @@ export function inferFloatBinary(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape, dtype: a.dtype }];
 }
 
-export function prepareFloatBinary(node: Node, graph: Graph): void {
+export function prepareFloatBinary(node: Node, graph: Graph): FloatBinaryParams {
   const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
   const out = tensorOf(graph, node.outputs[0]!);
   const params: FloatBinaryParams = {
@@ -58,5 +58,5 @@ export function prepareFloatBinary(node: Node, graph: Graph): void {
     op: BINARY_CODE[node.op as FloatBinaryOp],
     elem: node.attrs.elem as ElemCode,
   };
-  node.params = params;
+  return params;
 }

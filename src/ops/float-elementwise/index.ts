@@ -1,11 +1,11 @@
 /** ONNX Add, Sub, Mul, Div on float32 (and int8, uint8, int32) tensors, one IR op each, one kernel. */
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferFloatBinary, prepareFloatBinary, type FloatBinaryOp } from './definition.ts';
 import { referenceFloatBinary } from './reference.ts';
 import { emitFloatBinary } from './emit.ts';
 
-function floatBinaryOp(op: FloatBinaryOp, what: string): OpDefinition {
-  return {
+function floatBinaryOp(op: FloatBinaryOp, what: string) {
+  return defineOp({
     op,
     summary: `float32 ${what} with numpy broadcasting up to rank 6 (also int8, uint8, int32, wrapping); float ops only`,
     layout: 'logical',
@@ -16,7 +16,7 @@ function floatBinaryOp(op: FloatBinaryOp, what: string): OpDefinition {
     prepare: prepareFloatBinary,
     reference: referenceFloatBinary,
     emit: emitFloatBinary,
-  };
+  });
 }
 
 export const floatAdd = floatBinaryOp('FloatAdd', 'addition');

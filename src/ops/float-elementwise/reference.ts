@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { forEachBroadcast } from '../common/broadcast.ts';
 import { bitsOf, ELEM, loadedValue, storeFloat, wrapToStored, type ElemCode } from '../common/float-values.ts';
@@ -38,8 +38,8 @@ export function integerBinary(op: number, elem: ElemCode, a: number, b: number):
   }
 }
 
-export function referenceFloatBinary(node: Node, [a, b]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatBinaryParams;
+export function referenceFloatBinary(node: PreparedNode<FloatBinaryParams>, [a, b]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const out = outputValue(graph, node);
   const x = a!.data as ArrayLike<number>;
   const y = b!.data as ArrayLike<number>;

@@ -48,7 +48,7 @@ export function inferFloatGemm(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [m, n], dtype: 'float32' }];
 }
 
-export function prepareFloatGemm(node: Node, graph: Graph): void {
+export function prepareFloatGemm(node: Node, graph: Graph): FloatGemmParams {
   const { m, k, n, transA, transB } = dims(node, graph);
   const c = node.inputs[2];
   const [cRowStride, cColStride] = c ? cStrides(tensorOf(graph, c).shape, m, n)! : [0, 0];
@@ -69,5 +69,5 @@ export function prepareFloatGemm(node: Node, graph: Graph): void {
     cRowStride,
     cColStride,
   };
-  node.params = params;
+  return params;
 }

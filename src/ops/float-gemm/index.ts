@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
 import { inferFloatGemm, prepareFloatGemm } from './definition.ts';
 import { referenceFloatGemm } from './reference.ts';
 import { emitFloatGemm } from './emit.ts';
 
-export const floatGemm: OpDefinition = {
+export const floatGemm = defineOp({
   op: 'FloatGemm',
   summary: 'float32 Gemm: alpha, beta, transA, transB, optional C broadcast to [M, N]; any operand constant or not',
   layout: 'logical',
@@ -13,4 +13,4 @@ export const floatGemm: OpDefinition = {
   macs: (node, graph) => matmulMacs(node, graph, node.attrs.trans_a !== 0),
   reference: referenceFloatGemm,
   emit: emitFloatGemm,
-};
+});

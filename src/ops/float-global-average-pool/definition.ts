@@ -29,8 +29,8 @@ export function inferFloatGlobalPool(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [shape[0]!, shape[1]!, ...shape.slice(2).map(() => 1)], dtype: 'float32' }];
 }
 
-export function prepareFloatGlobalPool(node: Node, graph: Graph): void {
+export function prepareFloatGlobalPool(node: Node, graph: Graph): FloatGlobalPoolParams {
   const shape = inputShape(node, graph);
-  node.params = { planes: shape[0]! * shape[1]!, planeSize: elementCount(shape.slice(2)) } satisfies FloatGlobalPoolParams;
+  return { planes: shape[0]! * shape[1]!, planeSize: elementCount(shape.slice(2)) };
 }
 

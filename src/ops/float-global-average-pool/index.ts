@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferFloatGlobalPool, prepareFloatGlobalPool } from './definition.ts';
 import { referenceFloatGlobalAveragePool } from './reference.ts';
 import { emitFloatGlobalAveragePool } from './emit.ts';
 
-export const floatGlobalAveragePool: OpDefinition = {
+export const floatGlobalAveragePool = defineOp({
   op: 'FloatGlobalAveragePool',
   summary: 'float32 mean over every spatial axis of an [N, C, ...] tensor',
   layout: 'logical',
@@ -11,4 +11,4 @@ export const floatGlobalAveragePool: OpDefinition = {
   prepare: prepareFloatGlobalPool,
   reference: referenceFloatGlobalAveragePool,
   emit: emitFloatGlobalAveragePool,
-};
+});

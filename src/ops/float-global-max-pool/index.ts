@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferFloatGlobalPool, prepareFloatGlobalPool } from './definition.ts';
 import { referenceFloatGlobalMaxPool } from './reference.ts';
 import { emitFloatGlobalMaxPool } from './emit.ts';
 
-export const floatGlobalMaxPool: OpDefinition = {
+export const floatGlobalMaxPool = defineOp({
   op: 'FloatGlobalMaxPool',
   summary: 'float32 maximum over every spatial axis of an [N, C, ...] tensor',
   layout: 'logical',
@@ -11,4 +11,4 @@ export const floatGlobalMaxPool: OpDefinition = {
   prepare: prepareFloatGlobalPool,
   reference: referenceFloatGlobalMaxPool,
   emit: emitFloatGlobalMaxPool,
-};
+});

@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { FloatGlobalPoolParams } from './definition.ts';
 
 /** Per plane: the largest element, from -infinity, replaced only by a greater one. */
-export function referenceFloatGlobalMaxPool(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatGlobalPoolParams;
+export function referenceFloatGlobalMaxPool(node: PreparedNode<FloatGlobalPoolParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Float32Array;
   const out = outputValue(graph, node);
   const y = out.data as Float32Array;

@@ -55,7 +55,7 @@ function batchOffsets(own: readonly number[], batch: readonly number[], matrix: 
   return offsets;
 }
 
-export function prepareFloatMatMul(node: Node, graph: Graph): void {
+export function prepareFloatMatMul(node: Node, graph: Graph): FloatGemmParams {
   const { m, k, n, aBatch, bBatch, batch } = dims(node, graph);
   const params: FloatGemmParams = {
     batch: elementCount(batch),
@@ -73,5 +73,5 @@ export function prepareFloatMatMul(node: Node, graph: Graph): void {
     cRowStride: 0,
     cColStride: 0,
   };
-  node.params = params;
+  return params;
 }

@@ -19,7 +19,7 @@ export function inferFloatMaxPool(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: resolveFloatWindow(node, tensorOf(graph, node.inputs[0]!).shape).outShape, dtype: 'float32' }];
 }
 
-export function prepareFloatMaxPool(node: Node, graph: Graph): void {
+export function prepareFloatMaxPool(node: Node, graph: Graph): FloatMaxPoolParams {
   const { outShape: _, ...window } = resolveFloatWindow(node, tensorOf(graph, node.inputs[0]!).shape);
-  node.params = window satisfies FloatMaxPoolParams;
+  return window;
 }

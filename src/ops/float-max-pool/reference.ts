@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { poolWindows } from '../common/float-window.ts';
 import type { FloatMaxPoolParams } from './definition.ts';
@@ -8,8 +8,8 @@ import type { FloatMaxPoolParams } from './definition.ts';
 const FLT_MAX = 3.4028234663852886e38;
 
 /** The largest tap inside the input, from -infinity; a tap replaces it only when greater; -FLT_MAX for a window without any. */
-export function referenceFloatMaxPool(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatMaxPoolParams;
+export function referenceFloatMaxPool(node: PreparedNode<FloatMaxPoolParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Float32Array;
   const out = outputValue(graph, node);
   poolWindows(p, out.data as Float32Array, (offsets) => {

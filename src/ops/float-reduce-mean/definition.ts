@@ -58,10 +58,10 @@ function walk(axes: { dim: number; stride: number }[]): WalkAxes {
   return out;
 }
 
-export function prepareFloatReduceMean(node: Node, graph: Graph): void {
+export function prepareFloatReduceMean(node: Node, graph: Graph): FloatReduceMeanParams {
   const { shape, reduced } = reducedAxes(node, graph);
   const axes = shape.map((dim, i) => ({ dim, stride: shape.slice(i + 1).reduce((a, b) => a * b, 1), reduced: reduced.has(i) }));
-  node.params = {
+  return {
     kept: walk(axes.filter((a) => !a.reduced)),
     reduced: walk(axes.filter((a) => a.reduced)),
     count: axes.filter((a) => a.reduced).reduce((n, a) => n * a.dim, 1),

@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { floatOperand } from '../common/float-operands.ts';
 import { MAX_FLOAT_REDUCE_RANK, type FloatReduceMeanParams, type WalkAxes } from './definition.ts';
 
@@ -9,8 +9,8 @@ function walkInitializer(axes: WalkAxes): string {
   return `${axes.dims.length}, ${pad(axes.dims)}, ${pad(axes.strides)}`;
 }
 
-export function emitFloatReduceMean(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as FloatReduceMeanParams;
+export function emitFloatReduceMean(node: PreparedNode<FloatReduceMeanParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const params = ctx.constStruct('reduce', 'tg_float_reduce_t', `{ ${walkInitializer(p.kept)}, ${walkInitializer(p.reduced)}, ${p.count} }`);
   return `tg_float_reduce_mean_f32(&${params}, ${floatOperand(ctx, graph, node.inputs[0]!, 'x')}, ${ctx.pointer(node.outputs[0]!)});`;
 }

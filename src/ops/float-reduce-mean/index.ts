@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferFloatReduceMean, prepareFloatReduceMean } from './definition.ts';
 import { referenceFloatReduceMean } from './reference.ts';
 import { emitFloatReduceMean } from './emit.ts';
 
-export const floatReduceMean: OpDefinition = {
+export const floatReduceMean = defineOp({
   op: 'FloatReduceMean',
   summary: 'float32 mean over any axes (attribute or constant input by opset), keepdims, noop_with_empty_axes',
   layout: 'logical',
@@ -11,4 +11,4 @@ export const floatReduceMean: OpDefinition = {
   prepare: prepareFloatReduceMean,
   reference: referenceFloatReduceMean,
   emit: emitFloatReduceMean,
-};
+});

@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { FloatReduceMeanParams, WalkAxes } from './definition.ts';
 
@@ -15,8 +15,8 @@ function offsets(axes: WalkAxes): number[] {
 }
 
 /** Per output (kept axes row-major): the float32 sum of the reduced elements in row-major order, from -0, divided by their count. */
-export function referenceFloatReduceMean(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as FloatReduceMeanParams;
+export function referenceFloatReduceMean(node: PreparedNode<FloatReduceMeanParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Float32Array;
   const out = outputValue(graph, node);
   const y = out.data as Float32Array;

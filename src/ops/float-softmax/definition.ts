@@ -35,7 +35,7 @@ export function inferFloatSoftmax(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...x.shape], dtype: 'float32' }];
 }
 
-export function prepareFloatSoftmax(node: Node, graph: Graph): void {
+export function prepareFloatSoftmax(node: Node, graph: Graph): FloatSoftmaxParams {
   const shape = tensorOf(graph, node.inputs[0]!).shape;
   const axis = node.attrs.axis as number;
   const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
@@ -43,5 +43,5 @@ export function prepareFloatSoftmax(node: Node, graph: Graph): void {
     (node.attrs.opset as number) < 13
       ? { outer: product(shape.slice(0, axis)), length: product(shape.slice(axis)), inner: 1 }
       : { outer: product(shape.slice(0, axis)), length: shape[axis]!, inner: product(shape.slice(axis + 1)) };
-  node.params = params;
+  return params;
 }

@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { bitsOf, storeFloat } from '../common/float-values.ts';
 import { expf } from '../../numerics/float-math.ts';
@@ -7,8 +7,8 @@ import type { FloatSoftmaxParams } from './definition.ts';
 
 const f32 = Math.fround;
 
-export function referenceFloatSoftmax(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const { outer, length, inner } = node.params as FloatSoftmaxParams;
+export function referenceFloatSoftmax(node: PreparedNode<FloatSoftmaxParams>, [x]: Value[], graph: Graph): Value[] {
+  const { outer, length, inner } = node.params;
   const input = x!.data as Float32Array;
   const out = outputValue(graph, node);
   const data = out.data as Float32Array;

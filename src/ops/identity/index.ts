@@ -1,9 +1,9 @@
 /** Identity: a view; the planner lets it share storage, so it usually costs nothing. */
 import { tensorOf } from '../../ir/graph.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
-export const identity: OpDefinition = {
+export const identity = defineOp({
   op: 'Identity',
   summary: 'view: output is the input',
   layout: 'any',
@@ -14,4 +14,4 @@ export const identity: OpDefinition = {
   prepare: prepareView,
   reference: referenceQdqView,
   emit: emitQdqView,
-};
+});

@@ -40,7 +40,7 @@ export function inferMatMulInteger(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...batch, m, n], dtype: 'int32' }];
 }
 
-export function prepareMatMulInteger(node: Node, graph: Graph): void {
+export function prepareMatMulInteger(node: Node, graph: Graph): GemmParams {
   const { a, b, m, k, n } = dims(node, graph);
   const aBatches = elementCount(a.shape.slice(0, -2));
   const bBatches = elementCount(b.shape.slice(0, -2));
@@ -59,5 +59,5 @@ export function prepareMatMulInteger(node: Node, graph: Graph): void {
     biasRowStride: 0,
     biasColStride: 0,
   };
-  node.params = params;
+  return params;
 }

@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
 import { inferMatMulInteger, prepareMatMulInteger } from './definition.ts';
 import { referenceMatMulInteger } from './reference.ts';
 import { emitMatMulInteger } from './emit.ts';
 
-export const matMulInteger: OpDefinition = {
+export const matMulInteger = defineOp({
   op: 'MatMulInteger',
   summary: 'int8/uint8 matrix product with a constant B and zero points, int32 output',
   layout: 'logical',
@@ -13,4 +13,4 @@ export const matMulInteger: OpDefinition = {
   macs: matmulMacs,
   reference: referenceMatMulInteger,
   emit: emitMatMulInteger,
-};
+});

@@ -15,8 +15,8 @@ export function inferMaxPool(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: windowOutputShape(node, x.shape[0]!, x.shape[1]!, outputHW), dtype: x.dtype, quant: x.quant }];
 }
 
-export function prepareMaxPool(node: Node, graph: Graph): void {
-  node.params = windowGeometry(node, tensorOf(graph, node.inputs[0]!).shape, tensorOf(graph, node.outputs[0]!).shape);
+export function prepareMaxPool(node: Node, graph: Graph): MaxPoolParams {
+  return windowGeometry(node, tensorOf(graph, node.inputs[0]!).shape, tensorOf(graph, node.outputs[0]!).shape);
 }
 
 export type MaxPoolParams = WindowGeometry;

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferMaxPool, prepareMaxPool } from './definition.ts';
 import { referenceMaxPool } from './reference.ts';
 import { emitMaxPool } from './emit.ts';
 
-export const maxPool: OpDefinition = {
+export const maxPool = defineOp({
   op: 'MaxPool',
   summary: '1-D and 2-D max pooling on int8, with pads, strides, dilations and ceil_mode',
   layout: 'spatial',
@@ -11,4 +11,4 @@ export const maxPool: OpDefinition = {
   prepare: prepareMaxPool,
   reference: referenceMaxPool,
   emit: emitMaxPool,
-};
+});

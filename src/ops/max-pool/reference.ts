@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { MaxPoolParams } from './definition.ts';
 
 /** Maximum over the window's in-bounds taps (padding never wins). */
-export function referenceMaxPool(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const g = node.params as MaxPoolParams;
+export function referenceMaxPool(node: PreparedNode<MaxPoolParams>, [x]: Value[], graph: Graph): Value[] {
+  const g = node.params;
   const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
   let o = 0;

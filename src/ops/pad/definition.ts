@@ -115,7 +115,7 @@ function fillValue(node: Node, graph: Graph, options: CompileOptions): number {
   return sameQuantization(v.quant, y.quant) ? data : requantTable(options.rounding, node, v.quant, y.quant)[data + 128]!;
 }
 
-export function preparePad(node: Node, graph: Graph, options: CompileOptions): void {
+export function preparePad(node: Node, graph: Graph, options: CompileOptions): PadParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const pads = node.attrs.pads as number[];
@@ -138,5 +138,5 @@ export function preparePad(node: Node, graph: Graph, options: CompileOptions): v
     fill: mode === 'constant' ? fillValue(node, graph, options) : 0,
     ...(requantize ? { table: requantTable(options.rounding, node, x.quant, y.quant) } : {}),
   };
-  node.params = params;
+  return params;
 }

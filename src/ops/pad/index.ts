@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferPad, layoutPad, padToNhwc, preparePad } from './definition.ts';
 import { referencePad } from './reference.ts';
 import { emitPad } from './emit.ts';
 
-export const pad: OpDefinition = {
+export const pad = defineOp({
   op: 'Pad',
   summary: 'padding (constant, reflect, edge, wrap; negative pads crop) on int8 data, NHWC for 4-D',
   layout: layoutPad,
@@ -12,4 +12,4 @@ export const pad: OpDefinition = {
   prepare: preparePad,
   reference: referencePad,
   emit: emitPad,
-};
+});

@@ -74,7 +74,7 @@ export function inferQGemm(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [m, n] }];
 }
 
-export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions): QGemmParams {
   const { a, b, m, k, n } = dims(node, graph);
   const y = tensorOf(graph, node.outputs[0]!);
   const aQuant = quantOf(graph, node, a.name, 'A');
@@ -103,8 +103,7 @@ export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions):
   const aScale = aQuant.scale[0]!;
   if (y.dtype === 'float32') {
     if (node.attrs.activation) throw new Error(`internal: activation folded into QGemm '${node.name}' with a float output`);
-    node.params = { gemm, output: { kind: 'float', scales: bQuant.scale.map((s) => f32(f32(f32(alpha) * f32(aScale)) * f32(s))) } } satisfies QGemmParams;
-    return;
+    return { gemm, output: { kind: 'float', scales: bQuant.scale.map((s) => f32(f32(f32(alpha) * f32(aScale)) * f32(s))) } };
   }
   const yQuant = quantOf(graph, node, y.name, 'output');
   // makeRequant's onnx multiplier is fround(fround(in * w) / out): with in = fround(alpha * a_scale)
@@ -121,5 +120,5 @@ export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions):
     if (err instanceof UserError) throw new UserError(`node '${node.name}' (QGemm): ${err.message}`);
     throw err;
   }
-  node.params = { gemm, output: { kind: 'quantized', requant } } satisfies QGemmParams;
+  return { gemm, output: { kind: 'quantized', requant } };
 }

@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { requantInitializer } from '../common/emit.ts';
 import { gemmInitializer } from '../common/gemm.ts';
 import type { QGemmParams } from './definition.ts';
 
-export function emitQGemm(node: Node, _graph: Graph, ctx: EmitContext): string {
-  const p = node.params as QGemmParams;
+export function emitQGemm(node: PreparedNode<QGemmParams>, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const gemm = ctx.constStruct('gemm', 'tg_gemm_t', gemmInitializer(ctx, p.gemm));
   const [a, y] = [ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!)];
   if (p.output.kind === 'quantized') {

@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
 import { inferQGemm, prepareQGemm } from './definition.ts';
 import { referenceQGemm } from './reference.ts';
 import { emitQGemm } from './emit.ts';
 
-export const qgemm: OpDefinition = {
+export const qgemm = defineOp({
   op: 'QGemm',
   summary: 'int8 Gemm with a constant B (per-tensor or per-column), transA/transB, alpha, broadcast int32 bias; int8 or float32 output',
   layout: 'logical',
@@ -14,4 +14,4 @@ export const qgemm: OpDefinition = {
   macs: (node, graph) => matmulMacs(node, graph, node.attrs.transA !== 0),
   reference: referenceQGemm,
   emit: emitQGemm,
-};
+});

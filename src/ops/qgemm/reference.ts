@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { requantize } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { gemmAccumulators } from '../common/gemm.ts';
 import type { QGemmParams } from './definition.ts';
@@ -8,8 +8,8 @@ import type { QGemmParams } from './definition.ts';
 const f32 = Math.fround;
 
 /** int32 accumulators (bias included), then requantized per column, or scaled to float32. */
-export function referenceQGemm(node: Node, [a]: Value[], graph: Graph): Value[] {
-  const p = node.params as QGemmParams;
+export function referenceQGemm(node: PreparedNode<QGemmParams>, [a]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const acc = gemmAccumulators(p.gemm, a!.data as Int8Array);
   const out = outputValue(graph, node);
   const n = p.gemm.n;

@@ -57,7 +57,7 @@ export function operands(node: Node): [string, string] {
   return node.attrs.ort_swap === 1 ? [b, a] : [a, b];
 }
 
-export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOptions): QAddParams {
   const [xName, yName] = operands(node);
   const out = tensorOf(graph, node.outputs[0]!);
   const xq = quantOf(graph, node, xName, 'input');
@@ -103,5 +103,5 @@ export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOpti
       zeroPoint: zc,
     };
   }
-  node.params = params;
+  return params;
 }

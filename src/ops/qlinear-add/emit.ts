@@ -1,12 +1,12 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastInitializer } from '../common/broadcast.ts';
 import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { operands, type QAddParams } from './definition.ts';
 
-export function emitQLinearAdd(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as QAddParams;
+export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const [x, y] = operands(node);
   const xPtr = operandPointer(graph, ctx, x, 'x');
   const yPtr = operandPointer(graph, ctx, y, 'y');

@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
 import { prepareQLinearAdd } from './definition.ts';
 import { referenceQLinearAdd } from './reference.ts';
 import { emitQLinearAdd } from './emit.ts';
 
-export const qlinearAdd: OpDefinition = {
+export const qlinearAdd = defineOp({
   op: 'QLinearAdd',
   summary: 'int8 elementwise add, each input at its own scale, numpy broadcasting up to rank 6',
   layout: layoutQLinearBinary,
@@ -17,4 +17,4 @@ export const qlinearAdd: OpDefinition = {
   prepare: prepareQLinearAdd,
   reference: referenceQLinearAdd,
   emit: emitQLinearAdd,
-};
+});

@@ -1,7 +1,7 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, multiplyByQuantizedMultiplier, requantizeTflite } from '../../numerics/requantize.ts';
 import { fmaf } from '../../numerics/fma.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { forEachBroadcast } from '../common/broadcast.ts';
 import { ortConvertSaturate, ortFloatBinaryElement } from '../common/qlinear-binary.ts';
@@ -21,8 +21,8 @@ export function addElement(p: QAddParams, x: number, y: number): number {
   return requantizeTflite(scaledX + scaledY, t.outMultiplier, t.zeroPoint, p.actMin, p.actMax);
 }
 
-export function referenceQLinearAdd(node: Node, [a, b]: Value[], graph: Graph): Value[] {
-  const p = node.params as QAddParams;
+export function referenceQLinearAdd(node: PreparedNode<QAddParams>, [a, b]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const [x, y] = (p.swap ? [b!, a!] : [a!, b!]).map((v) => v.data as Int8Array) as [Int8Array, Int8Array];
   const out = outputValue(graph, node);
   forEachBroadcast(p.plan, (o, ix, iy) => {

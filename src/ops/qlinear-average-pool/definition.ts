@@ -154,7 +154,7 @@ function strides(node: Node, d: { n: number; c: number; h: number; w: number }):
   return nhwc ? [image, d.w * d.c, d.c, 1] : [image, d.w, 1, d.h * d.w];
 }
 
-export function prepareQLinearAveragePool(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearAveragePool(node: Node, graph: Graph, options: CompileOptions): AveragePoolParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   // After the layout pass a spatial node sees NHWC tensors; logical ones keep the model's order.
@@ -190,5 +190,5 @@ export function prepareQLinearAveragePool(node: Node, graph: Graph, options: Com
     paddedW: geometry.inW + (node.attrs.pads as number[])[3]!,
     outZeroPoint: yq.zeroPoint,
   };
-  node.params = params;
+  return params;
 }

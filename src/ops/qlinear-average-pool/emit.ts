@@ -1,12 +1,12 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { requantInitializer } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
 import { FLOAT_SUM, type AveragePoolParams } from './definition.ts';
 
-export function emitQLinearAveragePool(node: Node, _graph: Graph, ctx: EmitContext): string {
-  const p = node.params as AveragePoolParams;
+export function emitQLinearAveragePool(node: PreparedNode<AveragePoolParams>, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const fields = [
     windowInitializer(p.geometry),
     `{ ${p.inStrides.join(', ')} }`,

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { averagePoolLayout, averagePoolToNhwc, inferQLinearAveragePool, prepareQLinearAveragePool } from './definition.ts';
 import { referenceQLinearAveragePool } from './reference.ts';
 import { emitQLinearAveragePool } from './emit.ts';
 
-export const qlinearAveragePool: OpDefinition = {
+export const qlinearAveragePool = defineOp({
   op: 'QLinearAveragePool',
   summary: 'int8 average pooling (2-D, and 1-D on rank-3 inputs), pads, strides, ceil_mode, count_include_pad, channels_last',
   layout: averagePoolLayout,
@@ -12,4 +12,4 @@ export const qlinearAveragePool: OpDefinition = {
   prepare: prepareQLinearAveragePool,
   reference: referenceQLinearAveragePool,
   emit: emitQLinearAveragePool,
-};
+});

@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, multiplyByQuantizedMultiplier, requantize } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { dequantizeOnnx, divideRoundingAway, quantizeAverageOnnx, quantizeOnnx } from '../common/mean.ts';
 import { lanes4Sum } from '../common/mlas.ts';
@@ -44,8 +44,8 @@ function windowCount(p: AveragePoolParams, y0: number, x0: number, valid: number
  * Average of each window's taps inside the input (see definition.ts for both modes). Taps are
  * visited row by row, left to right, which is ONNX Runtime's float summation order.
  */
-export function referenceQLinearAveragePool(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as AveragePoolParams;
+export function referenceQLinearAveragePool(node: PreparedNode<AveragePoolParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const g = p.geometry;
   const input = x!.data as Int8Array;
   const out = outputValue(graph, node);

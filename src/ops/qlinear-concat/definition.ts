@@ -81,7 +81,7 @@ export function concatToNhwc(node: Node, graph: Graph): void {
   }
 }
 
-export function prepareQLinearConcat(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearConcat(node: Node, graph: Graph, options: CompileOptions): ConcatParams {
   const axis = node.attrs.axis as number;
   const y = tensorOf(graph, node.outputs[0]!);
   const bytes = dtypeBytes(y.dtype);
@@ -91,5 +91,5 @@ export function prepareQLinearConcat(node: Node, graph: Graph, options: CompileO
     return node.attrs.requantize && !sameQuantization(x.quant, y.quant) ? requantTable(options.rounding, node, x.quant, y.quant) : undefined;
   });
   const params: ConcatParams = { outer: elementCount(y.shape.slice(0, axis)), rowBytes, outRowBytes: elementCount(y.shape.slice(axis)) * bytes, tables };
-  node.params = params;
+  return params;
 }

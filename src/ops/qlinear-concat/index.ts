@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { concatToNhwc, inferQLinearConcat, layoutQLinearConcat, prepareQLinearConcat } from './definition.ts';
 import { referenceQLinearConcat } from './reference.ts';
 import { emitQLinearConcat } from './emit.ts';
 
-export const qlinearConcat: OpDefinition = {
+export const qlinearConcat = defineOp({
   op: 'QLinearConcat',
   summary: 'concatenation; inputs quantized unlike the output are requantized (as ONNX Runtime does)',
   layout: layoutQLinearConcat,
@@ -12,4 +12,4 @@ export const qlinearConcat: OpDefinition = {
   prepare: prepareQLinearConcat,
   reference: referenceQLinearConcat,
   emit: emitQLinearConcat,
-};
+});

@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { Value } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { ConcatParams } from './definition.ts';
 
 /** Each input's rows side by side in the output's rows; a requantized input goes through its table. */
-export function referenceQLinearConcat(node: Node, inputs: Value[], graph: Graph): Value[] {
-  const p = node.params as ConcatParams;
+export function referenceQLinearConcat(node: PreparedNode<ConcatParams>, inputs: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const out = outputValue(graph, node);
   const output = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
   let column = 0;

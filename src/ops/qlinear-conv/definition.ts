@@ -59,7 +59,7 @@ export function convToNhwc(node: Node, graph: Graph): void {
   graph.tensors.set(w.name, { ...w, shape: [o, kh, kw, i], data: dst });
 }
 
-export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOptions): ConvParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const wQuant = quantOf(graph, node, node.inputs[1]!, 'weight');
@@ -76,7 +76,7 @@ export function prepareQLinearConv(node: Node, graph: Graph, options: CompileOpt
     weightZeroPoints: perChannel(wQuant.zeroPoint, outC),
     requant: makeRequant(options.rounding, xQuant.scale[0]!, wQuant.scale, yQuant.scale[0]!, perTensorZeroPoint(graph, node, y.name, 'output'), ...activationRange(node, graph)),
   };
-  node.params = params;
+  return params;
 }
 
 /** One input channel per group, several groups: the kernel's depthwise path, which needs no patch. */

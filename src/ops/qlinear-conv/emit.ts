@@ -1,13 +1,13 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
 import { convPatchBytes, isDepthwise, type ConvParams } from './definition.ts';
 
-export function emitQLinearConv(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as ConvParams;
+export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const ohwi = constantData(graph, node.inputs[1]!) as Int8Array;
   // The depthwise kernel runs channels innermost: it reads its weights as [k_h][k_w][out_c].
   const weights = ctx.constArray('weights', 'int8_t', isDepthwise(node, graph) ? transposeOutChannelsLast(ohwi, tensorOf(graph, node.inputs[1]!).shape[0]!) : ohwi);

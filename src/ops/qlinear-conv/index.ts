@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
 import { convPatchBytes, convToNhwc, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';
 
-export const qlinearConv: OpDefinition = {
+export const qlinearConv = defineOp({
   op: 'QLinearConv',
   summary: 'int8 1-D and 2-D convolution, per-tensor or per-channel weights, any group',
   layout: 'spatial',
@@ -16,4 +16,4 @@ export const qlinearConv: OpDefinition = {
   scratchBytes: convPatchBytes,
   reference: referenceQLinearConv,
   emit: emitQLinearConv,
-};
+});

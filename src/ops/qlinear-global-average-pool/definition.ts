@@ -51,7 +51,7 @@ export function globalAveragePoolToNhwc(node: Node): void {
   node.attrs.nhwc = 1;
 }
 
-export function prepareQLinearGlobalAveragePool(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearGlobalAveragePool(node: Node, graph: Graph, options: CompileOptions): GlobalAveragePoolParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const channelsLast = node.attrs.nhwc === 1 || node.attrs.channels_last === 1;
@@ -78,5 +78,5 @@ export function prepareQLinearGlobalAveragePool(node: Node, graph: Graph, option
     inScale: xq.scale,
     outScale: yq.scale,
   };
-  node.params = params;
+  return params;
 }

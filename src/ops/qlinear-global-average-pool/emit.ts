@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { requantInitializer } from '../common/emit.ts';
 import type { GlobalAveragePoolParams } from './definition.ts';
 
-export function emitQLinearGlobalAveragePool(node: Node, _graph: Graph, ctx: EmitContext): string {
-  const p = node.params as GlobalAveragePoolParams;
+export function emitQLinearGlobalAveragePool(node: PreparedNode<GlobalAveragePoolParams>, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const fields = [
     p.batch,
     p.channels,

@@ -1,14 +1,14 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, multiplyByQuantizedMultiplier, requantize } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { dequantizeOnnx, divideRoundingAway, quantizeOnnx } from '../common/mean.ts';
 import { lanes4Sum } from '../common/mlas.ts';
 import type { GlobalAveragePoolParams } from './definition.ts';
 
 /** Per (batch, channel): the integer sum of x - zx over the spatial positions, then each mode's scaling (or ORT's float path). */
-export function referenceQLinearGlobalAveragePool(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as GlobalAveragePoolParams;
+export function referenceQLinearGlobalAveragePool(node: PreparedNode<GlobalAveragePoolParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
   const rq = p.requant;

@@ -45,7 +45,7 @@ export function lookupParams(node: Node): LookupParams {
   return { alpha: num('alpha'), beta: num('beta'), min: num('min'), max: num('max') };
 }
 
-export function prepareQLinearLookup(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearLookup(node: Node, graph: Graph, options: CompileOptions): LookupNodeParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   requireDtype(node, x, ['int8'], 'input');
@@ -63,5 +63,5 @@ export function prepareQLinearLookup(node: Node, graph: Graph, options: CompileO
   const [lo, hi] = activationRange(node, graph);
   for (let i = 0; i < 256; i++) table[i] = Math.min(hi, Math.max(lo, table[i]!));
   const params: LookupNodeParams = { table };
-  node.params = params;
+  return params;
 }

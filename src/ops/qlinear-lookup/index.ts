@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferQLinearLookup, prepareQLinearLookup } from './definition.ts';
 import { referenceQLinearLookup } from './reference.ts';
 import { emitQLinearLookup } from './emit.ts';
 
-export const qlinearLookup: OpDefinition = {
+export const qlinearLookup = defineOp({
   op: 'QLinearLookup',
   summary: 'int8 elementwise function through a 256-entry table (Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu, Relu, Clip)',
   layout: 'any',
@@ -14,4 +14,4 @@ export const qlinearLookup: OpDefinition = {
   prepare: prepareQLinearLookup,
   reference: referenceQLinearLookup,
   emit: emitQLinearLookup,
-};
+});

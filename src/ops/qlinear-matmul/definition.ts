@@ -42,7 +42,7 @@ export function inferQLinearMatMul(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...a.shape.slice(0, -1), n] }];
 }
 
-export function prepareQLinearMatMul(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearMatMul(node: Node, graph: Graph, options: CompileOptions): MatMulParams {
   const a = tensorOf(graph, node.inputs[0]!);
   const b = tensorOf(graph, node.inputs[1]!);
   const y = tensorOf(graph, node.outputs[0]!);
@@ -70,5 +70,5 @@ export function prepareQLinearMatMul(node: Node, graph: Graph, options: CompileO
       bQuant.scale.length === 1 ? 'float32' : 'double',
     ),
   };
-  node.params = params;
+  return params;
 }

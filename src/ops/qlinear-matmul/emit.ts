@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import type { MatMulParams } from './definition.ts';
@@ -14,8 +14,8 @@ function transposedB(b: Int8Array, p: MatMulParams): Int8Array {
   return out;
 }
 
-export function emitQLinearMatMul(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as MatMulParams;
+export function emitQLinearMatMul(node: PreparedNode<MatMulParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const b = ctx.constArray('weights', 'int8_t', transposedB(constantData(graph, node.inputs[1]!) as Int8Array, p));
   const zb = zeroPointsOrNull(ctx, 'weight_zero_points', p.bZeroPoints);
   const stride = p.bBatches === 1 ? 0 : p.k * p.n;

@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { matmulMacs } from '../common/macs.ts';
 import { inferQLinearMatMul, prepareQLinearMatMul } from './definition.ts';
 import { referenceQLinearMatMul } from './reference.ts';
 import { emitQLinearMatMul } from './emit.ts';
 
-export const qlinearMatMul: OpDefinition = {
+export const qlinearMatMul = defineOp({
   op: 'QLinearMatMul',
   summary: 'int8 matrix product with a constant B, per-tensor or per-column',
   layout: 'logical',
@@ -14,4 +14,4 @@ export const qlinearMatMul: OpDefinition = {
   macs: matmulMacs,
   reference: referenceQLinearMatMul,
   emit: emitQLinearMatMul,
-};
+});

@@ -1,11 +1,11 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { requantize } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { constantData, outputValue } from '../common/values.ts';
 import type { MatMulParams } from './definition.ts';
 
-export function referenceQLinearMatMul(node: Node, [a]: Value[], graph: Graph): Value[] {
-  const p = node.params as MatMulParams;
+export function referenceQLinearMatMul(node: PreparedNode<MatMulParams>, [a]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const bData = constantData(graph, node.inputs[1]!) as Int8Array;
   const aData = a!.data as Int8Array;
   const out = outputValue(graph, node);

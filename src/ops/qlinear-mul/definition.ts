@@ -34,7 +34,7 @@ export interface QMulParams {
   tflite?: { multiplier: QuantizedMultiplier; zeroPoint: number };
 }
 
-export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOptions): QMulParams {
   const [aName, bName] = node.inputs as [string, string];
   const out = tensorOf(graph, node.outputs[0]!);
   const aq = quantOf(graph, node, aName, 'A');
@@ -66,5 +66,5 @@ export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOpti
     }
     params.tflite = { multiplier, zeroPoint: zc };
   }
-  node.params = params;
+  return params;
 }

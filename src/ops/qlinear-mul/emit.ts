@@ -1,12 +1,12 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastInitializer } from '../common/broadcast.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
 import type { QMulParams } from './definition.ts';
 
-export function emitQLinearMul(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as QMulParams;
+export function emitQLinearMul(node: PreparedNode<QMulParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const [a, b] = node.inputs as [string, string];
   const aPtr = operandPointer(graph, ctx, a, 'a');
   const bPtr = operandPointer(graph, ctx, b, 'b');

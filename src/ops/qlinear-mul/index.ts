@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
 import { prepareQLinearMul } from './definition.ts';
 import { referenceQLinearMul } from './reference.ts';
 import { emitQLinearMul } from './emit.ts';
 
-export const qlinearMul: OpDefinition = {
+export const qlinearMul = defineOp({
   op: 'QLinearMul',
   summary: 'int8 elementwise multiply, each input at its own scale, numpy broadcasting up to rank 6',
   layout: layoutQLinearBinary,
@@ -17,4 +17,4 @@ export const qlinearMul: OpDefinition = {
   prepare: prepareQLinearMul,
   reference: referenceQLinearMul,
   emit: emitQLinearMul,
-};
+});

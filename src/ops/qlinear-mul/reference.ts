@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, requantizeTflite } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { forEachBroadcast } from '../common/broadcast.ts';
 import { ortConvertSaturate, ortFloatBinaryElement } from '../common/qlinear-binary.ts';
@@ -20,8 +20,8 @@ export function mulElement(p: QMulParams, a: number, b: number): number {
   return requantizeTflite(product, p.tflite!.multiplier, p.tflite!.zeroPoint, p.actMin, p.actMax);
 }
 
-export function referenceQLinearMul(node: Node, [a, b]: Value[], graph: Graph): Value[] {
-  const p = node.params as QMulParams;
+export function referenceQLinearMul(node: PreparedNode<QMulParams>, [a, b]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const x = a!.data as Int8Array;
   const y = b!.data as Int8Array;
   const out = outputValue(graph, node);

@@ -101,7 +101,7 @@ function merge(axes: WalkAxis[]): WalkAxis[] {
   return out;
 }
 
-export function prepareQLinearReduceMean(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearReduceMean(node: Node, graph: Graph, options: CompileOptions): ReduceMeanParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const reduced = reducedAxes(node, x.shape.length);
@@ -165,5 +165,5 @@ export function prepareQLinearReduceMean(node: Node, graph: Graph, options: Comp
     outScale: yq.scale,
     requant,
   };
-  node.params = params;
+  return params;
 }

@@ -1,5 +1,5 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { requantInitializer } from '../common/emit.ts';
 import { MAX_REDUCE_RANK, type ReduceMeanParams, type WalkAxis } from './definition.ts';
@@ -12,8 +12,8 @@ function axesInitializer(axes: readonly WalkAxis[]): string {
   return `${axes.length}, ${pad(axes.map((a) => a.dim))}, ${pad(axes.map((a) => a.stride))}, ${pad(axes.map((a) => a.logical))}`;
 }
 
-export function emitQLinearReduceMean(node: Node, _graph: Graph, ctx: EmitContext): string {
-  const p = node.params as ReduceMeanParams;
+export function emitQLinearReduceMean(node: PreparedNode<ReduceMeanParams>, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const fields = [
     axesInitializer(p.kept),
     axesInitializer(p.outer),

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferQLinearReduceMean, prepareQLinearReduceMean, reduceMeanLayout, reduceMeanToNhwc } from './definition.ts';
 import { referenceQLinearReduceMean } from './reference.ts';
 import { emitQLinearReduceMean } from './emit.ts';
 
-export const qlinearReduceMean: OpDefinition = {
+export const qlinearReduceMean = defineOp({
   op: 'QLinearReduceMean',
   summary: 'int8 mean over any axes (QDQ ReduceMean); over H and W of 4-D tensors on NHWC',
   layout: reduceMeanLayout,
@@ -12,4 +12,4 @@ export const qlinearReduceMean: OpDefinition = {
   prepare: prepareQLinearReduceMean,
   reference: referenceQLinearReduceMean,
   emit: emitQLinearReduceMean,
-};
+});

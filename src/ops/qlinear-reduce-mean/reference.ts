@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { requantizeTflite } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { dequantizeOnnx, quantizeOnnx } from '../common/mean.ts';
 import type { ReduceMeanParams, WalkAxis } from './definition.ts';
@@ -60,8 +60,8 @@ export function block4Sum(v: readonly number[]): number {
 }
 
 /** See definition.ts: ONNX Runtime's float order in onnx mode, TFLM's integer MEAN in tflite mode. */
-export function referenceQLinearReduceMean(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as ReduceMeanParams;
+export function referenceQLinearReduceMean(node: PreparedNode<ReduceMeanParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
   const outer = walk(p.outer);

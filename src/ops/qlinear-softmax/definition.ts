@@ -124,7 +124,7 @@ function powerOfTwoExponent(x: number): number | undefined {
   return 2 ** e === x ? e : undefined;
 }
 
-export function prepareQLinearSoftmax(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareQLinearSoftmax(node: Node, graph: Graph, options: CompileOptions): SoftmaxParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   requireDtype(node, x, ['int8'], 'input');
@@ -142,8 +142,7 @@ export function prepareQLinearSoftmax(node: Node, graph: Graph, options: Compile
     // turns an overflow into 0 + zero point, its int8 path into INT32_MIN + zero point (wrapped).
     const overflowValue = node.attrs.ort_signed ? (zeroPoint >= 0 ? -128 : 127) : zeroPoint;
     const params: SoftmaxOnnxParams = { mode: 'onnx', geometry, expTable: ortExpTable(xScale, geometry.axis), yFactor, zeroPoint, overflowValue };
-    node.params = params;
-    return;
+    return params;
   }
 
   // TFLM's PreprocessSoftmaxScaling (beta = 1, 5 integer bits) and CalculateInputRadius.
@@ -172,5 +171,5 @@ export function prepareQLinearSoftmax(node: Node, graph: Graph, options: Compile
     outputShift,
     zeroPoint,
   };
-  node.params = params;
+  return params;
 }

@@ -1,10 +1,10 @@
-import type { Graph, Node } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import type { SoftmaxParams, SoftmaxTfliteParams } from './definition.ts';
 
-export function emitQLinearSoftmax(node: Node, _graph: Graph, ctx: EmitContext): string {
-  const p = node.params as SoftmaxParams;
+export function emitQLinearSoftmax(node: PreparedNode<SoftmaxParams>, _graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const { outer, axis, inner } = p.geometry;
   const x = ctx.pointer(node.inputs[0]!);
   const y = ctx.pointer(node.outputs[0]!);

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferQLinearSoftmax, layoutQLinearSoftmax, prepareQLinearSoftmax, softmaxToNhwc } from './definition.ts';
 import { referenceQLinearSoftmax } from './reference.ts';
 import { emitQLinearSoftmax } from './emit.ts';
 
-export const qlinearSoftmax: OpDefinition = {
+export const qlinearSoftmax = defineOp({
   op: 'QLinearSoftmax',
   summary: 'int8 softmax along one axis (or the flattened tail before opset 13)',
   layout: layoutQLinearSoftmax,
@@ -12,4 +12,4 @@ export const qlinearSoftmax: OpDefinition = {
   prepare: prepareQLinearSoftmax,
   reference: referenceQLinearSoftmax,
   emit: emitQLinearSoftmax,
-};
+});

@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { SoftmaxOnnxParams, SoftmaxParams, SoftmaxTfliteParams } from './definition.ts';
 import { SOFTMAX_DIFF_INTEGER_BITS } from './definition.ts';
@@ -67,8 +67,8 @@ export function softmaxTflite(p: SoftmaxTfliteParams, x: Int8Array, y: Int8Array
   });
 }
 
-export function referenceQLinearSoftmax(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as SoftmaxParams;
+export function referenceQLinearSoftmax(node: PreparedNode<SoftmaxParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const out = outputValue(graph, node);
   if (p.mode === 'onnx') softmaxOnnx(p, x!.data as Int8Array, out.data as Int8Array);
   else softmaxTflite(p, x!.data as Int8Array, out.data as Int8Array);

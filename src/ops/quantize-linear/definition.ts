@@ -3,7 +3,7 @@ import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import type { OutputInfo } from '../op.ts';
-import { affineParams } from '../common/affine.ts';
+import { affineParams, type AffineParams } from '../common/affine.ts';
 import { quantOf, requireDtype } from '../common/values.ts';
 
 /** Checks a per-axis quantization against the tensor it describes. */
@@ -23,6 +23,6 @@ export function inferQuantizeLinear(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...x.shape] }];
 }
 
-export function prepareAffine(node: Node, graph: Graph, quantTensor: string): void {
-  node.params = affineParams(tensorOf(graph, node.inputs[0]!).shape, quantOf(graph, node, quantTensor, 'quantized side'));
+export function prepareAffine(node: Node, graph: Graph, quantTensor: string): AffineParams {
+  return affineParams(tensorOf(graph, node.inputs[0]!).shape, quantOf(graph, node, quantTensor, 'quantized side'));
 }

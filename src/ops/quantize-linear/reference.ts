@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, roundHalfAway, roundHalfEven } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import type { AffineParams } from '../common/affine.ts';
 import { outputValue } from '../common/values.ts';
 
@@ -8,8 +8,8 @@ import { outputValue } from '../common/values.ts';
  * y = saturate(round(fround(x / scale)) + zero_point), rounding half to even (ONNX) or, with
  * attrs.ties_away_from_zero (TFLite's QUANTIZE), half away from zero; NaN becomes the zero point.
  */
-export function referenceQuantizeLinear(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as AffineParams;
+export function referenceQuantizeLinear(node: PreparedNode<AffineParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const round = node.attrs.ties_away_from_zero ? roundHalfAway : roundHalfEven;
   const out = outputValue(graph, node);
   const [lo, hi] = out.dtype === 'uint8' ? [0, 255] : [-128, 127];

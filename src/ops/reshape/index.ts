@@ -1,10 +1,10 @@
 /** Reshape: a view to a constant target shape (0 copies a dimension unless allowzero, -1 infers one). */
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
-export const reshape: OpDefinition = {
+export const reshape = defineOp({
   op: 'Reshape',
   summary: 'view: new shape from a constant',
   layout: 'logical',
@@ -31,4 +31,4 @@ export const reshape: OpDefinition = {
   prepare: prepareView,
   reference: referenceQdqView,
   emit: emitQdqView,
-};
+});

@@ -164,7 +164,7 @@ function castToData(value: number, dtype: string): number {
   return dtype === 'uint8' ? low - 128 : low >= 128 ? low - 256 : low;
 }
 
-export function prepareResize(node: Node, graph: Graph, options: CompileOptions): void {
+export function prepareResize(node: Node, graph: Graph, options: CompileOptions): ResizeParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const scales = node.attrs.fullScales as number[];
@@ -195,5 +195,5 @@ export function prepareResize(node: Node, graph: Graph, options: CompileOptions)
     fill: node.attrs.qdq ? quantizeOnnx(extrapolation, y.quant!) : castToData(extrapolation, node.attrs.dataType as string),
     ...(requantize ? { table: requantTable(options.rounding, node, x.quant, y.quant) } : {}),
   };
-  node.params = params;
+  return params;
 }

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferResize, layoutResize, prepareResize, resizeToNhwc } from './definition.ts';
 import { referenceResize } from './reference.ts';
 import { emitResize } from './emit.ts';
 
-export const resize: OpDefinition = {
+export const resize = defineOp({
   op: 'Resize',
   summary: 'nearest-neighbour resize (every coordinate and nearest mode), NHWC for 4-D; index maps fixed at compile time',
   layout: layoutResize,
@@ -12,4 +12,4 @@ export const resize: OpDefinition = {
   prepare: prepareResize,
   reference: referenceResize,
   emit: emitResize,
-};
+});

@@ -4,11 +4,11 @@
  */
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { normalizeAxes } from '../common/axes.ts';
 import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
-export const squeeze: OpDefinition = {
+export const squeeze = defineOp({
   op: 'Squeeze',
   summary: 'view: drop size-1 axes',
   layout: 'logical',
@@ -26,4 +26,4 @@ export const squeeze: OpDefinition = {
   prepare: prepareView,
   reference: referenceQdqView,
   emit: emitQdqView,
-};
+});

@@ -8,7 +8,7 @@
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp, type NoParams } from '../op.ts';
 import { checkAxisMapRank, emitAxisMap, referenceAxisMap, stridesOf, type AxisMap } from '../common/axis-map.ts';
 
 interface SliceAttrs {
@@ -31,7 +31,7 @@ function sliceAxisMap(node: Node, graph: Graph): AxisMap {
   return { outShape: [...counts], offsets, fill: 0 };
 }
 
-export const stridedSlice: OpDefinition = {
+export const stridedSlice = defineOp<NoParams>({
   op: 'StridedSlice',
   summary: 'internal: strided slice (TFLite STRIDED_SLICE), any step sign, shrunk axes dropped',
   layout: 'logical',
@@ -51,7 +51,7 @@ export const stridedSlice: OpDefinition = {
     if (elementCount(shape) !== elementCount(counts)) throw new Error(`internal: ${label} views [${counts}] as [${shape}]`);
     return [{ shape: [...shape], dtype: x.dtype, quant: x.quant }];
   },
-  prepare() {},
+  prepare: () => ({}),
   reference(node, [x], graph) {
     const moved = referenceAxisMap(sliceAxisMap(node, graph), x!, x!.dtype);
     return [{ ...moved, shape: [...sliceAttrs(node).shape] }];
@@ -60,4 +60,4 @@ export const stridedSlice: OpDefinition = {
     const x = tensorOf(graph, node.inputs[0]!);
     return emitAxisMap(ctx, sliceAxisMap(node, graph), x.dtype, ctx.pointer(x.name), ctx.pointer(node.outputs[0]!));
   },
-};
+});

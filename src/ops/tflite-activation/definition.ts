@@ -36,7 +36,7 @@ export function inferTflmActivation(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...tensorOf(graph, node.inputs[0]!).shape], dtype: 'int8' }];
 }
 
-export function prepareTflmActivation(fn: TflmActivation): (node: Node, graph: Graph) => void {
+export function prepareTflmActivation(fn: TflmActivation): (node: Node, graph: Graph) => TflmActivationParams {
   return (node, graph) => {
     const input = tflmUnaryIo(node, graph, ACTIVATION_OUTPUT[fn]);
     const scaling = fixedPointInputScaling(input.scale, ACTIVATION_INPUT_INTEGER_BITS);
@@ -50,6 +50,6 @@ export function prepareTflmActivation(fn: TflmActivation): (node: Node, graph: G
       inputMultiplier: scaling.multiplier,
       inputLeftShift: scaling.leftShift,
     };
-    node.params = params;
+    return params;
   };
 }

@@ -1,10 +1,10 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferTflmActivation, prepareTflmActivation, type TflmActivation } from './definition.ts';
 import { referenceTflmActivation } from './reference.ts';
 import { emitTflmActivation } from './emit.ts';
 
-function activation(op: string, fn: TflmActivation, summary: string): OpDefinition {
-  return {
+function activation(op: string, fn: TflmActivation, summary: string) {
+  return defineOp({
     op,
     summary,
     layout: 'any',
@@ -14,7 +14,7 @@ function activation(op: string, fn: TflmActivation, summary: string): OpDefiniti
     prepare: prepareTflmActivation(fn),
     reference: referenceTflmActivation(fn),
     emit: emitTflmActivation(fn),
-  };
+  });
 }
 
 export const tfliteLogistic = activation('TFLiteLogistic', 'logistic', "TFLite int8 LOGISTIC by TFLM's fixed-point arithmetic (output scale 1/256, zero point -128)");

@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, multiplyByQuantizedMultiplier, roundingDivideByPowerOfTwo } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { logistic, tanh } from '../common/gemmlowp-fixed-point.ts';
 import { ACTIVATION_INPUT_INTEGER_BITS, type TflmActivation, type TflmActivationParams } from './definition.ts';
@@ -19,9 +19,9 @@ export function tflmActivation(fn: TflmActivation, p: TflmActivationParams, x: n
   return clamp(roundingDivideByPowerOfTwo(tanh(q4, ACTIVATION_INPUT_INTEGER_BITS), 24), -128, 127);
 }
 
-export function referenceTflmActivation(fn: TflmActivation): (node: Node, inputs: Value[], graph: Graph) => Value[] {
+export function referenceTflmActivation(fn: TflmActivation): (node: PreparedNode<TflmActivationParams>, inputs: Value[], graph: Graph) => Value[] {
   return (node, [x], graph) => {
-    const p = node.params as TflmActivationParams;
+    const p = node.params;
     const input = x!.data as Int8Array;
     const out = outputValue(graph, node);
     for (let i = 0; i < input.length; i++) out.data[i] = tflmActivation(fn, p, input[i]!);

@@ -47,7 +47,7 @@ export function inferTfliteHardSwish(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...tensorOf(graph, node.inputs[0]!).shape], dtype: 'int8' }];
 }
 
-export function prepareTfliteHardSwish(node: Node, graph: Graph): void {
+export function prepareTfliteHardSwish(node: Node, graph: Graph): TfliteHardSwishParams {
   const { input, output } = int8PerTensorIo(node, graph);
   const fail = (why: string): never => {
     throw new UserError(`node '${node.name}' (${node.op}): ${why} (input scale ${input.scale}, output scale ${output.scale})`);
@@ -72,5 +72,5 @@ export function prepareTfliteHardSwish(node: Node, graph: Graph): void {
     outputMultiplier: downScaleToInt16(toOutput.multiplier),
     outputExponent: toOutput.shift,
   };
-  node.params = params;
+  return params;
 }

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferTfliteHardSwish, prepareTfliteHardSwish } from './definition.ts';
 import { referenceTfliteHardSwish } from './reference.ts';
 import { emitTfliteHardSwish } from './emit.ts';
 
-export const tfliteHardSwish: OpDefinition = {
+export const tfliteHardSwish = defineOp({
   op: 'TFLiteHardSwish',
   summary: "TFLite int8 HARD_SWISH by TFLM's int16 fixed-point arithmetic",
   layout: 'any',
@@ -13,4 +13,4 @@ export const tfliteHardSwish: OpDefinition = {
   prepare: prepareTfliteHardSwish,
   reference: referenceTfliteHardSwish,
   emit: emitTfliteHardSwish,
-};
+});

@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { clamp, roundingDivideByPowerOfTwo } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import { HIRES_SHIFT, type TfliteHardSwishParams } from './definition.ts';
 
@@ -41,8 +41,8 @@ export function tfliteHardSwish(p: TfliteHardSwishParams, x: number): number {
   return clamp(roundingDivideByPowerOfTwo(preshiftOutput, -p.outputExponent) + p.outputZeroPoint, -128, 127);
 }
 
-export function referenceTfliteHardSwish(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as TfliteHardSwishParams;
+export function referenceTfliteHardSwish(node: PreparedNode<TfliteHardSwishParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
   for (let i = 0; i < input.length; i++) out.data[i] = tfliteHardSwish(p, input[i]!);

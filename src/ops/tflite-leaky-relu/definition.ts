@@ -30,7 +30,7 @@ export function inferTfliteLeakyRelu(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...tensorOf(graph, node.inputs[0]!).shape], dtype: 'int8' }];
 }
 
-export function prepareTfliteLeakyRelu(node: Node, graph: Graph): void {
+export function prepareTfliteLeakyRelu(node: Node, graph: Graph): TfliteLeakyReluParams {
   const { input, output } = int8PerTensorIo(node, graph);
   // TFLM forms both products in float32 (the file's scales and alpha), then widens to double.
   const alpha = Math.fround(node.attrs.alpha as number);
@@ -43,5 +43,5 @@ export function prepareTfliteLeakyRelu(node: Node, graph: Graph): void {
     if (m.shift > MAX_LEFT_SHIFT) throw new UserError(`node '${node.name}' (${node.op}): ${what} = ${real} is too large for TFLM's int8 LEAKY_RELU (at most 2^${MAX_LEFT_SHIFT - 1})`);
   }
   const params: TfliteLeakyReluParams = { inputZeroPoint: input.zeroPoint, outputZeroPoint: output.zeroPoint, identity, alpha: alphaMultiplier };
-  node.params = params;
+  return params;
 }

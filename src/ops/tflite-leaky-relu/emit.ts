@@ -1,10 +1,10 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { elementCount, tensorOf } from '../../ir/graph.ts';
-import type { EmitContext } from '../op.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
 import type { TfliteLeakyReluParams } from './definition.ts';
 
-export function emitTfliteLeakyRelu(node: Node, graph: Graph, ctx: EmitContext): string {
-  const p = node.params as TfliteLeakyReluParams;
+export function emitTfliteLeakyRelu(node: PreparedNode<TfliteLeakyReluParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
   const fields = [p.inputZeroPoint, p.outputZeroPoint, p.identity.multiplier, p.identity.shift, p.alpha.multiplier, p.alpha.shift];
   const params = ctx.constStruct('leaky_relu', 'tg_tflite_leaky_relu_t', `{ ${fields.join(', ')} }`);
   const count = elementCount(tensorOf(graph, node.outputs[0]!).shape);

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferTfliteLeakyRelu, prepareTfliteLeakyRelu } from './definition.ts';
 import { referenceTfliteLeakyRelu } from './reference.ts';
 import { emitTfliteLeakyRelu } from './emit.ts';
 
-export const tfliteLeakyRelu: OpDefinition = {
+export const tfliteLeakyRelu = defineOp({
   op: 'TFLiteLeakyRelu',
   summary: "TFLite int8 LEAKY_RELU by TFLM's two prepared multipliers (identity above the zero point, alpha below)",
   layout: 'any',
@@ -13,4 +13,4 @@ export const tfliteLeakyRelu: OpDefinition = {
   prepare: prepareTfliteLeakyRelu,
   reference: referenceTfliteLeakyRelu,
   emit: emitTfliteLeakyRelu,
-};
+});

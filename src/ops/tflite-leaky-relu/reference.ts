@@ -1,6 +1,6 @@
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { Graph } from '../../ir/graph.ts';
 import { requantizeTflite } from '../../numerics/requantize.ts';
-import type { Value } from '../op.ts';
+import type { PreparedNode, Value } from '../op.ts';
 import { outputValue } from '../common/values.ts';
 import type { TfliteLeakyReluParams } from './definition.ts';
 
@@ -10,8 +10,8 @@ export function tfliteLeakyRelu(p: TfliteLeakyReluParams, x: number): number {
   return requantizeTflite(input, input >= 0 ? p.identity : p.alpha, p.outputZeroPoint, -128, 127);
 }
 
-export function referenceTfliteLeakyRelu(node: Node, [x]: Value[], graph: Graph): Value[] {
-  const p = node.params as TfliteLeakyReluParams;
+export function referenceTfliteLeakyRelu(node: PreparedNode<TfliteLeakyReluParams>, [x]: Value[], graph: Graph): Value[] {
+  const p = node.params;
   const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
   for (let i = 0; i < input.length; i++) out.data[i] = tfliteLeakyRelu(p, input[i]!);

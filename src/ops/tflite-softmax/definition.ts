@@ -34,7 +34,7 @@ export function inferTfliteSoftmax(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [...x.shape], dtype: 'int8' }];
 }
 
-export function prepareTfliteSoftmax(node: Node, graph: Graph): void {
+export function prepareTfliteSoftmax(node: Node, graph: Graph): SoftmaxTfliteParams {
   const input = tflmUnaryIo(node, graph, SOFTMAX_OUTPUT);
   const shape = tensorOf(graph, node.inputs[0]!).shape;
   const rowLength = shape[shape.length - 1]!;
@@ -54,5 +54,5 @@ export function prepareTfliteSoftmax(node: Node, graph: Graph): void {
     outputShift: OUTPUT_SHIFT,
     zeroPoint: SOFTMAX_OUTPUT.zeroPoint,
   };
-  node.params = params;
+  return params;
 }

@@ -1,9 +1,9 @@
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { inferTfliteSoftmax, prepareTfliteSoftmax } from './definition.ts';
 import { referenceTfliteSoftmax } from './reference.ts';
 import { emitTfliteSoftmax } from './emit.ts';
 
-export const tfliteSoftmax: OpDefinition = {
+export const tfliteSoftmax = defineOp({
   op: 'TFLiteSoftmax',
   summary: "TFLite int8 SOFTMAX along the last axis, by TFLM's fixed-point arithmetic (output scale 1/256, zero point -128)",
   // The last axis of the tensor as the file declares it.
@@ -12,4 +12,4 @@ export const tfliteSoftmax: OpDefinition = {
   prepare: prepareTfliteSoftmax,
   reference: referenceTfliteSoftmax,
   emit: emitTfliteSoftmax,
-};
+});

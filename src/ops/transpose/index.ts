@@ -5,10 +5,10 @@
 import { elementCount, tensorOf } from '../../ir/graph.ts';
 import type { Graph, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import type { OpDefinition, Value } from '../op.ts';
+import { defineOp, type Value } from '../op.ts';
 import { allocate, outputValue } from '../common/values.ts';
 import { emitView } from '../common/view.ts';
-import { applyTable, isView, prepareView, type ViewParams } from '../common/qdq-view.ts';
+import { applyTable, isView, prepareView } from '../common/qdq-view.ts';
 import { emitAxisMap, transposeAxisMap } from '../common/axis-map.ts';
 
 function perm(node: Node): number[] {
@@ -28,10 +28,7 @@ function isPureReshape(node: Node, graph: Graph): boolean {
   return moved.every((axis, i) => i === 0 || axis > moved[i - 1]!);
 }
 
-/** A requantization table, when the 'qdq' form's output is quantized unlike its input. */
-const tableOf = (node: Node) => (node.params as ViewParams | undefined)?.table;
-
-export const transpose: OpDefinition = {
+export const transpose = defineOp({
   op: 'Transpose',
   summary: 'axis permutation; free when only size-1 axes move',
   layout: 'logical',
@@ -61,12 +58,13 @@ export const transpose: OpDefinition = {
       for (let d = outShape.length - 1; d >= 0 && ++index[d]! === outShape[d]; d--) index[d] = 0;
     }
     const moved = { dtype: x!.dtype, shape: [...outShape], data: out };
-    const table = tableOf(node);
+    // A requantization table, when the 'qdq' form's output is quantized unlike its input.
+    const table = node.params.table;
     return [table ? applyTable(table, moved, outputValue(graph, node)) : moved];
   },
   emit(node, graph, ctx) {
     const x = tensorOf(graph, node.inputs[0]!);
-    const table = tableOf(node);
+    const table = node.params.table;
     if (table) return emitAxisMap(ctx, { ...transposeAxisMap(x.shape, perm(node)), table }, 'int8', ctx.pointer(x.name), ctx.pointer(node.outputs[0]!));
     if (isPureReshape(node, graph)) return emitView(node, graph, ctx);
     const outShape = tensorOf(graph, node.outputs[0]!).shape;
@@ -76,4 +74,4 @@ export const transpose: OpDefinition = {
     const params = ctx.constStruct('transpose', 'tg_transpose_t', `{ ${outShape.length}, ${elementBytes}, ${pad(outShape)}, ${pad(perm(node).map((a) => inStrides[a]!))} }`);
     return `tg_transpose(&${params}, ${ctx.pointer(x.name)}, ${ctx.pointer(node.outputs[0]!)});`;
   },
-};
+});

@@ -3,11 +3,11 @@
  * Axes come from the attribute (opset < 13) or a constant input (opset >= 13).
  */
 import { tensorOf } from '../../ir/graph.ts';
-import type { OpDefinition } from '../op.ts';
+import { defineOp } from '../op.ts';
 import { normalizeAxes } from '../common/axes.ts';
 import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '../common/qdq-view.ts';
 
-export const unsqueeze: OpDefinition = {
+export const unsqueeze = defineOp({
   op: 'Unsqueeze',
   summary: 'view: insert size-1 axes',
   layout: 'logical',
@@ -26,4 +26,4 @@ export const unsqueeze: OpDefinition = {
   prepare: prepareView,
   reference: referenceQdqView,
   emit: emitQdqView,
-};
+});
