@@ -11,7 +11,7 @@ import type { RegisteredOp } from '../../src/ops/op.ts';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 
 const OPS_DIR = join(PACKAGE_ROOT, 'src', 'ops');
-const folders = readdirSync(OPS_DIR).filter((f) => f !== 'common' && statSync(join(OPS_DIR, f)).isDirectory());
+const folders = readdirSync(OPS_DIR).filter((f) => f !== 'common' && f !== 'TEMPLATE' && statSync(join(OPS_DIR, f)).isDirectory());
 
 /** The op's folder: the one whose index.ts exports it. */
 const folderOf = new Map<RegisteredOp, string>();
