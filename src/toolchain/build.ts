@@ -71,19 +71,18 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
   await writeFile(linkerScriptPath, renderLinkerScript(board));
   await writeFile(startupPath, renderStartup(board));
 
-  const boardFlags = [
-    ...compileFlags(board),
-    ...Object.entries(options.defines ?? {}).map(([name, value]) => (value === '' ? `-D${name}` : `-D${name}=${value}`)),
-    ...(options.extraCflags ?? []),
-  ];
+  // The kernels and the startup code read no -D: they take only the board's flags (and extra
+  // ones such as stack-usage output), so one cached copy serves every build of the board.
+  const libraryFlags = [...compileFlags(board), ...(options.extraCflags ?? [])];
+  const boardFlags = [...libraryFlags, ...Object.entries(options.defines ?? {}).map(([name, value]) => (value === '' ? `-D${name}` : `-D${name}=${value}`))];
   const cflags = [...boardFlags, ...options.includeDirs.map((dir) => `-I${dir}`)];
   const sources = options.sources.map((s) => path.resolve(s));
   const objects = sources.map((source, i) => path.join(objDir, `${i}-${path.basename(source).replace(/\.[^.]*$/, '')}.o`));
-  const cached = (sources: string[], includeDirs: string[]) => objectLibrary({ compiler: GCC, flags: boardFlags, sources, includeDirs });
   const [startup, kernels, harness] = await Promise.all([
-    cached([startupPath], []),
-    options.withKernels ? kernelLibrary(GCC, boardFlags) : undefined,
-    options.withHarness ? cached([HARNESS_MAIN], [HARNESS_DIR]) : undefined,
+    objectLibrary({ compiler: GCC, flags: libraryFlags, sources: [startupPath], includeDirs: [] }),
+    options.withKernels ? kernelLibrary(GCC, libraryFlags) : undefined,
+    // The harness's main reads the measurement defines (TINYGEN_PROFILE, TINYGEN_MEASURE_STACK).
+    options.withHarness ? objectLibrary({ compiler: GCC, flags: boardFlags, sources: [HARNESS_MAIN], includeDirs: [HARNESS_DIR] }) : undefined,
     ...sources.map((source, i) =>
       limitToCpus(async () => {
         const result = await execa(GCC, [...cflags, '-c', source, '-o', objects[i]!], { reject: false, stdin: 'ignore' });

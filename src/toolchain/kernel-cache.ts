@@ -22,8 +22,11 @@ export const KERNELS_DIR = join(PACKAGE_ROOT, 'firmware', 'kernels');
 /** The validation harness: main.c for the boards, host_main.c for the host, and their contract harness_model.h. */
 export const HARNESS_DIR = join(PACKAGE_ROOT, 'firmware', 'harness');
 
-/** Entries kept; the least recently used beyond this are removed when a new one is made. */
-const MAX_ENTRIES = 64;
+/**
+ * Entries kept; the least recently used beyond this are removed when a new one is made. Each is
+ * a few hundred KB; several checkouts and every board's flags share the folder.
+ */
+const MAX_ENTRIES = 256;
 
 export function kernelSources(): string[] {
   return readdirSync(KERNELS_DIR)
