@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '../../errors.ts';
 import { compileModel } from '../../pipeline.ts';
 import { runReference } from '../../reference/interpreter.ts';
+import { dumpIntermediates } from '../../reference/dump.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { readTensorProtoBytes } from '../../frontend/onnx/tensor-proto.ts';
 import { apiInputs } from '../../codegen/api.ts';
@@ -16,6 +18,7 @@ interface RunArgs {
   output?: string;
   rounding?: RoundingMode;
   json: boolean;
+  dump?: string;
 }
 
 /** Input records from a raw file, or one input tensor from an ONNX TensorProto .pb file. */
@@ -45,12 +48,28 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('output', { alias: 'o', type: 'string', describe: 'also write the raw output records to this file' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print outputs as JSON' }) as Argv<RunArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print outputs as JSON' })
+      .option('dump', {
+        type: 'string',
+        describe: 'write every intermediate tensor to this folder (one subfolder per record: raw bytes per layer output and index.json), to compare with another runtime layer by layer',
+      }) as Argv<RunArgs>,
   handler: (args: ArgumentsCamelCase<RunArgs>) => {
     const compiled = compileModel({ modelPath: args.model, rounding: args.rounding });
     const graph = compiled.graph;
     const records = readInputs(args.input, recordBytes(apiInputs(graph)));
-    const results = records.map((record) => runReference(graph, recordToValues(graph, graph.inputs, record)).outputs);
+    const runs = records.map((record) => runReference(graph, recordToValues(graph, graph.inputs, record)));
+    const results = runs.map((run) => run.outputs);
+    if (args.dump) {
+      for (const [r, run] of runs.entries()) {
+        const dir = join(args.dump, String(r));
+        try {
+          mkdirSync(dir, { recursive: true });
+          for (const [file, bytes] of dumpIntermediates(graph, run.values)) writeFileSync(join(dir, file), bytes);
+        } catch (err) {
+          throw new UserError(`--dump ${args.dump}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        }
+      }
+    }
     if (args.output) writeFileSync(args.output, Buffer.concat(results.map((r) => valuesToRecord(r))));
     const asJson = results.map((outputs) =>
       outputs.map((v: Value, i) => ({ name: graph.outputs[i], dtype: v.dtype, shape: v.shape, data: Array.from(v.data as ArrayLike<number>) })),
