@@ -11,7 +11,7 @@ import { UserError } from '../../errors.ts';
 import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
-import { importFused, planQdq } from './qdq.ts';
+import { importFused, planQdq } from './qdq/fuse.ts';
 
 const { onnx } = onnxProto;
 

@@ -1,16 +1,25 @@
 /**
- * QDQ fusion. Quantizers (ONNX Runtime's, most exporters') emit float ops wrapped in
+ * QDQ fusion, the step of the ONNX import between decoding and per-node import
+ * (src/frontend/onnx/load.ts: planQdq over the graph's nodes, then importFused for each fused
+ * unit; every other node goes to its importer in ../registry.ts as it stands).
+ *
+ * Quantizers (ONNX Runtime's, most exporters') emit float ops wrapped in
  * DequantizeLinear and QuantizeLinear: DQ(x_q) → op → [Relu | Clip] → Q. Each such pattern becomes
  * one integer op: its inputs are the quantized tensors behind the DQs (weights and biases stay
  * integer constants), its output is the Q's. A Relu or Clip between op and Q becomes a Clamp
  * (folded into the op's requantization later). DQs and Qs that are not part of a pattern (a float
  * graph input's Q, a float graph output's DQ) remain as QuantizeLinear / DequantizeLinear steps.
+ *
+ * This folder is the whole step: this driver, which finds the patterns; ort-qdq.ts, which records
+ * what ONNX Runtime's own fusion decides for a pattern; and one file per op family with that
+ * family's QDQ form (the 'qdq' importers listed in ../registry.ts, next to the QOperator and float
+ * forms in ../import/).
  */
-import type { Node } from '../../ir/graph.ts';
-import { UserError } from '../../errors.ts';
-import type { OnnxImport } from './import-context.ts';
-import { findOnnxImport, findQdqImport, supportedQdqOps } from './registry.ts';
-import type { ImportContext, OnnxNodeView } from './import-context.ts';
+import type { Node } from '../../../ir/graph.ts';
+import { UserError } from '../../../errors.ts';
+import type { OnnxImport } from '../import-context.ts';
+import { findOnnxImport, findQdqImport, supportedQdqOps } from '../registry.ts';
+import type { ImportContext, OnnxNodeView } from '../import-context.ts';
 
 /** One step of the import: a node as it stands, or a fused DQ → op → Q pattern. */
 export type ImportUnit =
