@@ -168,7 +168,7 @@ export interface OnnxImport {
   /**
    * 'qoperator' (default): the ONNX node itself, scales and zero points among its inputs.
    * 'qdq': the float op at the centre of a DequantizeLinear → op → QuantizeLinear pattern. The
-   * QDQ fusion (src/frontend/onnx/qdq/fuse.ts; per-op rules in src/frontend/onnx/qdq/ and ./import)
+   * QDQ fusion (src/frontend/onnx/qdq/fuse.ts; the per-family QDQ forms beside it in src/frontend/onnx/qdq/)
    * hands over a node whose inputs are the quantized tensors behind the DequantizeLinears
    * (already annotated with their quantization; constant weights and biases stay constants) and
    * whose outputs are the QuantizeLinears' outputs

@@ -1,7 +1,9 @@
 /**
- * The ONNX importers: which (domain, op_type) in which form becomes which IR op, one file per op
- * family in ./import (QOperator and float ops, and the QDQ forms, whose per-op rules live in
- * ./qdq). The IR ops themselves are src/ops/registry.ts, which knows nothing of ONNX.
+ * The ONNX importers: which (domain, op_type) in which form becomes which IR op. The QOperator
+ * and float forms are one file per op family in ./import; the QDQ forms (the float op at the
+ * centre of a DequantizeLinear → op → QuantizeLinear pattern that ./qdq/fuse.ts finds) are one
+ * file per op family in ./qdq. The IR ops themselves are src/ops/registry.ts, which knows nothing
+ * of ONNX.
  */
 import type { OnnxImport } from './import-context.ts';
 import { qlinearConvImports } from './import/qlinear-conv.ts';
@@ -21,17 +23,26 @@ import { flattenImports } from './import/flatten.ts';
 import { reshapeImports } from './import/reshape.ts';
 import { transposeImports } from './import/transpose.ts';
 import { qlinearAveragePoolImports } from './import/qlinear-average-pool.ts';
+import { qlinearAveragePoolQdqImports } from './qdq/qlinear-average-pool.ts';
 import { qlinearGlobalAveragePoolImports } from './import/qlinear-global-average-pool.ts';
-import { qlinearReduceMeanImports } from './import/qlinear-reduce-mean.ts';
+import { qlinearGlobalAveragePoolQdqImports } from './qdq/qlinear-global-average-pool.ts';
+import { qlinearReduceMeanQdqImports } from './qdq/qlinear-reduce-mean.ts';
 import { qlinearConcatImports } from './import/qlinear-concat.ts';
+import { qlinearConcatQdqImports } from './qdq/qlinear-concat.ts';
 import { padImports } from './import/pad.ts';
+import { padQdqImports } from './qdq/pad.ts';
 import { resizeImports } from './import/resize.ts';
+import { resizeQdqImports } from './qdq/resize.ts';
 import { squeezeImports } from './import/squeeze.ts';
 import { unsqueezeImports } from './import/unsqueeze.ts';
 import { qlinearAddImports } from './import/qlinear-add.ts';
+import { qlinearAddQdqImports } from './qdq/qlinear-add.ts';
 import { qlinearMulImports } from './import/qlinear-mul.ts';
+import { qlinearMulQdqImports } from './qdq/qlinear-mul.ts';
 import { qlinearLookupImports } from './import/qlinear-lookup.ts';
+import { qlinearLookupQdqImports } from './qdq/qlinear-lookup.ts';
 import { qlinearSoftmaxImports } from './import/qlinear-softmax.ts';
+import { qlinearSoftmaxQdqImports } from './qdq/qlinear-softmax.ts';
 import { floatElementwiseImports } from './import/float-elementwise.ts';
 import { floatActivationImports } from './import/float-activation.ts';
 import { floatSoftmaxImports } from './import/float-softmax.ts';
@@ -62,17 +73,26 @@ export const ONNX_IMPORTS: readonly OnnxImport[] = [
   ...reshapeImports,
   ...transposeImports,
   ...qlinearAveragePoolImports,
+  ...qlinearAveragePoolQdqImports,
   ...qlinearGlobalAveragePoolImports,
-  ...qlinearReduceMeanImports,
+  ...qlinearGlobalAveragePoolQdqImports,
+  ...qlinearReduceMeanQdqImports,
   ...qlinearConcatImports,
+  ...qlinearConcatQdqImports,
   ...padImports,
+  ...padQdqImports,
   ...resizeImports,
+  ...resizeQdqImports,
   ...squeezeImports,
   ...unsqueezeImports,
   ...qlinearAddImports,
+  ...qlinearAddQdqImports,
   ...qlinearMulImports,
+  ...qlinearMulQdqImports,
   ...qlinearLookupImports,
+  ...qlinearLookupQdqImports,
   ...qlinearSoftmaxImports,
+  ...qlinearSoftmaxQdqImports,
   ...floatElementwiseImports,
   ...floatActivationImports,
   ...floatSoftmaxImports,

@@ -1,4 +1,4 @@
-/** ONNX importers of the src/ops/pad family: Pad, Pad (qdq). */
+/** ONNX importers of the src/ops/pad family: Pad (its QDQ form is ../qdq/pad.ts). */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
@@ -6,7 +6,7 @@ import { importAxes } from './axes.ts';
 
 const MODES = ['constant', 'reflect', 'edge', 'wrap'];
 
-function importPadWith(node: OnnxNodeView, ctx: ImportContext, qdq: boolean): Node {
+export function importPadWith(node: OnnxNodeView, ctx: ImportContext, qdq: boolean): Node {
   node.requireInputs(1);
   const mode = node.string('mode', 'constant');
   if (!MODES.includes(mode)) throw new UserError(`${node.label}: mode '${mode}' is not supported (supported: ${MODES.join(', ')})`);
@@ -40,9 +40,6 @@ function importPadWith(node: OnnxNodeView, ctx: ImportContext, qdq: boolean): No
 
 export const importPad = (node: OnnxNodeView, ctx: ImportContext) => importPadWith(node, ctx, false);
 
-export const importQdqPad = (node: OnnxNodeView, ctx: ImportContext) => importPadWith(node, ctx, true);
-
 export const padImports: OnnxImport[] = [
   { domain: '', opType: 'Pad', import: importPad },
-  { domain: '', opType: 'Pad', form: 'qdq', import: importQdqPad },
 ];

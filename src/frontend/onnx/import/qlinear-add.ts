@@ -1,8 +1,7 @@
-/** ONNX importers of the src/ops/qlinear-add family: com.microsoft.QLinearAdd, Add (qdq). */
+/** ONNX importers of the src/ops/qlinear-add family: com.microsoft.QLinearAdd (the QDQ form is ../qdq/qlinear-add.ts). */
 import type { OnnxImport } from '../import-context.ts';
-import { importQLinearBinary, importQdqBinary } from './qlinear-binary.ts';
+import { importQLinearBinary } from './qlinear-binary.ts';
 
 export const qlinearAddImports: OnnxImport[] = [
   { domain: 'com.microsoft', opType: 'QLinearAdd', import: importQLinearBinary('QLinearAdd') },
-  { domain: '', opType: 'Add', form: 'qdq', import: importQdqBinary('QLinearAdd') },
 ];

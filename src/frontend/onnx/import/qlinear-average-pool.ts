@@ -1,9 +1,8 @@
-/** ONNX importers of the src/ops/qlinear-average-pool family: com.microsoft.QLinearAveragePool, AveragePool (qdq). */
+/** ONNX importers of the src/ops/qlinear-average-pool family: com.microsoft.QLinearAveragePool (the QDQ form is ../qdq/qlinear-average-pool.ts). */
 import type { AttrValue, Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
 import { uint8OutputAttr } from '../../../ops/common/mean.ts';
-import { ortUnaryQdqPlan } from '../qdq/ort-qdq.ts';
 import { importWindowAttrs } from './window.ts';
 
 /**
@@ -12,7 +11,7 @@ import { importWindowAttrs } from './window.ts';
  * input also gets attrs.window_rank = 1, so the lift-1d pass runs it as [N, C, 1, L] (NHWC inside);
  * a channels-last [N, L, C] one stays as the model has it.
  */
-function importPoolWindow(node: OnnxNodeView, channelsLast: boolean): Record<string, AttrValue> {
+export function importPoolWindow(node: OnnxNodeView, channelsLast: boolean): Record<string, AttrValue> {
   if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
   const kernel = node.ints('kernel_shape', []);
   if (kernel.length !== 1 && kernel.length !== 2) throw new UserError(`${node.label}: only 1-D and 2-D pooling is supported (kernel_shape [${kernel}])`);
@@ -55,29 +54,6 @@ export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext)
   };
 }
 
-/**
- * DequantizeLinear → AveragePool → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). Records
- * what ONNX Runtime runs for the pattern: its QLinearAveragePool in the type it computes in, or its
- * float AveragePool (attrs.ort_float, with attrs.ort_opset19 when the model's AveragePool is the
- * opset-19 one, which ORT runs with its generic kernel).
- */
-export function importQdqAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const x = node.input(0);
-  if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-  const plan = ortUnaryQdqPlan(node, ctx);
-  const attrs: Record<string, AttrValue> = {
-    ...importPoolWindow(node, false),
-    uint8_output: plan.fused && plan.computeType === 'uint8' ? 1 : uint8OutputAttr(ctx.graph, node.outputs[0]!),
-  };
-  if (!plan.fused) {
-    attrs.ort_float = 1;
-    attrs.ort_opset19 = (ctx.opset('') ?? 1) >= 19 ? 1 : 0;
-  }
-  return { name: node.name, op: 'QLinearAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
-}
-
 export const qlinearAveragePoolImports: OnnxImport[] = [
   { domain: 'com.microsoft', opType: 'QLinearAveragePool', import: importQLinearAveragePool },
-  { domain: '', opType: 'AveragePool', form: 'qdq', import: importQdqAveragePool },
 ];

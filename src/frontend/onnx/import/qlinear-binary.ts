@@ -1,8 +1,7 @@
-/** ONNX com.microsoft QLinearAdd / QLinearMul, and the float Add / Mul at the centre of a QDQ pattern (src/ops/common/qlinear-binary.ts has the op). */
+/** ONNX com.microsoft QLinearAdd / QLinearMul (src/ops/common/qlinear-binary.ts has the op; the QDQ form is ../qdq/qlinear-binary.ts). */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView } from '../import-context.ts';
-import { ortQdqPlan } from '../qdq/ort-qdq.ts';
 import { QLinearBinaryOp } from '../../../ops/common/qlinear-binary.ts';
 
 const ROLES = ['A', 'A scale', 'A zero point', 'B', 'B scale', 'B zero point', 'C scale', 'C zero point'];
@@ -26,24 +25,5 @@ export function importQLinearBinary(op: QLinearBinaryOp) {
     // With no zero point at all, C has A's type; typed now because a following importer may check it.
     ctx.declareOutput(node.outputs[0]!, zeroTypes[0] ?? ctx.graph.tensors.get(a)?.dtype ?? 'uint8', perTensor(cScale, cZero, 'C'));
     return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
-  };
-}
-
-/** The float Add or Mul at the centre of DequantizeLinear → op → QuantizeLinear (see OnnxImport in src/frontend/onnx/import-context.ts). */
-export function importQdqBinary(op: QLinearBinaryOp) {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    node.requireInputs(2);
-    if (node.has('axis') || node.has('broadcast')) throw new UserError(`${node.label}: the legacy broadcast/axis attributes (opset < 7) are not supported`);
-    const [a, b] = node.inputs as [string, string];
-    for (const [name, role] of [[a, 'A'], [b, 'B']] as const) {
-      const quant = ctx.graph.tensors.get(name)?.quant;
-      if (!quant) throw new UserError(`${node.label}: input ${role} '${name}' must come through a DequantizeLinear`);
-      if (quant.scale.length !== 1) throw new UserError(`${node.label}: input ${role} '${name}' must be dequantized per tensor (one scale), found ${quant.scale.length} scales`);
-    }
-    const plan = ortQdqPlan(node, ctx);
-    const attrs: Record<string, number> = {};
-    if (!plan.fused) attrs.ort_float = 1;
-    else if (plan.computeType === 'uint8') attrs.ort_offset = 128;
-    return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs };
   };
 }

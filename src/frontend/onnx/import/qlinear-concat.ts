@@ -1,4 +1,4 @@
-/** ONNX importers of the src/ops/qlinear-concat family: com.microsoft.QLinearConcat, Concat (qdq), Concat. */
+/** ONNX importers of the src/ops/qlinear-concat family: com.microsoft.QLinearConcat, Concat (the QDQ form is ../qdq/qlinear-concat.ts). */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
@@ -26,15 +26,6 @@ export function importQLinearConcat(node: OnnxNodeView, ctx: ImportContext): Nod
   return { name: node.name, op: 'QLinearConcat', inputs, outputs: [node.outputs[0]!], attrs: { axis: node.int('axis', 0), requantize: 1 } };
 }
 
-export function importQdqConcat(node: OnnxNodeView, ctx: ImportContext): Node {
-  if (!node.has('axis')) throw new UserError(`${node.label}: the axis attribute is required`);
-  for (const input of node.inputs) {
-    if (input === '') continue;
-    if (!ctx.graph.tensors.get(input)?.quant) throw new UserError(`${node.label}: input '${input}' must come through a DequantizeLinear`);
-  }
-  return { name: node.name, op: 'QLinearConcat', inputs: node.inputs.filter((i) => i !== ''), outputs: [node.outputs[0]!], attrs: { axis: node.int('axis', 0), requantize: 1 } };
-}
-
 export function importConcat(node: OnnxNodeView, ctx: ImportContext): Node {
   if (!node.has('axis')) throw new UserError(`${node.label}: the axis attribute is required`);
   node.requireInputs(1);
@@ -44,6 +35,5 @@ export function importConcat(node: OnnxNodeView, ctx: ImportContext): Node {
 
 export const qlinearConcatImports: OnnxImport[] = [
   { domain: 'com.microsoft', opType: 'QLinearConcat', import: importQLinearConcat },
-  { domain: '', opType: 'Concat', form: 'qdq', import: importQdqConcat },
   { domain: '', opType: 'Concat', import: importConcat },
 ];

@@ -1,8 +1,7 @@
-/** ONNX importers of the src/ops/qlinear-global-average-pool family: com.microsoft.QLinearGlobalAveragePool, GlobalAveragePool (qdq). */
-import type { AttrValue, Node } from '../../../ir/graph.ts';
+/** ONNX importers of the src/ops/qlinear-global-average-pool family: com.microsoft.QLinearGlobalAveragePool (the QDQ form is ../qdq/qlinear-global-average-pool.ts). */
+import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
-import { ortUnaryQdqPlan } from '../qdq/ort-qdq.ts';
 
 /** com.microsoft QLinearGlobalAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
 export function importQLinearGlobalAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
@@ -30,17 +29,6 @@ export function importQLinearGlobalAveragePool(node: OnnxNodeView, ctx: ImportCo
   };
 }
 
-/** DequantizeLinear → GlobalAveragePool → QuantizeLinear; attrs.ort_float when ONNX Runtime runs it unfused. */
-export function importQdqGlobalAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const x = node.input(0);
-  if (!ctx.graph.tensors.get(x)?.quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-  const attrs: Record<string, AttrValue> = { channels_last: 0 };
-  if (!ortUnaryQdqPlan(node, ctx).fused) attrs.ort_float = 1;
-  return { name: node.name, op: 'QLinearGlobalAveragePool', inputs: [x], outputs: [node.outputs[0]!], attrs };
-}
-
 export const qlinearGlobalAveragePoolImports: OnnxImport[] = [
   { domain: 'com.microsoft', opType: 'QLinearGlobalAveragePool', import: importQLinearGlobalAveragePool },
-  { domain: '', opType: 'GlobalAveragePool', form: 'qdq', import: importQdqGlobalAveragePool },
 ];

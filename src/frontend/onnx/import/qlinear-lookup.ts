@@ -1,13 +1,10 @@
-/** ONNX importers of the src/ops/qlinear-lookup family: com.microsoft.QLinearSigmoid, com.microsoft.QLinearLeakyRelu, Sigmoid (qdq), Tanh (qdq), HardSigmoid (qdq), HardSwish (qdq), LeakyRelu (qdq), Relu (qdq), Clip (qdq). */
+/** ONNX importers of the src/ops/qlinear-lookup family: com.microsoft.QLinearSigmoid, com.microsoft.QLinearLeakyRelu (the QDQ forms are ../qdq/qlinear-lookup.ts). */
 import type { AttrValue, Node } from '../../../ir/graph.ts';
-import { UserError } from '../../../errors.ts';
 import { importUnaryQLinearIo } from './qoperator-unary.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
 import { type LookupFunction, type LookupParams } from '../../../ops/qlinear-lookup/functions.ts';
 
-const FLOAT_MAX = 3.4028234663852886e38;
-
-function lookupNode(node: OnnxNodeView, input: string, fn: LookupFunction, params: LookupParams, qdq: boolean): Node {
+export function lookupNode(node: OnnxNodeView, input: string, fn: LookupFunction, params: LookupParams, qdq: boolean): Node {
   const attrs: Record<string, AttrValue> = { function: fn };
   for (const [key, value] of Object.entries(params)) if (value !== undefined) attrs[key] = value;
   if (qdq) attrs.qdq = 1;
@@ -24,56 +21,14 @@ function importQOperator(fn: LookupFunction, params: (node: OnnxNodeView) => Loo
   };
 }
 
-/** A float constant, or a quantized one behind a DequantizeLinear, as its float32 value. */
-function constantValue(node: OnnxNodeView, ctx: ImportContext, name: string, role: string): number {
-  const t = ctx.constant(node, name, role);
-  if (t.data!.length !== 1) throw new UserError(`${node.label}: ${role} '${name}' must hold one value, found ${t.data!.length}`);
-  const v = Number(t.data![0]);
-  if (t.dtype === 'float32') return v;
-  if (t.quant && (t.dtype === 'int8' || t.dtype === 'uint8')) return Math.fround(Math.fround(t.quant.scale[0]!) * (v - t.quant.zeroPoint[0]!));
-  throw new UserError(`${node.label}: ${role} '${name}' must be float32, found ${t.dtype}`);
-}
-
-function clipBounds(node: OnnxNodeView, ctx: ImportContext): LookupParams {
-  // Opset 11 on: optional constant inputs; before: attributes (defaults: the float range).
-  const bound = (index: number, attr: string, fallback: number) => {
-    const name = node.input(index);
-    if (name !== '') return constantValue(node, ctx, name, attr);
-    return node.float(attr, fallback);
-  };
-  const min = bound(1, 'min', -FLOAT_MAX);
-  const max = bound(2, 'max', FLOAT_MAX);
-  if (Number.isNaN(min) || Number.isNaN(max)) throw new UserError(`${node.label}: NaN bounds are not supported`);
-  return { min, max };
-}
-
-/** The float op of DequantizeLinear → op → QuantizeLinear (see OnnxImport 'qdq' in src/ops/op.ts). */
-function importQdq(fn: LookupFunction, params: (node: OnnxNodeView, ctx: ImportContext) => LookupParams): OnnxImport['import'] {
-  return (node: OnnxNodeView, ctx: ImportContext): Node => {
-    node.requireInputs(1);
-    const x = node.input(0);
-    const quant = ctx.graph.tensors.get(x)?.quant;
-    if (!quant) throw new UserError(`${node.label}: the input must come through a DequantizeLinear`);
-    if (quant.scale.length !== 1) throw new UserError(`${node.label}: the input must be dequantized per tensor (one scale), found ${quant.scale.length}`);
-    return lookupNode(node, x, fn, params(node, ctx), true);
-  };
-}
-
 // Defaults are float32 constants in ONNX Runtime (0.01f, 0.2f, 0.5f).
-const attr = (node: OnnxNodeView, name: string, fallback: number) => node.float(name, Math.fround(fallback));
+export const attr = (node: OnnxNodeView, name: string, fallback: number) => node.float(name, Math.fround(fallback));
 
-const alpha = (fallback: number) => (node: OnnxNodeView) => ({ alpha: attr(node, 'alpha', fallback) });
+export const alpha = (fallback: number) => (node: OnnxNodeView) => ({ alpha: attr(node, 'alpha', fallback) });
 
 export const LOOKUP_IMPORTS: OnnxImport[] = [
   { domain: 'com.microsoft', opType: 'QLinearSigmoid', import: importQOperator('sigmoid', () => ({})) },
   { domain: 'com.microsoft', opType: 'QLinearLeakyRelu', import: importQOperator('leaky_relu', alpha(0.01)) },
-  { domain: '', opType: 'Sigmoid', form: 'qdq', import: importQdq('sigmoid', () => ({})) },
-  { domain: '', opType: 'Tanh', form: 'qdq', import: importQdq('tanh', () => ({})) },
-  { domain: '', opType: 'HardSigmoid', form: 'qdq', import: importQdq('hard_sigmoid', (n) => ({ alpha: attr(n, 'alpha', 0.2), beta: attr(n, 'beta', 0.5) })) },
-  { domain: '', opType: 'HardSwish', form: 'qdq', import: importQdq('hard_swish', () => ({})) },
-  { domain: '', opType: 'LeakyRelu', form: 'qdq', import: importQdq('leaky_relu', alpha(0.01)) },
-  { domain: '', opType: 'Relu', form: 'qdq', import: importQdq('relu', () => ({})) },
-  { domain: '', opType: 'Clip', form: 'qdq', import: importQdq('clip', clipBounds) },
 ];
 
 export const qlinearLookupImports: OnnxImport[] = LOOKUP_IMPORTS;

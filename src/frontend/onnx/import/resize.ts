@@ -1,4 +1,4 @@
-/** ONNX importers of the src/ops/resize family: Resize, Resize (qdq), Upsample, Upsample (qdq). */
+/** ONNX importers of the src/ops/resize family: Resize, Upsample (their QDQ form is ../qdq/resize.ts). */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
@@ -16,7 +16,7 @@ function floats(ctx: ImportContext, node: OnnxNodeView, name: string, role: stri
   return t.data!.length > 0 ? Array.from(t.data as Float32Array) : undefined;
 }
 
-function importResizeWith(node: OnnxNodeView, ctx: ImportContext, qdq: boolean): Node {
+export function importResizeWith(node: OnnxNodeView, ctx: ImportContext, qdq: boolean): Node {
   node.requireInputs(1);
   const mode = node.string('mode', 'nearest');
   if (mode !== 'nearest') throw new UserError(`${node.label}: mode '${mode}' is not supported (only 'nearest')`);
@@ -74,11 +74,7 @@ function importResizeWith(node: OnnxNodeView, ctx: ImportContext, qdq: boolean):
 
 export const importResize = (node: OnnxNodeView, ctx: ImportContext) => importResizeWith(node, ctx, false);
 
-export const importQdqResize = (node: OnnxNodeView, ctx: ImportContext) => importResizeWith(node, ctx, true);
-
 export const resizeImports: OnnxImport[] = [
   { domain: '', opType: 'Resize', import: importResize },
-  { domain: '', opType: 'Resize', form: 'qdq', import: importQdqResize },
   { domain: '', opType: 'Upsample', import: importResize },
-  { domain: '', opType: 'Upsample', form: 'qdq', import: importQdqResize },
 ];

@@ -1,4 +1,4 @@
-/** ONNX importers of the src/ops/qlinear-reduce-mean family: ReduceMean (qdq). */
+/** The QDQ form of the src/ops/qlinear-reduce-mean family: ReduceMean (qdq), its only quantized form. */
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
@@ -28,4 +28,4 @@ export function importQdqReduceMean(node: OnnxNodeView, ctx: ImportContext): Nod
   };
 }
 
-export const qlinearReduceMeanImports: OnnxImport[] = [{ domain: '', opType: 'ReduceMean', form: 'qdq', import: importQdqReduceMean }];
+export const qlinearReduceMeanQdqImports: OnnxImport[] = [{ domain: '', opType: 'ReduceMean', form: 'qdq', import: importQdqReduceMean }];
