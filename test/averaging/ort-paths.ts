@@ -5,11 +5,11 @@
  * one, or runs in float (see src/frontend/onnx/qdq/ort-qdq.ts). ReduceMean, never fused, is here too.
  */
 import onnxProto from 'onnx-proto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
+import { ortKernel, type OrtKernel } from '../helpers/ort.ts';
 import { int, pick, type Rng } from './models.ts';
 
 const f32 = Math.fround;
@@ -159,19 +159,7 @@ export const buildPath = (spec: PathSpec, rng: Rng): string => buildPaths([spec]
  * optimization: 'qlinear-uint8' or 'qlinear-int8' (its com.microsoft QLinear kernel in that type),
  * or 'float' (the float op, NCHWc or not).
  */
-export async function ortOptimizedPath(path: string, center: Center): Promise<'qlinear-uint8' | 'qlinear-int8' | 'float'> {
-  const optimized = `${path}.ort.onnx`;
-  const session = await ort.InferenceSession.create(path, {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionProviders: ['cpu'],
-    optimizedModelFilePath: optimized,
-    logSeverityLevel: 3,
-  } as ort.InferenceSession.SessionOptions);
-  await session.release();
-  const graph = onnxProto.onnx.ModelProto.decode(readFileSync(optimized)).graph!;
-  const qlinear = graph.node!.find((n) => n.domain === 'com.microsoft' && n.opType === `QLinear${center}`);
-  if (!qlinear) return 'float';
-  const zp = graph.initializer!.find((t) => t.name === qlinear.input![4]);
-  return zp?.dataType === onnxProto.onnx.TensorProto.DataType.UINT8 ? 'qlinear-uint8' : 'qlinear-int8';
+export function ortOptimizedPath(path: string, center: Center): Promise<OrtKernel> {
+  // Y's zero point is input 4 of QLinearAveragePool and QLinearGlobalAveragePool.
+  return ortKernel(path, center, 4);
 }

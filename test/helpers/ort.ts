@@ -3,6 +3,8 @@
  * ignore-scripts). Runs a model file with default optimizations on CPU, single-threaded so
  * results do not depend on the machine.
  */
+import { readFileSync } from 'node:fs';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import type { Value } from '../../src/ops/op.ts';
 import type { DType } from '../../src/ir/graph.ts';
@@ -24,4 +26,28 @@ export async function runOrt(modelPath: string, inputNames: readonly string[], i
   } finally {
     await session.release();
   }
+}
+
+export type OrtKernel = 'qlinear-uint8' | 'qlinear-int8' | 'float';
+
+/**
+ * Which kernel ONNX Runtime runs for a QDQ pattern around `opType`, read from the model it writes
+ * after its optimizations (CPU, one thread): its com.microsoft QLinear<opType> in uint8 or int8 (by
+ * the type of the zero point at input `zeroPointInput`), or 'float' when it left the pattern unfused.
+ */
+export async function ortKernel(modelPath: string, opType: string, zeroPointInput: number): Promise<OrtKernel> {
+  const optimized = `${modelPath}.ort.onnx`;
+  const session = await ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionProviders: ['cpu'],
+    optimizedModelFilePath: optimized,
+    logSeverityLevel: 3,
+  } as ort.InferenceSession.SessionOptions);
+  await session.release();
+  const graph = onnxProto.onnx.ModelProto.decode(readFileSync(optimized)).graph!;
+  const qlinear = graph.node!.find((n) => n.domain === 'com.microsoft' && n.opType === `QLinear${opType}`);
+  if (!qlinear) return 'float';
+  const zp = graph.initializer!.find((t) => t.name === qlinear.input![zeroPointInput]);
+  return zp?.dataType === onnxProto.onnx.TensorProto.DataType.UINT8 ? 'qlinear-uint8' : 'qlinear-int8';
 }

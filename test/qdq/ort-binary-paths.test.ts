@@ -11,8 +11,6 @@
  * The operands run through every pair of quantized values (A along a row, B down the columns),
  * with scales that put many results on or next to rounding ties.
  */
-import onnxProto from 'onnx-proto';
-import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
@@ -20,7 +18,7 @@ import { runReference } from '../../src/reference/interpreter.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import type { Value } from '../../src/ops/op.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
-import { runOrt } from '../helpers/ort.ts';
+import { ortKernel, runOrt } from '../helpers/ort.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
 import { NetworkBuilder } from '../helpers/networks.ts';
@@ -146,23 +144,8 @@ function build(spec: Spec): Built {
   return { path: g.save(), inputs };
 }
 
-/** ORT's choice, read from the model it writes after optimization. */
-async function ortPath(path: string, op: Spec['op']): Promise<Path> {
-  const optimized = `${path}.ort.onnx`;
-  const session = await ort.InferenceSession.create(path, {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionProviders: ['cpu'],
-    optimizedModelFilePath: optimized,
-    logSeverityLevel: 3,
-  } as ort.InferenceSession.SessionOptions);
-  await session.release();
-  const graph = onnxProto.onnx.ModelProto.decode(readFileSync(optimized)).graph!;
-  const qlinear = graph.node!.find((n) => n.domain === 'com.microsoft' && n.opType === `QLinear${op}`);
-  if (!qlinear) return 'float';
-  const zp = graph.initializer!.find((t) => t.name === qlinear.input![7]);
-  return zp?.dataType === onnxProto.onnx.TensorProto.DataType.UINT8 ? 'qlinear-uint8' : 'qlinear-int8';
-}
+/** ORT's choice, read from the model it writes after optimization (C's zero point is QLinear<op>'s input 7). */
+const ortPath = (path: string, op: Spec['op']): Promise<Path> => ortKernel(path, op, 7);
 
 /** tinygen's reading of ORT's choice, from the compiled node. */
 function predictedPath(path: string, op: Spec['op']): Path {
