@@ -3,6 +3,7 @@
  * outputs to another, through semihosting (newlib's rdimon: fopen/fread/fwrite reach host files).
  *
  *   usage: <firmware> <input file> <output file>
+ *          <firmware> <input file> <output file> <trace file>   (built with -DTINYGEN_TRACE)
  *
  * The input file is a sequence of records of harness_input_bytes bytes (all inputs of one
  * inference, concatenated); for each, harness_output_bytes bytes are written to the output file.
@@ -16,7 +17,10 @@
  *     tinygen_profile_layer after each layer, and each inference also prints
  *     "tinygen: inference <i> layer <l> ticks <n>" per layer, in order (the first from the start);
  *   -DTINYGEN_MEASURE_STACK: the free stack is painted before each inference and the deepest
- *     overwritten word found after it: "tinygen: inference <i> stack <bytes>". Errors are reported on stderr, one
+ *     overwritten word found after it: "tinygen: inference <i> stack <bytes>".
+ * A third, -DTINYGEN_TRACE (tinygen validate, to find the first diverging layer), makes the model
+ * call tinygen_trace_layer after each step with each of its outputs; every call appends a record
+ * [u32 step][u32 bytes][bytes] (little-endian) to the trace file, the third argument. Errors are reported on stderr, one
  * line starting "tinygen: error:". Exit status: 0 on success, else one of the HARNESS_EXIT_* values
  * below (faults exit with 100 + the exception number, see the startup code).
  *
@@ -31,13 +35,14 @@
 
 enum {
     HARNESS_EXIT_OK = 0,
-    HARNESS_EXIT_USAGE = 2,        /* not exactly two arguments */
+    HARNESS_EXIT_USAGE = 2,        /* not exactly two arguments (three with TINYGEN_TRACE) */
     HARNESS_EXIT_OPEN_INPUT = 3,   /* the input file cannot be opened */
     HARNESS_EXIT_OPEN_OUTPUT = 4,  /* the output file cannot be created */
     HARNESS_EXIT_SHORT_READ = 5,   /* the input ends inside a record */
     HARNESS_EXIT_RUN_FAILED = 6,   /* harness_run returned non-zero */
     HARNESS_EXIT_WRITE_FAILED = 7, /* writing or closing the output file failed */
     HARNESS_EXIT_READ_FAILED = 8,  /* reading the input file failed */
+    HARNESS_EXIT_TRACE_FAILED = 9, /* the trace file cannot be created, or writing it failed */
 };
 
 /* ---- SysTick: a 24-bit down counter on the core clock, extended by counting its wraps. ---- */
@@ -155,6 +160,25 @@ static unsigned long stack_used(uint32_t *top)
 }
 #endif
 
+#ifdef TINYGEN_TRACE
+/* ---- Layer trace: every traced output, as [u32 step][u32 bytes][bytes]. ---- */
+
+static FILE *trace_file;
+static int trace_failed;
+static char trace_buffer[1024];
+
+void tinygen_trace_layer(unsigned step, const void *data, unsigned long bytes)
+{
+    const uint32_t header[2] = { (uint32_t)step, (uint32_t)bytes };
+    if (trace_file == NULL || trace_failed) {
+        return;
+    }
+    if (fwrite(header, sizeof header, 1, trace_file) != 1 || fwrite(data, 1, bytes, trace_file) != bytes) {
+        trace_failed = 1;
+    }
+}
+#endif
+
 /* ---- Records ---- */
 
 /* stdio buffers for the two files, so newlib does not malloc them. */
@@ -163,10 +187,23 @@ static char output_buffer[1024];
 
 int main(int argc, char **argv)
 {
+#ifdef TINYGEN_TRACE
+    if (argc != 4) {
+        fprintf(stderr, "tinygen: usage: %s <input file> <output file> <trace file>\n", argc > 0 ? argv[0] : "firmware");
+        return HARNESS_EXIT_USAGE;
+    }
+    trace_file = fopen(argv[3], "wb");
+    if (trace_file == NULL) {
+        fprintf(stderr, "tinygen: error: cannot open trace file %s\n", argv[3]);
+        return HARNESS_EXIT_TRACE_FAILED;
+    }
+    setvbuf(trace_file, trace_buffer, _IOFBF, sizeof trace_buffer);
+#else
     if (argc != 3) {
         fprintf(stderr, "tinygen: usage: %s <input file> <output file>\n", argc > 0 ? argv[0] : "firmware");
         return HARNESS_EXIT_USAGE;
     }
+#endif
     FILE *in = fopen(argv[1], "rb");
     if (in == NULL) {
         fprintf(stderr, "tinygen: error: cannot open input file %s\n", argv[1]);
@@ -229,6 +266,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "tinygen: error: writing %s failed\n", argv[2]);
         return HARNESS_EXIT_WRITE_FAILED;
     }
+#ifdef TINYGEN_TRACE
+    if (fclose(trace_file) != 0 || trace_failed) {
+        fprintf(stderr, "tinygen: error: writing %s failed\n", argv[3]);
+        return HARNESS_EXIT_TRACE_FAILED;
+    }
+#endif
     printf("tinygen: done inferences %lu\n", inference);
     return HARNESS_EXIT_OK;
 }

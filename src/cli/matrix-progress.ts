@@ -61,7 +61,7 @@ export function matrixProgress(total: number, stream: NodeJS.WriteStream = proce
 }
 
 /** validate()'s stages in a word, so several running cells fit on one line. */
-const SHORT_STAGE: Record<ValidateStage, string> = { compile: 'compiling', fit: 'checking', reference: 'reference', build: 'build', run: 'QEMU' };
+const SHORT_STAGE: Record<ValidateStage, string> = { compile: 'compiling', fit: 'checking', reference: 'reference', build: 'build', run: 'QEMU', trace: 'tracing' };
 
 function shortStage(stage: ValidateStage | undefined): string {
   return stage === undefined ? 'starting' : SHORT_STAGE[stage];

@@ -3,7 +3,7 @@
  * lowered graph and its memory plan. Output is deterministic for a given model and options.
  */
 import type { Graph, Node } from '../ir/graph.ts';
-import { tensorOf } from '../ir/graph.ts';
+import { tensorBytes, tensorOf } from '../ir/graph.ts';
 import type { CType, EmitContext } from '../ops/op.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Lowered } from '../passes/index.ts';
@@ -33,6 +33,11 @@ export interface GeneratedModel {
   constantBytes: number;
   /** Per node, in schedule order: its bytes of constant data, and whether it runs code (views do not). */
   layers: { node: string; constantBytes: number; runs: boolean }[];
+  /**
+   * What a -DTINYGEN_TRACE build reports, in order: after each step that runs code, each of its
+   * outputs (the tensor and its bytes), as the harness writes them to the trace file.
+   */
+  traced: { step: number; tensor: string; bytes: number }[];
 }
 
 const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
@@ -119,8 +124,9 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   const outputs = apiOutputs(graph);
   const api = new Map([...inputs, ...outputs].map((a) => [a.tensor, a]));
   const emitter = new Emitter(lowered, name, api);
-  const steps: { index: number; comment: string; code: string }[] = [];
+  const steps: { index: number; comment: string; code: string; traces: { pointer: string; bytes: number }[] }[] = [];
   const layers: GeneratedModel['layers'] = [];
+  const traced: GeneratedModel['traced'] = [];
   graph.nodes.forEach((node, index) => {
     emitter.beginNode(index);
     let code: string;
@@ -132,7 +138,11 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
       }
       throw error;
     }
-    steps.push({ index, comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code });
+    // Traced right after the step, before any later step can reuse the storage.
+    const outputs = code === '' ? [] : node.outputs.filter((t) => t !== '' && plan.storage.has(t)).map((tensor) => ({ tensor, bytes: tensorBytes(tensorOf(graph, tensor)) }));
+    const traces = outputs.map(({ tensor, bytes }) => ({ pointer: emitter.pointer(tensor), bytes }));
+    for (const o of outputs) traced.push({ step: index, ...o });
+    steps.push({ index, comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code, traces });
     layers.push({ node: node.name, constantBytes: emitter.nodeConstantBytes, runs: code !== '' });
   });
   const signature = runSignature(inputs, outputs);
@@ -163,5 +173,5 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     [`${name}_model.h`, renderTemplate('model.h.hbs', view)],
     [`${name}_model.c`, renderTemplate('model.c.hbs', view)],
   ]);
-  return { files, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers };
+  return { files, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
 }

@@ -16,6 +16,7 @@ export interface HostBuild {
   includeDirs: string[];
   outDir: string;
   sanitize?: boolean;
+  /** -D definitions (NAME or NAME=VALUE) for every source, the cached harness included (e.g. TINYGEN_TRACE). */
   defines?: string[];
 }
 
@@ -32,21 +33,26 @@ export async function buildHost(build: HostBuild): Promise<string> {
   mkdirSync(build.outDir, { recursive: true });
   const exe = join(build.outDir, 'host_harness');
   const flags = [...HOST_CFLAGS, ...(build.sanitize === false ? [] : SANITIZE)];
+  const defines = (build.defines ?? []).map((d) => `-D${d}`);
+  // The kernels read no -D; the harness reads TINYGEN_TRACE, so it is cached once per define set.
   const [kernels, harness] = await Promise.all([
     kernelLibrary('gcc', flags),
-    build.withHarness ? objectLibrary({ compiler: 'gcc', flags, sources: [join(HARNESS_DIR, 'host_main.c')], includeDirs: [HARNESS_DIR] }) : undefined,
+    build.withHarness ? objectLibrary({ compiler: 'gcc', flags: [...flags, ...defines], sources: [join(HARNESS_DIR, 'host_main.c')], includeDirs: [HARNESS_DIR] }) : undefined,
   ]);
   const objects = [...kernels.objects, ...(harness?.objects ?? [])];
-  await gcc([...flags, ...build.includeDirs.map((d) => `-I${d}`), ...(build.defines ?? []).map((d) => `-D${d}`), ...build.sources, ...objects, '-lm', '-o', exe]);
+  await gcc([...flags, ...build.includeDirs.map((d) => `-I${d}`), ...defines, ...build.sources, ...objects, '-lm', '-o', exe]);
   return exe;
 }
 
-/** Runs a host harness over concatenated input records; returns the concatenated outputs. */
-export async function runHost(exe: string, inputs: Uint8Array, workDir: string): Promise<Uint8Array> {
+/**
+ * Runs a host harness over concatenated input records; returns the concatenated outputs.
+ * `extraArgs` follow the two files (a TINYGEN_TRACE build takes its trace file there).
+ */
+export async function runHost(exe: string, inputs: Uint8Array, workDir: string, extraArgs: string[] = []): Promise<Uint8Array> {
   const inPath = join(workDir, 'inputs.bin');
   const outPath = join(workDir, 'outputs.bin');
   writeFileSync(inPath, inputs);
-  const result = await execa(exe, [inPath, outPath], { reject: false, all: true });
+  const result = await execa(exe, [inPath, outPath, ...extraArgs], { reject: false, all: true });
   if (result.exitCode !== 0) throw new Error(`host harness exited with ${result.exitCode}:\n${result.all}`);
   return new Uint8Array(readFileSync(outPath));
 }

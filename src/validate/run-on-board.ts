@@ -30,6 +30,8 @@ export interface BoardRunOptions {
   onProgress?: (text: string, stage: ValidateStage) => void;
   /** Test seam: edits the generated sources before the build. */
   mutateSources?: (files: Map<string, string>) => void;
+  /** Arguments after the two record files (a TINYGEN_TRACE build takes its trace file there, relative to workDir). */
+  extraArgs?: string[];
 }
 
 export interface BoardRun {
@@ -62,7 +64,7 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   writeFileSync(join(workDir, 'inputs.bin'), Buffer.concat(records));
   rmSync(join(workDir, 'outputs.bin'), { force: true });
   progress(`running ${records.length} inference${records.length === 1 ? '' : 's'} under QEMU (${board.qemu?.machine ?? board.id})`, 'run');
-  const run = await runFirmware({ board, elfPath: build.elfPath, args: ['inputs.bin', 'outputs.bin'], cwd: workDir, timeoutMs, icount: options.icount ?? false });
+  const run = await runFirmware({ board, elfPath: build.elfPath, args: ['inputs.bin', 'outputs.bin', ...(options.extraArgs ?? [])], cwd: workDir, timeoutMs, icount: options.icount ?? false });
   let outputs = new Uint8Array();
   try {
     outputs = new Uint8Array(readFileSync(join(workDir, 'outputs.bin')));

@@ -15,6 +15,7 @@ import type { ApiTensor } from '../codegen/api.ts';
 import { runOnBoard } from './run-on-board.ts';
 import type { ValidateStage } from './stage.ts';
 import { randomRecords, readRecordFile, recordBytes, referenceRecords } from './records.ts';
+import { traceFirstDivergence, type FirstDivergence } from './trace.ts';
 
 export interface ValidateOptions {
   modelPath: string;
@@ -36,6 +37,11 @@ export interface ValidateOptions {
   compiled?: { compiled: Compiled; generated: GeneratedModel };
   /** Test seam: edits the generated sources before the build (e.g. to prove a wrong constant is caught). */
   mutateSources?: (files: Map<string, string>) => void;
+  /**
+   * After a mismatch, trace the first input that mismatched layer by layer on the host and on the
+   * board, and name the first diverging layer (default true).
+   */
+  trace?: boolean;
 }
 
 export interface Mismatch {
@@ -65,6 +71,12 @@ export interface ValidateReport {
   firmware: { flashBytes: number; ramBytes: number; text: number; data: number; bss: number; arenaBytes: number };
   /** SysTick ticks per inference, as the harness measured them. */
   ticks: number[];
+  /**
+   * After a mismatch (not after a crash or timeout): the first input that mismatched, traced layer
+   * by layer on the host C and on the board, each side's first layer that differs from the
+   * reference, or why tracing failed. Absent when the outputs match.
+   */
+  firstDivergence?: FirstDivergence;
 }
 
 const MAX_LISTED = 20;
@@ -121,6 +133,27 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
     });
     const { count, listed } = compareOutputs(expected, outputs, generated.outputs);
     const { text, data, bss } = build.sizes;
+    let firstDivergence: FirstDivergence | undefined;
+    if (failure === undefined && count > 0 && listed[0] && options.trace !== false) {
+      const input = listed[0].input;
+      progress(`tracing input ${input} layer by layer on the host and on ${board.id}`, 'trace');
+      try {
+        firstDivergence = await traceFirstDivergence({
+          compiled,
+          generated,
+          board,
+          record: records[input]!,
+          input,
+          workDir,
+          timeoutMs,
+          ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
+        });
+      } catch (error) {
+        // Diagnosis only: the mismatch verdict stands whatever happens here.
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        firstDivergence = { input, host: { layersCompared: 0, error: message }, board: { layersCompared: 0, error: message } };
+      }
+    }
     return {
       model: options.modelPath,
       board: board.id,
@@ -134,6 +167,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
       wallMs: Math.round(performance.now() - started),
       firmware: { flashBytes: text + data, ramBytes: data + bss, text, data, bss, arenaBytes: generated.arenaBytes },
       ticks: harness.ticks,
+      ...(firstDivergence ? { firstDivergence } : {}),
     };
   } finally {
     if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });

@@ -1,0 +1,91 @@
+/**
+ * The first diverging layer, on the host: a -DTINYGEN_TRACE build of the generated C writes every
+ * step's outputs, and a bug planted in one layer's constants is named as that layer. Without the
+ * define the generated C builds as before (the trace hooks are ((void)0)).
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileModel, generate } from '../../src/pipeline.ts';
+import { randomRecords } from '../../src/validate/records.ts';
+import { compareTrace, describeDivergence, parseTrace, referenceValues, traceOnHost } from '../../src/validate/trace.ts';
+import { buildHostModel } from '../../src/validate/host-model.ts';
+import { MODELS } from '../helpers/paths.ts';
+import { plantBiasBug } from '../helpers/plant.ts';
+
+const TINY = join(MODELS, 'tiny_cnn_qop.onnx');
+
+describe('layer trace on the host', () => {
+  const compiled = compileModel({ modelPath: TINY });
+  const generated = generate(compiled);
+  const [record] = randomRecords(compiled.graph, 1, 7);
+
+  it('generates a TG_TRACE line per output of every step that runs code, and no more', () => {
+    const source = [...generated.files].find(([f]) => f.endsWith('_model.c'))![1];
+    const lines = source.split('\n').filter((l) => /^\s+TG_TRACE\(/.test(l));
+    expect(lines).toHaveLength(generated.traced.length);
+    expect(generated.traced.map((t) => t.step)).toEqual(generated.layers.flatMap((l, step) => (l.runs ? [step] : [])));
+    expect(source).toMatch(/#define TG_TRACE\(step, data, bytes\) \(\(void\)0\)/);
+  });
+
+  it('a clean build traces every layer equal to the reference', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-trace-test-'));
+    try {
+      const side = await traceOnHost({ compiled, generated, record: record!, input: 0, workDir: dir });
+      expect(side.error).toBeUndefined();
+      expect(side.divergence).toBeUndefined();
+      expect(side.layersCompared).toBe(generated.traced.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the layer whose constant was planted wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-trace-test-'));
+    try {
+      const side = await traceOnHost({ compiled, generated, record: record!, input: 0, workDir: dir, mutateSources: (files) => plantBiasBug(files) });
+      expect(side.error).toBeUndefined();
+      const d = side.divergence!;
+      expect(d).toBeDefined();
+      expect(d.step).toBe(3);
+      expect(d.node).toBe('QLinearConv_2');
+      expect(d.op).toBe(compiled.graph.nodes[3]!.op);
+      expect(d.shape).toEqual([1, 8, 8, 8]);
+      expect(d.differingBytes).toBeGreaterThan(0);
+      // Only output channel 0 of the 8 can move.
+      expect(d.differingBytes).toBeLessThanOrEqual(64);
+      expect(d.maxLsb).toBeGreaterThan(0);
+      expect(describeDivergence(d)).toMatch(/^step 3, \S+ 'QLinearConv_2' \[1x8x8x8\] int8: \d+ of 512 bytes differ, max \d+ LSB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bug planted for Arm only leaves the host clean', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-trace-test-'));
+    try {
+      const side = await traceOnHost({ compiled, generated, record: record!, input: 0, workDir: dir, mutateSources: (files) => plantBiasBug(files, true) });
+      expect(side.error).toBeUndefined();
+      expect(side.divergence).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the two-argument host harness still works without the define', async () => {
+    const model = await buildHostModel(compiled, { generated });
+    try {
+      const out = await model.run(record!);
+      expect(out.length).toBe(generated.outputs.reduce((s, t) => s + t.bytes, 0));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('parses traces and refuses one cut short or of other steps', () => {
+    const values = referenceValues(compiled, record!);
+    expect(() => parseTrace(new Uint8Array([1, 0, 0, 0, 4, 0, 0, 0, 9]))).toThrow(/ends inside step 1/);
+    expect(() => compareTrace(compiled.graph, generated.traced, values, [])).toThrow(/holds 0 layer outputs/);
+  });
+});
