@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { CellReport, MatrixReport } from './matrix.ts';
 import { describeMismatch } from './matrix.ts';
+import { describeFirstDivergence, divergenceSummary } from './trace.ts';
 
 export type JunitGrouping = 'board' | 'model';
 
@@ -30,13 +31,15 @@ export function matrixJunit(report: MatrixReport, groupBy: JunitGrouping = 'boar
       const name = groupBy === 'board' ? `${basename(cell.model)} (${cell.rounding})` : `${cell.board} (${cell.rounding})`;
       out.push(`    <testcase classname="${attr(`tinygen.validate.${suite}`)}" name="${attr(name)}" time="${seconds(cell.wallMs)}">`);
       if (!cell.passed) {
-        const message = cell.failure ?? 'failed';
+        const summary = cell.firstDivergence ? divergenceSummary(cell.firstDivergence, cell.board) : undefined;
+        const message = `${cell.failure ?? 'failed'}${summary ? `; ${summary}` : ''}`;
         // Bytes a crashed or hung firmware never wrote (actual -1) are not listed one by one.
         const listed = cell.mismatches.filter((m) => m.actual >= 0);
         const body = [
           message,
           ...listed.map((m) => `mismatch: ${describeMismatch(m)}`),
           ...(listed.length > 0 && cell.mismatchCount > listed.length ? [`... and ${cell.mismatchCount - listed.length} more`] : []),
+          ...(cell.firstDivergence ? describeFirstDivergence(cell.firstDivergence, cell.board) : []),
           ...(cell.failureDetails ? ['', cell.failureDetails] : []),
         ].join('\n');
         out.push(`      <failure message="${attr(message)}" type="${attr(cell.failureKind ?? 'error')}">${text(body)}</failure>`);

@@ -17,6 +17,7 @@ import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { readRecordFile, recordBytes } from './records.ts';
 import { validate, type Mismatch, type ValidateReport } from './validate.ts';
+import type { FirstDivergence } from './trace.ts';
 import type { ValidateStage } from './stage.ts';
 import { mapInParallel } from '../toolchain/parallel.ts';
 
@@ -55,6 +56,8 @@ export interface MatrixOptions {
   onCellDone?: (cell: MatrixCell, report: CellReport, done: number, total: number) => void;
   /** Test seam: edits one cell's generated sources before its build (see ValidateOptions). */
   mutateSources?: (cell: MatrixCell, files: Map<string, string>) => void;
+  /** After a mismatch, name the first diverging layer (ValidateOptions.trace; default true). */
+  trace?: boolean;
 }
 
 /**
@@ -90,6 +93,8 @@ export interface CellReport {
   ticks?: number[];
   /** Where the cell's build was kept (--keep). */
   workDir?: string;
+  /** After a mismatch: the first input that mismatched, traced layer by layer (see ValidateReport). */
+  firstDivergence?: FirstDivergence;
 }
 
 export interface MatrixReport {
@@ -268,6 +273,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
         options.onCellProgress?.(publicCell(cell), text, s);
       },
       ...(options.mutateSources ? { mutateSources: (files: Map<string, string>) => options.mutateSources!(publicCell(cell), files) } : {}),
+      ...(options.trace === false ? { trace: false } : {}),
     });
     const mismatchFailure = report.failure === undefined && report.mismatchCount > 0;
     return {
@@ -284,6 +290,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       ramBytes: report.firmware.ramBytes,
       firmware: report.firmware,
       ticks: report.ticks,
+      ...(report.firstDivergence ? { firstDivergence: report.firstDivergence } : {}),
     };
   } catch (err) {
     const { failure, details } = summarizeError(err);

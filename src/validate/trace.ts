@@ -240,3 +240,23 @@ export function describeFirstDivergence(f: FirstDivergence, board: string): stri
         : `${name}: every layer matches the reference (${s.layersCompared} layer outputs)`;
   return [`layer trace of input ${f.input}:`, `  ${side('host C', f.host)}`, `  ${side(`board ${board}`, f.board)}`];
 }
+
+/**
+ * One clause for a failure message: "first diverging layer: step 3, QLinearConv 'conv2' (host and
+ * board)", "... (board mps2-an386 only; the host C matches)", or why tracing failed.
+ */
+export function divergenceSummary(f: FirstDivergence, board: string): string {
+  const { host, board: onBoard } = f;
+  const name = (d: LayerDivergence) => `step ${d.step}, ${d.op} '${d.node}' [${d.shape.join('x')}], ${d.differingBytes} of ${d.bytes} bytes, max ${d.maxLsb} ${d.dtype === 'float32' ? 'ULP' : 'LSB'}`;
+  const h = host.divergence;
+  const b = onBoard.divergence;
+  if (h && b) {
+    return h.step === b.step && h.differingBytes === b.differingBytes && h.maxLsb === b.maxLsb
+      ? `first diverging layer (host C and board): ${name(h)}`
+      : `first diverging layer: host C ${name(h)}; board ${board} ${name(b)}`;
+  }
+  if (b) return `first diverging layer (board ${board} only${host.error === undefined ? '; the host C matches' : `; host trace failed: ${host.error}`}): ${name(b)}`;
+  if (h) return `first diverging layer (host C${onBoard.error === undefined ? '; every layer matches on the board' : `; board trace failed: ${onBoard.error}`}): ${name(h)}`;
+  if (host.error !== undefined && onBoard.error !== undefined) return `layer trace failed: ${onBoard.error}`;
+  return `layer trace: every layer matches the reference${host.error !== undefined ? ` on the board (host trace failed: ${host.error})` : onBoard.error !== undefined ? ` on the host (board trace failed: ${onBoard.error})` : ''}`;
+}

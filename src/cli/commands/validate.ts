@@ -9,6 +9,7 @@ import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type 
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
 import { formatBytes, printJson, progressReporter } from '../output.ts';
+import { describeFirstDivergence } from '../../validate/trace.ts';
 import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
 interface ValidateArgs {
@@ -23,6 +24,7 @@ interface ValidateArgs {
   json: boolean;
   reportJson?: string;
   junit?: string;
+  trace: boolean;
 }
 
 export function printValidateReport(report: ValidateReport): void {
@@ -38,6 +40,7 @@ export function printValidateReport(report: ValidateReport): void {
     console.log(`  mismatch: input ${m.input}, output ${m.output}, byte ${m.byte}: expected ${m.expected}, actual ${m.actual}`);
   }
   if (report.mismatchCount > report.mismatches.length) console.log(`  ... and ${report.mismatchCount - report.mismatches.length} more`);
+  if (report.firstDivergence) for (const line of describeFirstDivergence(report.firstDivergence, report.board)) console.log(`  ${line}`);
 }
 
 /** One cell in the format of printValidateReport (a one-cell run prints just this). */
@@ -54,6 +57,7 @@ function printCell(cell: CellReport): void {
   if (cell.failure) console.log(`  failure:        ${cell.failure}`);
   for (const m of cell.mismatches) console.log(`  mismatch: ${describeMismatch(m)}`);
   if (cell.mismatchCount > cell.mismatches.length) console.log(`  ... and ${cell.mismatchCount - cell.mismatches.length} more`);
+  if (cell.firstDivergence) for (const line of describeFirstDivergence(cell.firstDivergence, cell.board)) console.log(`  ${line}`);
 }
 
 function kib(n: number | null): string {
@@ -89,6 +93,7 @@ export function printMatrixReport(report: MatrixReport): void {
       const listed = c.mismatches.filter((m) => m.actual >= 0).slice(0, 5);
       for (const m of listed) console.log(`  mismatch: ${describeMismatch(m)}`);
       if (listed.length > 0 && c.mismatchCount > listed.length) console.log(`  ... and ${c.mismatchCount - listed.length} more`);
+      if (c.firstDivergence) for (const line of describeFirstDivergence(c.firstDivergence, c.board)) console.log(`  ${line}`);
     }
   }
   const { cells, passed } = report.summary;
@@ -157,6 +162,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS / 1000, describe: 'seconds before a hung firmware is killed (per cell)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the matrix report as JSON' })
       .option('report-json', { type: 'string', describe: 'write the matrix report (every cell) as JSON to this file' })
+      .option('trace', {
+        type: 'boolean',
+        default: true,
+        describe: 'after a mismatch, rerun the first mismatching input with every layer output captured (host C and board) and name the first layer that differs from the reference (--no-trace: skip)',
+      })
       .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file (one testsuite per board, one testcase per cell)' })
       .example('$0 validate model.onnx --board mps2-an386 --inputs 20', 'exit 0 only if every output byte matches')
       .example('$0 validate a.onnx b.onnx --board all --junit report.xml', 'every model on every emulated board, in parallel') as Argv<ValidateArgs>,
@@ -179,6 +189,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         jobs: args.jobs,
         keepDir: args.keep,
         timeoutMs: args.timeout * 1000,
+        trace: args.trace,
         onStart: (cells) => {
           // One cell: the stages, on a terminal, as before. Several: the matrix display.
           if (cells.length === 1) single = progressReporter(!args.json);
