@@ -13,6 +13,8 @@ export const HARNESS_EXIT = {
   runFailed: 6,
   writeFailed: 7,
   readFailed: 8,
+  /** A TINYGEN_TRACE build could not create or write its trace file. */
+  traceFailed: 9,
 } as const;
 
 /** Fault exits are 100 + the exception number (templates/startup.c.hbs); 116 stands for any IRQ. */
@@ -53,6 +55,8 @@ export function describeExitStatus(status: number | null): string {
       return 'writing the output file failed';
     case HARNESS_EXIT.readFailed:
       return 'reading the input file failed';
+    case HARNESS_EXIT.traceFailed:
+      return 'cannot create or write the trace file';
   }
   const exception = status - FAULT_EXIT_BASE;
   if (exception >= 2 && exception <= 16) return `fault: ${EXCEPTION_NAMES[exception] ?? `exception ${exception}`}`;
