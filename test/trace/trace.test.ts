@@ -3,7 +3,7 @@
  * step's outputs, and a bug planted in one layer's constants is named as that layer. Without the
  * define the generated C builds as before (the trace hooks are ((void)0)).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ import { compareTrace, describeDivergence, parseTrace, referenceValues, traceOnH
 import { buildHostModel } from '../../src/validate/host-model.ts';
 import { MODELS } from '../helpers/paths.ts';
 import { plantBiasBug } from '../helpers/plant.ts';
+import { buildNetwork, NETWORKS } from '../helpers/networks.ts';
+import { TFLITE_TEST_NETWORKS, writeTfliteTestNetwork, type TfliteTestNetwork } from '../helpers/tflite-networks.ts';
+import { PACKAGE_ROOT } from '../../src/version.ts';
 
 const TINY = join(MODELS, 'tiny_cnn_qop.onnx');
 
@@ -88,4 +91,32 @@ describe('layer trace on the host', () => {
     expect(() => parseTrace(new Uint8Array([1, 0, 0, 0, 4, 0, 0, 0, 9]))).toThrow(/ends inside step 1/);
     expect(() => compareTrace(compiled.graph, generated.traced, values, [])).toThrow(/holds 0 layer outputs/);
   });
+});
+
+describe.concurrent('a clean trace matches the reference at every layer', () => {
+  const tfliteDir = mkdtempSync(join(tmpdir(), 'tinygen-trace-tflite-'));
+  afterAll(() => rmSync(tfliteDir, { recursive: true, force: true }));
+  const models = [
+    ...(Object.keys(TFLITE_TEST_NETWORKS) as TfliteTestNetwork[]).map((n) => ({ label: `${n}.tflite`, path: () => writeTfliteTestNetwork(n, tfliteDir) })),
+    ...['tiny_cnn_qop', 'tiny_cnn_qdq', 'tiny_cnn_u8_qop', 'tiny_cnn_u8_qdq'].map((m) => ({ label: m, path: () => join(MODELS, `${m}.onnx`) })),
+    { label: 'demo_cnn', path: () => join(PACKAGE_ROOT, 'examples', 'demo_cnn.onnx') },
+    ...NETWORKS.flatMap((n) => (['qop', 'qdq'] as const).flatMap((form) => (['int8', 'uint8'] as const).map((act) => ({ label: `${n} ${form} ${act}`, path: () => buildNetwork(n, form, act) })))),
+  ];
+  for (const { label, path } of models) {
+    it(label, async () => {
+      const compiled = compileModel({ modelPath: path() });
+      const generated = generate(compiled);
+      const [record] = randomRecords(compiled.graph, 1, 3);
+      const dir = mkdtempSync(join(tmpdir(), 'tinygen-trace-test-'));
+      try {
+        const side = await traceOnHost({ compiled, generated, record: record!, input: 0, workDir: dir });
+        expect(side.error).toBeUndefined();
+        expect(side.divergence).toBeUndefined();
+        expect(side.layersCompared).toBe(generated.traced.length);
+        expect(side.layersCompared).toBeGreaterThan(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
