@@ -81,7 +81,17 @@ export interface OpDefinition<P extends object> {
   scratchBytes?(node: Node, graph: Graph): number;
   /** Multiply-accumulates per inference (convolutions and matrix products); absent means none. */
   macs?(node: Node, graph: Graph): number;
-  /** Its requantization honours attrs.activation (real [min, max]), so a following Relu or Clip can fold in. */
+  /**
+   * Its requantization honours attrs.clamp, so a following Relu or Clip (a Clamp) can fold in.
+   * attrs.clamp is an activation's integer [lo, hi] in the storage type of the node's output
+   * (outputs[0]), made once by the frontend with its runtime's rule: ONNX Runtime's QuantizeLinear
+   * of the real bounds (half to even) for ONNX, TFLM's CalculateActivationRangeQuantized (half
+   * away from zero) for TFLite; an infinite bound is the type's end. The uint8 → int8 rewrite
+   * shifts it by -128 with a uint8 output, so by prepare time it is int8 and prepare uses it as it
+   * is (activationRange in src/ops/common/activation.ts). fuse-activations intersects the Clamp's
+   * range with the producer's, which needs the Clamp's input and output to share one type and
+   * quantization.
+   */
   fusesActivation?: boolean;
   infer(node: Node, graph: Graph): OutputInfo[];
   /**

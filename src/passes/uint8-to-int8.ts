@@ -1,10 +1,12 @@
 /**
  * uint8 → int8: every uint8 tensor becomes int8 with value - 128 and zero point - 128, which is
  * exact. Graph inputs and outputs keep their uint8 type at the API: a ConvertUint8 node sits
- * between the API tensor and the int8 body.
+ * between the API tensor and the int8 body. An activation clamp (attrs.clamp, in its output's
+ * storage type) on a uint8 output shifts with the bytes.
  */
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import { cloneGraph, uniqueName } from '../ir/graph.ts';
+import { clampAttr } from '../ops/common/activation.ts';
 
 function toInt8(tensor: Tensor): Tensor {
   const quant = tensor.quant && { ...tensor.quant, zeroPoint: tensor.quant.zeroPoint.map((z) => z - 128) };
@@ -19,6 +21,11 @@ export function uint8ToInt8(input: Graph): Graph {
   const prologue: Node[] = [];
   const epilogue: Node[] = [];
   const renames = new Map<string, string>();
+
+  for (const node of graph.nodes) {
+    const bounds = clampAttr(node);
+    if (bounds && graph.tensors.get(node.outputs[0]!)?.dtype === 'uint8') node.attrs = { ...node.attrs, clamp: [bounds[0] - 128, bounds[1] - 128] };
+  }
 
   for (const tensor of [...graph.tensors.values()]) {
     if (tensor.dtype !== 'uint8') continue;

@@ -8,7 +8,7 @@ import type { Node, Tensor } from '../../ir/graph.ts';
 import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { stridesOf } from '../../ops/common/axis-map.ts';
-import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
 
 /** TFLite's OHWI → the IR's OIHW (and, for depthwise, 1HW(C·M) → (C·M)1HW). */
@@ -85,13 +85,14 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
   requireInt8Activation(importer, output, 'output');
   const { attrs, outputHW } = windowAttrs({ padding: geometry.padding, kernel: [kh, kw], strides: geometry.strides, dilations: geometry.dilations }, [h, w]);
   requireOutputShape(importer, output, [n, ...outputHW, outC]);
-  const activation = activationBounds(geometry.activation);
+  const bounds = activationBounds(geometry.activation);
+  const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant);
   return throughNchw(importer, op.name, [input], output, ([x], y) => ({
     name: op.name,
     op: 'QLinearConv',
     inputs: [x!, ...inputs],
     outputs: [y],
-    attrs: { ...attrs, group, ...(activation ? { activation } : {}) },
+    attrs: { ...attrs, group, ...(clamp ? { clamp } : {}) },
   }));
 }
 

@@ -15,7 +15,7 @@ import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ActivationFunctionType as Activation } from './schema.ts';
-import { activationBounds, requireInt8Activation, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
 import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';
@@ -48,9 +48,10 @@ export function requireSameQuantization(importer: TfliteImporter, inputs: string
 
 function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul', options: 'AddOptions' | 'MulOptions') {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
-    const activation = activationBounds(op.operator.options(options)?.fusedActivationFunction ?? Activation.NONE);
+    const bounds = activationBounds(op.operator.options(options)?.fusedActivationFunction ?? Activation.NONE);
     const { inputs, output } = int8Operands(op, importer, 2);
-    return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: activation ? { activation } : {} });
+    const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant);
+    return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: clamp ? { clamp } : {} });
   };
 }
 
@@ -159,16 +160,16 @@ export function importRelu(activation: number) {
         checked(importer, relu);
         if (shift <= 0 || (127 - x.zeroPoint[0]!) * 2 ** shift <= INT32_MAX) return [relu];
         const wrapped = importer.intermediate(`${output}_unclamped`, 'int8', y);
-        return [{ ...relu, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { levels: [y.zeroPoint[0]!, 127] } }];
+        return [{ ...relu, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { clamp: [y.zeroPoint[0]!, 127] } }];
       }
       if (activation === Activation.RELU6) {
         const [scale, zeroPoint] = [x.scale[0]!, x.zeroPoint[0]!];
         // FloatToQuantizedType: C's round (half away from zero) of the float32 quotient, saturated.
         const six = Math.min(127, Math.max(-128, roundHalfAway(Math.fround(6 / Math.fround(scale))) + zeroPoint));
-        return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { levels: [zeroPoint, six] } });
+        return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { clamp: [zeroPoint, six] } });
       }
       requireSameQuantization(importer, inputs, output);
     }
-    return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { activation: activationBounds(activation)! } });
+    return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { clamp: tfliteClamp(activationBounds(activation)!, y) } });
   };
 }

@@ -95,7 +95,6 @@ export class TfliteImporter {
         throw err;
       }
     });
-    this.graph.nodes.forEach((node) => roundActivationBoundsAsTflm(node, this.graph));
     for (const index of this.subgraph.outputs) {
       const name = this.names.get(index);
       if (name === undefined) throw new UserError(`graph output '${this.tensorAt(index).name}' is never produced`);
@@ -217,7 +216,7 @@ function quantization(tensor: TfliteTensor, label: string): Quantization | undef
   return scale.length > 1 ? { scale, zeroPoint, axis: params.quantizedDimension } : { scale, zeroPoint };
 }
 
-/** The real-valued clamp of a fused activation, in the form fuse-activations gives attrs.activation. */
+/** The real bounds of a fused activation (tfliteClamp makes them attrs.clamp), or undefined for NONE. */
 export function activationBounds(code: number): number[] | undefined {
   switch (code) {
     case Activation.NONE:
@@ -236,21 +235,16 @@ export function activationBounds(code: number): number[] | undefined {
 }
 
 /**
- * TFLM quantizes an activation bound half away from zero (CalculateActivationRangeQuantized and
- * RELU6's FloatToQuantizedType: round(bound / s) + z), the IR half to even (ONNX's rule, in
- * activationRange). Each finite bound becomes the real value of TFLM's integer bound, which
- * any rounding maps back to that integer (|q| <= 255 keeps fround's error far below 1/2).
+ * The integer clamp TFLM applies for a fused activation's real bounds (CalculateActivationRangeQuantized,
+ * and FloatToQuantizedType for RELU6): `z + round(fround(b / s))` half away from zero in the
+ * output's quantization, saturated to int8; an infinite bound is int8's end. This is attrs.clamp.
  */
-function roundActivationBoundsAsTflm(node: Node, graph: Graph): void {
-  const bounds = node.attrs.activation as number[] | undefined;
-  const quant = bounds && graph.tensors.get(node.outputs[0]!)?.quant;
-  if (!bounds || !quant) return;
+export function tfliteClamp(bounds: readonly number[], quant: Quantization | undefined): [number, number] {
+  if (!quant) throw new Error('internal: an activation clamp on an unquantized output');
   const [scale, zeroPoint] = [quant.scale[0]!, quant.zeroPoint[0]!];
-  node.attrs.activation = bounds.map((bound) => {
-    if (!Number.isFinite(bound)) return bound;
-    const q = Math.min(127, Math.max(-128, zeroPoint + roundHalfAway(Math.fround(Math.fround(bound) / scale))));
-    return (q - zeroPoint) * scale;
-  });
+  const quantize = (bound: number) =>
+    Number.isFinite(bound) ? Math.min(127, Math.max(-128, zeroPoint + roundHalfAway(Math.fround(Math.fround(bound) / scale)))) : bound > 0 ? 127 : -128;
+  return [quantize(bounds[0]!), quantize(bounds[1]!)];
 }
 
 export function requireInt8Activation(importer: TfliteImporter, name: string, role: string): void {

@@ -14,7 +14,7 @@ import { UserError } from '../../errors.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import type { LoadedModel } from '../onnx/load.ts';
 import { FlatFile } from './flat-reader.ts';
-import { activationBounds, requireInt8Activation, TfliteImporter, type OperatorTable, type OperatorView } from './importer.ts';
+import { activationBounds, requireInt8Activation, tfliteClamp, TfliteImporter, type OperatorTable, type OperatorView } from './importer.ts';
 import { importConv2d, importDepthwiseConv2d } from './import-conv.ts';
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
 import { importHardSwish, importLeakyRelu } from './import-activations.ts';
@@ -122,8 +122,9 @@ function importFullyConnected(op: OperatorView, importer: TfliteImporter): Node[
     throw new UserError(`the output [${outputTensor.shape}] does not hold the ${rowsOut[0]} x ${n} results`);
   }
   const product = direct ? output : importer.intermediate(`${output}_rows`, 'int8', outputTensor.quant);
-  const activation = activationBounds(options?.fusedActivationFunction ?? Activation.NONE);
-  nodes.push({ name: op.name, op: 'QGemm', inputs, outputs: [product], attrs: { transA: 0, transB: 1, alpha: 1, ...(activation ? { activation } : {}) } });
+  const bounds = activationBounds(options?.fusedActivationFunction ?? Activation.NONE);
+  const clamp = bounds && tfliteClamp(bounds, outputTensor.quant);
+  nodes.push({ name: op.name, op: 'QGemm', inputs, outputs: [product], attrs: { transA: 0, transB: 1, alpha: 1, ...(clamp ? { clamp } : {}) } });
   if (!direct) nodes.push(reshapeNode(`${op.name}_unflatten`, product, output, [...outputTensor.shape]));
   return nodes;
 }

@@ -5,7 +5,7 @@
 import type { AttrValue, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { Padding } from './schema.ts';
-import { activationBounds, type TfliteImporter } from './importer.ts';
+import { activationBounds, tfliteClamp, type TfliteImporter } from './importer.ts';
 
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
@@ -105,5 +105,5 @@ export function clampedOutput(importer: TfliteImporter, name: string, output: st
   const y = importer.tensor(output);
   const target = importer.intermediate(`${output}_unclamped`, y.dtype, y.quant);
   importer.tensor(target).shape = [...y.shape];
-  return { target, clamp: [{ name: `${name}_activation`, op: 'Clamp', inputs: [target], outputs: [output], attrs: { activation: bounds } }] };
+  return { target, clamp: [{ name: `${name}_activation`, op: 'Clamp', inputs: [target], outputs: [output], attrs: { clamp: tfliteClamp(bounds, y.quant) } }] };
 }

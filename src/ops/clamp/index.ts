@@ -1,28 +1,22 @@
 /**
- * Clamp (internal): int8 saturation to attrs.activation, a real-valued [min, max]. The QDQ fusion makes one
- * from a Relu or Clip that sits between a fused op and its QuantizeLinear; the activation-fusion
- * pass then folds it into the producer's requantization whenever it can.
+ * Clamp (internal): saturates the bytes to attrs.clamp, an integer [lo, hi] in the output's
+ * storage type (shifted with it by the uint8 → int8 rewrite), as every activation clamp is (see
+ * OpDefinition.fusesActivation). The frontends make one from a Relu or Clip that sits between a
+ * fused QDQ op and its QuantizeLinear, from TFLite's RELU, RELU6 and RELU_N1_TO_1, and from a
+ * fused activation on an op that does not requantize.
  *
- * With attrs.levels, an int8 [lo, hi] instead, the bytes are clamped as they are and the output
- * keeps its own declared quantization, even one unlike the input's: TFLM's RELU6 does this (its
- * bounds come from the input's quantization alone). Such a Clamp never fuses.
+ * When the output is declared with the input's quantization (the usual case), it takes the
+ * input's, and the activation-fusion pass folds the Clamp into a requantizing producer whenever it
+ * can. When it is declared with another, the bytes are clamped as they are and the output keeps
+ * its own quantization: TFLM's RELU6 does this (its bounds come from the input's quantization
+ * alone). Such a Clamp never fuses.
  */
-import type { Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { defineOp } from '../op.ts';
 import { outputValue } from '../common/values.ts';
-import { activationRange } from '../common/activation.ts';
+import { activationRange, clampAttr } from '../common/activation.ts';
 import { requireDtype } from '../common/values.ts';
-
-/** attrs.levels: int8 bounds that apply to the bytes whatever the quantization. */
-export function clampLevels(node: Node): [number, number] | undefined {
-  const levels = node.attrs.levels;
-  if (levels === undefined) return undefined;
-  if (!Array.isArray(levels) || levels.length !== 2 || !levels.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= -128 && v <= 127)) {
-    throw new Error(`internal: Clamp '${node.name}' levels ${JSON.stringify(levels)}`);
-  }
-  return [levels[0] as number, levels[1] as number];
-}
+import { sameQuantization } from '../common/requant-table.ts';
 
 export const clamp = defineOp<[lo: number, hi: number]>({
   op: 'Clamp',
@@ -32,14 +26,16 @@ export const clamp = defineOp<[lo: number, hi: number]>({
   inPlace: () => [0],
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
-    if (clampLevels(node)) {
+    const y = tensorOf(graph, node.outputs[0]!);
+    if (!clampAttr(node)) throw new Error(`internal: Clamp '${node.name}' has no clamp`);
+    if (y.quant && !sameQuantization(x.quant, y.quant)) {
       requireDtype(node, x, ['int8'], 'input');
-      requireDtype(node, tensorOf(graph, node.outputs[0]!), ['int8'], 'output');
+      requireDtype(node, y, ['int8'], 'output');
       return [{ shape: [...x.shape] }];
     }
     return [{ shape: [...x.shape], dtype: x.dtype, quant: x.quant }];
   },
-  prepare: (node, graph) => clampLevels(node) ?? activationRange(node, graph),
+  prepare: (node, graph) => activationRange(node, graph),
   reference(node, [x], graph) {
     const [lo, hi] = node.params;
     const out = outputValue(graph, node);

@@ -1,21 +1,50 @@
 /**
- * Activation bounds in real units (Relu: [0, +inf], Clip: [min, max]) and their quantized
- * form for a given output quantization, as ONNX Runtime's QuantizeLinear would compute it.
+ * Activation clamps: attrs.clamp, an integer [lo, hi] in the storage type of the node's output
+ * (see OpDefinition.fusesActivation in src/ops/op.ts for the contract). Each frontend computes it
+ * from the real bounds with its own runtime's rule (quantizeBoundHalfEven for ONNX Runtime here,
+ * TFLM's in src/frontend/tflite/importer.ts); ops read it as it is.
  */
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { DType, Graph, Node, Quantization } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
 
-/** Quantized [min, max] of a node's output: the int8 range narrowed by attrs.activation, if any. */
-export function activationRange(node: Node, graph: Graph, output = node.outputs[0]!): [number, number] {
-  const bounds = node.attrs.activation as number[] | undefined;
-  if (!bounds) return [-128, 127];
-  const q = tensorOf(graph, output).quant!;
-  const quantize = (v: number) => (Number.isFinite(v) ? clamp(roundHalfEven(Math.fround(Math.fround(v) / q.scale[0]!)) + q.zeroPoint[0]!, -128, 127) : v > 0 ? 127 : -128);
-  return [quantize(bounds[0]!), quantize(bounds[1]!)];
+/** The [min, max] of a quantized storage type. */
+export function storageRange(dtype: DType): [number, number] {
+  if (dtype === 'int8') return [-128, 127];
+  if (dtype === 'uint8') return [0, 255];
+  throw new Error(`internal: no integer clamp for ${dtype}`);
 }
 
-/** Intersects two real ranges. */
-export function narrow(a: readonly number[] | undefined, b: readonly number[]): number[] {
-  return a ? [Math.max(a[0]!, b[0]!), Math.min(a[1]!, b[1]!)] : [...b];
+/**
+ * ONNX Runtime's QuantizeLinear of a real bound into the output's domain: half to even of the
+ * float32 quotient, plus the zero point, saturated; an infinite bound is the type's end.
+ */
+export function quantizeBoundHalfEven(bound: number, quant: Quantization, dtype: DType): number {
+  const [qmin, qmax] = storageRange(dtype);
+  if (!Number.isFinite(bound)) return bound > 0 ? qmax : qmin;
+  return clamp(roundHalfEven(Math.fround(Math.fround(bound) / quant.scale[0]!)) + quant.zeroPoint[0]!, qmin, qmax);
+}
+
+/** attrs.clamp, checked, or undefined when the node has none. */
+export function clampAttr(node: Node): [number, number] | undefined {
+  const bounds = node.attrs.clamp;
+  if (bounds === undefined) return undefined;
+  if (!Array.isArray(bounds) || bounds.length !== 2 || !bounds.every((v) => typeof v === 'number' && Number.isInteger(v))) {
+    throw new Error(`internal: '${node.name}' (${node.op}) clamp ${JSON.stringify(bounds)}`);
+  }
+  return [bounds[0] as number, bounds[1] as number];
+}
+
+/** Quantized [min, max] of a node's output (int8 by prepare time): the type's range narrowed by attrs.clamp, if any. */
+export function activationRange(node: Node, graph: Graph, output = node.outputs[0]!): [number, number] {
+  const bounds = clampAttr(node);
+  if (!bounds) return [-128, 127];
+  const range = storageRange(tensorOf(graph, output).dtype);
+  if (bounds[0] < range[0] || bounds[1] > range[1]) throw new Error(`internal: '${node.name}' (${node.op}) clamp [${bounds}] outside its output's range`);
+  return bounds;
+}
+
+/** Intersects two integer ranges. */
+export function narrow(a: readonly number[] | undefined, b: readonly number[]): [number, number] {
+  return a ? [Math.max(a[0]!, b[0]!), Math.min(a[1]!, b[1]!)] : [b[0]!, b[1]!];
 }

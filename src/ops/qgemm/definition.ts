@@ -102,7 +102,7 @@ export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions):
   const alpha = node.attrs.alpha as number;
   const aScale = aQuant.scale[0]!;
   if (y.dtype === 'float32') {
-    if (node.attrs.activation) throw new Error(`internal: activation folded into QGemm '${node.name}' with a float output`);
+    if (node.attrs.clamp) throw new Error(`internal: activation clamp folded into QGemm '${node.name}' with a float output`);
     return { gemm, output: { kind: 'float', scales: bQuant.scale.map((s) => f32(f32(f32(alpha) * f32(aScale)) * f32(s))) } };
   }
   const yQuant = quantOf(graph, node, y.name, 'output');

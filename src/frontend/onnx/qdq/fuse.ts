@@ -15,7 +15,8 @@
  * family's QDQ form (the 'qdq' importers listed in ../registry.ts, next to the QOperator and float
  * forms in ../import/).
  */
-import type { Node } from '../../../ir/graph.ts';
+import type { DType, Node, Quantization } from '../../../ir/graph.ts';
+import { quantizeBoundHalfEven } from '../../../ops/common/activation.ts';
 import { UserError } from '../../../errors.ts';
 import type { OnnxImport } from '../import-context.ts';
 import { findOnnxImport, findQdqImport, supportedQdqOps } from '../registry.ts';
@@ -131,6 +132,16 @@ function activationBounds(node: OnnxNodeView, ctx: ImportContext): number[] {
   return [bound(1, 'min', -Infinity), bound(2, 'max', Infinity)];
 }
 
+/**
+ * The integer clamp ONNX Runtime applies for real bounds: each quantized into the output's type
+ * as its QuantizeLinear does (half to even, saturated; an infinite bound is the type's end). A
+ * type other than int8 and uint8 is refused later (check-quantization); int8's range stands in.
+ */
+function ortClamp(bounds: number[], quant: Quantization, dtype: DType): [number, number] {
+  const storage = dtype === 'uint8' ? 'uint8' : 'int8';
+  return [quantizeBoundHalfEven(bounds[0]!, quant, storage), quantizeBoundHalfEven(bounds[1]!, quant, storage)];
+}
+
 /** Imports one fused pattern: annotates the quantized inputs, declares the output, adds the integer op. */
 export function importFused(unit: Extract<ImportUnit, { kind: 'fused' }>, ctx: ImportContext): Node[] {
   const { center, quantizer } = unit;
@@ -153,6 +164,6 @@ export function importFused(unit: Extract<ImportUnit, { kind: 'fused' }>, ctx: I
   ctx.declareOutput(inner, dtype, quant);
   return [
     unit.importer.import(center.rewired(inputs, [inner]), ctx),
-    { name: unit.activation.name, op: 'Clamp', inputs: [inner], outputs: [output], attrs: { activation: activationBounds(unit.activation, ctx) } },
+    { name: unit.activation.name, op: 'Clamp', inputs: [inner], outputs: [output], attrs: { clamp: ortClamp(activationBounds(unit.activation, ctx), quant, dtype) } },
   ];
 }
