@@ -68,7 +68,9 @@ export class TfliteImporter {
     if (!this.tensors.some((t) => t.type === TensorType.INT8)) {
       throw new UserError('a float model (no int8 tensors); tinygen compiles int8-quantized TFLite models (full-integer post-training quantization)');
     }
-    for (const index of this.subgraph.inputs) {
+    for (const [i, index] of this.subgraph.inputs.entries()) {
+      // Listed twice, it would become two API arguments of which only one is read.
+      if (this.subgraph.inputs.indexOf(index) !== i) throw new UserError(`graph input ${index} is listed twice`);
       const name = this.declare(index, 'graph input');
       const tensor = this.graph.tensors.get(name)!;
       if (tensor.data) throw new UserError(`graph input '${name}' is a constant`);
