@@ -28,6 +28,7 @@ export interface Verdict {
 export function stderrDefect(exitCode: number | null, stderr: string): DefectKind | undefined {
   const text = stderr.replace(/\n$/, '');
   if (/^\s+at .*:\d+:\d+\)?$/m.test(text) || /\n\s+at /.test(text)) return 'stack-trace';
+  if (exitCode === 70) return 'internal-error';
   if (exitCode !== 0 && exitCode !== 2) return 'exit-code';
   if (exitCode === 2) {
     if (text.split('\n').length !== 1) return 'multi-line';
