@@ -12,6 +12,7 @@ import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
 import { importFused, planQdq } from './qdq/fuse.ts';
+import { checkMaxInputs } from './max-inputs.ts';
 
 const { onnx } = onnxProto;
 
@@ -99,6 +100,7 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
       throw err;
     }
   };
+  for (const view of views) withSource(() => checkMaxInputs(view));
   const units = withSource(() => planQdq(views, (name) => graph.tensors.get(name)?.data !== undefined, graphOutputs, graph.inputs.filter((n) => graph.tensors.get(n)!.dtype === 'float32'), allowFloat));
   for (const unit of units) {
     if (unit.kind === 'fused') {
