@@ -32,6 +32,18 @@ function onnxWithOutputs(extra: (scale: string) => string[]): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
+/** x -> QuantizeLinear -> DequantizeLinear -> y, the DequantizeLinear with a dequantized weight as a fourth input. */
+function onnxExtraInput(): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [1, 8]);
+  const [scale, zero] = [g.scalar(0.1), g.scalar(0, 'int8')];
+  const q = g.node('QuantizeLinear', [x, scale, zero])[0]!;
+  const w = g.node('DequantizeLinear', [g.constant('int8', [1, 8], [1, 2, 3, 4, 5, 6, 7, 8]), scale, zero])[0]!;
+  const y = g.node('DequantizeLinear', [q, scale, zero, w])[0]!;
+  g.output(g.rename(y, 'y'), 'float32', [1, 8]);
+  return g.encode();
+}
+
 /** x [1,4] int8 + constant c -> ADD -> y. */
 function tfliteBase(): ModelSpec {
   const q = { scale: [0.1], zeroPoint: [0] };
@@ -52,6 +64,7 @@ const fixtures: Record<string, Uint8Array> = {
   'onnx-output-is-initializer.onnx': onnxWithOutputs((scale) => [scale]),
   'onnx-output-is-input.onnx': onnxWithOutputs(() => ['x']),
   'onnx-output-twice.onnx': onnxWithOutputs(() => ['y']),
+  'onnx-dequantize-four-inputs.onnx': onnxExtraInput(),
   'tflite-base.tflite': buildTflite(tfliteBase()),
   'tflite-output-is-constant.tflite': buildTflite({ ...tfliteBase(), outputs: [1, 2] }),
   'tflite-output-is-input.tflite': buildTflite({ ...tfliteBase(), outputs: [1, 0] }),
