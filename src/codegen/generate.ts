@@ -73,12 +73,29 @@ class Emitter implements EmitContext {
 
   pointer(tensor: string): string {
     const storage = this.lowered.plan.storage.get(tensor);
-    if (!storage) throw new Error(`internal: tensor '${tensor}' has no storage`);
+    if (!storage) {
+      // A constant read where an activation is expected (a weight's DequantizeLinear whose output
+      // is needed at run time, say): it gets a const array of its own, once.
+      const data = tensorOf(this.lowered.graph, tensor).data;
+      if (data && !(data instanceof BigInt64Array)) return this.constantPointer(tensor, data);
+      throw new Error(`internal: tensor '${tensor}' has no storage`);
+    }
     const ctype = ctypeOf(tensorOf(this.lowered.graph, tensor));
     if (storage.kind === 'arena') return `((${ctype} *)&${this.name}_arena[${storage.offset}])`;
     const list = storage.kind === 'input' ? this.lowered.graph.inputs : this.lowered.graph.outputs;
     const api = this.api.get(list[storage.index]!)!;
     return api.ctype === ctype ? api.param : `((${storage.kind === 'input' ? 'const ' : ''}${ctype} *)${api.param})`;
+  }
+
+  private readonly constantArrays = new Map<string, string>();
+
+  private constantPointer(tensor: string, data: ArrayLike<number>): string {
+    let symbol = this.constantArrays.get(tensor);
+    if (!symbol) {
+      symbol = this.constArray('constant', ctypeOf(tensorOf(this.lowered.graph, tensor)), data);
+      this.constantArrays.set(tensor, symbol);
+    }
+    return symbol;
   }
 
   constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
