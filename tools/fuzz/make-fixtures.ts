@@ -44,6 +44,19 @@ function onnxExtraInput(): Uint8Array {
   return g.encode();
 }
 
+/** x -> QuantizeLinear -> DequantizeLinear -> y, and a weight's DequantizeLinear as a second output w. */
+function onnxDequantizedWeightOutput(): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [1, 8]);
+  const [scale, zero] = [g.scalar(0.1), g.scalar(0, 'int8')];
+  const q = g.node('QuantizeLinear', [x, scale, zero])[0]!;
+  const w = g.node('DequantizeLinear', [g.constant('int8', [1, 8], [1, -2, 3, -4, 5, -6, 7, -128]), scale, zero])[0]!;
+  const y = g.node('DequantizeLinear', [q, scale, zero])[0]!;
+  g.output(g.rename(y, 'y'), 'float32', [1, 8]);
+  g.output(g.rename(w, 'w'), 'float32', [1, 8]);
+  return g.encode();
+}
+
 /** x [1,4] int8 + constant c -> ADD -> y. */
 function tfliteBase(): ModelSpec {
   const q = { scale: [0.1], zeroPoint: [0] };
@@ -65,6 +78,7 @@ const fixtures: Record<string, Uint8Array> = {
   'onnx-output-is-input.onnx': onnxWithOutputs(() => ['x']),
   'onnx-output-twice.onnx': onnxWithOutputs(() => ['y']),
   'onnx-dequantize-four-inputs.onnx': onnxExtraInput(),
+  'onnx-dequantized-weight-output.onnx': onnxDequantizedWeightOutput(),
   'tflite-base.tflite': buildTflite(tfliteBase()),
   'tflite-output-is-constant.tflite': buildTflite({ ...tfliteBase(), outputs: [1, 2] }),
   'tflite-output-is-input.tflite': buildTflite({ ...tfliteBase(), outputs: [1, 0] }),
