@@ -72,6 +72,13 @@ export function dtypeBytes(dtype: DType): number {
   }
 }
 
+/** The [min, max] of a quantized storage type (int8, uint8); undefined for any other type. */
+export function quantizedRange(dtype: DType): [number, number] | undefined {
+  if (dtype === 'int8') return [-128, 127];
+  if (dtype === 'uint8') return [0, 255];
+  return undefined;
+}
+
 export function tensorBytes(tensor: Tensor): number {
   return elementCount(tensor.shape) * dtypeBytes(tensor.dtype);
 }

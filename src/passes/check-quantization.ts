@@ -5,15 +5,14 @@
  * the file stored them in (an int32 zero point of 100000 would otherwise wrap inside the
  * kernels), and scales are positive and finite.
  */
-import type { DType, Graph } from '../ir/graph.ts';
+import type { Graph } from '../ir/graph.ts';
+import { quantizedRange } from '../ir/graph.ts';
 import { UserError } from '../errors.ts';
-
-const RANGE: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], uint8: [0, 255] };
 
 export function checkQuantization(graph: Graph): Graph {
   for (const tensor of graph.tensors.values()) {
     if (!tensor.quant) continue;
-    const range = RANGE[tensor.dtype];
+    const range = quantizedRange(tensor.dtype);
     if (!range && tensor.data === undefined) {
       throw new UserError(`tensor '${tensor.name}' is quantized but ${tensor.dtype}: quantized activations must be int8 or uint8 (check the type of its zero point)`);
     }

@@ -12,7 +12,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Board } from '../boards/board.ts';
 import type { Compiled } from '../pipeline.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
-import { tensorOf, type DType } from '../ir/graph.ts';
+import { dtypeBytes, tensorOf, type DType, type TensorData } from '../ir/graph.ts';
+import { allocate } from '../ops/common/values.ts';
 import type { Value } from '../ops/op.ts';
 import { runReference } from '../reference/interpreter.ts';
 import { buildHostModel } from './host-model.ts';
@@ -77,23 +78,18 @@ export function parseTrace(bytes: Uint8Array): TraceRecord[] {
   return records;
 }
 
-function elementValues(dtype: DType, bytes: Uint8Array): ArrayLike<number | bigint> {
-  const copy = new Uint8Array(bytes);
-  switch (dtype) {
-    case 'int8':
-      return new Int8Array(copy.buffer);
-    case 'uint8':
-      return copy;
-    case 'int32':
-      return new Int32Array(copy.buffer);
-    case 'int64':
-      return new BigInt64Array(copy.buffer);
-    case 'float32': {
-      // Float bits as a monotonic integer line, so a difference counts ULPs.
-      const bits = new Int32Array(copy.buffer);
-      return Array.from(bits, (b) => (b < 0 ? -0x80000000 - b : b));
-    }
-  }
+/** Element values to compare in the dtype's units: float32 bits as a monotonic integer line, so a difference counts ULPs. */
+function comparable(data: TensorData): ArrayLike<number | bigint> {
+  if (!(data instanceof Float32Array)) return data;
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
+  return Array.from(bits, (b) => (b < 0 ? -0x80000000 - b : b));
+}
+
+/** The C's bytes of a traced tensor as typed values. */
+function decode(dtype: DType, bytes: Uint8Array): TensorData {
+  const data = allocate(dtype, bytes.length / dtypeBytes(dtype));
+  new Uint8Array(data.buffer).set(bytes);
+  return data;
 }
 
 /**
@@ -123,8 +119,8 @@ export function compareTrace(
     if (differingBytes === 0) continue;
     const node = graph.nodes[want.step]!;
     const dtype = tensorOf(graph, want.tensor).dtype;
-    const e = elementValues(dtype, expected);
-    const a = elementValues(dtype, got.bytes);
+    const e = comparable(value.data);
+    const a = comparable(decode(dtype, got.bytes));
     let maxLsb = 0;
     let first: LayerDivergence['first'] | undefined;
     for (let k = 0; k < e.length; k++) {

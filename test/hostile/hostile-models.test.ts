@@ -16,6 +16,17 @@ import { MODELS } from '../helpers/paths.ts';
 import { simulatePlan } from '../planner/check-plan.ts';
 import { mutateOnnx } from './mutated-models.ts';
 
+/** `tinygen compile` refuses the model: exit 2, one line matching `pattern`, no output folder. */
+async function expectRefusal(path: string, pattern: RegExp, args: string[] = []): Promise<void> {
+  const out = join(tmpdir(), `tinygen-refused-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const result = await tinygen(['compile', path, '-o', out, ...args]);
+  expect(result.exitCode, result.stderr).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(existsSync(out)).toBe(false);
+}
+
 describe('nodes are told apart by identity, not by name', () => {
   it('tiny_cnn with every node named alike: the plan is sound and the C equals the reference', async () => {
     const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
@@ -75,15 +86,6 @@ describe('names from the file are safe in C', () => {
 });
 
 describe('sizes past the limits are refused with one line', () => {
-  const expectRefusal = async (path: string, pattern: RegExp) => {
-    const out = join(tmpdir(), `tinygen-limits-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    const result = await tinygen(['compile', path, '-o', out]);
-    expect(result.exitCode, result.stderr).toBe(2);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(pattern);
-    expect(existsSync(out)).toBe(false);
-  };
   const withInputDims = (dims: number[]) =>
     mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
       const shape = model.graph!.input![0]!.type!.tensorType!.shape!;
@@ -119,13 +121,6 @@ describe('sizes past the limits are refused with one line', () => {
 });
 
 describe('files and values that used to hang or crash are refused with one line', () => {
-  const expectRefusal = async (path: string, pattern: RegExp, args: string[] = []) => {
-    const result = await tinygen(['compile', path, '-o', join(tmpdir(), `tinygen-refused-${process.pid}`), ...args]);
-    expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(pattern);
-  };
-
   it('a device or a FIFO as the model (grew to 4 GiB, or blocked forever)', async () => {
     await expectRefusal('/dev/zero', /\/dev\/zero: not a regular file/);
     const fifo = join(mkdtempSync(join(tmpdir(), 'tinygen-fifo-')), 'model.onnx');

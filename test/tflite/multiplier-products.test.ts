@@ -29,17 +29,14 @@
  * With the output zero point 3, TFLM's per-tensor FULLY_CONNECTED gives 8 and −2; per-channel
  * FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D give 7 and −1.
  */
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeHandDerivedCases, type HandDerivedCase } from '../helpers/tflite-hand-cases.ts';
+import { describeHandDerivedCases, itGivesHandDerivedBytes, type HandDerivedCase } from '../helpers/tflite-hand-cases.ts';
 import { conv2dOptions, depthwiseOptions, type ModelSpec, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { compileModel } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { buildHostModel } from '../../src/validate/host-model.ts';
-import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
 import { BuiltinOperator, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';
 
 const { INT8 } = TensorType;
@@ -145,20 +142,6 @@ describe('ONNX models in tflite rounding take TFLM multiplier rules', () => {
   describe.each(models)('$name', ({ path, expected }) => {
     const compiled = compileModel({ modelPath: path(), rounding: 'tflite' });
     const want = Buffer.from(Int8Array.from(expected).buffer);
-    const records = [record.subarray(0, 2), record.subarray(2, 4)];
-
-    it('the reference interpreter gives the hand-derived bytes', () => {
-      const outputs = records.map((r) => valuesToRecord(runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, r)).outputs));
-      expect(Buffer.concat(outputs)).toEqual(want);
-    });
-
-    it('the host-compiled C gives the same bytes', async () => {
-      const host = await buildHostModel(compiled);
-      try {
-        expect(Buffer.from(await host.run(record))).toEqual(want);
-      } finally {
-        host.dispose();
-      }
-    }, 120_000);
+    itGivesHandDerivedBytes(compiled, [record.subarray(0, 2), record.subarray(2, 4)], want);
   });
 });

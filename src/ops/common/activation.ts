@@ -5,14 +5,14 @@
  * TFLM's in src/frontend/tflite/importer.ts); ops read it as it is.
  */
 import type { DType, Graph, Node, Quantization } from '../../ir/graph.ts';
-import { tensorOf } from '../../ir/graph.ts';
+import { quantizedRange, tensorOf } from '../../ir/graph.ts';
 import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
 
 /** The [min, max] of a quantized storage type. */
 export function storageRange(dtype: DType): [number, number] {
-  if (dtype === 'int8') return [-128, 127];
-  if (dtype === 'uint8') return [0, 255];
-  throw new Error(`internal: no integer clamp for ${dtype}`);
+  const range = quantizedRange(dtype);
+  if (!range) throw new Error(`internal: no integer clamp for ${dtype}`);
+  return range;
 }
 
 /**

@@ -31,8 +31,11 @@ function checkPerTensor(node: OnnxNodeView, ctx: ImportContext, scale: string, z
   return q;
 }
 
-/** com.microsoft QLinearAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
-export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
+/**
+ * The operands of com.microsoft's QLinear pools (X, x_scale, x_zero_point, y_scale, y_zero_point),
+ * checked: both scales given, X known, each zero point of X's type.
+ */
+export function qlinearPoolOperands(node: OnnxNodeView, ctx: ImportContext) {
   node.requireInputs(1);
   const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
   if (xScale === '' || yScale === '') throw new UserError(`${node.label}: x_scale and y_scale are required`);
@@ -43,6 +46,12 @@ export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext)
       throw new UserError(`${node.label}: zero point '${zp}' must have the input's type ${xTensor.dtype}`);
     }
   }
+  return { x, xTensor, xScale, xZero, yScale, yZero };
+}
+
+/** com.microsoft QLinearAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
+export function importQLinearAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
+  const { x, xTensor, xScale, xZero, yScale, yZero } = qlinearPoolOperands(node, ctx);
   ctx.annotate(node, x, checkPerTensor(node, ctx, xScale, xZero, 'input'));
   ctx.declareOutput(node.outputs[0]!, xTensor.dtype, checkPerTensor(node, ctx, yScale, yZero, 'output'));
   return {

@@ -2,19 +2,11 @@
 import type { Node } from '../../../ir/graph.ts';
 import { UserError } from '../../../errors.ts';
 import type { ImportContext, OnnxNodeView, OnnxImport } from '../import-context.ts';
+import { qlinearPoolOperands } from './qlinear-average-pool.ts';
 
 /** com.microsoft QLinearGlobalAveragePool (X, x_scale, x_zero_point, y_scale, y_zero_point). */
 export function importQLinearGlobalAveragePool(node: OnnxNodeView, ctx: ImportContext): Node {
-  node.requireInputs(1);
-  const [x, xScale, xZero, yScale, yZero] = [0, 1, 2, 3, 4].map((i) => node.input(i)) as [string, string, string, string, string];
-  if (xScale === '' || yScale === '') throw new UserError(`${node.label}: x_scale and y_scale are required`);
-  const xTensor = ctx.graph.tensors.get(x);
-  if (!xTensor) throw new UserError(`${node.label}: input '${x}' is unknown`);
-  for (const zp of [xZero, yZero]) {
-    if (zp !== '' && ctx.constant(node, zp, 'zero point').dtype !== xTensor.dtype) {
-      throw new UserError(`${node.label}: zero point '${zp}' must have the input's type ${xTensor.dtype}`);
-    }
-  }
+  const { x, xTensor, xScale, xZero, yScale, yZero } = qlinearPoolOperands(node, ctx);
   const xq = ctx.quantization(node, xScale, xZero, 'input');
   const yq = ctx.quantization(node, yScale, yZero, 'output');
   if (xq.scale.length !== 1 || yq.scale.length !== 1) throw new UserError(`${node.label}: input and output must be quantized per tensor`);
