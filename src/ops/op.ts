@@ -27,12 +27,17 @@ export interface CompileOptions {
 }
 
 /**
- * How the layout pass treats the op:
- * - 'spatial': works in NHWC; the pass converts its 4-D tensors and calls `toNhwc`;
- * - 'any': elementwise, runs in whichever layout its input has;
- * - 'logical': needs the model's own (NCHW) order.
+ * How the layout pass treats the op. The IR is NHWC where an op's semantics name a layout (conv,
+ * max pool); the ONNX frontend puts its NCHW tensors through Transposes around those ops, and the
+ * layout pass moves the other ops onto the NHWC side of the Transposes so that the pairs cancel:
+ * - 'fixed': runs on its tensors as they are (conv, matmul, views, ...);
+ * - 'any': elementwise; runs on the NHWC form of its input when every 4-D input has one waiting
+ *   (the output of an NHWC op on its way back to NCHW);
+ * - 'permutable': its attributes name axes (pads, a concat or reduction axis, a pool's layout) and
+ *   `toNhwc` rewrites them for the NHWC form; it runs on NHWC when any 4-D input has an NHWC form
+ *   waiting or its output goes on to an NHWC op.
  */
-export type LayoutKind = 'spatial' | 'any' | 'logical';
+export type LayoutKind = 'fixed' | 'any' | 'permutable';
 
 export interface EmitContext {
   /** A C expression for the pointer to a tensor's storage. */
@@ -95,8 +100,9 @@ export interface OpDefinition<P extends object> {
   fusesActivation?: boolean;
   infer(node: Node, graph: Graph): OutputInfo[];
   /**
-   * Rewrites the node's attributes and constant inputs for NHWC tensors: called for 'spatial'
-   * nodes, and for 'any' nodes the layout pass runs in NHWC (e.g. to permute a constant operand).
+   * Rewrites the node's attributes and constant inputs, written for NCHW tensors, for their NHWC
+   * form: called when the layout pass runs a 'permutable' or 'any' node on NHWC (e.g. to permute a
+   * constant operand).
    */
   toNhwc?(node: Node, graph: Graph): void;
   /** Computes the node's compile-time parameters (the registry entry stores them on the node). */

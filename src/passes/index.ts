@@ -11,7 +11,6 @@ import { UserError } from '../errors.ts';
 import { checkQuantization } from './check-quantization.ts';
 import { uint8ToInt8 } from './uint8-to-int8.ts';
 import { fuseActivations } from './fuse-activations.ts';
-import { lift1d } from './lift-1d.ts';
 import { layoutNhwc } from './layout-nhwc.ts';
 import { prepareOps } from './prepare-ops.ts';
 import { scheduleForMemory } from './schedule.ts';
@@ -26,10 +25,10 @@ export const PASSES: readonly Pass[] = [
   { name: 'infer-shapes', run: inferShapes },
   { name: 'check-limits', run: checkLimits },
   { name: 'check-quantization', run: checkQuantization },
-  { name: 'fuse-activations', run: fuseActivations },
   { name: 'uint8-to-int8', run: uint8ToInt8 },
-  { name: 'lift-1d', run: lift1d },
   { name: 'layout-nhwc', run: layoutNhwc },
+  // After layout, which moves a Relu onto the NHWC side of its conv's Transpose, next to the conv.
+  { name: 'fuse-activations', run: fuseActivations },
   { name: 'prepare-ops', run: prepareOps },
   // Last, so it orders the final nodes with their final sizes, views and in-place ops.
   { name: 'schedule', run: scheduleForMemory },

@@ -1,12 +1,14 @@
 /**
- * Layout: NCHW → NHWC. Spatial ops (conv, pools) run on NHWC twins of their 4-D tensors, and
- * convert their weights once, at compile time. Elementwise ops follow their input's layout.
- * Ops that need the model's own order, and the graph's outputs, get a Transpose back; graph
- * inputs get one forward. Transposes that only move size-1 axes are free views later.
+ * Layout: moves ops onto the NHWC side of NCHW ↔ NHWC Transposes, so that the pairs cancel.
  *
- * Models that are NHWC already (TFLite) reach the IR's NCHW view of a spatial op through a
- * Transpose to NCHW before it and one back to NHWC after it; both cancel here against the
- * NHWC twins, so no transpose runs and the API keeps the model's NHWC shapes.
+ * Conv and max pool are NHWC in the IR. The ONNX frontend runs them between a Transpose to NHWC
+ * and one back to NCHW; TFLite's NHWC models need neither. This pass defers every Transpose back
+ * to NCHW: its output becomes a pending name for bytes that an NHWC tensor, its twin, already
+ * holds. An op that can run on NHWC ('any' and 'permutable', see LayoutKind) and reads pending
+ * names runs on their twins instead, and its own output is pending in turn; a Transpose to NHWC of
+ * a pending name is its twin, and runs no code. Any other reader of a pending name, and every graph
+ * output, gets the Transpose back where it is first needed, once. Transposes that only move size-1
+ * axes are free views later.
  */
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import { cloneGraph, isConstant, tensorOf, uniqueName } from '../ir/graph.ts';
@@ -25,10 +27,20 @@ function permuted(tensor: Tensor, name: string, perm: number[]): Tensor {
 
 export function layoutNhwc(input: Graph): Graph {
   const graph = cloneGraph(input);
-  const twins = new Map<string, string>(); // logical (NCHW) name → NHWC twin
-  const logicalReady = new Set<string>(graph.inputs);
+  const apiTensors = new Set([...graph.inputs, ...graph.outputs]);
+  const twins = new Map<string, string>(); // NCHW name → the NHWC tensor that holds its bytes
+  const pending = new Set<string>(); // NCHW names whose own tensor is not written (yet)
+  const replaced = new Map<string, string>(); // a cancelled Transpose's output → the tensor that holds it
+  const produced = new Set<string>(); // tensors written by the nodes scheduled so far
   const scheduled: Node[] = [];
   const isActivation4d = (name: string) => name !== '' && !isConstant(graph, name) && tensorOf(graph, name).shape.length === 4;
+
+  /** A Transpose between NCHW and NHWC (perm `to`) that only reorders: no requantization (the QDQ form), same type. */
+  const isLayoutTranspose = (node: Node, to: number[]): boolean => {
+    if (node.op !== 'Transpose' || !isActivation4d(node.inputs[0]!) || !samePerm(node.attrs.perm as number[], to)) return false;
+    const [x, y] = [tensorOf(graph, node.inputs[0]!), tensorOf(graph, node.outputs[0]!)];
+    return x.dtype === y.dtype && sameQuantization(x.quant, y.quant);
+  };
 
   const transposeNode = (from: string, to: string, perm: number[]): Node => ({
     name: `${to}_transpose`,
@@ -37,65 +49,79 @@ export function layoutNhwc(input: Graph): Graph {
     outputs: [to],
     attrs: { perm },
   });
-
+  const schedule = (node: Node): void => {
+    scheduled.push(node);
+    node.outputs.forEach((o) => produced.add(o));
+  };
+  /** The NHWC form of a 4-D activation: its twin, or a Transpose to NHWC made now (once per tensor). */
   const nhwcOf = (name: string): string => {
     const existing = twins.get(name);
     if (existing) return existing;
     const twin = uniqueName(graph, `${name}_nhwc`);
     graph.tensors.set(twin, permuted(tensorOf(graph, name), twin, TO_NHWC));
     twins.set(name, twin);
-    scheduled.push(transposeNode(name, twin, TO_NHWC));
+    schedule(transposeNode(name, twin, TO_NHWC));
     return twin;
   };
-  const logicalOf = (name: string): string => {
-    if (!logicalReady.has(name)) {
-      scheduled.push(transposeNode(twins.get(name)!, name, TO_NCHW));
-      logicalReady.add(name);
-    }
+  /** The tensor itself, written now from its twin if it was pending. */
+  const nchwOf = (name: string): string => {
+    if (pending.delete(name)) schedule(transposeNode(twins.get(name)!, name, TO_NCHW));
     return name;
   };
-  // Twins this pass named: nothing outside the pass refers to them, so they may be renamed.
-  const passTwins = new Set<string>();
+  /** The output of a node that runs on NHWC: a new twin, pending its NCHW name. */
   const produceNhwc = (name: string): string => {
     const twin = uniqueName(graph, `${name}_nhwc`);
     graph.tensors.set(twin, permuted(tensorOf(graph, name), twin, TO_NHWC));
     twins.set(name, twin);
-    passTwins.add(twin);
+    pending.add(name);
     return twin;
   };
-  const renameTwin = (from: string, to: string): void => {
+  /** The twin takes the name `to` (a graph output the model transposes back to NHWC itself). */
+  const renameTwin = (twin: string, to: string): void => {
     for (const n of scheduled) {
-      n.inputs = n.inputs.map((t) => (t === from ? to : t));
-      n.outputs = n.outputs.map((t) => (t === from ? to : t));
+      n.inputs = n.inputs.map((t) => (t === twin ? to : t));
+      n.outputs = n.outputs.map((t) => (t === twin ? to : t));
     }
-    graph.tensors.delete(from);
+    for (const [k, v] of twins) if (v === twin) twins.set(k, to);
+    replaced.set(twin, to);
+    produced.add(to);
+    graph.tensors.delete(twin);
   };
-  /** Folds a Transpose between the model's NHWC tensors and the IR's NCHW ones into the twins; false if it must run. */
-  const cancelsAgainstTwin = (node: Node): boolean => {
-    if (node.op !== 'Transpose' || !isActivation4d(node.inputs[0]!)) return false;
-    const perm = node.attrs.perm as number[];
+
+  /** Cancels a layout Transpose against the twins; false when it has to run. */
+  const cancels = (node: Node): boolean => {
     const [from, to] = [node.inputs[0]!, node.outputs[0]!];
-    // A Transpose that requantizes (the QDQ form) is more than a reordering.
-    const [x, y] = [tensorOf(graph, from), tensorOf(graph, to)];
-    if (x.dtype !== y.dtype || !sameQuantization(x.quant, y.quant)) return false;
-    if (samePerm(perm, TO_NCHW)) {
-      // NHWC data viewed as NCHW: its NHWC twin is the data itself.
-      twins.set(to, logicalOf(from));
+    if (isLayoutTranspose(node, TO_NCHW)) {
+      // Deferred: `to` is pending, and its bytes are `from`'s.
+      twins.set(to, nchwOf(from));
+      pending.add(to);
+      return true;
+    }
+    if (!isLayoutTranspose(node, TO_NHWC)) return false;
+    if (!apiTensors.has(to)) {
+      replaced.set(to, nhwcOf(from));
       return true;
     }
     const twin = twins.get(from);
-    if (samePerm(perm, TO_NHWC) && twin !== undefined && passTwins.has(twin) && !logicalReady.has(from)) {
-      // Back to NHWC: the twin already holds these bytes; it takes the model's name.
+    if (twin !== undefined && pending.has(from) && produced.has(twin) && !apiTensors.has(twin)) {
       renameTwin(twin, to);
-      passTwins.delete(twin);
-      twins.set(from, to);
-      logicalReady.add(to);
       return true;
     }
     return false;
   };
 
-  // Weights shared by two spatial nodes are converted once per node, from the original.
+  // 'permutable' nodes that should run on NHWC although nothing they read is pending: their output
+  // goes on, directly or through other such nodes, to a Transpose to NHWC (ONNX's conv after a Pad).
+  const feedsNhwc = new Set<Node>();
+  const readers = new Map<string, Node[]>();
+  for (const node of graph.nodes) for (const name of node.inputs) readers.set(name, [...(readers.get(name) ?? []), node]);
+  for (const node of [...graph.nodes].reverse()) {
+    if (layoutKind(node, graph) !== 'permutable') continue;
+    const next = node.outputs.filter(isActivation4d).flatMap((o) => readers.get(o) ?? []);
+    if (next.some((n) => isLayoutTranspose(n, TO_NHWC) || feedsNhwc.has(n))) feedsNhwc.add(node);
+  }
+
+  // Weights shared by two nodes that run on NHWC are converted once per node, from the original.
   const originals = new Map([...graph.tensors].filter(([, t]) => t.data));
   const converted = new Set<string>();
   const ownConstants = (node: Node): void => {
@@ -109,29 +135,37 @@ export function layoutNhwc(input: Graph): Graph {
   };
 
   for (const node of graph.nodes) {
-    if (cancelsAgainstTwin(node)) continue;
-    const def = opDefinition(node.op);
-    const kind = typeof def.layout === 'function' ? def.layout(node, graph) : def.layout;
+    node.inputs = node.inputs.map((n) => replaced.get(n) ?? n);
+    if (cancels(node)) continue;
+    const kind = layoutKind(node, graph);
     const activations = node.inputs.filter(isActivation4d);
-    const inNhwc = kind === 'spatial' || (kind === 'any' && activations.length > 0 && activations.every((a) => twins.has(a) && !logicalReady.has(a)));
+    const waiting = (name: string) => pending.has(name);
+    const inNhwc =
+      activations.length > 0 &&
+      ((kind === 'any' && activations.every(waiting)) || (kind === 'permutable' && (activations.some(waiting) || feedsNhwc.has(node))));
     if (inNhwc) {
       node.inputs = node.inputs.map((n) => (isActivation4d(n) ? nhwcOf(n) : n));
-      node.outputs = node.outputs.map((n) => (tensorOf(graph, n).shape.length === 4 ? produceNhwc(n) : (logicalReady.add(n), n)));
+      node.outputs = node.outputs.map((n) => (tensorOf(graph, n).shape.length === 4 ? produceNhwc(n) : n));
+      const def = opDefinition(node.op);
       if (def.toNhwc) {
         ownConstants(node);
         def.toNhwc(node, graph);
       }
     } else {
-      node.inputs = node.inputs.map((n) => (isActivation4d(n) ? logicalOf(n) : n));
-      node.outputs.forEach((n) => logicalReady.add(n));
+      node.inputs = node.inputs.map((n) => (isActivation4d(n) ? nchwOf(n) : n));
     }
-    scheduled.push(node);
+    schedule(node);
   }
-  for (const output of graph.outputs) logicalOf(output);
+  graph.outputs.forEach(nchwOf);
   graph.nodes = scheduled;
 
-  // Logical tensors that were never materialized are gone from the graph.
+  // Tensors no node reads or writes any more (a cancelled Transpose's, an unwritten NCHW name) are gone.
   const used = new Set([...graph.inputs, ...graph.outputs, ...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
   for (const name of [...graph.tensors.keys()]) if (!used.has(name)) graph.tensors.delete(name);
   return graph;
+}
+
+function layoutKind(node: Node, graph: Graph) {
+  const layout = opDefinition(node.op).layout;
+  return typeof layout === 'function' ? layout(node, graph) : layout;
 }

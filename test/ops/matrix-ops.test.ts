@@ -1,6 +1,6 @@
 /**
- * Structure and errors of the matrix ops and the 1-D windows: how the lift-1d pass shapes a 1-D
- * network, that zero points given as inputs survive the uint8 → int8 rewrite, and the one-line
+ * Structure and errors of the matrix ops and the 1-D windows: how a 1-D network is lifted to 2-D
+ * at import, that zero points given as inputs survive the uint8 → int8 rewrite, and the one-line
  * UserErrors for what they cannot take.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import { randomInputs } from '../../src/validate/records.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 
-describe('lift-1d', () => {
-  it('keeps a chain of 1-D layers NHWC inside: reshapes and transposes only at the API', () => {
+describe('1-D windows', () => {
+  it('keep a chain of 1-D layers NHWC inside: views and transposes only at the API', () => {
     const g = new GraphBuilder();
     const x = g.input('x', 'int8', [1, 3, 16]);
     const conv = (input: string, cIn: number, cOut: number, attrs: Record<string, number[]>) =>
@@ -22,7 +22,7 @@ describe('lift-1d', () => {
     const c2 = conv(p, 4, 5, { strides: [2] });
     g.output(g.rename(c2, 'y'), 'int8', [1, 5, 3]);
     const compiled = compileModel({ modelPath: g.save() });
-    expect(compiled.graph.nodes.map((n) => n.op)).toEqual(['Reshape', 'Transpose', 'QLinearConv', 'MaxPool', 'QLinearConv', 'Transpose', 'Reshape']);
+    expect(compiled.graph.nodes.map((n) => n.op)).toEqual(['Unsqueeze', 'Transpose', 'QLinearConv', 'MaxPool', 'QLinearConv', 'Transpose', 'Squeeze']);
     const shapes = compiled.graph.nodes.slice(2, 5).map((n) => compiled.graph.tensors.get(n.outputs[0]!)!.shape);
     expect(shapes).toEqual([
       [1, 1, 16, 4],
@@ -103,7 +103,7 @@ describe('bad matrix-op input is a one-line UserError naming the node', () => {
         g.output(g.rename(y, 'y'), 'int8', [1, 2, 3]);
         return g.save();
       },
-      /\(MaxPool\): input must be 3-D \[N, C, L\] for its 1-D window, got \[1,2,4,4\]/,
+      /\(MaxPool\): input must be 3-D for its 1-D window, got \[1,2,4,4\]/,
     ],
   ];
   for (const [what, make, message] of cases) {

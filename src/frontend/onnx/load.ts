@@ -12,6 +12,7 @@ import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
 import { importFused, planQdq } from './qdq/fuse.ts';
+import { nchwToNhwc } from './nhwc.ts';
 import { checkMaxInputs } from './max-inputs.ts';
 
 const { onnx } = onnxProto;
@@ -128,5 +129,6 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
     if (!graph.tensors.has(outputName)) throw new UserError(`${source}: graph output '${outputName}' is never produced`);
     graph.outputs.push(outputName);
   }
+  withSource(() => nchwToNhwc(graph));
   return { graph, sha256, source };
 }

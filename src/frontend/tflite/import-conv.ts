@@ -1,19 +1,15 @@
 /**
  * CONV_2D and DEPTHWISE_CONV_2D → QLinearConv (TFLM's int8 convolutions: per-tensor or
  * per-output-channel weights, int32 bias, fused activation in the requantization clamp).
- * The IR's conv is ONNX's: NCHW activations and OIHW weights, a depthwise layer being the
- * grouped conv with one input channel per group. The weights are reordered here, once.
+ * The IR's conv is NHWC like the file, and so are its weights: CONV_2D's OHWI and
+ * DEPTHWISE_CONV_2D's [1][k_h][k_w][C·M] are the orders the kernels read, and pass through as
+ * they are. (A depthwise layer over one input channel is an ordinary conv, whose weight is OHWI.)
  */
 import type { Node, Tensor } from '../../ir/graph.ts';
 import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { stridesOf } from '../../ops/common/axis-map.ts';
 import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
-import { nhwcDims, requireOutputShape, throughNchw, windowAttrs } from './spatial.ts';
-
-/** TFLite's OHWI → the IR's OIHW (and, for depthwise, 1HW(C·M) → (C·M)1HW). */
-const OHWI_TO_OIHW = [0, 3, 1, 2];
-const DEPTHWISE_TO_OIHW = [3, 0, 1, 2];
+import { nhwcDims, requireOutputShape, windowAttrs } from './spatial.ts';
 
 interface ConvGeometry {
   padding: number;
@@ -22,8 +18,8 @@ interface ConvGeometry {
   activation: number;
   /** The IR's group count from the input channels and the file's weight shape (one group for CONV_2D, one per channel for depthwise). */
   group: (inputChannels: number, weightShape: readonly number[]) => number;
-  /** Weight permutation into OIHW. */
-  perm: number[];
+  /** The file's weight is [1][k_h][k_w][C·M] (DEPTHWISE_CONV_2D), not OHWI. */
+  depthwise: boolean;
   /** The file's quantized_dimension for per-channel weights. */
   channelAxis: number;
 }
@@ -37,7 +33,7 @@ export function importConv2d(op: OperatorView, importer: TfliteImporter): Node[]
     dilations: [o.dilationHFactor, o.dilationWFactor],
     activation: o.fusedActivationFunction,
     group: () => 1,
-    perm: OHWI_TO_OIHW,
+    depthwise: false,
     channelAxis: 0,
   });
 }
@@ -59,7 +55,7 @@ export function importDepthwiseConv2d(op: OperatorView, importer: TfliteImporter
       }
       return channels;
     },
-    perm: DEPTHWISE_TO_OIHW,
+    depthwise: true,
     channelAxis: 3,
   });
 }
@@ -72,8 +68,9 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
   const weights = importer.tensor(importer.constant(weightsIndex, 'weights'));
   if (weights.dtype !== 'int8' || weights.shape.length !== 4) throw new UserError(`the weights '${weights.name}' must be int8 4-D, got ${weights.dtype} [${weights.shape}]`);
   const group = geometry.group(c, weights.shape);
-  const irWeights = oihwWeights(importer, weights, geometry);
-  const [outC, inPerGroup, kh, kw] = importer.tensor(irWeights).shape as [number, number, number, number];
+  const irWeights = kernelWeights(importer, weights, geometry, group);
+  const [, kh, kw] = weights.shape as [number, number, number, number];
+  const [outC, inPerGroup] = geometry.depthwise ? [weights.shape[3]!, 1] : [weights.shape[0]!, weights.shape[3]!];
   if (inPerGroup * group !== c) throw new UserError(`the weights [${weights.shape}] do not take ${c} input channels`);
   const inputs = [irWeights];
   if (biasIndex >= 0) {
@@ -87,34 +84,28 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
   requireOutputShape(importer, output, [n, ...outputHW, outC]);
   const bounds = activationBounds(geometry.activation);
   const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant);
-  return throughNchw(importer, op.name, [input], output, ([x], y) => ({
-    name: op.name,
-    op: 'QLinearConv',
-    inputs: [x!, ...inputs],
-    outputs: [y],
-    attrs: { ...attrs, group, ...(clamp ? { clamp } : {}) },
-  }));
+  return [{ name: op.name, op: 'QLinearConv', inputs: [input, ...inputs], outputs: [output], attrs: { ...attrs, group, ...(clamp ? { clamp } : {}) } }];
 }
 
-/** A new constant: the weights in OIHW order, their per-channel scales along dimension 0. */
-function oihwWeights(importer: TfliteImporter, weights: Tensor, geometry: ConvGeometry): string {
+/**
+ * The weights as the IR's conv reads them: the file's own constant, or, for a depthwise layer over
+ * one input channel (one group: an ordinary conv), a new one in OHWI order.
+ */
+function kernelWeights(importer: TfliteImporter, weights: Tensor, geometry: ConvGeometry, group: number): string {
   const quant = weights.quant;
   if (!quant) throw new UserError(`the weights '${weights.name}' are not quantized`);
   const channels = weights.shape[geometry.channelAxis]!;
   if (quant.scale.length > 1 && (quant.axis !== geometry.channelAxis || quant.scale.length !== channels)) {
     throw new UserError(`the weights '${weights.name}' have ${quant.scale.length} scales along dimension ${quant.axis}; per-channel weights need one per output channel (${channels}, dimension ${geometry.channelAxis})`);
   }
-  const shape = geometry.perm.map((a) => weights.shape[a]!);
+  if (!geometry.depthwise || group > 1) return weights.name;
+  // [1][k_h][k_w][M] → [M][k_h][k_w][1]: taps major becomes channels major.
+  const [, kh, kw, outC] = weights.shape as [number, number, number, number];
   const source = weights.data as Int8Array;
   const data = new Int8Array(source.length);
-  const sourceStrides = stridesOf(weights.shape);
-  const stepOf = geometry.perm.map((a) => sourceStrides[a]!);
-  const index = [0, 0, 0, 0];
-  for (let i = 0; i < data.length; i++) {
-    data[i] = source[index.reduce((sum, v, d) => sum + v * stepOf[d]!, 0)]!;
-    for (let d = 3; d >= 0 && ++index[d]! === shape[d]; d--) index[d] = 0;
-  }
-  const name = uniqueName(importer.graph, `${weights.name}_oihw`);
-  importer.graph.tensors.set(name, { name, dtype: 'int8', shape, data, quant: quant.scale.length > 1 ? { ...quant, axis: 0 } : quant });
+  const taps = kh * kw;
+  for (let t = 0; t < taps; t++) for (let oc = 0; oc < outC; oc++) data[oc * taps + t] = source[t * outC + oc]!;
+  const name = uniqueName(importer.graph, `${weights.name}_ohwi`);
+  importer.graph.tensors.set(name, { name, dtype: 'int8', shape: [outC, kh, kw, 1], data, quant: quant.scale.length > 1 ? { ...quant, axis: 0 } : quant });
   return name;
 }

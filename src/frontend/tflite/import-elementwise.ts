@@ -1,14 +1,10 @@
 /**
- * TFLite operators that need no layout change: they work on the model's NHWC tensors as they
- * are, with the file's axes. ADD → QLinearAdd, MUL → QLinearMul (TFLM's integer arithmetic in
+ * TFLite operators that work on the model's NHWC tensors as they are, with the file's axes. ADD → QLinearAdd, MUL → QLinearMul (TFLM's integer arithmetic in
  * the ops' 'tflite' mode, numpy broadcasting, fused activation in the requantization clamp);
  * MEAN → QLinearReduceMean; CONCATENATION → Concat; PAD → Pad (the padding holds the zero
  * point, i.e. real 0); TRANSPOSE → Transpose; RELU, RELU6, RELU_N1_TO_1 → Clamp when the input
  * and output share quantization (TFLM then only clamps; see importRelu otherwise); SOFTMAX, LOGISTIC, TANH → the
  * TFLite-only ops that reproduce TFLM's integer methods.
- *
- * The IR reads a 4-D pad or concatenation as NCHW and runs it in NHWC; those two go through
- * the NCHW view (see throughNchw), so the layout pass cancels the transposes instead of running them.
  */
 import type { Node } from '../../ir/graph.ts';
 import { elementCount } from '../../ir/graph.ts';
@@ -18,7 +14,6 @@ import { ActivationFunctionType as Activation } from './schema.ts';
 import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
-import { nchwAxis, nchwOrder, throughNchw } from './spatial.ts';
 
 /** The shape the IR op computes must be the one the file declares, or the API would change shape. */
 export function checked(importer: TfliteImporter, node: Node): Node[] {
@@ -92,10 +87,7 @@ export function importConcatenation(op: OperatorView, importer: TfliteImporter):
   if ((options?.fusedActivationFunction ?? Activation.NONE) !== Activation.NONE) throw new UserError('a fused activation on CONCATENATION is not supported (TFLite defines none)');
   const { inputs, output } = int8Operands(op, importer, op.operator.inputs.length);
   requireSameQuantization(importer, inputs, output);
-  const node = checked(importer, { name: op.name, op: 'QLinearConcat', inputs, outputs: [output], attrs: { axis: options?.axis ?? 0, requantize: 0 } })[0]!;
-  if (!inputs.every((name) => importer.tensor(name).shape.length === 4)) return [node];
-  const axis = node.attrs.axis as number;
-  return throughNchw(importer, op.name, inputs, output, (xs, y) => ({ ...node, inputs: xs, outputs: [y], attrs: { ...node.attrs, axis: nchwAxis(axis < 0 ? axis + 4 : axis) } }));
+  return checked(importer, { name: op.name, op: 'QLinearConcat', inputs, outputs: [output], attrs: { axis: options?.axis ?? 0, requantize: 0 } });
 }
 
 export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
@@ -109,9 +101,7 @@ export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
   const zeroPoint = importer.tensor(output).quant!.zeroPoint[0]!;
   // TFLite's [rank, 2] (before, after) pairs → ONNX's [begins..., ends...].
   const [begins, ends] = [paddings.filter((_, i) => i % 2 === 0), paddings.filter((_, i) => i % 2 === 1)];
-  const node = checked(importer, { name: op.name, op: 'Pad', inputs: [inputs[0]!, ''], outputs: [output], attrs: { mode: 'constant', pads: [...begins, ...ends], value: zeroPoint, qdq: 0 } })[0]!;
-  if (rank !== 4) return [node];
-  return throughNchw(importer, op.name, inputs, output, ([x], y) => ({ ...node, inputs: [x!, ''], outputs: [y], attrs: { ...node.attrs, pads: [...nchwOrder(begins), ...nchwOrder(ends)] } }));
+  return checked(importer, { name: op.name, op: 'Pad', inputs: [inputs[0]!, ''], outputs: [output], attrs: { mode: 'constant', pads: [...begins, ...ends], value: zeroPoint, qdq: 0 } });
 }
 
 export function importTranspose(op: OperatorView, importer: TfliteImporter): Node[] {

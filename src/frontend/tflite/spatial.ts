@@ -1,14 +1,11 @@
 /**
- * What the TFLite conv and pool importers share: TFLite's padding rule, the NCHW view the IR's
- * spatial ops expect, and a fused activation as a separate Clamp for ops that do not requantize.
+ * What the TFLite conv and pool importers share: TFLite's padding rule, the NHWC shapes, and a
+ * fused activation as a separate Clamp for ops that do not requantize.
  */
 import type { AttrValue, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { Padding } from './schema.ts';
 import { activationBounds, tfliteClamp, type TfliteImporter } from './importer.ts';
-
-const NHWC_TO_NCHW = [0, 3, 1, 2];
-const NCHW_TO_NHWC = [0, 2, 3, 1];
 
 export interface WindowOptions {
   padding: number;
@@ -60,39 +57,6 @@ export function nhwcDims(importer: TfliteImporter, name: string, role: string): 
   const shape = importer.tensor(name).shape;
   if (shape.length !== 4) throw new UserError(`the ${role} '${name}' must be 4-D NHWC, got [${shape}]`);
   return shape as [number, number, number, number];
-}
-
-/** Where an NHWC axis sits in the NCHW view. */
-export function nchwAxis(nhwcAxis: number): number {
-  return NHWC_TO_NCHW.indexOf(nhwcAxis);
-}
-
-/** Per-axis values (a 4-D pad list, begins then ends) from NHWC order into NCHW order. */
-export function nchwOrder(nhwc: readonly number[]): number[] {
-  return NHWC_TO_NCHW.map((a) => nhwc[a]!);
-}
-
-/**
- * Runs an IR op that follows ONNX's NCHW convention on the model's NHWC tensors: a Transpose to
- * NCHW before it and one back after it, which the layout pass cancels against its NHWC twins.
- * The IR gives 4-D pads, concatenations and windows this NCHW meaning, and runs them in NHWC.
- */
-export function throughNchw(importer: TfliteImporter, name: string, inputs: string[], output: string, make: (xs: string[], y: string) => Node): Node[] {
-  const y = importer.tensor(output);
-  const yNchw = importer.intermediate(`${output}_nchw`, y.dtype, y.quant);
-  const toNchw = inputs.map((input, i): Node => {
-    const x = importer.tensor(input);
-    const xNchw = importer.intermediate(`${input}_nchw`, x.dtype, x.quant);
-    return { name: `${name}_to_nchw${inputs.length > 1 ? `_${i}` : ''}`, op: 'Transpose', inputs: [input], outputs: [xNchw], attrs: { perm: NHWC_TO_NCHW } };
-  });
-  return [
-    ...toNchw,
-    make(
-      toNchw.map((n) => n.outputs[0]!),
-      yNchw,
-    ),
-    { name: `${name}_to_nhwc`, op: 'Transpose', inputs: [yNchw], outputs: [output], attrs: { perm: NCHW_TO_NHWC } },
-  ];
 }
 
 /**

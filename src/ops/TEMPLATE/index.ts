@@ -11,7 +11,7 @@ import { emitMyOp } from './emit.ts';
 export const myOp = defineOp({
   op: 'MyOp',
   summary: 'TEMPLATE (not registered): int8 requantized to the output quantization',
-  // 'any': elementwise, runs in NCHW or NHWC; 'spatial' ops also give toNhwc; 'logical' needs NCHW.
+  // 'any': elementwise, runs on NCHW or NHWC; 'permutable' ops (attributes that name axes) also give toNhwc; 'fixed' runs on its tensors as they are.
   layout: 'any',
   // The kernel reads input[i] before it writes output[i], so the planner may run it in place.
   inPlace: () => [0],

@@ -6,13 +6,15 @@ export interface ConvSum {
   groups: number;
   inZeroPoint: number;
   weightZeroPoints: readonly number[];
+  /** The weight is [1][k_h][k_w][out_c] (a depthwise layer's), not [out_c][k_h][k_w][in_c / groups]. */
+  depthwiseWeights?: boolean;
 }
 
 /**
  * Calls `visit` for each output element of an NHWC grouped convolution, in output order, with
  * its output channel and acc = sum (x - zx)(w - zw) over the in-bounds taps (padding holds the
  * input zero point, so it contributes nothing), wrapped to int32 as the C's uint32 sum is.
- * Weights are [out_c][k_h][k_w][in_c / groups].
+ * Weights are [out_c][k_h][k_w][in_c / groups], or [1][k_h][k_w][out_c] with p.depthwiseWeights.
  */
 export function forEachConvSum(p: ConvSum, input: Int8Array, w: Int8Array, visit: (index: number, channel: number, acc: number) => void): void {
   const g = p.geometry;
@@ -33,6 +35,10 @@ export function forEachConvSum(p: ConvSum, input: Int8Array, w: Int8Array, visit
               const ix = ox * g.strideW - g.padLeft + kx * g.dilW;
               if (ix < 0 || ix >= g.inW) continue;
               const pixel = ((b * g.inH + iy) * g.inW + ix) * g.inC + firstIn;
+              if (p.depthwiseWeights) {
+                acc += (input[pixel]! - p.inZeroPoint) * (w[(ky * g.kW + kx) * g.outC + oc]! - zw);
+                continue;
+              }
               const taps = ((oc * g.kH + ky) * g.kW + kx) * inPerGroup;
               for (let ic = 0; ic < inPerGroup; ic++) acc += (input[pixel + ic]! - p.inZeroPoint) * (w[taps + ic]! - zw);
             }

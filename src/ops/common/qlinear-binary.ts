@@ -83,10 +83,10 @@ export function inferQLinearBinary(node: Node, graph: Graph): OutputInfo[] {
  * model's own order.
  */
 export function layoutQLinearBinary(node: Node, graph: Graph): LayoutKind {
-  if (tensorOf(graph, node.outputs[0]!).shape.length !== 4) return 'logical';
+  if (tensorOf(graph, node.outputs[0]!).shape.length !== 4) return 'fixed';
   const activations = node.inputs.filter((n) => !isConstant(graph, n));
-  if (activations.length === 0) return 'logical';
-  return activations.every((n) => tensorOf(graph, n).shape.length === 4) ? 'any' : 'logical';
+  if (activations.length === 0) return 'fixed';
+  return activations.every((n) => tensorOf(graph, n).shape.length === 4) ? 'any' : 'fixed';
 }
 
 /** A constant operand, broadcast against 4-D NCHW tensors, becomes its NHWC equivalent. */

@@ -11,22 +11,30 @@ export interface Window2d {
   ceilMode: boolean;
 }
 
-/**
- * The spatial size [H, W] a windowed node's input presents: an NCHW input's, or [1, L] for an
- * [N, C, L] input under a 1-D window (attrs.window_rank = 1). Any other rank is the user's error.
- */
-export function windowInputHW(node: Node, shape: readonly number[]): [number, number] {
-  const oneD = node.attrs.window_rank === 1;
-  if (shape.length !== (oneD ? 3 : 4)) {
-    const want = oneD ? '3-D [N, C, L] for its 1-D window' : '4-D NCHW';
-    throw new UserError(`node '${node.name}' (${node.op}): input must be ${want}, got [${shape}]`);
-  }
-  return oneD ? [1, shape[2]!] : [shape[2]!, shape[3]!];
+/** The spatial size [H, W] of a windowed node's NHWC input; any other rank is the user's error. */
+export function nhwcWindowInputHW(node: Node, shape: readonly number[]): [number, number] {
+  if (shape.length !== 4) throw new UserError(`node '${node.name}' (${node.op}): input must be 4-D NHWC, got [${shape}]`);
+  return [shape[1]!, shape[2]!];
 }
 
-/** The output shape [N, C, ...spatial] in the input's rank (the inverse of windowInputHW). */
-export function windowOutputShape(node: Node, batch: number, channels: number, outputHW: [number, number]): number[] {
-  return node.attrs.window_rank === 1 ? [batch, channels, outputHW[1]] : [batch, channels, ...outputHW];
+/**
+ * Checks a convolution's weight against its NHWC input and group, and returns its output channels.
+ * The weight is [out_c][k_h][k_w][in_c / group], or [1][k_h][k_w][out_c] for a depthwise layer
+ * (`depthwise`: one input channel per group).
+ */
+export function convWeightDims(node: Node, x: readonly number[], w: readonly number[], depthwise: boolean): { outC: number } {
+  const group = node.attrs.group as number;
+  const c = x[3]!;
+  if (w.length !== 4) throw new UserError(`node '${node.name}' (${node.op}): weight [${w}] must be 4-D`);
+  const [outC, kH, kW, inPerGroup] = depthwise ? [w[3]!, w[1]!, w[2]!, 1] : [w[0]!, w[1]!, w[2]!, w[3]!];
+  if (!Number.isInteger(group) || group < 1 || c % group !== 0 || outC % group !== 0 || inPerGroup * group !== c) {
+    throw new UserError(`node '${node.name}' (${node.op}): group ${group} does not fit ${c} input and ${outC} output channels (weight [${w}])`);
+  }
+  const kernel = node.attrs.kernel_shape as number[];
+  if (kernel.length !== 2 || kernel[0] !== kH || kernel[1] !== kW) {
+    throw new UserError(`node '${node.name}' (${node.op}): kernel_shape [${kernel}] does not match the weight [${w}]`);
+  }
+  return { outC };
 }
 
 function outputSize(input: number, kernel: number, stride: number, dilation: number, padSum: number, ceil: boolean, padBegin: number): number {

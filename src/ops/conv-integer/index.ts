@@ -1,6 +1,5 @@
 import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { convToNhwc } from '../qlinear-conv/definition.ts';
 import { inferConvInteger, prepareConvInteger } from './definition.ts';
 import { referenceConvInteger } from './reference.ts';
 import { emitConvInteger } from './emit.ts';
@@ -8,9 +7,8 @@ import { emitConvInteger } from './emit.ts';
 export const convInteger = defineOp({
   op: 'ConvInteger',
   summary: 'int8/uint8 1-D and 2-D convolution with zero points (per-tensor or per-channel weights), any group, int32 output',
-  layout: 'spatial',
+  layout: 'fixed',
   infer: inferConvInteger,
-  toNhwc: convToNhwc,
   prepare: prepareConvInteger,
   macs: convMacs,
   reference: referenceConvInteger,

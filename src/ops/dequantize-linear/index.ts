@@ -7,7 +7,7 @@ import { emitDequantizeLinear } from './emit.ts';
 export const dequantizeLinear = defineOp({
   op: 'DequantizeLinear',
   summary: 'int8 to float32, per tensor or per axis',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferDequantizeLinear,
   prepare: (node, graph) => prepareAffine(node, graph, node.inputs[0]!),
   reference: referenceDequantizeLinear,

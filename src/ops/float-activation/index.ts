@@ -8,7 +8,7 @@ function floatActivationOp(op: FloatActivationOp, summary: string) {
   return defineOp({
     op,
     summary: `${summary}; float ops only`,
-    layout: 'logical',
+    layout: 'fixed',
     // tg_float_activation reads input[i] before it writes output[i], for every element type.
     inPlace: () => [0],
     infer: inferFloatActivation,

@@ -6,7 +6,7 @@ import { emitFloatAveragePool } from './emit.ts';
 export const floatAveragePool = defineOp({
   op: 'FloatAveragePool',
   summary: 'float32 NCHW average pooling, 1-D to 3-D: pads, strides, dilations, auto_pad, ceil_mode, count_include_pad',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatAveragePool,
   prepare: prepareFloatAveragePool,
   reference: referenceFloatAveragePool,

@@ -7,7 +7,7 @@ import { emitFloatConv } from './emit.ts';
 export const floatConv = defineOp({
   op: 'FloatConv',
   summary: 'float32 NCHW convolution, 1-D to 3-D: group, bias, pads, strides, dilations, auto_pad; weights constant or not',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatConv,
   prepare: prepareFloatConv,
   macs: convMacs,

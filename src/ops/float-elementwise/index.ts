@@ -8,7 +8,7 @@ function floatBinaryOp(op: FloatBinaryOp, what: string) {
   return defineOp({
     op,
     summary: `float32 ${what} with numpy broadcasting up to rank 6 (also int8, uint8, int32, wrapping); float ops only`,
-    layout: 'logical',
+    layout: 'fixed',
     // tg_float_binary walks an operand as large as the output index for index (a broadcast
     // operand is smaller, and the planner only reuses an input of the output's byte size).
     inPlace: () => [0, 1],

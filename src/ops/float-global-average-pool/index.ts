@@ -6,7 +6,7 @@ import { emitFloatGlobalAveragePool } from './emit.ts';
 export const floatGlobalAveragePool = defineOp({
   op: 'FloatGlobalAveragePool',
   summary: 'float32 mean over every spatial axis of an [N, C, ...] tensor',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatGlobalPool,
   prepare: prepareFloatGlobalPool,
   reference: referenceFloatGlobalAveragePool,

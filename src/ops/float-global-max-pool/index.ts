@@ -6,7 +6,7 @@ import { emitFloatGlobalMaxPool } from './emit.ts';
 export const floatGlobalMaxPool = defineOp({
   op: 'FloatGlobalMaxPool',
   summary: 'float32 maximum over every spatial axis of an [N, C, ...] tensor',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatGlobalPool,
   prepare: prepareFloatGlobalPool,
   reference: referenceFloatGlobalMaxPool,

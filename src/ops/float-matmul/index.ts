@@ -7,7 +7,7 @@ import { emitFloatMatMul } from './emit.ts';
 export const floatMatMul = defineOp({
   op: 'FloatMatMul',
   summary: 'float32 MatMul with numpy semantics: 1-D operands and broadcast batch axes; either operand constant or not',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatMatMul,
   prepare: prepareFloatMatMul,
   macs: matmulMacs,

@@ -6,7 +6,7 @@ import { emitFloatMaxPool } from './emit.ts';
 export const floatMaxPool = defineOp({
   op: 'FloatMaxPool',
   summary: 'float32 NCHW max pooling, 1-D to 3-D: pads, strides, dilations, auto_pad, ceil_mode (no Indices output)',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatMaxPool,
   prepare: prepareFloatMaxPool,
   reference: referenceFloatMaxPool,

@@ -6,7 +6,7 @@ import { emitFloatReduceMean } from './emit.ts';
 export const floatReduceMean = defineOp({
   op: 'FloatReduceMean',
   summary: 'float32 mean over any axes (attribute or constant input by opset), keepdims, noop_with_empty_axes',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferFloatReduceMean,
   prepare: prepareFloatReduceMean,
   reference: referenceFloatReduceMean,

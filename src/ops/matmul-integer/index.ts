@@ -7,7 +7,7 @@ import { emitMatMulInteger } from './emit.ts';
 export const matMulInteger = defineOp({
   op: 'MatMulInteger',
   summary: 'int8/uint8 matrix product with a constant B and zero points, int32 output',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferMatMulInteger,
   prepare: prepareMatMulInteger,
   macs: matmulMacs,

@@ -72,7 +72,7 @@ export function inferPad(node: Node, graph: Graph): OutputInfo[] {
 }
 
 export function layoutPad(node: Node, graph: Graph): LayoutKind {
-  return tensorOf(graph, node.inputs[0]!).shape.length === 4 ? 'spatial' : 'logical';
+  return tensorOf(graph, node.inputs[0]!).shape.length === 4 ? 'permutable' : 'fixed';
 }
 
 export function padToNhwc(node: Node): void {

@@ -7,7 +7,7 @@ import { emitQGemm } from './emit.ts';
 export const qgemm = defineOp({
   op: 'QGemm',
   summary: 'int8 Gemm with a constant B (per-tensor or per-column), transA/transB, alpha, broadcast int32 bias; int8 or float32 output',
-  layout: 'logical',
+  layout: 'fixed',
   fusesActivation: true,
   infer: inferQGemm,
   prepare: prepareQGemm,

@@ -1,9 +1,9 @@
 /**
- * QLinearAveragePool: int8 average pooling over 2-D windows (1-D windows on rank-3 inputs run as
- * 2-D with H = 1). In the IR its only input is x; scales and zero points live on the tensors.
- * Inputs are NCHW (NHWC inside after the layout pass; [N, C, L] lifted to [N, C, 1, L] first), or
- * channels-last as the model gives them (channels_last = 1); the kernel addresses both through
- * strides. Dilations other than 1 are refused (the com.microsoft op has none).
+ * QLinearAveragePool: int8 average pooling over 2-D windows on 4-D inputs (a model's 1-D pool is
+ * lifted at import to the 2-D one with H = 1; attrs.pool_rank keeps ONNX Runtime's rank, which
+ * picks its kernel). In the IR its only input is x; scales and zero points live on the tensors.
+ * Inputs are NCHW, or NHWC (channels_last = 1, or nhwc = 1 once the layout pass has moved an NCHW
+ * pool onto NHWC tensors); the kernel addresses both through strides. Dilations other than 1 are refused (the com.microsoft op has none).
  *
  * Semantics per rounding mode (src/ops/qlinear-average-pool/reference.ts):
  * - 'onnx', as ONNX Runtime's QLinearAveragePool CPU kernel: each tap dequantized to float32, summed
@@ -91,15 +91,10 @@ function floatSumOrder(node: Node, g: WindowGeometry, channels: number): FloatSu
   return 'rows';
 }
 
-/** [N, C, H, W] of the input as the model has it (H = 1 for a 1-D pool). */
+/** [N, C, H, W] of a 4-D tensor in its storage order (H = 1 for a 1-D pool, lifted at import). */
 function logicalDims(node: Node, shape: readonly number[]): { n: number; c: number; h: number; w: number } {
-  const channelsLast = node.attrs.channels_last === 1;
-  if (shape.length === 4) {
-    const [n, a, b, c] = shape as [number, number, number, number];
-    return channelsLast ? { n, c, h: a, w: b } : { n, c: a, h: b, w: c };
-  }
-  const [n, a, b] = shape as [number, number, number];
-  return channelsLast ? { n, c: b, h: 1, w: a } : { n, c: a, h: 1, w: b };
+  const [n, a, b, c] = shape as [number, number, number, number];
+  return node.attrs.channels_last === 1 ? { n, c, h: a, w: b } : { n, c: a, h: b, w: c };
 }
 
 /**
@@ -126,21 +121,19 @@ function resolveSamePadding(node: Node, inputHW: [number, number]): void {
 export function inferQLinearAveragePool(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
   requireDtype(node, x, ['int8', 'uint8'], 'input');
-  const poolRank = node.attrs.pool_rank as number;
-  if (x.shape.length !== poolRank + 2) {
-    throw new UserError(`node '${node.name}' (${node.op}): a ${poolRank}-D pool needs a rank-${poolRank + 2} input, got [${x.shape}]`);
+  if (x.shape.length !== 4) {
+    const model = node.attrs.pool_rank === 1 ? `a 1-D pool's input lifted to 4-D` : 'a 4-D input';
+    throw new UserError(`node '${node.name}' (${node.op}): needs ${model}, got [${x.shape}]`);
   }
   const { n, c, h, w } = logicalDims(node, x.shape);
   resolveSamePadding(node, [h, w]);
   const { outputHW } = resolveWindow(node, [h, w]);
   const [oh, ow] = outputHW;
-  const channelsLast = node.attrs.channels_last === 1;
-  const shape = poolRank === 2 ? (channelsLast ? [n, oh, ow, c] : [n, c, oh, ow]) : channelsLast ? [n, ow, c] : [n, c, ow];
-  return [{ shape }];
+  return [{ shape: node.attrs.channels_last === 1 ? [n, oh, ow, c] : [n, c, oh, ow] }];
 }
 
 export const averagePoolLayout = (node: Node, graph: Graph): LayoutKind =>
-  tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'spatial' : 'logical';
+  tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'permutable' : 'fixed';
 
 /** NHWC inside: nothing to convert, only the layout to remember. */
 export function averagePoolToNhwc(node: Node): void {

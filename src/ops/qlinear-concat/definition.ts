@@ -59,7 +59,7 @@ export function inferQLinearConcat(node: Node, graph: Graph): OutputInfo[] {
 
 /** 4-D: NHWC whenever every input is 4-D (the axis is remapped); otherwise the model's own layout. */
 export function layoutQLinearConcat(node: Node, graph: Graph): LayoutKind {
-  return node.inputs.every((n) => tensorOf(graph, n).shape.length === 4) ? 'spatial' : 'logical';
+  return node.inputs.every((n) => tensorOf(graph, n).shape.length === 4) ? 'permutable' : 'fixed';
 }
 
 function permuteConstant(t: Tensor): Tensor {

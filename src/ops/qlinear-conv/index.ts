@@ -1,16 +1,15 @@
 import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { convPatchBytes, convToNhwc, inferQLinearConv, prepareQLinearConv } from './definition.ts';
+import { convPatchBytes, inferQLinearConv, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';
 
 export const qlinearConv = defineOp({
   op: 'QLinearConv',
   summary: 'int8 1-D and 2-D convolution, per-tensor or per-channel weights, any group',
-  layout: 'spatial',
+  layout: 'fixed',
   fusesActivation: true,
   infer: inferQLinearConv,
-  toNhwc: convToNhwc,
   prepare: prepareQLinearConv,
   macs: convMacs,
   scratchBytes: convPatchBytes,

@@ -45,7 +45,7 @@ export function inferQLinearGlobalAveragePool(node: Node, graph: Graph): OutputI
 }
 
 export const globalAveragePoolLayout = (node: Node, graph: Graph): LayoutKind =>
-  tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'spatial' : 'logical';
+  tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'permutable' : 'fixed';
 
 export function globalAveragePoolToNhwc(node: Node): void {
   node.attrs.nhwc = 1;

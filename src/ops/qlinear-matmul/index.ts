@@ -7,7 +7,7 @@ import { emitQLinearMatMul } from './emit.ts';
 export const qlinearMatMul = defineOp({
   op: 'QLinearMatMul',
   summary: 'int8 matrix product with a constant B, per-tensor or per-column',
-  layout: 'logical',
+  layout: 'fixed',
   fusesActivation: true,
   infer: inferQLinearMatMul,
   prepare: prepareQLinearMatMul,

@@ -82,7 +82,7 @@ export function inferQLinearReduceMean(node: Node, graph: Graph): OutputInfo[] {
 export const reduceMeanLayout = (node: Node, graph: Graph): LayoutKind => {
   const rank = tensorOf(graph, node.inputs[0]!).shape.length;
   const reduced = reducedAxes(node, rank);
-  return rank === 4 && reduced.length === 2 && reduced[0] === 2 && reduced[1] === 3 ? 'spatial' : 'logical';
+  return rank === 4 && reduced.length === 2 && reduced[0] === 2 && reduced[1] === 3 ? 'permutable' : 'fixed';
 };
 
 export function reduceMeanToNhwc(node: Node): void {

@@ -97,7 +97,7 @@ export function inferQLinearSoftmax(node: Node, graph: Graph): OutputInfo[] {
 
 /** From opset 13 one axis, which may follow the tensor into NHWC; before, the flattened tail needs the model's order. */
 export function layoutQLinearSoftmax(node: Node): LayoutKind {
-  return (node.attrs.opset as number) >= 13 ? 'any' : 'logical';
+  return (node.attrs.opset as number) >= 13 ? 'any' : 'fixed';
 }
 
 /** NCHW axis → its NHWC position. */

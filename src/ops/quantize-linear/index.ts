@@ -6,7 +6,7 @@ import { emitQuantizeLinear } from './emit.ts';
 export const quantizeLinear = defineOp({
   op: 'QuantizeLinear',
   summary: 'float32 to int8, per tensor or per axis, round half to even (TFLite: half away from zero)',
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferQuantizeLinear,
   prepare: (node, graph) => prepareAffine(node, graph, node.outputs[0]!),
   reference: referenceQuantizeLinear,

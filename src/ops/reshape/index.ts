@@ -7,7 +7,7 @@ import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '..
 export const reshape = defineOp({
   op: 'Reshape',
   summary: 'view: new shape from a constant',
-  layout: 'logical',
+  layout: 'fixed',
   view: isView,
   // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].
   inPlace: () => [0],

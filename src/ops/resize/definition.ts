@@ -92,7 +92,7 @@ export function inferResize(node: Node, graph: Graph): OutputInfo[] {
 }
 
 export function layoutResize(node: Node, graph: Graph): LayoutKind {
-  return tensorOf(graph, node.inputs[0]!).shape.length === 4 ? 'spatial' : 'logical';
+  return tensorOf(graph, node.inputs[0]!).shape.length === 4 ? 'permutable' : 'fixed';
 }
 
 export function resizeToNhwc(node: Node): void {

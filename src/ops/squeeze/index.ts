@@ -11,7 +11,7 @@ import { emitQdqView, isView, prepareView, referenceQdqView, viewInfo } from '..
 export const squeeze = defineOp({
   op: 'Squeeze',
   summary: 'view: drop size-1 axes',
-  layout: 'logical',
+  layout: 'fixed',
   view: isView,
   // When it is not a view it is a requantizing copy: tg_requant_copy_s8 reads input[i] before it writes output[i].
   inPlace: () => [0],

@@ -34,7 +34,7 @@ function sliceAxisMap(node: Node, graph: Graph): AxisMap {
 export const stridedSlice = defineOp<NoParams>({
   op: 'StridedSlice',
   summary: 'internal: strided slice (TFLite STRIDED_SLICE), any step sign, shrunk axes dropped',
-  layout: 'logical',
+  layout: 'fixed',
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
     const { starts, steps, counts, shape } = sliceAttrs(node);

@@ -7,7 +7,7 @@ export const tfliteSoftmax = defineOp({
   op: 'TFLiteSoftmax',
   summary: "TFLite int8 SOFTMAX along the last axis, by TFLM's fixed-point arithmetic (output scale 1/256, zero point -128)",
   // The last axis of the tensor as the file declares it.
-  layout: 'logical',
+  layout: 'fixed',
   infer: inferTfliteSoftmax,
   prepare: prepareTfliteSoftmax,
   reference: referenceTfliteSoftmax,

@@ -1,5 +1,5 @@
 /**
- * Transpose: permutes axes. The layout pass inserts it between NCHW and NHWC; when only
+ * Transpose: permutes axes. The ONNX frontend and the layout pass put it between NCHW and NHWC; when only
  * size-1 axes move, the bytes do not change and it is a view.
  */
 import { elementCount, tensorOf } from '../../ir/graph.ts';
@@ -31,12 +31,16 @@ function isPureReshape(node: Node, graph: Graph): boolean {
 export const transpose = defineOp({
   op: 'Transpose',
   summary: 'axis permutation; free when only size-1 axes move',
-  layout: 'logical',
+  layout: 'fixed',
   view: (node, graph) => isPureReshape(node, graph) && isView(node, graph),
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
     if (node.attrs.perm === undefined) node.attrs.perm = x.shape.map((_, i) => x.shape.length - 1 - i);
     const p = perm(node);
+    // The ONNX frontend's Transpose in front of an NHWC op (attrs.layout_of) is where that op's input rank shows.
+    if (node.attrs.layout_of !== undefined && p.length !== x.shape.length) {
+      throw new UserError(`${String(node.attrs.layout_of)}: input must be 4-D NCHW, got [${x.shape}]`);
+    }
     if (p.length !== x.shape.length || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
       throw new UserError(`node '${node.name}' (Transpose): perm [${p}] is not a permutation of rank ${x.shape.length}`);
     }

@@ -7,16 +7,15 @@ import { importWindowAttrs } from './window.ts';
 
 /**
  * Window attributes of a 1-D or 2-D pool, as 2-D IR attributes (a 1-D window is the 2-D one over
- * [1, L]). attrs.pool_rank records the spatial rank for this op's own shape rules. An [N, C, L]
- * input also gets attrs.window_rank = 1, so the lift-1d pass runs it as [N, C, 1, L] (NHWC inside);
- * a channels-last [N, L, C] one stays as the model has it.
+ * [1, L]). attrs.pool_rank records the spatial rank, which picks ONNX Runtime's kernel. A 1-D pool
+ * also gets attrs.window_rank = 1: the end of import lifts its [N, C, L] input to [N, C, 1, L] (a
+ * channels-last [N, L, C] one to [N, 1, L, C]; see ../nhwc.ts).
  */
 export function importPoolWindow(node: OnnxNodeView, channelsLast: boolean): Record<string, AttrValue> {
   if (!node.has('kernel_shape')) throw new UserError(`${node.label}: kernel_shape is required`);
   const kernel = node.ints('kernel_shape', []);
   if (kernel.length !== 1 && kernel.length !== 2) throw new UserError(`${node.label}: only 1-D and 2-D pooling is supported (kernel_shape [${kernel}])`);
   const attrs = importWindowAttrs(node, kernel, { allow1d: true });
-  if (channelsLast) delete attrs.window_rank;
   const k = attrs.kernel_shape as number[];
   if (k.some((v) => v < 1)) throw new UserError(`${node.label}: kernel_shape must be >= 1`);
   if ((attrs.dilations as number[]).some((d) => d !== 1)) throw new UserError(`${node.label}: dilations other than 1 are not supported`);
