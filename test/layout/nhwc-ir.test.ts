@@ -17,6 +17,7 @@ import { buildTflite } from '../helpers/tflite-builder.ts';
 import { dsCnnLike, elementwiseChain } from '../helpers/tflite-networks.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
+import { opDefinition } from '../../src/ops/registry.ts';
 
 const loadOnnx = (path: string) => loadOnnxBytes(readModelFile(path), path).graph;
 
@@ -54,6 +55,16 @@ describe('TFLite passes straight into the NHWC IR', () => {
     expect(graph.tensors.get('dw_w')!.shape).toEqual([1, 3, 3, 8]);
     const avg = graph.nodes.find((n) => n.op === 'QLinearAveragePool')!;
     expect(avg.attrs.channels_last).toBe(1);
+  });
+
+  it('MACs per conv follow the weight layouts: output elements times taps per output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-nhwc-'));
+    const path = join(dir, 'ds_cnn_like.tflite');
+    writeFileSync(path, buildTflite(dsCnnLike()));
+    const { graph } = compileModel({ modelPath: path });
+    const macs = graph.nodes.filter((n) => n.op === 'QLinearConv').map((n) => opDefinition(n.op).macs!(n, graph));
+    // conv1: 5x4x8 outputs x 3x3x1 taps; depthwise: 5x4x8 x 3x3; pointwise: 5x4x8 x 8.
+    expect(macs).toEqual([5 * 4 * 8 * 9, 5 * 4 * 8 * 9, 5 * 4 * 8 * 8]);
   });
 
   it('the elementwise chain (PAD, CONCATENATION, MEAN ...) lowers with no Transpose but its own', () => {

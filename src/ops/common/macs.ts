@@ -7,10 +7,14 @@ import { elementCount, tensorOf } from '../../ir/graph.ts';
 
 const outputElements = (node: Node, graph: Graph) => elementCount(tensorOf(graph, node.outputs[0]!).shape);
 
-/** Each output element of a convolution sums over one filter: weight elements / output channels. */
-export function convMacs(node: Node, graph: Graph): number {
+/**
+ * Each output element of a convolution sums over one filter: weight elements / output channels,
+ * the output's dimension `channelAxis` (3 for the IR's NHWC convs, 1 for the NCHW float one).
+ */
+export function convMacs(node: Node, graph: Graph, channelAxis: 1 | 3): number {
   const w = tensorOf(graph, node.inputs[1]!);
-  return outputElements(node, graph) * (elementCount(w.shape) / w.shape[0]!);
+  const channels = tensorOf(graph, node.outputs[0]!).shape[channelAxis]!;
+  return outputElements(node, graph) * (elementCount(w.shape) / channels);
 }
 
 /** Each output element of A·B sums over the inner dimension K, A's last axis (its first when transposed). */

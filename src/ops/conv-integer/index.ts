@@ -10,7 +10,7 @@ export const convInteger = defineOp({
   layout: 'fixed',
   infer: inferConvInteger,
   prepare: prepareConvInteger,
-  macs: convMacs,
+  macs: (node, graph) => convMacs(node, graph, 3),
   reference: referenceConvInteger,
   emit: emitConvInteger,
 });

@@ -10,7 +10,7 @@ export const floatConv = defineOp({
   layout: 'fixed',
   infer: inferFloatConv,
   prepare: prepareFloatConv,
-  macs: convMacs,
+  macs: (node, graph) => convMacs(node, graph, 1),
   reference: referenceFloatConv,
   emit: emitFloatConv,
 });

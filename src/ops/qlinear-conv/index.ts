@@ -11,7 +11,7 @@ export const qlinearConv = defineOp({
   fusesActivation: true,
   infer: inferQLinearConv,
   prepare: prepareQLinearConv,
-  macs: convMacs,
+  macs: (node, graph) => convMacs(node, graph, 3),
   scratchBytes: convPatchBytes,
   reference: referenceQLinearConv,
   emit: emitQLinearConv,
