@@ -76,6 +76,53 @@ static inline int32_t tg_requant_tflite(int32_t acc, int32_t multiplier, int32_t
     return (int32_t)(offset < lo ? lo : (offset > hi ? hi : offset));
 }
 
+/*
+ * A layer's output stage as the specialised kernels take it, decided at compile time: one entry
+ * per output channel (a per-tensor layer repeats its constants), the TFLM shift split into its
+ * left and right parts, and the activation range given less the zero point, so the clamp runs in
+ * int32 before the zero point is added and nothing can overflow.
+ */
+typedef struct {
+    const int32_t *multiplier;  /* tflite: Q31 multiplier */
+    const int32_t *left_shift;  /* tflite: max(shift, 0) */
+    const int32_t *right_shift; /* tflite: max(-shift, 0) */
+    const float *scale;         /* onnx: float32 multiplier */
+    int32_t zero_point;
+    int32_t min, max;           /* act_min - zero_point, act_max - zero_point */
+} tg_channel_requant_t;
+
+/*
+ * TFLM's MultiplyByQuantizedMultiplier with the shift split. Its saturating rounding doubling
+ * high multiply adds 2^30 to a non-negative product and 1 - 2^30 to a negative one, then divides
+ * by 2^31 truncating; for a multiplier >= 0 that equals adding 2^30 and shifting right by 31
+ * (floor) for every product: writing p + 2^30 = k 2^31 + r with 0 <= r < 2^31, a negative p gives
+ * (p + 1 - 2^30) / 2^31 = k + (r + 1 - 2^31) / 2^31, whose fraction lies in (-1, 0], so truncation
+ * gives k too. The rounding right shift rounds half away from zero, as TFLM's RoundingDivideByPOT.
+ * test/numerics/requantize-c.test.ts holds it to the reference on edge and random values.
+ */
+static inline int32_t tg_multiply_q31_tflite(int32_t acc, int32_t multiplier, int32_t left, int32_t right)
+{
+    const int32_t shifted = (int32_t)((uint32_t)acc << left);
+    const int32_t high = (int32_t)(((int64_t)shifted * multiplier + (INT64_C(1) << 30)) >> 31);
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    const int32_t threshold = (mask >> 1) - (high >> 31);
+    return (high >> right) + ((high & mask) > threshold ? 1 : 0);
+}
+
+/* One output byte of channel c; `mode` is a compile-time constant in every caller, so only one side is built. */
+static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t c, int32_t acc, int32_t mode)
+{
+    if (mode == TG_ROUND_TFLITE) {
+        const int32_t v = tg_multiply_q31_tflite(acc, rq->multiplier[c], rq->left_shift[c], rq->right_shift[c]);
+        return (int8_t)(tg_clamp_i32(v, rq->min, rq->max) + rq->zero_point);
+    }
+    float scaled = (float)acc * rq->scale[c];
+    const float lo = (float)rq->min;
+    const float hi = (float)rq->max;
+    scaled = scaled < lo ? lo : (scaled > hi ? hi : scaled);
+    return (int8_t)(tg_round_half_even_f32(scaled) + rq->zero_point);
+}
+
 static inline int32_t tg_requantize(const tg_requant_t *rq, int32_t channel, int32_t acc)
 {
     const int32_t c = rq->per_channel ? channel : 0;

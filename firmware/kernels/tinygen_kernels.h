@@ -55,6 +55,23 @@ typedef struct {
  */
 void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch);
 
+/*
+ * Pointwise convolution (1x1 window, no padding, one group, weight zero points 0) as a matrix
+ * product of int8 operands. The input zero point is folded into the bias at compile time:
+ * sum (x - zx) w = sum x w - zx sum w. Two pixels by two output channels per pass.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t stride_h, stride_w;
+    const int8_t *weights;              /* [out_c][in_c] */
+    const int32_t *bias;                /* [out_c]: bias - in_zero_point * sum of the channel's weights, wrapping */
+    tg_channel_requant_t rq;
+} tg_conv_1x1_t;
+
+void tg_conv_1x1_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output);
+void tg_conv_1x1_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output);
+
 typedef struct {
     int32_t batch;                      /* number of [m x k] matrices in A */
     int32_t m, k, n;

@@ -6,12 +6,24 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/util/random.ts';
 import { validate } from '../../src/validate/validate.ts';
-import { randomConvModel } from './random-models.ts';
+import { randomConvModel, randomPointwiseModel } from './random-models.ts';
 
 const rng = seededRandom(20261123);
 const models = [...Array.from({ length: 4 }, () => randomConvModel(rng, true)), ...Array.from({ length: 2 }, () => randomConvModel(rng))];
 
 describe.concurrent('QLinearConv on DSP cores under QEMU', () => {
+  // The pointwise kernel's SMLAD (M4F, M7, M33) and VMLADAV (M55) bodies, with their tails.
+  const pointwise = Array.from({ length: 3 }, () => randomPointwiseModel(rng, true));
+  for (const [i, model] of pointwise.entries()) {
+    for (const board of ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505']) {
+      it(`${model.summary} on ${board}`, async () => {
+        const report = await validate({ modelPath: model.path, board, inputs: 3, seed: i + 11, rounding: i % 2 === 0 ? 'tflite' : 'onnx' });
+        expect(report.failure).toBeUndefined();
+        expect(report.mismatchCount, JSON.stringify(report.mismatches.slice(0, 3))).toBe(0);
+      });
+    }
+  }
+
   for (const [i, model] of models.entries()) {
     // Every DSP core: M4F, M55, and for the wide filters M7 and M33 as well.
     for (const board of i < 4 ? ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505'] : ['mps2-an386', 'mps3-an547']) {

@@ -40,6 +40,36 @@ export function randomConvModel(rng: Rng, wide = false): { path: string; summary
   return { path: g.save(), summary: `${kind} ${dtype} c${c} m${m} ${h}x${w} k${kh}x${kw} s${sh}x${sw} d${dh}x${dw} p[${pads}] ${perChannel ? 'per-channel' : 'per-tensor'}` };
 }
 
+/**
+ * A pointwise convolution (1x1, no padding, one group, weight zero point 0), which runs the int8
+ * matrix-product kernel: channel counts that leave 4- and 16-lane tails, odd pixel and channel
+ * counts (the 2x2 blocks' leftovers), strides 1 and 2, input zero points far from 0 and biases near
+ * the int32 limits (the folded bias wraps).
+ */
+export function randomPointwiseModel(rng: Rng, wide = false): { path: string; summary: string } {
+  const g = new GraphBuilder();
+  const dtype = pick(rng, ['int8', 'uint8'] as const);
+  const act = dtype === 'int8' ? [-128, 127] : [0, 255];
+  // `wide`: enough channels for the 4-value (SMLAD) and 16-lane (MVE) steps and their tails.
+  const c = pick(rng, wide ? [16, 19, 33, 40] : [1, 3, 4, 7, 16, 17, 33, 40]);
+  const m = int(rng, 1, 9);
+  const [h, w] = [int(rng, 1, 6), int(rng, 1, 6)];
+  const stride = int(rng, 1, 2);
+  const perChannel = rng() < 0.5;
+  const x = g.input('x', dtype, [1, c, h, w]);
+  const weights = g.constant('int8', [m, c, 1, 1], bytes(rng, m * c, -127, 127));
+  const wScale = perChannel ? g.constant('float32', [m], Array.from({ length: m }, () => scale(rng))) : g.scalar(scale(rng));
+  const wZero = perChannel ? g.constant('int8', [m], new Array(m).fill(0)) : g.scalar(0, 'int8');
+  const bias = g.constant('int32', [m], Array.from({ length: m }, () => (rng() < 0.2 ? pick(rng, [2147483647 - int(rng, 0, 500), -2147483648 + int(rng, 0, 500)]) : int(rng, -3000, 3000))));
+  const [y] = g.node(
+    'QLinearConv',
+    [x, g.scalar(scale(rng) * 4), g.scalar(int(rng, act[0]!, act[1]!), dtype), weights, wScale, wZero, g.scalar(scale(rng) * 8), g.scalar(int(rng, act[0]!, act[1]!), dtype), bias],
+    { kernel_shape: [1, 1], strides: [stride, stride] },
+  );
+  g.output(g.rename(y!, 'y'), dtype, []);
+  return { path: g.save(), summary: `pointwise ${dtype} c${c} m${m} ${h}x${w} s${stride} ${perChannel ? 'per-channel' : 'per-tensor'}` };
+}
+
 export function randomMaxPoolModel(rng: Rng): { path: string; summary: string } {
   const g = new GraphBuilder();
   const dtype = pick(rng, ['int8', 'uint8'] as const);

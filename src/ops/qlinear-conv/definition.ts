@@ -67,10 +67,24 @@ export function isDepthwise(node: Node, graph: Graph): boolean {
 }
 
 /**
+ * The kernel a layer runs, decided from its shape at compile time: '1x1' (a 1x1 window with no
+ * padding, one group and no weight zero point: a matrix product of int8 operands, tg_conv_1x1_s8)
+ * or 'general' (tg_conv2d_s8, which also runs depthwise layers).
+ */
+export function convVariant(node: Node, graph: Graph): '1x1' | 'general' {
+  const w = tensorOf(graph, node.inputs[1]!);
+  const [kh, kw] = node.attrs.kernel_shape as number[];
+  const pads = node.attrs.pads as number[];
+  const weightZeroPoints = w.quant?.zeroPoint ?? [0];
+  const pointwise = kh === 1 && kw === 1 && (node.attrs.group as number) === 1 && pads.every((v) => v === 0) && weightZeroPoints.every((z) => z === 0);
+  return pointwise ? '1x1' : 'general';
+}
+
+/**
  * Scratch for the kernel's gathered input patch: one int16 per tap of a filter (k_h * k_w * in_c /
  * group); none for depthwise layers, which read the input directly.
  */
 export function convPatchBytes(node: Node, graph: Graph): number {
   const w = tensorOf(graph, node.inputs[1]!).shape;
-  return isDepthwise(node, graph) ? 0 : (w.reduce((a, b) => a * b, 1) / w[0]!) * 2;
+  return isDepthwise(node, graph) || convVariant(node, graph) === '1x1' ? 0 : (w.reduce((a, b) => a * b, 1) / w[0]!) * 2;
 }

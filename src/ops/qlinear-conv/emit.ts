@@ -1,12 +1,13 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
-import { requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
+import { channelRequantInitializer, requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
-import { convPatchBytes, type ConvParams } from './definition.ts';
+import { convPatchBytes, convVariant, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
+  if (convVariant(node, graph) === '1x1') return emitPointwise(node, graph, ctx);
   // In the IR the weight is already in the order the kernel reads (see definition.ts).
   const weights = ctx.constArray('weights', 'int8_t', constantData(graph, node.inputs[1]!) as Int8Array);
   const bias = node.inputs[2] ? ctx.constArray('bias', 'int32_t', constantData(graph, node.inputs[2]) as Int32Array) : 'NULL';
@@ -18,4 +19,24 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
   );
   const patch = convPatchBytes(node, graph) > 0 ? ctx.scratch(node) : 'NULL';
   return `tg_conv2d_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
+}
+
+/** tg_conv_1x1_s8_<mode>: int8 operands, the input zero point folded into the bias here. */
+function emitPointwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
+  const g = p.geometry;
+  const weights = constantData(graph, node.inputs[1]!) as Int8Array;
+  const bias = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : undefined;
+  const folded = Int32Array.from({ length: g.outC }, (_, oc) => {
+    let sum = 0;
+    for (let i = 0; i < g.inC; i++) sum += weights[oc * g.inC + i]!;
+    // bias - zx * sum w, wrapping in int32 as the kernel's sums do.
+    return ((bias ? bias[oc]! : 0) - Math.imul(p.inZeroPoint, sum)) | 0;
+  });
+  const params = ctx.constStruct(
+    'conv',
+    'tg_conv_1x1_t',
+    `{ ${[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.strideH, g.strideW].join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
+  );
+  return `tg_conv_1x1_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
 }
