@@ -118,10 +118,10 @@ static uint32_t tg_sum_s16(const int16_t *values, int32_t count)
  * The callers pass the requantization constants and bias from locals: int8_t stores may alias
  * anything, so read through the parameter struct they would be reloaded after every output byte.
  */
-static inline int8_t tg_conv_output(const tg_requant_t *rq, const int32_t *bias, int32_t oc, uint32_t acc)
+static inline int8_t tg_conv_output(const tg_channel_requant_t *rq, const int32_t *bias, int32_t oc, uint32_t acc, int32_t mode)
 {
     acc += bias ? (uint32_t)bias[oc] : 0u;
-    return (int8_t)tg_requantize(rq, oc, (int32_t)acc);
+    return tg_requant_channel(rq, oc, (int32_t)acc, mode);
 }
 
 /*
@@ -129,7 +129,8 @@ static inline int8_t tg_conv_output(const tg_requant_t *rq, const int32_t *bias,
  * and the weights are [k_h][k_w][out_c], so channels are the inner loop and each tap is a run of
  * contiguous bytes of input and of weights. With multiplier 1, four channels at a time.
  */
-static void tg_depthwise_pixel(const tg_conv2d_t *p, const tg_requant_t *rq, const int8_t *image, int32_t oy, int32_t ox, int8_t *out)
+static inline __attribute__((always_inline)) void tg_depthwise_pixel(const tg_conv2d_t *p, const tg_channel_requant_t *rq, const int8_t *image, int32_t oy, int32_t ox,
+                                                                     int8_t *out, int32_t mode)
 {
     const int32_t *bias = p->bias;
     const tg_window_t *w = &p->win;
@@ -164,10 +165,10 @@ static void tg_depthwise_pixel(const tg_conv2d_t *p, const tg_requant_t *rq, con
                     a3 += (uint32_t)((x[3] - zx) * (k[3] - z3));
                 }
             }
-            out[oc] = tg_conv_output(rq, bias, oc, a0);
-            out[oc + 1] = tg_conv_output(rq, bias, oc + 1, a1);
-            out[oc + 2] = tg_conv_output(rq, bias, oc + 2, a2);
-            out[oc + 3] = tg_conv_output(rq, bias, oc + 3, a3);
+            out[oc] = tg_conv_output(rq, bias, oc, a0, mode);
+            out[oc + 1] = tg_conv_output(rq, bias, oc + 1, a1, mode);
+            out[oc + 2] = tg_conv_output(rq, bias, oc + 2, a2, mode);
+            out[oc + 3] = tg_conv_output(rq, bias, oc + 3, a3, mode);
         }
     }
     for (; oc < channels; oc++) {
@@ -181,13 +182,13 @@ static void tg_depthwise_pixel(const tg_conv2d_t *p, const tg_requant_t *rq, con
                 acc += (uint32_t)((x - zx) * (weights[(ky * k_w + kx) * channels + oc] - z));
             }
         }
-        out[oc] = tg_conv_output(rq, bias, oc, acc);
+        out[oc] = tg_conv_output(rq, bias, oc, acc, mode);
     }
 }
 
-void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch)
+static inline __attribute__((always_inline)) void tg_conv2d_body(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch, int32_t mode)
 {
-    const tg_requant_t rq = p->rq;
+    const tg_channel_requant_t rq = p->rq;
     const int32_t *bias = p->bias;
     const int8_t *weights = p->weights;
     const int32_t *weight_zero_points = p->weight_zero_points;
@@ -200,7 +201,7 @@ void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int
         for (int32_t oy = 0; oy < w->out_h; oy++) {
             for (int32_t ox = 0; ox < w->out_w; ox++, output += w->out_c) {
                 if (in_per_group == 1 && p->groups > 1) {
-                    tg_depthwise_pixel(p, &rq, image, oy, ox, output);
+                    tg_depthwise_pixel(p, &rq, image, oy, ox, output, mode);
                     continue;
                 }
                 for (int32_t g = 0; g < p->groups; g++) {
@@ -211,10 +212,20 @@ void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int
                         if (weight_zero_points) {
                             acc -= (uint32_t)weight_zero_points[oc] * patch_sum;
                         }
-                        output[oc] = tg_conv_output(&rq, bias, oc, acc);
+                        output[oc] = tg_conv_output(&rq, bias, oc, acc, mode);
                     }
                 }
             }
         }
     }
+}
+
+void tg_conv2d_s8_tflite(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch)
+{
+    tg_conv2d_body(p, input, output, patch, TG_ROUND_TFLITE);
+}
+
+void tg_conv2d_s8_onnx(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch)
+{
+    tg_conv2d_body(p, input, output, patch, TG_ROUND_ONNX);
 }

@@ -45,7 +45,7 @@ typedef struct {
     const int8_t *weights;              /* [out_c][k_h][k_w][in_c / groups]; depthwise (one input channel per group, groups > 1): [k_h][k_w][out_c] */
     const int32_t *weight_zero_points;  /* [out_c], or NULL when all are 0 */
     const int32_t *bias;                /* [out_c], or NULL */
-    tg_requant_t rq;
+    tg_channel_requant_t rq;
 } tg_conv2d_t;
 
 /*
@@ -53,7 +53,8 @@ typedef struct {
  * scratch space for k_h * k_w * (in_c / groups) int16 values; unused (may be NULL) for depthwise
  * layers (several groups of one input channel each).
  */
-void tg_conv2d_s8(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch);
+void tg_conv2d_s8_tflite(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch);
+void tg_conv2d_s8_onnx(const tg_conv2d_t *p, const int8_t *input, int8_t *output, int16_t *patch);
 
 /*
  * Pointwise convolution (1x1 window, no padding, one group, weight zero points 0) as a matrix
@@ -71,6 +72,28 @@ typedef struct {
 
 void tg_conv_1x1_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output);
 void tg_conv_1x1_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output);
+
+/*
+ * Depthwise convolution with channel multiplier 1 and weight zero points 0: one filter per
+ * channel, weights [k_h][k_w][channels]. Windows inside the input use folded_bias (the input zero
+ * point folded in at compile time); windows on the border use bias and subtract the zero point.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t k_h, k_w;
+    int32_t stride_h, stride_w;
+    int32_t dil_h, dil_w;
+    int32_t pad_top, pad_left;
+    int32_t in_zero_point;
+    const int8_t *weights;              /* [k_h][k_w][channels] */
+    const int32_t *bias;                /* [channels] */
+    const int32_t *folded_bias;         /* [channels]: bias - in_zero_point * sum of the channel's weights, wrapping */
+    tg_channel_requant_t rq;
+} tg_conv_dw_t;
+
+void tg_conv_dw_s8_tflite(const tg_conv_dw_t *p, const int8_t *input, int8_t *output);
+void tg_conv_dw_s8_onnx(const tg_conv_dw_t *p, const int8_t *input, int8_t *output);
 
 typedef struct {
     int32_t batch;                      /* number of [m x k] matrices in A */

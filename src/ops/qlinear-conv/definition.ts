@@ -67,17 +67,21 @@ export function isDepthwise(node: Node, graph: Graph): boolean {
 }
 
 /**
- * The kernel a layer runs, decided from its shape at compile time: '1x1' (a 1x1 window with no
- * padding, one group and no weight zero point: a matrix product of int8 operands, tg_conv_1x1_s8)
- * or 'general' (tg_conv2d_s8, which also runs depthwise layers).
+ * The kernel a layer runs, decided from its shape at compile time; the fast kernels take layers
+ * with no weight zero point:
+ * - '1x1': a 1x1 window with no padding and one group, a matrix product of int8 operands (tg_conv_1x1_s8);
+ * - 'depthwise': one filter per channel (multiplier 1), tg_conv_dw_s8;
+ * - 'general': tg_conv2d_s8, anything else (a patch per pixel, depthwise with a multiplier).
  */
-export function convVariant(node: Node, graph: Graph): '1x1' | 'general' {
+export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'general' {
   const w = tensorOf(graph, node.inputs[1]!);
+  if (!(w.quant?.zeroPoint ?? [0]).every((z) => z === 0)) return 'general';
   const [kh, kw] = node.attrs.kernel_shape as number[];
-  const pads = node.attrs.pads as number[];
-  const weightZeroPoints = w.quant?.zeroPoint ?? [0];
-  const pointwise = kh === 1 && kw === 1 && (node.attrs.group as number) === 1 && pads.every((v) => v === 0) && weightZeroPoints.every((z) => z === 0);
-  return pointwise ? '1x1' : 'general';
+  const group = node.attrs.group as number;
+  if (kh === 1 && kw === 1 && group === 1 && (node.attrs.pads as number[]).every((v) => v === 0)) return '1x1';
+  // Depthwise weights are [1][k_h][k_w][out_c]; multiplier 1 when out_c is the group count.
+  if (isDepthwise(node, graph) && w.shape[3] === group) return 'depthwise';
+  return 'general';
 }
 
 /**

@@ -1,13 +1,15 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
-import { channelRequantInitializer, requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
+import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
 import { convPatchBytes, convVariant, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  if (convVariant(node, graph) === '1x1') return emitPointwise(node, graph, ctx);
+  const variant = convVariant(node, graph);
+  if (variant === '1x1') return emitPointwise(node, graph, ctx);
+  if (variant === 'depthwise') return emitDepthwise(node, graph, ctx);
   // In the IR the weight is already in the order the kernel reads (see definition.ts).
   const weights = ctx.constArray('weights', 'int8_t', constantData(graph, node.inputs[1]!) as Int8Array);
   const bias = node.inputs[2] ? ctx.constArray('bias', 'int32_t', constantData(graph, node.inputs[2]) as Int32Array) : 'NULL';
@@ -15,10 +17,10 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
   const params = ctx.constStruct(
     'conv',
     'tg_conv2d_t',
-    `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.inZeroPoint}, ${weights}, ${zw}, ${bias}, ${requantInitializer(ctx, p.requant)} }`,
+    `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.inZeroPoint}, ${weights}, ${zw}, ${bias}, ${channelRequantInitializer(ctx, p.requant, p.geometry.outC)} }`,
   );
   const patch = convPatchBytes(node, graph) > 0 ? ctx.scratch(node) : 'NULL';
-  return `tg_conv2d_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
+  return `tg_conv2d_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
 }
 
 /** tg_conv_1x1_s8_<mode>: int8 operands, the input zero point folded into the bias here. */
@@ -39,4 +41,24 @@ function emitPointwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
     `{ ${[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.strideH, g.strideW].join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
   );
   return `tg_conv_1x1_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+}
+
+/** tg_conv_dw_s8_<mode>: the bias with the input zero point folded in for windows inside the input, and without it for the border. */
+function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
+  const g = p.geometry;
+  const weights = constantData(graph, node.inputs[1]!) as Int8Array;
+  const given = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : new Int32Array(g.outC);
+  const folded = Int32Array.from({ length: g.outC }, (_, c) => {
+    let sum = 0;
+    for (let t = 0; t < g.kH * g.kW; t++) sum += weights[t * g.outC + c]!;
+    return (given[c]! - Math.imul(p.inZeroPoint, sum)) | 0;
+  });
+  const geometry = [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, p.inZeroPoint];
+  const params = ctx.constStruct(
+    'conv',
+    'tg_conv_dw_t',
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', given)}, ${ctx.constArray('folded_bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
+  );
+  return `tg_conv_dw_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
 }

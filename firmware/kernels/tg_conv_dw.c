@@ -1,0 +1,174 @@
+/*
+ * Depthwise convolution, channel multiplier 1 (one filter per channel, weights [k_h][k_w][c]),
+ * no weight zero point. Channels are the inner loop: each tap is a run of contiguous input and
+ * weight bytes, four channels per step. An output pixel whose window lies inside the input takes
+ * the bias with the input zero point folded in at compile time (bias - zx * sum w) and multiplies
+ * the raw bytes; a pixel on the border, where only some taps count, takes the plain bias and
+ * subtracts the zero point from each input byte it reads. Sums wrap modulo 2^32 like the
+ * reference's int32.
+ */
+#include <string.h>
+
+#include "tinygen_kernels.h"
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define TG_DW_MVE 1
+#elif defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define TG_DW_DSP 1
+#endif
+
+#if defined(TG_DW_DSP)
+static inline int32_t tg_dw_odd_bytes(uint32_t word)
+{
+    int32_t pairs;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(pairs) : "r"(word));
+    return pairs;
+}
+#endif
+
+/* The taps of output (oy, ox) inside the input: ky in [ky0, ky1), kx in [kx0, kx1). */
+typedef struct {
+    int32_t y0, x0, ky0, ky1, kx0, kx1;
+} tg_dw_taps_t;
+
+static inline tg_dw_taps_t tg_dw_taps(const tg_conv_dw_t *p, int32_t oy, int32_t ox)
+{
+    tg_dw_taps_t t = {oy * p->stride_h - p->pad_top, ox * p->stride_w - p->pad_left, 0, p->k_h, 0, p->k_w};
+    while (t.ky0 < t.ky1 && t.y0 + t.ky0 * p->dil_h < 0) t.ky0++;
+    while (t.ky1 > t.ky0 && t.y0 + (t.ky1 - 1) * p->dil_h >= p->in_h) t.ky1--;
+    while (t.kx0 < t.kx1 && t.x0 + t.kx0 * p->dil_w < 0) t.kx0++;
+    while (t.kx1 > t.kx0 && t.x0 + (t.kx1 - 1) * p->dil_w >= p->in_w) t.kx1--;
+    return t;
+}
+
+/*
+ * acc[0..3] += sum over the taps of (x - zx) w for channels c .. c + 3; `subtract` is a constant
+ * (0 for interior pixels, whose zero point is in the bias), so each caller gets its own loop.
+ * `image` points at channel c of input pixel (0, 0); `weights` at channel c of tap (0, 0).
+ */
+static inline __attribute__((always_inline)) void tg_dw_four(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights,
+                                                             int32_t zx, int32_t subtract, uint32_t acc[4])
+{
+    const int32_t channels = p->channels, in_w = p->in_w, k_w = p->k_w, dil_h = p->dil_h, dil_w = p->dil_w;
+    /* Pointers walk the taps: one step per column, one per row less the columns walked. */
+    const int32_t columns = t->kx1 - t->kx0;
+    const int32_t x_step = dil_w * channels, w_step = channels;
+    const int32_t x_row = dil_h * in_w * channels - columns * x_step, w_row = k_w * channels - columns * w_step;
+    const int8_t *x = image + ((t->y0 + t->ky0 * dil_h) * in_w + t->x0 + t->kx0 * dil_w) * channels;
+    const int8_t *k = weights + (t->ky0 * k_w + t->kx0) * channels;
+#if defined(TG_DW_DSP)
+    int32_t a0 = (int32_t)acc[0], a1 = (int32_t)acc[1], a2 = (int32_t)acc[2], a3 = (int32_t)acc[3];
+    /* SXTB16 pairs channels 0 and 2 (and 1 and 3); the zero point leaves each halfword with SSUB16. */
+    const uint32_t zx_pair = ((uint32_t)(uint16_t)zx << 16) | (uint16_t)zx;
+    for (int32_t ky = t->ky0; ky < t->ky1; ky++, x += x_row, k += w_row) {
+        for (int32_t kx = 0; kx < columns; kx++, x += x_step, k += w_step) {
+            uint32_t x4, w4;
+            memcpy(&x4, x, 4);
+            memcpy(&w4, k, 4);
+            int32_t xe = (int32_t)__sxtb16(x4), xo = tg_dw_odd_bytes(x4);
+            if (subtract) {
+                xe = (int32_t)__ssub16((uint32_t)xe, zx_pair);
+                xo = (int32_t)__ssub16((uint32_t)xo, zx_pair);
+            }
+            const int32_t we = (int32_t)__sxtb16(w4), wo = tg_dw_odd_bytes(w4);
+            a0 = __smlabb(xe, we, a0);
+            a2 = __smlatt(xe, we, a2);
+            a1 = __smlabb(xo, wo, a1);
+            a3 = __smlatt(xo, wo, a3);
+        }
+    }
+    acc[0] = (uint32_t)a0, acc[1] = (uint32_t)a1, acc[2] = (uint32_t)a2, acc[3] = (uint32_t)a3;
+#else
+    for (int32_t ky = t->ky0; ky < t->ky1; ky++, x += x_row, k += w_row) {
+        for (int32_t kx = 0; kx < columns; kx++, x += x_step, k += w_step) {
+            acc[0] += (uint32_t)((x[0] - zx) * k[0]);
+            acc[1] += (uint32_t)((x[1] - zx) * k[1]);
+            acc[2] += (uint32_t)((x[2] - zx) * k[2]);
+            acc[3] += (uint32_t)((x[3] - zx) * k[3]);
+        }
+    }
+#endif
+    (void)subtract;
+}
+
+/* One channel, for the channels past the last whole group of four. */
+static inline uint32_t tg_dw_one(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights, int32_t zx, uint32_t acc)
+{
+    const int32_t channels = p->channels;
+    for (int32_t ky = t->ky0; ky < t->ky1; ky++) {
+        for (int32_t kx = t->kx0; kx < t->kx1; kx++) {
+            const int8_t x = image[((t->y0 + ky * p->dil_h) * p->in_w + t->x0 + kx * p->dil_w) * channels];
+            acc += (uint32_t)((x - zx) * weights[(ky * p->k_w + kx) * channels]);
+        }
+    }
+    return acc;
+}
+
+static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_dw_t *p, const int8_t *input, int8_t *output, int32_t mode)
+{
+    /* Locals, not reads through p: the int8 output stores may alias anything and would force reloads. */
+    const tg_channel_requant_t rq = p->rq;
+    const int32_t channels = p->channels;
+    const int8_t *weights = p->weights;
+    for (int32_t b = 0; b < p->batch; b++) {
+        const int8_t *image = input + b * p->in_h * p->in_w * channels;
+        for (int32_t oy = 0; oy < p->out_h; oy++) {
+            for (int32_t ox = 0; ox < p->out_w; ox++, output += channels) {
+                const tg_dw_taps_t t = tg_dw_taps(p, oy, ox);
+                const int32_t interior = t.ky0 == 0 && t.ky1 == p->k_h && t.kx0 == 0 && t.kx1 == p->k_w;
+                const int32_t *bias = interior ? p->folded_bias : p->bias;
+                const int32_t zx = interior ? 0 : p->in_zero_point;
+                int32_t c = 0;
+#if defined(TG_DW_MVE)
+                /* Four channels per vector, widened to int32 lanes as they load; the last step's
+                 * lanes past the channel count are predicated off. */
+                for (; c < channels; c += 4) {
+                    const mve_pred16_t lanes = vctp32q((uint32_t)(channels - c));
+                    int32x4_t acc = vldrwq_z_s32(bias + c, lanes);
+                    for (int32_t ky = t.ky0; ky < t.ky1; ky++) {
+                        const int8_t *row = image + (t.y0 + ky * p->dil_h) * p->in_w * channels + c;
+                        for (int32_t kx = t.kx0; kx < t.kx1; kx++) {
+                            const int32x4_t x = vsubq_n_s32(vldrbq_z_s32(row + (t.x0 + kx * p->dil_w) * channels, lanes), zx);
+                            const int32x4_t k = vldrbq_z_s32(weights + (ky * p->k_w + kx) * channels + c, lanes);
+                            acc = vmlaq_s32(acc, x, k);
+                        }
+                    }
+                    int32_t sums[4];
+                    vst1q_s32(sums, acc);
+                    for (int32_t i = 0; i < 4 && c + i < channels; i++) {
+                        output[c + i] = tg_requant_channel(&rq, c + i, sums[i], mode);
+                    }
+                }
+#else
+                for (; c + 4 <= channels; c += 4) {
+                    uint32_t acc[4] = {(uint32_t)bias[c], (uint32_t)bias[c + 1], (uint32_t)bias[c + 2], (uint32_t)bias[c + 3]};
+                    if (interior) {
+                        tg_dw_four(p, &t, image + c, weights + c, 0, 0, acc);
+                    } else {
+                        tg_dw_four(p, &t, image + c, weights + c, zx, 1, acc);
+                    }
+                    output[c] = tg_requant_channel(&rq, c, (int32_t)acc[0], mode);
+                    output[c + 1] = tg_requant_channel(&rq, c + 1, (int32_t)acc[1], mode);
+                    output[c + 2] = tg_requant_channel(&rq, c + 2, (int32_t)acc[2], mode);
+                    output[c + 3] = tg_requant_channel(&rq, c + 3, (int32_t)acc[3], mode);
+                }
+                for (; c < channels; c++) {
+                    output[c] = tg_requant_channel(&rq, c, (int32_t)tg_dw_one(p, &t, image + c, weights + c, zx, (uint32_t)bias[c]), mode);
+                }
+#endif
+            }
+        }
+    }
+}
+
+void tg_conv_dw_s8_tflite(const tg_conv_dw_t *p, const int8_t *input, int8_t *output)
+{
+    tg_conv_dw_body(p, input, output, TG_ROUND_TFLITE);
+}
+
+void tg_conv_dw_s8_onnx(const tg_conv_dw_t *p, const int8_t *input, int8_t *output)
+{
+    tg_conv_dw_body(p, input, output, TG_ROUND_ONNX);
+}
