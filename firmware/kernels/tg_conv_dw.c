@@ -1,11 +1,10 @@
 /*
  * Depthwise convolution, channel multiplier 1 (one filter per channel, weights [k_h][k_w][c]),
  * no weight zero point. Channels are the inner loop: each tap is a run of contiguous input and
- * weight bytes, four channels per step. An output pixel whose window lies inside the input takes
- * the bias with the input zero point folded in at compile time (bias - zx * sum w) and multiplies
- * the raw bytes; a pixel on the border, where only some taps count, takes the plain bias and
- * subtracts the zero point from each input byte it reads. Sums wrap modulo 2^32 like the
- * reference's int32.
+ * weight bytes, four channels per step. A window inside the input takes the bias with the input
+ * zero point folded in at compile time (bias - zx * sum w) and multiplies raw bytes; a window on
+ * the border, where only the taps inside the input count, takes the plain bias and subtracts the
+ * zero point from each byte it reads. Sums wrap modulo 2^32 like the reference's int32.
  */
 #include <string.h>
 
@@ -44,20 +43,23 @@ static inline tg_dw_taps_t tg_dw_taps(const tg_conv_dw_t *p, int32_t oy, int32_t
 }
 
 /*
- * acc[0..3] += sum over the taps of (x - zx) w for channels c .. c + 3; `subtract` is a constant
- * (0 for interior pixels, whose zero point is in the bias), so each caller gets its own loop.
- * `image` points at channel c of input pixel (0, 0); `weights` at channel c of tap (0, 0).
+ * acc[0..3] += sum over the window's taps inside the input of (x - zx) w for channels c .. c + 3;
+ * `subtract` is a constant in each caller (0 for interior windows, whose zero point is in the
+ * bias). `image` points at channel c of input pixel (0, 0); `weights` at channel c of tap (0, 0).
  */
-static inline __attribute__((always_inline)) void tg_dw_four(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights,
-                                                             int32_t zx, int32_t subtract, uint32_t acc[4])
+static inline __attribute__((always_inline)) void tg_dw_four(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights, int32_t zx,
+                                                             int32_t subtract, uint32_t acc[4])
 {
     const int32_t channels = p->channels, in_w = p->in_w, k_w = p->k_w, dil_h = p->dil_h, dil_w = p->dil_w;
     /* Pointers walk the taps: one step per column, one per row less the columns walked. */
     const int32_t columns = t->kx1 - t->kx0;
     const int32_t x_step = dil_w * channels, w_step = channels;
     const int32_t x_row = dil_h * in_w * channels - columns * x_step, w_row = k_w * channels - columns * w_step;
-    const int8_t *x = image + ((t->y0 + t->ky0 * dil_h) * in_w + t->x0 + t->kx0 * dil_w) * channels;
     const int8_t *k = weights + (t->ky0 * k_w + t->kx0) * channels;
+    if (t->ky0 >= t->ky1 || columns <= 0) {
+        return; /* no tap inside the input; the pointer below would point outside it */
+    }
+    const int8_t *x = image + ((t->y0 + t->ky0 * dil_h) * in_w + t->x0 + t->kx0 * dil_w) * channels;
 #if defined(TG_DW_DSP)
     int32_t a0 = (int32_t)acc[0], a1 = (int32_t)acc[1], a2 = (int32_t)acc[2], a3 = (int32_t)acc[3];
     /* SXTB16 pairs channels 0 and 2 (and 1 and 3); the zero point leaves each halfword with SSUB16. */
@@ -89,9 +91,39 @@ static inline __attribute__((always_inline)) void tg_dw_four(const tg_conv_dw_t 
             acc[3] += (uint32_t)((x[3] - zx) * k[3]);
         }
     }
-#endif
     (void)subtract;
+#endif
 }
+
+#if defined(TG_DW_DSP)
+/*
+ * An interior pixel of a 3x3 layer, four channels: the nine taps unrolled, no bounds, no zero point
+ * (it is in the bias). `x` points at channel c of the window's top-left input pixel.
+ */
+static inline __attribute__((always_inline)) void tg_dw_four_3x3(const int8_t *x, const int8_t *k, int32_t x_step, int32_t x_row, int32_t channels, uint32_t acc[4])
+{
+    int32_t a0 = (int32_t)acc[0], a1 = (int32_t)acc[1], a2 = (int32_t)acc[2], a3 = (int32_t)acc[3];
+#define TG_DW_TAP(xp, kp)                                                      \
+    do {                                                                       \
+        uint32_t x4, w4;                                                       \
+        memcpy(&x4, (xp), 4);                                                  \
+        memcpy(&w4, (kp), 4);                                                  \
+        const int32_t xe = (int32_t)__sxtb16(x4), xo = tg_dw_odd_bytes(x4);    \
+        const int32_t we = (int32_t)__sxtb16(w4), wo = tg_dw_odd_bytes(w4);    \
+        a0 = __smlabb(xe, we, a0);                                             \
+        a2 = __smlatt(xe, we, a2);                                             \
+        a1 = __smlabb(xo, wo, a1);                                             \
+        a3 = __smlatt(xo, wo, a3);                                             \
+    } while (0)
+    for (int32_t row = 0; row < 3; row++, x += x_row, k += 3 * channels) {
+        TG_DW_TAP(x, k);
+        TG_DW_TAP(x + x_step, k + channels);
+        TG_DW_TAP(x + 2 * x_step, k + 2 * channels);
+    }
+#undef TG_DW_TAP
+    acc[0] = (uint32_t)a0, acc[1] = (uint32_t)a1, acc[2] = (uint32_t)a2, acc[3] = (uint32_t)a3;
+}
+#endif
 
 /* One channel, for the channels past the last whole group of four. */
 static inline uint32_t tg_dw_one(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights, int32_t zx, uint32_t acc)
@@ -112,13 +144,16 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
     const tg_channel_requant_t rq = p->rq;
     const int32_t channels = p->channels;
     const int8_t *weights = p->weights;
+#if defined(TG_DW_DSP)
+    const int32_t three_by_three = p->k_h == 3 && p->k_w == 3;
+#endif
     for (int32_t b = 0; b < p->batch; b++) {
         const int8_t *image = input + b * p->in_h * p->in_w * channels;
         for (int32_t oy = 0; oy < p->out_h; oy++) {
             for (int32_t ox = 0; ox < p->out_w; ox++, output += channels) {
                 const tg_dw_taps_t t = tg_dw_taps(p, oy, ox);
                 const int32_t interior = t.ky0 == 0 && t.ky1 == p->k_h && t.kx0 == 0 && t.kx1 == p->k_w;
-                const int32_t *bias = interior ? p->folded_bias : p->bias;
+                const int32_t *bias = interior ? p->bias : p->border_bias;
                 const int32_t zx = interior ? 0 : p->in_zero_point;
                 int32_t c = 0;
 #if defined(TG_DW_MVE)
@@ -128,11 +163,11 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
                     const mve_pred16_t lanes = vctp32q((uint32_t)(channels - c));
                     int32x4_t acc = vldrwq_z_s32(bias + c, lanes);
                     for (int32_t ky = t.ky0; ky < t.ky1; ky++) {
-                        const int8_t *row = image + (t.y0 + ky * p->dil_h) * p->in_w * channels + c;
                         for (int32_t kx = t.kx0; kx < t.kx1; kx++) {
-                            const int32x4_t x = vsubq_n_s32(vldrbq_z_s32(row + (t.x0 + kx * p->dil_w) * channels, lanes), zx);
+                            const int8_t *at = image + ((t.y0 + ky * p->dil_h) * p->in_w + t.x0 + kx * p->dil_w) * channels + c;
+                            const int32x4_t x = vsubq_n_s32(vldrbq_z_s32(at, lanes), zx);
                             const int32x4_t k = vldrbq_z_s32(weights + (ky * p->k_w + kx) * channels + c, lanes);
-                            acc = vmlaq_s32(acc, x, k);
+                            acc = vaddq_s32(acc, vmulq_s32(x, k));
                         }
                     }
                     int32_t sums[4];
@@ -145,7 +180,15 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
                 for (; c + 4 <= channels; c += 4) {
                     uint32_t acc[4] = {(uint32_t)bias[c], (uint32_t)bias[c + 1], (uint32_t)bias[c + 2], (uint32_t)bias[c + 3]};
                     if (interior) {
-                        tg_dw_four(p, &t, image + c, weights + c, 0, 0, acc);
+#if defined(TG_DW_DSP)
+                        if (three_by_three) {
+                            const int8_t *x = image + (t.y0 * p->in_w + t.x0) * channels + c;
+                            tg_dw_four_3x3(x, weights + c, p->dil_w * channels, p->dil_h * p->in_w * channels, channels, acc);
+                        } else
+#endif
+                        {
+                            tg_dw_four(p, &t, image + c, weights + c, 0, 0, acc);
+                        }
                     } else {
                         tg_dw_four(p, &t, image + c, weights + c, zx, 1, acc);
                     }

@@ -84,8 +84,8 @@ static inline int32_t tg_requant_tflite(int32_t acc, int32_t multiplier, int32_t
  */
 typedef struct {
     const int32_t *multiplier;  /* tflite: Q31 multiplier */
-    const int32_t *left_shift;  /* tflite: max(shift, 0) */
-    const int32_t *right_shift; /* tflite: max(-shift, 0) */
+    const int8_t *left_shift;   /* tflite: max(shift, 0) */
+    const int8_t *right_shift;  /* tflite: max(-shift, 0) */
     const float *scale;         /* onnx: float32 multiplier */
     int32_t zero_point;
     int32_t min, max;           /* act_min - zero_point, act_max - zero_point */

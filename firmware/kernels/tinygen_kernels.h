@@ -75,8 +75,9 @@ void tg_conv_1x1_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *ou
 
 /*
  * Depthwise convolution with channel multiplier 1 and weight zero points 0: one filter per
- * channel, weights [k_h][k_w][channels]. Windows inside the input use folded_bias (the input zero
- * point folded in at compile time); windows on the border use bias and subtract the zero point.
+ * channel, weights [k_h][k_w][channels]. Windows inside the input take `bias`, which has the input
+ * zero point folded in at compile time; windows on the border take `border_bias`, the model's
+ * own, and subtract the zero point per tap.
  */
 typedef struct {
     int32_t batch, in_h, in_w, channels;
@@ -87,8 +88,8 @@ typedef struct {
     int32_t pad_top, pad_left;
     int32_t in_zero_point;
     const int8_t *weights;              /* [k_h][k_w][channels] */
-    const int32_t *bias;                /* [channels] */
-    const int32_t *folded_bias;         /* [channels]: bias - in_zero_point * sum of the channel's weights, wrapping */
+    const int32_t *bias;                /* [channels]: bias - in_zero_point * sum of the channel's weights, wrapping */
+    const int32_t *border_bias;         /* [channels]: the bias */
     tg_channel_requant_t rq;
 } tg_conv_dw_t;
 

@@ -1,20 +1,21 @@
 /**
- * The convolution kernel on the boards: cores with the DSP extension (Cortex-M4F, M7, M33, M55) take the
- * SMLAD dot product that the host never runs, so random convolutions are validated bit-exact
+ * The convolution kernels on the boards: cores with the DSP extension (Cortex-M4F, M7, M33) and
+ * MVE (M55) take SIMD bodies that the host never runs, so random convolutions are validated bit-exact
  * under QEMU there, with narrow and wide filters, zero and non-zero weight zero points.
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/util/random.ts';
 import { validate } from '../../src/validate/validate.ts';
-import { randomConvModel, randomPointwiseModel } from './random-models.ts';
+import { randomConvModel, randomDepthwiseModel, randomPointwiseModel } from './random-models.ts';
 
 const rng = seededRandom(20261123);
 const models = [...Array.from({ length: 4 }, () => randomConvModel(rng, true)), ...Array.from({ length: 2 }, () => randomConvModel(rng))];
 
 describe.concurrent('QLinearConv on DSP cores under QEMU', () => {
-  // The pointwise kernel's SMLAD (M4F, M7, M33) and VMLADAV (M55) bodies, with their tails.
-  const pointwise = Array.from({ length: 3 }, () => randomPointwiseModel(rng, true));
-  for (const [i, model] of pointwise.entries()) {
+  // The pointwise kernel's SMLAD (M4F, M7, M33) and VMLADAV (M55) bodies, with their tails, and
+  // the depthwise kernel's SMLABB/SMLATT and int32-lane bodies.
+  const fastKernels = [...Array.from({ length: 3 }, () => randomPointwiseModel(rng, true)), ...Array.from({ length: 3 }, () => randomDepthwiseModel(rng))];
+  for (const [i, model] of fastKernels.entries()) {
     for (const board of ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505']) {
       it(`${model.summary} on ${board}`, async () => {
         const report = await validate({ modelPath: model.path, board, inputs: 3, seed: i + 11, rounding: i % 2 === 0 ? 'tflite' : 'onnx' });

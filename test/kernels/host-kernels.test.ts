@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/util/random.ts';
 import { ROUNDING_MODES } from '../../src/numerics/requantize.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
-import { randomConvModel, randomMatMulModel, randomMaxPoolModel, randomPointwiseModel } from './random-models.ts';
+import { randomConvModel, randomDepthwiseModel, randomMatMulModel, randomMaxPoolModel, randomPointwiseModel } from './random-models.ts';
 
 const CASES = 6;
-const makers = { QLinearConv: randomConvModel, 'QLinearConv 1x1': randomPointwiseModel, MaxPool: randomMaxPoolModel, QLinearMatMul: randomMatMulModel };
+const makers = { QLinearConv: randomConvModel, 'QLinearConv 1x1': randomPointwiseModel, 'QLinearConv depthwise': randomDepthwiseModel, MaxPool: randomMaxPoolModel, QLinearMatMul: randomMatMulModel };
 
 for (const [op, make] of Object.entries(makers)) {
   describe(`${op} C kernel vs reference (host, sanitizers)`, () => {

@@ -70,6 +70,36 @@ export function randomPointwiseModel(rng: Rng, wide = false): { path: string; su
   return { path: g.save(), summary: `pointwise ${dtype} c${c} m${m} ${h}x${w} s${stride} ${perChannel ? 'per-channel' : 'per-tensor'}` };
 }
 
+/**
+ * A depthwise convolution with channel multiplier 1 and weight zero point 0 (tg_conv_dw_s8):
+ * channel counts around the 4-channel steps, windows up to 5x5 with strides, dilations and
+ * padding, so both interior and border pixels occur, and biases near the int32 limits.
+ */
+export function randomDepthwiseModel(rng: Rng): { path: string; summary: string } {
+  const g = new GraphBuilder();
+  const dtype = pick(rng, ['int8', 'uint8'] as const);
+  const act = dtype === 'int8' ? [-128, 127] : [0, 255];
+  const c = pick(rng, [2, 3, 4, 5, 8, 11, 16]);
+  const [kh, kw] = [int(rng, 1, 5), int(rng, 1, 5)];
+  const [sh, sw] = [int(rng, 1, 2), int(rng, 1, 2)];
+  const [dh, dw] = [int(rng, 1, 2), int(rng, 1, 2)];
+  const pads = [int(rng, 0, kh - 1), int(rng, 0, kw - 1), int(rng, 0, kh - 1), int(rng, 0, kw - 1)];
+  const [h, w] = [int(rng, (kh - 1) * dh + 1, 10), int(rng, (kw - 1) * dw + 1, 10)];
+  const perChannel = rng() < 0.5;
+  const x = g.input('x', dtype, [1, c, h, w]);
+  const weights = g.constant('int8', [c, 1, kh, kw], bytes(rng, c * kh * kw, -127, 127));
+  const wScale = perChannel ? g.constant('float32', [c], Array.from({ length: c }, () => scale(rng))) : g.scalar(scale(rng));
+  const wZero = perChannel ? g.constant('int8', [c], new Array(c).fill(0)) : g.scalar(0, 'int8');
+  const bias = g.constant('int32', [c], Array.from({ length: c }, () => (rng() < 0.2 ? pick(rng, [2147483647 - int(rng, 0, 500), -2147483648 + int(rng, 0, 500)]) : int(rng, -3000, 3000))));
+  const [y] = g.node(
+    'QLinearConv',
+    [x, g.scalar(scale(rng) * 4), g.scalar(int(rng, act[0]!, act[1]!), dtype), weights, wScale, wZero, g.scalar(scale(rng) * 8), g.scalar(int(rng, act[0]!, act[1]!), dtype), bias],
+    { kernel_shape: [kh, kw], strides: [sh, sw], dilations: [dh, dw], pads, group: c },
+  );
+  g.output(g.rename(y!, 'y'), dtype, []);
+  return { path: g.save(), summary: `depthwise ${dtype} c${c} ${h}x${w} k${kh}x${kw} s${sh}x${sw} d${dh}x${dw} p[${pads}] ${perChannel ? 'per-channel' : 'per-tensor'}` };
+}
+
 export function randomMaxPoolModel(rng: Rng): { path: string; summary: string } {
   const g = new GraphBuilder();
   const dtype = pick(rng, ['int8', 'uint8'] as const);

@@ -81,8 +81,8 @@ int main(int argc, char **argv)
             const int32_t shifts[2] = { 0, shift };
             const tg_requant_t per_tensor = { TG_ROUND_TFLITE, 0, NULL, &multiplier, &shift, zp, lo, hi };
             const tg_requant_t per_channel = { TG_ROUND_TFLITE, 1, NULL, multipliers, shifts, zp, lo, hi };
-            const int32_t lefts[2] = { 0, shift > 0 ? shift : 0 };
-            const int32_t rights[2] = { 0, shift > 0 ? 0 : -shift };
+            const int8_t lefts[2] = { 0, (int8_t)(shift > 0 ? shift : 0) };
+            const int8_t rights[2] = { 0, (int8_t)(shift > 0 ? 0 : -shift) };
             const tg_channel_requant_t channel = { multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp };
             const int32_t direct = tg_requant_tflite(acc, multiplier, shift, zp, lo, hi);
             const int32_t specialised = lo >= -128 && hi <= 127 && multiplier >= 0 ? tg_requant_channel(&channel, 1, acc, TG_ROUND_TFLITE) : direct;

@@ -30,7 +30,7 @@ export function channelRequantInitializer(ctx: EmitContext, rq: Requant, channel
   if (rq.mode === 'onnx') return `{ NULL, NULL, NULL, ${ctx.constArray('scale', 'float', each(rq.multipliers))}, ${range} }`;
   const m = each(rq.multipliers);
   const multiplier = ctx.constArray('multiplier', 'int32_t', m.map((q) => q.multiplier));
-  const left = ctx.constArray('left_shift', 'int32_t', m.map((q) => Math.max(q.shift, 0)));
-  const right = ctx.constArray('right_shift', 'int32_t', m.map((q) => Math.max(-q.shift, 0)));
+  const left = ctx.constArray('left_shift', 'int8_t', m.map((q) => Math.max(q.shift, 0)));
+  const right = ctx.constArray('right_shift', 'int8_t', m.map((q) => Math.max(-q.shift, 0)));
   return `{ ${multiplier}, ${left}, ${right}, NULL, ${range} }`;
 }

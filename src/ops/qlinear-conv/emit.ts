@@ -3,12 +3,13 @@ import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
+import { emitPointwise } from '../common/pointwise.ts';
 import { convPatchBytes, convVariant, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
   const variant = convVariant(node, graph);
-  if (variant === '1x1') return emitPointwise(node, graph, ctx);
+  if (variant === '1x1') return emitPointwiseConv(node, graph, ctx);
   if (variant === 'depthwise') return emitDepthwise(node, graph, ctx);
   // In the IR the weight is already in the order the kernel reads (see definition.ts).
   const weights = ctx.constArray('weights', 'int8_t', constantData(graph, node.inputs[1]!) as Int8Array);
@@ -23,27 +24,29 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
   return `tg_conv2d_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
 }
 
-/** tg_conv_1x1_s8_<mode>: int8 operands, the input zero point folded into the bias here. */
-function emitPointwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+/** tg_conv_1x1_s8_<mode>: int8 operands, the input zero point folded into the bias (common/pointwise.ts). */
+function emitPointwiseConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
   const g = p.geometry;
-  const weights = constantData(graph, node.inputs[1]!) as Int8Array;
-  const bias = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : undefined;
-  const folded = Int32Array.from({ length: g.outC }, (_, oc) => {
-    let sum = 0;
-    for (let i = 0; i < g.inC; i++) sum += weights[oc * g.inC + i]!;
-    // bias - zx * sum w, wrapping in int32 as the kernel's sums do.
-    return ((bias ? bias[oc]! : 0) - Math.imul(p.inZeroPoint, sum)) | 0;
-  });
-  const params = ctx.constStruct(
-    'conv',
-    'tg_conv_1x1_t',
-    `{ ${[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.strideH, g.strideW].join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
-  );
-  return `tg_conv_1x1_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+  const layer = {
+    batch: g.batch,
+    inH: g.inH,
+    inW: g.inW,
+    outH: g.outH,
+    outW: g.outW,
+    strideH: g.strideH,
+    strideW: g.strideW,
+    inChannels: g.inC,
+    outChannels: g.outC,
+    weights: constantData(graph, node.inputs[1]!) as Int8Array,
+    bias: node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : undefined,
+    inZeroPoint: p.inZeroPoint,
+    requant: p.requant,
+  };
+  return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
 }
 
-/** tg_conv_dw_s8_<mode>: the bias with the input zero point folded in for windows inside the input, and without it for the border. */
+/** tg_conv_dw_s8_<mode>: the bias with the input zero point folded in for windows inside the input, and as given for the border. */
 function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
   const g = p.geometry;
@@ -58,7 +61,7 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
   const params = ctx.constStruct(
     'conv',
     'tg_conv_dw_t',
-    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', given)}, ${ctx.constArray('folded_bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
   );
   return `tg_conv_dw_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
 }

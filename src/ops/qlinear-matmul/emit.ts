@@ -3,6 +3,7 @@ import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { requantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import type { MatMulParams } from './definition.ts';
+import { emitPointwise, matrixLayer } from '../common/pointwise.ts';
 
 /** B is stored transposed, [batch][n][k], so each output is one contiguous dot product. */
 function transposedB(b: Int8Array, p: MatMulParams): Int8Array {
@@ -16,7 +17,13 @@ function transposedB(b: Int8Array, p: MatMulParams): Int8Array {
 
 export function emitQLinearMatMul(node: PreparedNode<MatMulParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const b = ctx.constArray('weights', 'int8_t', transposedB(constantData(graph, node.inputs[1]!) as Int8Array, p));
+  const transposed = transposedB(constantData(graph, node.inputs[1]!) as Int8Array, p);
+  if (p.bBatches === 1 && p.bZeroPoints.every((z) => z === 0)) {
+    // One B for every row of every batch: a fully connected layer, the int8 matrix-product kernel.
+    const layer = { ...matrixLayer(p.batch * p.m, p.k, p.n), weights: transposed, inZeroPoint: p.aZeroPoint, requant: p.requant };
+    return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
+  }
+  const b = ctx.constArray('weights', 'int8_t', transposed);
   const zb = zeroPointsOrNull(ctx, 'weight_zero_points', p.bZeroPoints);
   const stride = p.bBatches === 1 ? 0 : p.k * p.n;
   const params = ctx.constStruct(

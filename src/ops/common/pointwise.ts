@@ -1,0 +1,50 @@
+/**
+ * The int8 matrix-product kernel tg_conv_1x1_s8_<mode> (firmware/kernels/tg_conv_1x1.c), shared by
+ * pointwise convolutions and fully connected layers (QGemm, QLinearMatMul with one constant B):
+ * output pixel p, channel c = requant(bias'[c] + sum_i x[p][i] w[c][i]), where the input zero
+ * point is folded into the bias here, at compile time: bias' = bias - zx * sum_i w[c][i],
+ * wrapping in int32 as the kernel's sums do.
+ */
+import type { Requant } from '../../numerics/requantize.ts';
+import type { EmitContext } from '../op.ts';
+import { channelRequantInitializer } from './emit.ts';
+
+export interface PointwiseLayer {
+  /** NHWC geometry of the input and output; a matrix of m rows is 1 x m pixels. */
+  batch: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  strideH: number;
+  strideW: number;
+  inChannels: number;
+  outChannels: number;
+  /** [outChannels][inChannels]. */
+  weights: Int8Array;
+  bias?: ArrayLike<number>;
+  inZeroPoint: number;
+  requant: Requant;
+}
+
+/** The C call, with its constants declared through ctx. */
+export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: string, output: string): string {
+  const { inChannels: k, outChannels: n, weights } = layer;
+  const folded = Int32Array.from({ length: n }, (_, c) => {
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += weights[c * k + i]!;
+    return ((layer.bias ? layer.bias[c]! : 0) - Math.imul(layer.inZeroPoint, sum)) | 0;
+  });
+  const geometry = [layer.batch, layer.inH, layer.inW, k, layer.outH, layer.outW, n, layer.strideH, layer.strideW];
+  const params = ctx.constStruct(
+    'pointwise',
+    'tg_conv_1x1_t',
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant, n)} }`,
+  );
+  return `tg_conv_1x1_s8_${layer.requant.mode}(&${params}, ${input}, ${output});`;
+}
+
+/** A matrix product of `rows` rows as a pointwise layer over 1 x rows pixels. */
+export function matrixLayer(rows: number, k: number, n: number): Pick<PointwiseLayer, 'batch' | 'inH' | 'inW' | 'outH' | 'outW' | 'strideH' | 'strideW' | 'inChannels' | 'outChannels'> {
+  return { batch: 1, inH: 1, inW: rows, outH: 1, outW: rows, strideH: 1, strideW: 1, inChannels: k, outChannels: n };
+}
