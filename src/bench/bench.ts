@@ -5,6 +5,9 @@
  * the firmware as it ships, for the total and the measured stack, and one with a hook after each
  * layer (-DTINYGEN_PROFILE), for the per-layer split. Both are checked against the reference,
  * since a fast wrong answer is not a result. Under -icount the same build gives the same counts.
+ * With `against: 'cmsis-nn'` a third firmware runs each compute layer with CMSIS-NN's kernels on
+ * the same shapes and quantization, read the same way (src/bench/yardstick); the model is then
+ * compiled in tflite rounding, the arithmetic CMSIS-NN computes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,8 @@ import { randomRecords, referenceRecords } from '../validate/records.ts';
 import { measureFirmware } from '../report/measure-firmware.ts';
 import { allOrFirstFailure } from '../toolchain/parallel.ts';
 import { buildReport, type ModelReport } from '../report/report.ts';
+import { compareWithYardstick, measureYardstick, type AgainstReport, type Yardstick } from './yardstick/against.ts';
+import { requireCmsisNn } from './yardstick/cmsis-nn-library.ts';
 
 export interface BenchOptions {
   modelPath: string;
@@ -33,6 +38,8 @@ export interface BenchOptions {
   keepDir?: string;
   timeoutMs?: number;
   onProgress?: (stage: string) => void;
+  /** Also measure each compute layer with this library's kernels and compare (tflite rounding only). */
+  against?: Yardstick;
   /** Test seam: edits the generated sources of both builds (e.g. to add known work to one layer). */
   mutateSources?: (files: Map<string, string>) => void;
 }
@@ -80,6 +87,8 @@ export interface BenchReport {
   /** Why a firmware run failed (crash, timeout, short output), if one did; the figures are then 0. */
   failure?: string;
   report: ModelReport;
+  /** With `against`: the yardstick's per-layer figures beside tinygen's. */
+  against?: AgainstReport;
 }
 
 export async function bench(options: BenchOptions): Promise<BenchReport> {
@@ -90,9 +99,16 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
   if (!Number.isInteger(inputs) || inputs < 1) throw new UserError(`--inputs must be a positive whole number, not ${inputs}`);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, not ${seed}`);
+  // CMSIS-NN computes TFLite's integer arithmetic; comparing it with onnx rounding would compare
+  // two different computations.
+  if (options.against && options.rounding === 'onnx') {
+    throw new UserError(`--against ${options.against} compares in tflite rounding (CMSIS-NN computes TFLite's arithmetic); drop --rounding onnx`);
+  }
+  const cmsisRoot = options.against ? requireCmsisNn() : undefined;
+  const rounding = options.rounding ?? (options.against ? 'tflite' : undefined);
 
   progress('compiling');
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name });
   const generated = generate(compiled);
   checkFits(board, [generated], `model ${options.modelPath}`);
   const records = randomRecords(compiled.graph, inputs, seed);
@@ -111,10 +127,14 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
       ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
     };
     progress(`building and running on ${board.id} under QEMU -icount`);
-    const [plain, profiled, measured] = await allOrFirstFailure([
+    if (cmsisRoot) progress(`building CMSIS-NN's layers for ${board.id} (compiled once per CPU and cached)`);
+    const [plain, profiled, measured, yardstick] = await allOrFirstFailure([
       runOnBoard({ ...common, workDir: join(workDir, 'plain'), defines: { TINYGEN_MEASURE_STACK: '' } }),
       runOnBoard({ ...common, workDir: join(workDir, 'profiled'), defines: { TINYGEN_PROFILE: '' } }),
       measureFirmware(compiled.name, generated, board, join(workDir, 'report')),
+      cmsisRoot
+        ? measureYardstick({ compiled, runs: generated.layers.map((l) => l.runs), board, cmsisRoot, seed, workDir: join(workDir, 'cmsis-nn'), timeoutMs })
+        : Promise.resolve(undefined),
     ] as const);
     const failure = plain.failure ?? profiled.failure;
     const exact = (run: BoardRun) => compareOutputs(expected, run.outputs, generated.outputs).count === 0;
@@ -156,6 +176,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
       bitExact: !failure && exact(plain) && exact(profiled),
       ...(failure ? { failure: failure.message } : {}),
       report,
+      ...(yardstick && cmsisRoot ? { against: compareWithYardstick(layers, yardstick, board, cmsisRoot, perTick) } : {}),
     };
   } finally {
     if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });

@@ -39,6 +39,8 @@ export interface BuildOptions {
   extraCflags?: string[];
   /** Base name of the ELF (default "firmware"); it is the firmware's argv[0] under QEMU. */
   name?: string;
+  /** Prebuilt object libraries (e.g. a yardstick's, see src/bench/yardstick) linked after `sources`. */
+  objectLibraries?: ObjectLibrary[];
 }
 
 export interface SectionSize {
@@ -92,7 +94,7 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
       }),
     ),
   ]);
-  const linked = [...startup!.objects, ...(kernels?.objects ?? []), ...objects, ...(harness?.objects ?? [])];
+  const linked = [...startup!.objects, ...(kernels?.objects ?? []), ...objects, ...(options.objectLibraries ?? []).flatMap((l) => l.objects), ...(harness?.objects ?? [])];
 
   const name = options.name ?? 'firmware';
   const elfPath = path.join(outDir, `${name}.elf`);

@@ -69,7 +69,7 @@ export interface ObjectLibraryRequest {
   flags: string[];
   /** Sources with distinct base names; their contents are part of the key. */
   sources: string[];
-  /** The only folders they include from (-I); every file in them is part of the key. */
+  /** The only folders they include from (-I); every file in them (and in their subfolders) is part of the key. */
   includeDirs: string[];
 }
 
@@ -87,7 +87,7 @@ export async function objectLibrary(request: ObjectLibraryRequest): Promise<Obje
   const field = (name: string, bytes: Buffer) => hash.update('\0').update(name).update('\0').update(bytes);
   for (const source of request.sources) field(basename(source), readFileSync(source));
   for (const dir of request.includeDirs) {
-    for (const file of readdirSync(dir).sort()) field(join(dir, file), readFileSync(join(dir, file)));
+    for (const file of filesUnder(dir)) field(file, readFileSync(file));
   }
   const key = `${basename(request.compiler)}-${hash.digest('hex').slice(0, 20)}`;
   let library = libraries.get(key);
@@ -97,6 +97,13 @@ export async function objectLibrary(request: ObjectLibraryRequest): Promise<Obje
     library.catch(() => libraries.delete(key));
   }
   return library;
+}
+
+/** Every file in `dir` and its subfolders, sorted (a third-party include tree has an Internal/ folder). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
 function objectsIn(dir: string, sources: string[]): string[] {

@@ -1,0 +1,174 @@
+/**
+ * `tinygen bench --against cmsis-nn`: the yardstick's measurement, and its comparison with
+ * tinygen's per-layer figures. Both sides are read the same way: a SysTick reading after each
+ * layer under QEMU -icount shift=0, one profiling hook included in each layer's figure. Layers
+ * with no CMSIS-NN equivalent are listed and left out of the totals and the ratio.
+ */
+import type { Board } from '../../boards/board.ts';
+import type { Compiled } from '../../pipeline.ts';
+import { tensorBytes, tensorOf } from '../../ir/graph.ts';
+import { runReference } from '../../reference/interpreter.ts';
+import { randomRecords, recordToValues, valuesToRecord } from '../../validate/records.ts';
+import { planYardstick, type CmsisKernel, type LayerKind, type YardstickPlan } from './map-layers.ts';
+import { recordLayout, runYardstick, type RecordLayout, type YardstickRun } from './firmware.ts';
+import { CMSIS_NN_COMMIT, cmsisNnFlags } from './cmsis-nn-library.ts';
+
+export const YARDSTICKS = ['cmsis-nn'] as const;
+export type Yardstick = (typeof YARDSTICKS)[number];
+
+export interface AgainstLayer {
+  index: number;
+  node: string;
+  op: string;
+  macs: number;
+  /** Its CMSIS-NN kind and function; null for a layer with no yardstick. */
+  kind: LayerKind | null;
+  cmsisNnFunction: CmsisKernel | null;
+  tinygenInstructions: number;
+  cmsisNnInstructions: number | null;
+  /** tinygen / CMSIS-NN. */
+  ratio: number | null;
+  /** CMSIS-NN's output bytes equal tinygen's reference interpreter's for this layer on the same input. */
+  matchesReference: boolean | null;
+  /** Why the layer has no yardstick. */
+  noYardstick?: string;
+}
+
+export interface KindTotal {
+  kind: LayerKind;
+  layers: number;
+  macs: number;
+  tinygenInstructions: number;
+  cmsisNnInstructions: number;
+  ratio: number | null;
+}
+
+export interface AgainstReport {
+  yardstick: Yardstick;
+  /** The CMSIS-NN commit the mapping was written for, and where it was compiled from. */
+  commit: string;
+  source: string;
+  /** CMSIS-NN's compiler flags (the board's CPU flags, -O3). */
+  cflags: string[];
+  /** CMSIS-NN computes TFLite's arithmetic; tinygen is compiled and measured in tflite rounding to match. */
+  rounding: 'tflite';
+  layers: AgainstLayer[];
+  /** Over the layers with a yardstick only. */
+  total: { layers: number; macs: number; tinygenInstructions: number; cmsisNnInstructions: number; ratio: number | null };
+  byKind: KindTotal[];
+  /** tinygen's instructions in the layers with no yardstick, left out of the total. */
+  notComparedInstructions: number;
+  /** Every compared layer's CMSIS-NN output equals tinygen's reference. */
+  yardstickMatchesReference: boolean;
+  /** Why the yardstick firmware failed, if it did (the CMSIS-NN figures are then null). */
+  failure?: string;
+}
+
+export interface YardstickMeasurement {
+  plan: YardstickPlan;
+  layout: RecordLayout;
+  run: YardstickRun;
+  /** Per mapped layer (in plan order): tinygen's reference output bytes for it. */
+  expected: Uint8Array[];
+}
+
+/**
+ * Runs the mapped layers with CMSIS-NN on the board, each on the activations tinygen's reference
+ * interpreter computes for the model's first seeded input (the same input bench runs).
+ */
+export async function measureYardstick(options: {
+  compiled: Compiled;
+  runs: readonly boolean[];
+  board: Board;
+  cmsisRoot: string;
+  seed: number;
+  workDir: string;
+  timeoutMs: number;
+}): Promise<YardstickMeasurement> {
+  const { compiled } = options;
+  const graph = compiled.graph;
+  const plan = planYardstick(graph, options.runs);
+  const record = randomRecords(graph, 1, options.seed)[0]!;
+  const { values } = runReference(graph, recordToValues(graph, graph.inputs, record));
+  const bytesOf = (tensor: string): Uint8Array => {
+    const value = values.get(tensor);
+    if (!value) throw new Error(`internal: the reference computed no value for '${tensor}'`);
+    return valuesToRecord([value]);
+  };
+  const layout = recordLayout(plan.mapped, (t) => tensorBytes(tensorOf(graph, t)));
+  const input = new Uint8Array(layout.inputBytes);
+  for (const slots of layout.slots) for (const s of slots.inputs) input.set(bytesOf(s.tensor), s.offset);
+  const expected = layout.slots.map((s) => bytesOf(s.output.tensor));
+  const run = await runYardstick({
+    board: options.board,
+    cmsisRoot: options.cmsisRoot,
+    model: compiled.modelPath,
+    layers: plan.mapped,
+    layout,
+    inputRecord: input,
+    workDir: options.workDir,
+    timeoutMs: options.timeoutMs,
+  });
+  return { plan, layout, run, expected };
+}
+
+const ratio = (a: number, b: number | null) => (b === null || b === 0 ? null : a / b);
+
+/** Lines tinygen's per-layer figures up with CMSIS-NN's. */
+export function compareWithYardstick(
+  tinygenLayers: readonly { index: number; node: string; op: string; macs: number; instructions: number }[],
+  measured: YardstickMeasurement,
+  board: Board,
+  cmsisRoot: string,
+  perTick: number,
+): AgainstReport {
+  const { plan, layout, run } = measured;
+  const mapped = new Map(plan.mapped.map((l, i) => [l.index, { layer: l, slot: i }]));
+  const unmapped = new Map(plan.unmapped.map((l) => [l.index, l.reason]));
+  const layers = tinygenLayers.map((t): AgainstLayer => {
+    const base = { index: t.index, node: t.node, op: t.op, macs: t.macs, tinygenInstructions: t.instructions };
+    const m = mapped.get(t.index);
+    if (!m) return { ...base, kind: null, cmsisNnFunction: null, cmsisNnInstructions: null, ratio: null, matchesReference: null, noYardstick: unmapped.get(t.index) ?? 'not mapped' };
+    const ticks = run.failure ? undefined : run.layerTicks.get(t.index);
+    if (ticks === undefined && !run.failure) throw new Error(`internal: no CMSIS-NN timing for layer ${t.index} (${t.node})`);
+    const cmsis = ticks === undefined ? null : Math.round(ticks * perTick);
+    const slot = layout.slots[m.slot]!.output;
+    const got = run.failure ? undefined : run.outputs.subarray(slot.offset, slot.offset + slot.bytes);
+    const want = measured.expected[m.slot]!;
+    return {
+      ...base,
+      kind: m.layer.kind,
+      cmsisNnFunction: m.layer.call.kernel,
+      cmsisNnInstructions: cmsis,
+      ratio: ratio(t.instructions, cmsis),
+      matchesReference: got === undefined ? null : got.length === want.length && got.every((b, i) => b === want[i]),
+    };
+  });
+  const compared = layers.filter((l) => l.cmsisNnInstructions !== null);
+  const sum = (ls: readonly AgainstLayer[], f: (l: AgainstLayer) => number) => ls.reduce((s, l) => s + f(l), 0);
+  const kinds = [...new Set(compared.map((l) => l.kind!))];
+  const byKind = kinds.map((kind): KindTotal => {
+    const ls = compared.filter((l) => l.kind === kind);
+    const t = sum(ls, (l) => l.tinygenInstructions);
+    const c = sum(ls, (l) => l.cmsisNnInstructions!);
+    return { kind, layers: ls.length, macs: sum(ls, (l) => l.macs), tinygenInstructions: t, cmsisNnInstructions: c, ratio: ratio(t, c) };
+  });
+  const tinygenTotal = sum(compared, (l) => l.tinygenInstructions);
+  const cmsisTotal = sum(compared, (l) => l.cmsisNnInstructions!);
+  return {
+    yardstick: 'cmsis-nn',
+    commit: CMSIS_NN_COMMIT,
+    source: cmsisRoot,
+    cflags: cmsisNnFlags(board),
+    rounding: 'tflite',
+    layers,
+    total: { layers: compared.length, macs: sum(compared, (l) => l.macs), tinygenInstructions: tinygenTotal, cmsisNnInstructions: cmsisTotal, ratio: ratio(tinygenTotal, compared.length ? cmsisTotal : null) },
+    byKind,
+    notComparedInstructions: sum(
+      layers.filter((l) => l.cmsisNnInstructions === null),
+      (l) => l.tinygenInstructions,
+    ),
+    yardstickMatchesReference: compared.every((l) => l.matchesReference === true),
+    ...(run.failure ? { failure: run.failure } : {}),
+  };
+}
