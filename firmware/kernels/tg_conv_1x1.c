@@ -90,8 +90,59 @@ static inline const int8_t *tg_1x1_source(const tg_conv_1x1_t *p, const int8_t *
     return input + ((b * p->in_h + oy * p->stride_h) * p->in_w + ox * p->stride_w) * p->in_c;
 }
 
+#if defined(TG_1X1_MVE)
+/*
+ * MVE: one pixel by four output channels per pass, each a VMLADAVA over 16 input channels at a
+ * time, so the four sums form one vector for the vector requantization (tg_requant_channels_mve).
+ */
+static inline __attribute__((always_inline)) void tg_conv_1x1_mve(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int32_t mode)
+{
+    const tg_channel_requant_t rq = p->rq;
+    const int32_t *bias = p->bias;
+    const int8_t *weights = p->weights;
+    const int32_t k = p->in_c, channels = p->out_c;
+    const int32_t pixels = p->batch * p->out_h * p->out_w;
+    for (int32_t q = 0; q < pixels; q++, output += channels) {
+        const int8_t *x = tg_1x1_source(p, input, q);
+        for (int32_t oc = 0; oc < channels; oc += 4) {
+            /* Past the last channel the filters repeat the last one; those lanes are not stored. */
+            const int8_t *w0 = weights + oc * k;
+            const int8_t *w1 = oc + 1 < channels ? w0 + k : w0;
+            const int8_t *w2 = oc + 2 < channels ? w0 + 2 * k : w0;
+            const int8_t *w3 = oc + 3 < channels ? w0 + 3 * k : w0;
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            int32_t i = 0;
+            /* Whole steps of 16 unpredicated (a VCTP in the loop costs predicate moves each step), then the tail. */
+            for (; i + 16 <= k; i += 16) {
+                const int8x16_t v = vld1q_s8(x + i);
+                a0 = vmladavaq_s8(a0, v, vld1q_s8(w0 + i));
+                a1 = vmladavaq_s8(a1, v, vld1q_s8(w1 + i));
+                a2 = vmladavaq_s8(a2, v, vld1q_s8(w2 + i));
+                a3 = vmladavaq_s8(a3, v, vld1q_s8(w3 + i));
+            }
+            if (i < k) {
+                const mve_pred16_t lanes = vctp8q((uint32_t)(k - i));
+                const int8x16_t v = vld1q_z_s8(x + i, lanes);
+                a0 = vmladavaq_s8(a0, v, vld1q_z_s8(w0 + i, lanes));
+                a1 = vmladavaq_s8(a1, v, vld1q_z_s8(w1 + i, lanes));
+                a2 = vmladavaq_s8(a2, v, vld1q_z_s8(w2 + i, lanes));
+                a3 = vmladavaq_s8(a3, v, vld1q_z_s8(w3 + i, lanes));
+            }
+            const mve_pred16_t out_lanes = vctp32q((uint32_t)(channels - oc));
+            int32x4_t acc = vsetq_lane_s32(a3, vsetq_lane_s32(a2, vsetq_lane_s32(a1, vdupq_n_s32(a0), 1), 2), 3);
+            acc = vaddq_s32(acc, vldrwq_z_s32(bias + oc, out_lanes));
+            vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, out_lanes), out_lanes);
+        }
+    }
+}
+#endif
+
 static inline __attribute__((always_inline)) void tg_conv_1x1_body(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int32_t mode)
 {
+#if defined(TG_1X1_MVE)
+    tg_conv_1x1_mve(p, input, output, mode);
+    return;
+#endif
     /* Locals, not reads through p: the int8 output stores may alias anything and would force reloads. */
     const tg_channel_requant_t rq = p->rq;
     const int32_t *bias = p->bias;

@@ -125,6 +125,36 @@ static inline __attribute__((always_inline)) void tg_dw_four_3x3(const int8_t *x
 }
 #endif
 
+#if defined(TG_DW_MVE)
+/*
+ * acc + sum over the window's taps inside the input of (x - zx) w, four channels from `image` and
+ * `weights`; `whole` (a constant per caller) loads all four lanes unpredicated, else `lanes`.
+ */
+static inline __attribute__((always_inline)) int32x4_t tg_dw_four_mve(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights,
+                                                                      int32_t zx, int32_t subtract, int32_t whole, mve_pred16_t lanes, int32x4_t acc)
+{
+    const int32_t channels = p->channels, in_w = p->in_w, k_w = p->k_w, dil_h = p->dil_h, dil_w = p->dil_w;
+    const int32_t columns = t->kx1 - t->kx0;
+    const int32_t x_step = dil_w * channels, w_step = channels;
+    const int32_t x_row = dil_h * in_w * channels - columns * x_step, w_row = k_w * channels - columns * w_step;
+    if (t->ky0 >= t->ky1 || columns <= 0) {
+        return acc;
+    }
+    const int8_t *x = image + ((t->y0 + t->ky0 * dil_h) * in_w + t->x0 + t->kx0 * dil_w) * channels;
+    const int8_t *k = weights + (t->ky0 * k_w + t->kx0) * channels;
+    for (int32_t ky = t->ky0; ky < t->ky1; ky++, x += x_row, k += w_row) {
+        for (int32_t kx = 0; kx < columns; kx++, x += x_step, k += w_step) {
+            int32x4_t v = whole ? vldrbq_s32(x) : vldrbq_z_s32(x, lanes);
+            if (subtract) {
+                v = vsubq_n_s32(v, zx);
+            }
+            acc = vaddq_s32(acc, vmulq_s32(v, whole ? vldrbq_s32(k) : vldrbq_z_s32(k, lanes)));
+        }
+    }
+    return acc;
+}
+#endif
+
 /* One channel, for the channels past the last whole group of four. */
 static inline uint32_t tg_dw_one(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights, int32_t zx, uint32_t acc)
 {
@@ -162,19 +192,12 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
                 for (; c < channels; c += 4) {
                     const mve_pred16_t lanes = vctp32q((uint32_t)(channels - c));
                     int32x4_t acc = vldrwq_z_s32(bias + c, lanes);
-                    for (int32_t ky = t.ky0; ky < t.ky1; ky++) {
-                        for (int32_t kx = t.kx0; kx < t.kx1; kx++) {
-                            const int8_t *at = image + ((t.y0 + ky * p->dil_h) * p->in_w + t.x0 + kx * p->dil_w) * channels + c;
-                            const int32x4_t x = vsubq_n_s32(vldrbq_z_s32(at, lanes), zx);
-                            const int32x4_t k = vldrbq_z_s32(weights + (ky * p->k_w + kx) * channels + c, lanes);
-                            acc = vaddq_s32(acc, vmulq_s32(x, k));
-                        }
+                    if (c + 4 <= channels) {
+                        acc = interior ? tg_dw_four_mve(p, &t, image + c, weights + c, 0, 0, 1, lanes, acc) : tg_dw_four_mve(p, &t, image + c, weights + c, zx, 1, 1, lanes, acc);
+                    } else {
+                        acc = tg_dw_four_mve(p, &t, image + c, weights + c, zx, !interior, 0, lanes, acc);
                     }
-                    int32_t sums[4];
-                    vst1q_s32(sums, acc);
-                    for (int32_t i = 0; i < 4 && c + i < channels; i++) {
-                        output[c + i] = tg_requant_channel(&rq, c + i, sums[i], mode);
-                    }
+                    vstrbq_p_s32(output + c, tg_requant_channels_mve(&rq, c, acc, mode, lanes), lanes);
                 }
 #else
                 for (; c + 4 <= channels; c += 4) {

@@ -123,6 +123,34 @@ static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t 
     return (int8_t)(tg_round_half_even_f32(scaled) + rq->zero_point);
 }
 
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+/*
+ * tg_requant_channel for channels c .. c + 3 at once (lanes past `lanes` are don't-care), as int32
+ * lanes ready for a narrowing store. tflite: VQRDMULH is the SRDHM above for multipliers >= 0 (it
+ * only saturates for INT32_MIN * INT32_MIN); VRSHL by -right adds 2^(right-1) and shifts without
+ * overflow, rounding half up, and the -1 added to negative values first (where right > 0) makes it
+ * half away from zero, as TFLM's RoundingDivideByPOT (VQADD keeps INT32_MIN, which divides
+ * exactly). onnx: the float32 product, clamped, then VCVTN, round to nearest even.
+ */
+static inline int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode, mve_pred16_t lanes)
+{
+    if (mode == TG_ROUND_TFLITE) {
+        const int32x4_t left = vldrbq_z_s32(rq->left_shift + c, lanes);
+        const int32x4_t right = vldrbq_z_s32(rq->right_shift + c, lanes);
+        const int32x4_t multiplier = vldrwq_z_s32(rq->multiplier + c, lanes);
+        int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
+        const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
+        v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
+        v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
+        return vaddq_n_s32(v, rq->zero_point);
+    }
+    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), vldrwq_z_f32(rq->scale + c, lanes));
+    scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
+    return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
+}
+#endif
+
 static inline int32_t tg_requantize(const tg_requant_t *rq, int32_t channel, int32_t acc)
 {
     const int32_t c = rq->per_channel ? channel : 0;
