@@ -74,6 +74,22 @@ void tg_conv_1x1_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input, int8_t *
 void tg_conv_1x1_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output);
 
 /*
+ * Dense convolution (one group, weight zero points 0) over gathered int8 patches; the bias has the
+ * input zero point folded in (taps outside the input are gathered as the zero point). `patch` is
+ * scratch for 2 * k_h * k_w * in_c bytes (one patch per pixel of a pair; MVE uses the first).
+ */
+typedef struct {
+    tg_window_t win;
+    int32_t in_zero_point;
+    const int8_t *weights;              /* [out_c][k_h][k_w][in_c] */
+    const int32_t *bias;                /* [out_c]: bias - in_zero_point * sum of the filter's weights, wrapping */
+    tg_channel_requant_t rq;
+} tg_conv_dense_t;
+
+void tg_conv_dense_s8_tflite(const tg_conv_dense_t *p, const int8_t *input, int8_t *output, int8_t *patch);
+void tg_conv_dense_s8_onnx(const tg_conv_dense_t *p, const int8_t *input, int8_t *output, int8_t *patch);
+
+/*
  * Depthwise convolution with channel multiplier 1 and weight zero points 0: one filter per
  * channel, weights [k_h][k_w][channels]. Windows inside the input take `bias`, which has the input
  * zero point folded in at compile time; windows on the border take `border_bias`, the model's

@@ -12,11 +12,16 @@ const rng = seededRandom(20261123);
 const models = [...Array.from({ length: 4 }, () => randomConvModel(rng, true)), ...Array.from({ length: 2 }, () => randomConvModel(rng))];
 
 describe.concurrent('QLinearConv on DSP cores under QEMU', () => {
-  // The pointwise kernel's SMLAD (M4F, M7, M33) and VMLADAV (M55) bodies, with their tails, and
-  // the depthwise kernel's SMLABB/SMLATT and int32-lane bodies.
-  const fastKernels = [...Array.from({ length: 3 }, () => randomPointwiseModel(rng, true)), ...Array.from({ length: 3 }, () => randomDepthwiseModel(rng))];
+  // The pointwise and dense kernels' SMLAD (M4F, M7, M33) and VMLADAV (M55) bodies, with their
+  // tails, and the depthwise kernel's SMLABB/SMLATT and int32-lane bodies.
+  const fastKernels = [
+    ...Array.from({ length: 3 }, () => randomPointwiseModel(rng, true)),
+    ...Array.from({ length: 3 }, () => randomDepthwiseModel(rng)),
+    ...Array.from({ length: 2 }, () => randomConvModel(rng, true, true)),
+  ];
   for (const [i, model] of fastKernels.entries()) {
-    for (const board of ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505']) {
+    // Every DSP and MVE core, and the portable bodies built for the M3 and the M0 (Thumb-1).
+    for (const board of ['mps2-an386', 'mps3-an547', 'mps2-an500', 'mps2-an505', 'mps2-an385', 'microbit']) {
       it(`${model.summary} on ${board}`, async () => {
         const report = await validate({ modelPath: model.path, board, inputs: 3, seed: i + 11, rounding: i % 2 === 0 ? 'tflite' : 'onnx' });
         expect(report.failure).toBeUndefined();

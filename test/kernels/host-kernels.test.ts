@@ -9,7 +9,7 @@ import { hostDiff } from '../helpers/host-diff.ts';
 import { randomConvModel, randomDepthwiseModel, randomMatMulModel, randomMaxPoolModel, randomPointwiseModel } from './random-models.ts';
 
 const CASES = 6;
-const makers = { QLinearConv: randomConvModel, 'QLinearConv 1x1': randomPointwiseModel, 'QLinearConv depthwise': randomDepthwiseModel, MaxPool: randomMaxPoolModel, QLinearMatMul: randomMatMulModel };
+const makers = { QLinearConv: randomConvModel, 'QLinearConv 1x1': randomPointwiseModel, 'QLinearConv dense': (rng: () => number) => randomConvModel(rng, rng() < 0.5, true), 'QLinearConv depthwise': randomDepthwiseModel, MaxPool: randomMaxPoolModel, QLinearMatMul: randomMatMulModel };
 
 for (const [op, make] of Object.entries(makers)) {
   describe(`${op} C kernel vs reference (host, sanitizers)`, () => {

@@ -7,10 +7,13 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.leng
 const bytes = (rng: Rng, n: number, lo = -128, hi = 127) => Array.from({ length: n }, () => int(rng, lo, hi));
 const scale = (rng: Rng) => Math.fround(2 ** (-int(rng, 2, 9)) * (1 + rng()));
 
-/** `wide`: dense or grouped with 4 to 19 input channels per group, so filters span many 4-tap blocks. */
-export function randomConvModel(rng: Rng, wide = false): { path: string; summary: string } {
+/**
+ * `wide`: dense or grouped with 4 to 19 input channels per group, so filters span many 4-tap blocks.
+ * `denseOnly`: one group and weight zero point 0, the layers the dense int8-patch kernel takes.
+ */
+export function randomConvModel(rng: Rng, wide = false, denseOnly = false): { path: string; summary: string } {
   const g = new GraphBuilder();
-  const kind = wide ? pick(rng, ['dense', 'grouped'] as const) : pick(rng, ['dense', 'depthwise', 'grouped'] as const);
+  const kind = denseOnly ? 'dense' : wide ? pick(rng, ['dense', 'grouped'] as const) : pick(rng, ['dense', 'depthwise', 'grouped'] as const);
   const groups = kind === 'dense' ? 1 : int(rng, 2, 4);
   const multiplier = kind === 'depthwise' ? int(rng, 1, 2) : 1;
   const c = kind === 'depthwise' ? groups : groups * (wide ? int(rng, 4, 19) : int(rng, 1, 3));
@@ -28,7 +31,7 @@ export function randomConvModel(rng: Rng, wide = false): { path: string; summary
   const wScale = perChannel ? g.constant('float32', [m], Array.from({ length: m }, () => scale(rng))) : g.scalar(scale(rng));
   // Symmetric weights (zero point 0) are the common case; a non-zero one takes the kernel's
   // zero-point correction path.
-  const wZeroValues = Array.from({ length: m }, () => (rng() < 0.3 ? int(rng, -20, 20) : 0));
+  const wZeroValues = Array.from({ length: m }, () => (!denseOnly && rng() < 0.3 ? int(rng, -20, 20) : 0));
   const wZero = perChannel ? g.constant('int8', [m], wZeroValues) : g.scalar(wZeroValues[0]!, 'int8');
   const bias = g.constant('int32', [m], bytes(rng, m, -3000, 3000));
   const [y] = g.node(

@@ -71,9 +71,11 @@ export function isDepthwise(node: Node, graph: Graph): boolean {
  * with no weight zero point:
  * - '1x1': a 1x1 window with no padding and one group, a matrix product of int8 operands (tg_conv_1x1_s8);
  * - 'depthwise': one filter per channel (multiplier 1), tg_conv_dw_s8;
- * - 'general': tg_conv2d_s8, anything else (a patch per pixel, depthwise with a multiplier).
+ * - 'dense': one group, any other window, int8 dot products over a gathered int8 patch (tg_conv_dense_s8);
+ * - 'general': tg_conv2d_s8, anything else (grouped, a weight zero point, depthwise with a
+ *   multiplier), over an int16 patch.
  */
-export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'general' {
+export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'dense' | 'general' {
   const w = tensorOf(graph, node.inputs[1]!);
   if (!(w.quant?.zeroPoint ?? [0]).every((z) => z === 0)) return 'general';
   const [kh, kw] = node.attrs.kernel_shape as number[];
@@ -81,12 +83,13 @@ export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'ge
   if (kh === 1 && kw === 1 && group === 1 && (node.attrs.pads as number[]).every((v) => v === 0)) return '1x1';
   // Depthwise weights are [1][k_h][k_w][out_c]; multiplier 1 when out_c is the group count.
   if (isDepthwise(node, graph) && w.shape[3] === group) return 'depthwise';
-  return 'general';
+  return group === 1 ? 'dense' : 'general';
 }
 
 /**
  * Scratch for the kernel's gathered input patch: one int16 per tap of a filter (k_h * k_w * in_c /
- * group); none for depthwise layers, which read the input directly.
+ * group) for the general kernel, or two int8 patches (a pair of pixels) for the dense one, the same
+ * bytes; none for pointwise and depthwise layers, which read the input directly.
  */
 export function convPatchBytes(node: Node, graph: Graph): number {
   const w = tensorOf(graph, node.inputs[1]!).shape;

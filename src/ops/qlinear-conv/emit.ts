@@ -11,6 +11,7 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
   const variant = convVariant(node, graph);
   if (variant === '1x1') return emitPointwiseConv(node, graph, ctx);
   if (variant === 'depthwise') return emitDepthwise(node, graph, ctx);
+  if (variant === 'dense') return emitDense(node, graph, ctx);
   // In the IR the weight is already in the order the kernel reads (see definition.ts).
   const weights = ctx.constArray('weights', 'int8_t', constantData(graph, node.inputs[1]!) as Int8Array);
   const bias = node.inputs[2] ? ctx.constArray('bias', 'int32_t', constantData(graph, node.inputs[2]) as Int32Array) : 'NULL';
@@ -64,4 +65,24 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
     `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
   );
   return `tg_conv_dw_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+}
+
+/** tg_conv_dense_s8_<mode>: int8 patches, the input zero point folded into the bias over every tap. */
+function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
+  const g = p.geometry;
+  const weights = constantData(graph, node.inputs[1]!) as Int8Array;
+  const taps = weights.length / g.outC;
+  const given = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : new Int32Array(g.outC);
+  const folded = Int32Array.from({ length: g.outC }, (_, oc) => {
+    let sum = 0;
+    for (let t = 0; t < taps; t++) sum += weights[oc * taps + t]!;
+    return (given[oc]! - Math.imul(p.inZeroPoint, sum)) | 0;
+  });
+  const params = ctx.constStruct(
+    'conv',
+    'tg_conv_dense_t',
+    `{ ${windowInitializer(g)}, ${p.inZeroPoint}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
+  );
+  return `tg_conv_dense_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${ctx.scratch(node)});`;
 }

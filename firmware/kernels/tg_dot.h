@@ -1,0 +1,113 @@
+/*
+ * Dot products of int8 rows, the inner loops of the matrix-product kernels (pointwise and dense
+ * convolutions, fully connected layers). Sums wrap modulo 2^32 like the reference's int32 (uint32
+ * in C; SMLAD and the MVE sums wrap in hardware).
+ */
+#ifndef TG_DOT_H
+#define TG_DOT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define TG_DOT_MVE 1
+#elif defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define TG_DOT_DSP 1
+#endif
+
+#if defined(TG_DOT_DSP)
+/* Bytes 1 and 3 of a word as two halfwords: SXTB16 with its rotation, one instruction (gcc does
+ * not fold a separate rotate into it). */
+static inline int32_t tg_odd_bytes(uint32_t word)
+{
+    int32_t pairs;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(pairs) : "r"(word));
+    return pairs;
+}
+#endif
+
+/* acc[2][2] += the dot products of pixels x0, x1 with filters w0, w1 over k values. */
+static inline void tg_dot_2x2_s8(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t k, uint32_t acc[4])
+{
+    int32_t i = 0;
+#if defined(TG_DOT_MVE)
+    int32_t a00 = (int32_t)acc[0], a01 = (int32_t)acc[1], a10 = (int32_t)acc[2], a11 = (int32_t)acc[3];
+    for (; i < k; i += 16) {
+        /* Lanes past k load as 0 and add nothing. */
+        const mve_pred16_t lanes = vctp8q((uint32_t)(k - i));
+        const int8x16_t p0 = vld1q_z_s8(x0 + i, lanes), p1 = vld1q_z_s8(x1 + i, lanes);
+        const int8x16_t f0 = vld1q_z_s8(w0 + i, lanes), f1 = vld1q_z_s8(w1 + i, lanes);
+        a00 = vmladavaq_s8(a00, p0, f0);
+        a01 = vmladavaq_s8(a01, p0, f1);
+        a10 = vmladavaq_s8(a10, p1, f0);
+        a11 = vmladavaq_s8(a11, p1, f1);
+    }
+    acc[0] = (uint32_t)a00, acc[1] = (uint32_t)a01, acc[2] = (uint32_t)a10, acc[3] = (uint32_t)a11;
+#else
+#if defined(TG_DOT_DSP)
+    /* Four values per step: SXTB16 gives bytes 0 and 2 (and, rotated, 1 and 3) as halfword pairs,
+     * the same pairing for both operands, and SMLAD adds two products. */
+    int32_t a00 = (int32_t)acc[0], a01 = (int32_t)acc[1], a10 = (int32_t)acc[2], a11 = (int32_t)acc[3];
+    for (; i + 4 <= k; i += 4) {
+        uint32_t p0, p1, f0, f1;
+        memcpy(&p0, x0 + i, 4);
+        memcpy(&p1, x1 + i, 4);
+        memcpy(&f0, w0 + i, 4);
+        memcpy(&f1, w1 + i, 4);
+        const int32_t p0e = (int32_t)__sxtb16(p0), p0o = tg_odd_bytes(p0);
+        const int32_t p1e = (int32_t)__sxtb16(p1), p1o = tg_odd_bytes(p1);
+        const int32_t f0e = (int32_t)__sxtb16(f0), f0o = tg_odd_bytes(f0);
+        const int32_t f1e = (int32_t)__sxtb16(f1), f1o = tg_odd_bytes(f1);
+        a00 = __smlad(p0e, f0e, a00);
+        a00 = __smlad(p0o, f0o, a00);
+        a01 = __smlad(p0e, f1e, a01);
+        a01 = __smlad(p0o, f1o, a01);
+        a10 = __smlad(p1e, f0e, a10);
+        a10 = __smlad(p1o, f0o, a10);
+        a11 = __smlad(p1e, f1e, a11);
+        a11 = __smlad(p1o, f1o, a11);
+    }
+    acc[0] = (uint32_t)a00, acc[1] = (uint32_t)a01, acc[2] = (uint32_t)a10, acc[3] = (uint32_t)a11;
+#endif
+    for (; i < k; i++) {
+        const int32_t p0 = x0[i], p1 = x1[i], f0 = w0[i], f1 = w1[i];
+        acc[0] += (uint32_t)(p0 * f0);
+        acc[1] += (uint32_t)(p0 * f1);
+        acc[2] += (uint32_t)(p1 * f0);
+        acc[3] += (uint32_t)(p1 * f1);
+    }
+#endif
+}
+
+#if defined(TG_DOT_MVE)
+/*
+ * acc[0..3] = the dot products of x with the four rows w, w + row, w + 2 row, w + 3 row (k values
+ * each): one VMLADAVA per row per 16 values, whole steps unpredicated (a VCTP in the loop costs
+ * predicate moves each step), then the tail.
+ */
+static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, int32_t k, int32_t acc[4])
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int32_t i = 0;
+    for (; i + 16 <= k; i += 16) {
+        const int8x16_t v = vld1q_s8(x + i);
+        a0 = vmladavaq_s8(a0, v, vld1q_s8(w0 + i));
+        a1 = vmladavaq_s8(a1, v, vld1q_s8(w1 + i));
+        a2 = vmladavaq_s8(a2, v, vld1q_s8(w2 + i));
+        a3 = vmladavaq_s8(a3, v, vld1q_s8(w3 + i));
+    }
+    if (i < k) {
+        const mve_pred16_t lanes = vctp8q((uint32_t)(k - i));
+        const int8x16_t v = vld1q_z_s8(x + i, lanes);
+        a0 = vmladavaq_s8(a0, v, vld1q_z_s8(w0 + i, lanes));
+        a1 = vmladavaq_s8(a1, v, vld1q_z_s8(w1 + i, lanes));
+        a2 = vmladavaq_s8(a2, v, vld1q_z_s8(w2 + i, lanes));
+        a3 = vmladavaq_s8(a3, v, vld1q_z_s8(w3 + i, lanes));
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+#endif
+
+#endif /* TG_DOT_H */
