@@ -71,10 +71,13 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_body(const tg_conv
             const int8_t *w0 = weights + oc * k;
             uint32_t acc[4] = {(uint32_t)bias[oc], (uint32_t)bias[oc + 1], (uint32_t)bias[oc], (uint32_t)bias[oc + 1]};
             tg_dot_2x2_s8(x0, x1, w0, w0 + k, k, acc);
-            y0[oc] = tg_requant_channel(&rq, oc, (int32_t)acc[0], mode);
-            y0[oc + 1] = tg_requant_channel(&rq, oc + 1, (int32_t)acc[1], mode);
-            y1[oc] = tg_requant_channel(&rq, oc, (int32_t)acc[2], mode);
-            y1[oc + 1] = tg_requant_channel(&rq, oc + 1, (int32_t)acc[3], mode);
+            /* All four before any store: an int8 store may alias the int8 shift tables and force reloads. */
+            const int8_t r00 = tg_requant_channel(&rq, oc, (int32_t)acc[0], mode), r01 = tg_requant_channel(&rq, oc + 1, (int32_t)acc[1], mode);
+            const int8_t r10 = tg_requant_channel(&rq, oc, (int32_t)acc[2], mode), r11 = tg_requant_channel(&rq, oc + 1, (int32_t)acc[3], mode);
+            y0[oc] = r00;
+            y0[oc + 1] = r01;
+            y1[oc] = r10;
+            y1[oc + 1] = r11;
         }
         if (oc < channels) {
             /* An odd last channel pairs with itself. */

@@ -215,10 +215,12 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
                     } else {
                         tg_dw_four(p, &t, image + c, weights + c, zx, 1, acc);
                     }
-                    output[c] = tg_requant_channel(&rq, c, (int32_t)acc[0], mode);
-                    output[c + 1] = tg_requant_channel(&rq, c + 1, (int32_t)acc[1], mode);
-                    output[c + 2] = tg_requant_channel(&rq, c + 2, (int32_t)acc[2], mode);
-                    output[c + 3] = tg_requant_channel(&rq, c + 3, (int32_t)acc[3], mode);
+                    const int8_t r0 = tg_requant_channel(&rq, c, (int32_t)acc[0], mode), r1 = tg_requant_channel(&rq, c + 1, (int32_t)acc[1], mode);
+                    const int8_t r2 = tg_requant_channel(&rq, c + 2, (int32_t)acc[2], mode), r3 = tg_requant_channel(&rq, c + 3, (int32_t)acc[3], mode);
+                    output[c] = r0;
+                    output[c + 1] = r1;
+                    output[c + 2] = r2;
+                    output[c + 3] = r3;
                 }
                 for (; c < channels; c++) {
                     output[c] = tg_requant_channel(&rq, c, (int32_t)tg_dw_one(p, &t, image + c, weights + c, zx, (uint32_t)bias[c]), mode);
