@@ -23,10 +23,17 @@ static void tg_dense_patch(const tg_window_t *w, const int8_t *input, int32_t q,
         const int32_t iy = y0 + ky * w->dil_h;
         for (int32_t kx = 0; kx < w->k_w; kx++, patch += w->in_c) {
             const int32_t ix = x0 + kx * w->dil_w;
-            if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w) {
-                memset(patch, zero_point, (size_t)w->in_c);
-            } else {
+            const int32_t inside = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w;
+            if (w->in_c < 8) {
+                /* A few channels (a first layer's): a call to memcpy would cost more than the copy. */
+                const int8_t *pixel = image + (iy * w->in_w + ix) * w->in_c;
+                for (int32_t c = 0; c < w->in_c; c++) {
+                    patch[c] = inside ? pixel[c] : zero_point;
+                }
+            } else if (inside) {
                 memcpy(patch, image + (iy * w->in_w + ix) * w->in_c, (size_t)w->in_c);
+            } else {
+                memset(patch, zero_point, (size_t)w->in_c);
             }
         }
     }
