@@ -3,6 +3,7 @@
  * ignore-scripts). Runs a model file with default optimizations on CPU, single-threaded so
  * results do not depend on the machine.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
@@ -11,9 +12,51 @@ import type { DType } from '../../src/ir/graph.ts';
 
 const ORT_TYPES: Partial<Record<DType, ort.Tensor.Type>> = { int8: 'int8', uint8: 'uint8', int32: 'int32', float32: 'float32' };
 
+interface CachedSession {
+  session: Promise<ort.InferenceSession>;
+  /** Runs in flight: an evicted session is released only once it has none. */
+  users: number;
+  evicted: boolean;
+}
+
+/**
+ * The last few sessions, by model path and file contents. The sweeps run input after input through
+ * one model, and creating a session (parsing and optimizing the graph) costs far more than a run.
+ * The key holds the bytes' hash, so a path rewritten with another model gets a session of its own.
+ */
+const sessions = new Map<string, CachedSession>();
+const MAX_SESSIONS = 4;
+
+function release(entry: CachedSession): void {
+  entry.session.then((s) => s.release()).catch(() => {});
+}
+
+function acquire(modelPath: string): CachedSession {
+  const key = `${modelPath}\0${createHash('sha256').update(readFileSync(modelPath)).digest('hex')}`;
+  let entry = sessions.get(key);
+  if (entry) {
+    sessions.delete(key); // re-inserted below: most recently used last
+  } else {
+    const session = ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] });
+    entry = { session, users: 0, evicted: false };
+    // A model ONNX Runtime refuses is not kept, so every call sees the refusal afresh.
+    session.catch(() => sessions.get(key) === entry && sessions.delete(key));
+  }
+  sessions.set(key, entry);
+  for (const [oldKey, old] of sessions) {
+    if (sessions.size <= MAX_SESSIONS) break;
+    sessions.delete(oldKey);
+    old.evicted = true;
+    if (old.users === 0) release(old);
+  }
+  return entry;
+}
+
 export async function runOrt(modelPath: string, inputNames: readonly string[], inputs: readonly Value[]): Promise<Value[]> {
-  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] });
+  const entry = acquire(modelPath);
+  entry.users++;
   try {
+    const session = await entry.session;
     const feeds: Record<string, ort.Tensor> = {};
     inputs.forEach((v, i) => {
       feeds[inputNames[i]!] = new ort.Tensor(ORT_TYPES[v.dtype]!, v.data as Int8Array, v.shape);
@@ -24,7 +67,8 @@ export async function runOrt(modelPath: string, inputNames: readonly string[], i
       return { dtype: t.type as DType, shape: [...t.dims], data: t.data as Int8Array };
     });
   } finally {
-    await session.release();
+    entry.users--;
+    if (entry.evicted && entry.users === 0) release(entry);
   }
 }
 
