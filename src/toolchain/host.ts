@@ -23,6 +23,20 @@ export interface HostBuild {
 export const HOST_CFLAGS = ['-std=c11', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
 const SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
 
+/**
+ * gold links these ASan/UBSan executables in under half the CPU time of the default bfd linker
+ * (the differential tests link hundreds of them); the same objects go in, so the program is the
+ * same. Where gcc cannot use gold, the default linker.
+ */
+let linkerFlags: Promise<string[]> | undefined;
+function fastLinker(): Promise<string[]> {
+  linkerFlags ??= execa('gcc', ['-fuse-ld=gold', '-Wl,--version'], { reject: false, stdin: 'ignore' }).then(
+    (r) => (r.exitCode === 0 && /GNU gold/.test(r.stdout) ? ['-fuse-ld=gold'] : []),
+    () => [],
+  );
+  return linkerFlags;
+}
+
 async function gcc(args: string[]): Promise<void> {
   const result = await execa('gcc', args, { reject: false, all: true });
   if (result.exitCode !== 0) throw new Error(`host gcc failed:\n${result.all}`);
@@ -35,12 +49,13 @@ export async function buildHost(build: HostBuild): Promise<string> {
   const flags = [...HOST_CFLAGS, ...(build.sanitize === false ? [] : SANITIZE)];
   const defines = (build.defines ?? []).map((d) => `-D${d}`);
   // The kernels read no -D; the harness reads TINYGEN_TRACE, so it is cached once per define set.
-  const [kernels, harness] = await Promise.all([
+  const [kernels, harness, linker] = await Promise.all([
     kernelLibrary('gcc', flags),
     build.withHarness ? objectLibrary({ compiler: 'gcc', flags: [...flags, ...defines], sources: [join(HARNESS_DIR, 'host_main.c')], includeDirs: [HARNESS_DIR] }) : undefined,
+    fastLinker(),
   ]);
   const objects = [...kernels.objects, ...(harness?.objects ?? [])];
-  await gcc([...flags, ...build.includeDirs.map((d) => `-I${d}`), ...defines, ...build.sources, ...objects, '-lm', '-o', exe]);
+  await gcc([...flags, ...linker, ...build.includeDirs.map((d) => `-I${d}`), ...defines, ...build.sources, ...objects, '-lm', '-o', exe]);
   return exe;
 }
 
