@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBoardIds } from '../../src/boards/board.ts';
 import { tinygen } from '../helpers/cli.ts';
-import { tinygenInProcess } from './cli-capture.ts';
+import { tinygenInProcess } from '../helpers/cli-in-process.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'boards');
 const shown = (name: string) => path.join('test', 'fixtures', 'boards', `${name}.json`);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { listBoards, loadBoard } from '../../src/boards/board.ts';
 import { expectedSmokeValues, smokeTest, type SmokeResult } from '../../src/boards/smoke.ts';
 import { mapInParallel } from '../../src/toolchain/parallel.ts';
-import { tinygenInProcess } from './cli-capture.ts';
+import { tinygenInProcess } from '../helpers/cli-in-process.ts';
 
 describe('smoke firmware on every board', () => {
   const boards = listBoards();

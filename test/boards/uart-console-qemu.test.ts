@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { checkBoard, loadBoard } from '../../src/boards/board.ts';
 import { expectedSmokeValues, parseSmokeLine, smokeTest } from '../../src/boards/smoke.ts';
 import { runFirmware } from '../../src/toolchain/qemu.ts';
-import { tinygenInProcess } from './cli-capture.ts';
+import { tinygenInProcess } from '../helpers/cli-in-process.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'mps2-an386-uart.json');
 

@@ -1,7 +1,8 @@
 /**
  * The minimal models under test/fixtures/hostile/, one per defect the fuzzer (npm run fuzz) found,
- * written by tools/fuzz/make-fixtures.ts. Each goes through the real CLI: exit 2 with one line
- * naming the problem, or exit 0 with C that builds under gcc -Wall -Wextra -Werror.
+ * written by tools/fuzz/make-fixtures.ts. Each goes through the CLI's main() in this process (the
+ * executable itself is test/cli/'s): exit 2 with one line naming the problem, or exit 0 with C that
+ * builds under gcc -Wall -Wextra -Werror.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 import { buildGeneratedC } from '../../tools/fuzz/oracle.ts';
-import { tinygen } from '../helpers/cli.ts';
+import { tinygenInProcess } from '../helpers/cli-in-process.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 
 const DIR = join(PACKAGE_ROOT, 'test', 'fixtures', 'hostile');
@@ -45,7 +46,7 @@ describe('hostile fixtures through the CLI', () => {
 
   it.each(Object.entries(EXPECTED))('%s', async (file, refusal) => {
     const out = join(mkdtempSync(join(tmpdir(), 'tinygen-fixture-')), 'out');
-    const result = await tinygen(['compile', join(DIR, file), '-o', out]);
+    const result = await tinygenInProcess(['compile', join(DIR, file), '-o', out]);
     if (refusal) {
       expect(result.exitCode, result.stderr).toBe(2);
       const lines = result.stderr.trim().split('\n');

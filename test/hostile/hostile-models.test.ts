@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../../src/pipeline.ts';
-import { tinygen } from '../helpers/cli.ts';
+import { tinygenInProcess as tinygen } from '../helpers/cli-in-process.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { MODELS } from '../helpers/paths.ts';

@@ -1,4 +1,4 @@
-/** Bad TFLite input: one line naming the problem, exit code 2, through the real CLI. */
+/** Bad TFLite input: one line naming the problem, exit code 2, from the CLI's main(). */
 import { describe, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

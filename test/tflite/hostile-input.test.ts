@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildTflite, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
-import { tinygen } from '../helpers/cli.ts';
+import { tinygenInProcess as tinygen } from '../helpers/cli-in-process.ts';
 import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
 const { RELU, RESHAPE } = BuiltinOperator;
