@@ -78,11 +78,12 @@ static inline int32_t tg_requant_tflite(int32_t acc, int32_t multiplier, int32_t
 
 /*
  * A layer's output stage as the specialised kernels take it, decided at compile time: one entry
- * per output channel (a per-tensor layer repeats its constants), the TFLM shift split into its
- * left and right parts, and the activation range given less the zero point, so the clamp runs in
- * int32 before the zero point is added and nothing can overflow.
+ * per output channel, or one for all (channel_mask 0), the TFLM shift split into its left and
+ * right parts, and the activation range given less the zero point, so the clamp runs in int32
+ * before the zero point is added and nothing can overflow.
  */
 typedef struct {
+    int32_t channel_mask;       /* -1: an entry per channel; 0: entry 0 for every channel */
     const int32_t *multiplier;  /* tflite: Q31 multiplier */
     const int8_t *left_shift;   /* tflite: max(shift, 0) */
     const int8_t *right_shift;  /* tflite: max(-shift, 0) */
@@ -110,8 +111,9 @@ static inline int32_t tg_multiply_q31_tflite(int32_t acc, int32_t multiplier, in
 }
 
 /* One output byte of channel c; `mode` is a compile-time constant in every caller, so only one side is built. */
-static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t c, int32_t acc, int32_t mode)
+static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t channel, int32_t acc, int32_t mode)
 {
+    const int32_t c = channel & rq->channel_mask;
     if (mode == TG_ROUND_TFLITE) {
         const int32_t v = tg_multiply_q31_tflite(acc, rq->multiplier[c], rq->left_shift[c], rq->right_shift[c]);
         return (int8_t)(tg_clamp_i32(v, rq->min, rq->max) + rq->zero_point);
@@ -135,17 +137,18 @@ static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t 
  */
 static inline int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode, mve_pred16_t lanes)
 {
+    const int32_t per_channel = rq->channel_mask != 0;
     if (mode == TG_ROUND_TFLITE) {
-        const int32x4_t left = vldrbq_z_s32(rq->left_shift + c, lanes);
-        const int32x4_t right = vldrbq_z_s32(rq->right_shift + c, lanes);
-        const int32x4_t multiplier = vldrwq_z_s32(rq->multiplier + c, lanes);
+        const int32x4_t left = per_channel ? vldrbq_z_s32(rq->left_shift + c, lanes) : vdupq_n_s32(rq->left_shift[0]);
+        const int32x4_t right = per_channel ? vldrbq_z_s32(rq->right_shift + c, lanes) : vdupq_n_s32(rq->right_shift[0]);
+        const int32x4_t multiplier = per_channel ? vldrwq_z_s32(rq->multiplier + c, lanes) : vdupq_n_s32(rq->multiplier[0]);
         int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
         const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
         v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
         v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
         return vaddq_n_s32(v, rq->zero_point);
     }
-    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), vldrwq_z_f32(rq->scale + c, lanes));
+    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), per_channel ? vldrwq_z_f32(rq->scale + c, lanes) : vdupq_n_f32(rq->scale[0]));
     scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
     return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
 }

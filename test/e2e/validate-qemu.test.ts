@@ -31,8 +31,12 @@ describe.concurrent('validate under QEMU on mps2-an386', () => {
       inputs: 20,
       mutateSources(files) {
         const [name, source] = [...files].find(([f]) => f.endsWith('_model.c'))!;
-        // The fully connected layer's output zero point, one step off: every output byte moves.
-        const mutated = source.replace(/(tg_matmul_t \w+ = \{.*TG_ROUND_ONNX, \d, \w+, NULL, NULL, )(-?\d+)/, (_, head: string, zp: string) => `${head}${Number(zp) + 1}`);
+        // The fully connected layer's output zero point, one step off (its clamp bounds, kept below
+        // the zero point, move with it so the int8 range stays): every output byte moves by one.
+        const mutated = source.replace(
+          /(tg_conv_1x1_t \w+ = \{.*\{ 0, NULL, NULL, NULL, \w+, )(-?\d+), (-?\d+), (-?\d+)/,
+          (_, head: string, zp: string, lo: string, hi: string) => `${head}${Number(zp) + 1}, ${Number(lo) - 1}, ${Number(hi) - 1}`,
+        );
         expect(mutated).not.toBe(source);
         files.set(name, mutated);
       },

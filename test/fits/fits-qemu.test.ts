@@ -13,7 +13,7 @@ import { GraphBuilder } from '../helpers/onnx-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-fits-'));
 
-/** A board with 1 KiB of flash and 4 KiB of RAM: tiny_cnn's 1164 bytes of weights cannot fit. */
+/** A board with 1 KiB of flash and 4 KiB of RAM: tiny_cnn's 1188 bytes of weights cannot fit. */
 function tinyBoard(): string {
   const path = join(dir, 'tiny-board.json');
   writeFileSync(
@@ -41,10 +41,12 @@ describe.concurrent('fits check', () => {
     const out = join(dir, 'never-written');
     const result = await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', out, '--board', tinyBoard()]);
     expect(result.exitCode).toBe(2);
-    // Weights 1164 bytes (the model's constants) > 1024; arena 1280 + stack 2048 + heap 1024 = 4352 > 4096.
+    // Weights 1188 bytes > 1024: the model's 1164 bytes of constants, and 6 int32 biases (24 B) the
+    // fully connected layer gains, where its kernel keeps the input zero point's share; arena 1280 +
+    // stack 2048 + heap 1024 = 4352 > 4096.
     expect(result.stderr.trim()).toBe(
       `tinygen: error: model ${join(MODELS, 'tiny_cnn_qop.onnx')} does not fit board 'tiny-board' before code is even counted: ` +
-        'flash region FLASH needs 1164 bytes (weights 1164) but has 1024; ram region RAM needs 4352 bytes (arena 1280 + stack 2048 + heap 1024) but has 4096',
+        'flash region FLASH needs 1188 bytes (weights 1188) but has 1024; ram region RAM needs 4352 bytes (arena 1280 + stack 2048 + heap 1024) but has 4096',
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -58,8 +60,9 @@ describe.concurrent('fits check', () => {
     const model = g.save();
     const result = await tinygen(['validate', model, '--board', 'microbit', '--inputs', '2']);
     expect(result.exitCode).toBe(1);
-    // 512 x 600 int8 weights + one float32 multiplier = 307,204 bytes; microbit's flash is 256 KiB.
-    expect(result.stdout).toContain(`model ${model} does not fit board 'microbit' before code is even counted: flash region FLASH needs 307204 bytes (weights 307204) but has 262144`);
+    // 512 x 600 int8 weights + 600 int32 biases (the input zero point's share, 0 here) + one float32
+    // multiplier = 309,604 bytes; microbit's flash is 256 KiB.
+    expect(result.stdout).toContain(`model ${model} does not fit board 'microbit' before code is even counted: flash region FLASH needs 309604 bytes (weights 309604) but has 262144`);
     expect(result.stdout).not.toMatch(/overflowed/); // refused before the linker ran
   });
 
@@ -67,7 +70,7 @@ describe.concurrent('fits check', () => {
     const result = await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', join(dir, 'ok'), '--board', 'mps2-an386', '--json']);
     expect(result.exitCode).toBe(0);
     const summary = JSON.parse(result.stdout) as { regions: { region: string; needed: number; parts: Record<string, number> }[] };
-    expect(summary.regions.find((r) => r.region === 'FLASH')!.parts).toEqual({ weights: 1164 });
+    expect(summary.regions.find((r) => r.region === 'FLASH')!.parts).toEqual({ weights: 1188 });
     expect(summary.regions.find((r) => r.region === 'RAM')!.parts.arena).toBe(1280);
   });
 });

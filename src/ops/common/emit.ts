@@ -20,17 +20,16 @@ export function zeroPointsOrNull(ctx: EmitContext, suffix: string, zeroPoints: r
 }
 
 /**
- * A tg_channel_requant_t initializer for the specialised kernels: constants per output channel
- * (a per-tensor requantization repeated), TFLM's shift split into left and right shifts, and the
+ * A tg_channel_requant_t initializer for the specialised kernels: constants per output channel, or
+ * one set for all (channel_mask 0), TFLM's shift split into left and right shifts, and the
  * activation range less the zero point. The kernel's name carries the mode.
  */
-export function channelRequantInitializer(ctx: EmitContext, rq: Requant, channels: number): string {
-  const each = <T>(values: readonly T[]): T[] => Array.from({ length: channels }, (_, c) => values[values.length === 1 ? 0 : c]!);
+export function channelRequantInitializer(ctx: EmitContext, rq: Requant): string {
+  const mask = rq.multipliers.length > 1 ? -1 : 0;
   const range = `${rq.zeroPoint}, ${rq.min - rq.zeroPoint}, ${rq.max - rq.zeroPoint}`;
-  if (rq.mode === 'onnx') return `{ NULL, NULL, NULL, ${ctx.constArray('scale', 'float', each(rq.multipliers))}, ${range} }`;
-  const m = each(rq.multipliers);
-  const multiplier = ctx.constArray('multiplier', 'int32_t', m.map((q) => q.multiplier));
-  const left = ctx.constArray('left_shift', 'int8_t', m.map((q) => Math.max(q.shift, 0)));
-  const right = ctx.constArray('right_shift', 'int8_t', m.map((q) => Math.max(-q.shift, 0)));
-  return `{ ${multiplier}, ${left}, ${right}, NULL, ${range} }`;
+  if (rq.mode === 'onnx') return `{ ${mask}, NULL, NULL, NULL, ${ctx.constArray('scale', 'float', rq.multipliers)}, ${range} }`;
+  const multiplier = ctx.constArray('multiplier', 'int32_t', rq.multipliers.map((q) => q.multiplier));
+  const left = ctx.constArray('left_shift', 'int8_t', rq.multipliers.map((q) => Math.max(q.shift, 0)));
+  const right = ctx.constArray('right_shift', 'int8_t', rq.multipliers.map((q) => Math.max(-q.shift, 0)));
+  return `{ ${mask}, ${multiplier}, ${left}, ${right}, NULL, ${range} }`;
 }

@@ -39,7 +39,7 @@ export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: st
   const params = ctx.constStruct(
     'pointwise',
     'tg_conv_1x1_t',
-    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant, n)} }`,
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant)} }`,
   );
   return `tg_conv_1x1_s8_${layer.requant.mode}(&${params}, ${input}, ${output});`;
 }

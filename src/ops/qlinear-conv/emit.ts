@@ -19,7 +19,7 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
   const params = ctx.constStruct(
     'conv',
     'tg_conv2d_t',
-    `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.inZeroPoint}, ${weights}, ${zw}, ${bias}, ${channelRequantInitializer(ctx, p.requant, p.geometry.outC)} }`,
+    `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.inZeroPoint}, ${weights}, ${zw}, ${bias}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
   const patch = convPatchBytes(node, graph) > 0 ? ctx.scratch(node) : 'NULL';
   return `tg_conv2d_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
@@ -62,7 +62,7 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
   const params = ctx.constStruct(
     'conv',
     'tg_conv_dw_t',
-    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
   return `tg_conv_dw_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
 }
@@ -82,7 +82,7 @@ function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContex
   const params = ctx.constStruct(
     'conv',
     'tg_conv_dense_t',
-    `{ ${windowInitializer(g)}, ${p.inZeroPoint}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant, g.outC)} }`,
+    `{ ${windowInitializer(g)}, ${p.inZeroPoint}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
   return `tg_conv_dense_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${ctx.scratch(node)});`;
 }
