@@ -61,9 +61,8 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_body(const tg_conv
     const int32_t k = p->in_c, channels = p->out_c;
     const int32_t pixels = p->batch * p->out_h * p->out_w;
     int32_t q = 0;
-    for (; q < pixels; q += 2) {
-        /* An odd last pixel pairs with itself: its results are computed twice and stored once, twice. */
-        const int32_t second = q + 1 < pixels ? q + 1 : q;
+    for (; q + 1 < pixels; q += 2) {
+        const int32_t second = q + 1;
         const int8_t *x0 = tg_1x1_source(p, input, q), *x1 = tg_1x1_source(p, input, second);
         int8_t *y0 = output + q * channels, *y1 = output + second * channels;
         int32_t oc = 0;
@@ -86,6 +85,20 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_body(const tg_conv
             tg_dot_2x2_s8(x0, x1, w0, w0, k, acc);
             y0[oc] = tg_requant_channel(&rq, oc, (int32_t)acc[0], mode);
             y1[oc] = tg_requant_channel(&rq, oc, (int32_t)acc[2], mode);
+        }
+    }
+    if (q < pixels) {
+        /* The last pixel alone (a fully connected layer's only one): four filters per load of it. */
+        const int8_t *x = tg_1x1_source(p, input, q);
+        int8_t *y = output + q * channels;
+        for (int32_t oc = 0; oc < channels; oc += 4) {
+            /* Past the last filter the rows repeat it; those results are not stored. */
+            const int8_t *w0 = weights + oc * k;
+            int32_t sums[4];
+            tg_dot_1x4_s8(x, w0, oc + 1 < channels ? w0 + k : w0, oc + 2 < channels ? w0 + 2 * k : w0, oc + 3 < channels ? w0 + 3 * k : w0, k, sums);
+            for (int32_t j = 0; j < 4 && oc + j < channels; j++) {
+                y[oc + j] = tg_requant_channel(&rq, oc + j, (int32_t)((uint32_t)sums[j] + (uint32_t)bias[oc + j]), mode);
+            }
         }
     }
 }

@@ -81,16 +81,17 @@ static inline void tg_dot_2x2_s8(const int8_t *x0, const int8_t *x1, const int8_
 #endif
 }
 
-#if defined(TG_DOT_MVE)
 /*
- * acc[0..3] = the dot products of x with the four rows w, w + row, w + 2 row, w + 3 row (k values
- * each): one VMLADAVA per row per 16 values, whole steps unpredicated (a VCTP in the loop costs
- * predicate moves each step), then the tail.
+ * acc[0..3] = the dot products of x with the rows w0 .. w3 (k values each), for a pixel that has
+ * no partner (a fully connected layer's single row): each load of x serves four filters. MVE: one
+ * VMLADAVA per row per 16 values, whole steps unpredicated (a VCTP in the loop costs predicate
+ * moves each step), then the tail; DSP: SMLAD on SXTB16 pairs.
  */
 static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, int32_t k, int32_t acc[4])
 {
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     int32_t i = 0;
+#if defined(TG_DOT_MVE)
     for (; i + 16 <= k; i += 16) {
         const int8x16_t v = vld1q_s8(x + i);
         a0 = vmladavaq_s8(a0, v, vld1q_s8(w0 + i));
@@ -106,8 +107,35 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
         a2 = vmladavaq_s8(a2, v, vld1q_z_s8(w2 + i, lanes));
         a3 = vmladavaq_s8(a3, v, vld1q_z_s8(w3 + i, lanes));
     }
-    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-}
+    i = k;
+#elif defined(TG_DOT_DSP)
+    for (; i + 4 <= k; i += 4) {
+        uint32_t p, f;
+        memcpy(&p, x + i, 4);
+        const int32_t pe = (int32_t)__sxtb16(p), po = tg_odd_bytes(p);
+        memcpy(&f, w0 + i, 4);
+        a0 = __smlad(pe, (int32_t)__sxtb16(f), a0);
+        a0 = __smlad(po, tg_odd_bytes(f), a0);
+        memcpy(&f, w1 + i, 4);
+        a1 = __smlad(pe, (int32_t)__sxtb16(f), a1);
+        a1 = __smlad(po, tg_odd_bytes(f), a1);
+        memcpy(&f, w2 + i, 4);
+        a2 = __smlad(pe, (int32_t)__sxtb16(f), a2);
+        a2 = __smlad(po, tg_odd_bytes(f), a2);
+        memcpy(&f, w3 + i, 4);
+        a3 = __smlad(pe, (int32_t)__sxtb16(f), a3);
+        a3 = __smlad(po, tg_odd_bytes(f), a3);
+    }
 #endif
+    uint32_t u0 = (uint32_t)a0, u1 = (uint32_t)a1, u2 = (uint32_t)a2, u3 = (uint32_t)a3;
+    for (; i < k; i++) {
+        const int32_t v = x[i];
+        u0 += (uint32_t)(v * w0[i]);
+        u1 += (uint32_t)(v * w1[i]);
+        u2 += (uint32_t)(v * w2[i]);
+        u3 += (uint32_t)(v * w3[i]);
+    }
+    acc[0] = (int32_t)u0, acc[1] = (int32_t)u1, acc[2] = (int32_t)u2, acc[3] = (int32_t)u3;
+}
 
 #endif /* TG_DOT_H */

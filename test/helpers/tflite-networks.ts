@@ -322,6 +322,52 @@ export function fcAutoencoder(seed = 24): ModelSpec {
   return b.spec([floatIndex], [b.floatOutput('reconstruction', reconstruction)]);
 }
 
+/**
+ * MLPerf Tiny visual wake words: MobileNetV1 with width 0.25 on a 96 x 96 x 3 image, a 3x3 stride-2
+ * conv to 8 channels, then depthwise 3x3 + pointwise pairs as (depthwise stride, pointwise
+ * channels) (1,16) (2,32) (1,32) (2,64) (1,64) (2,128) 5x(1,128) (2,256) (1,256), RELU6 throughout;
+ * average pool over the 3 x 3 left, FULLY_CONNECTED to 2 classes, SOFTMAX.
+ */
+export function vwwMobileNetV1(seed = 25): ModelSpec {
+  const b = new CalibratedSpecBuilder(seed);
+  const input = b.input('image', [1, 96, 96, 3], 0.0078125, 0);
+  let x = b.conv('conv1', input, { filters: 8, kernel: [3, 3], stride: [2, 2], activation: Act.RELU6 });
+  const pairs: [1 | 2, number][] = [[1, 16], [2, 32], [1, 32], [2, 64], [1, 64], [2, 128], [1, 128], [1, 128], [1, 128], [1, 128], [1, 128], [2, 256], [1, 256]];
+  pairs.forEach(([stride, filters], i) => {
+    x = b.depthwise(`dw${i + 1}`, x, { kernel: [3, 3], stride: [stride, stride], activation: Act.RELU6 });
+    x = b.conv(`pw${i + 1}`, x, { filters, kernel: [1, 1], stride: [1, 1], activation: Act.RELU6 });
+  });
+  const pooled = b.globalAveragePool('avgpool', x);
+  const flat = b.reshape('flatten', pooled, [1, pooled.shape[3]!]);
+  return b.spec([input.index], [b.softmax('probabilities', b.fullyConnected('fc', flat, 2, Act.NONE)).index]);
+}
+
+/**
+ * MLPerf Tiny anomaly detection: the FC autoencoder 640 → 128 → 128 → 128 → 128 → 8 → 128 → 128 →
+ * 128 → 128 → 640, RELU except at the bottleneck and the output, int8 at the API.
+ */
+export function adAutoencoder(seed = 26): ModelSpec {
+  const b = new CalibratedSpecBuilder(seed);
+  const input = b.input('features', [1, 640], 0.05, 0);
+  let x = input;
+  const widths = [128, 128, 128, 128, 8, 128, 128, 128, 128];
+  widths.forEach((units, i) => {
+    x = b.fullyConnected(`fc${i + 1}`, x, units, units === 8 ? Act.NONE : Act.RELU);
+  });
+  return b.spec([input.index], [b.fullyConnected('output', x, 640, Act.NONE).index]);
+}
+
+/** The four MLPerf Tiny networks at their shapes (issue 11's yardstick set), by short name. */
+export const MLPERF_TINY_NETWORKS = { kws: kwsDsCnn, vww: vwwMobileNetV1, ic: resnet8, ad: adAutoencoder } as const;
+export type MlperfTinyNetwork = keyof typeof MLPERF_TINY_NETWORKS;
+
+/** Writes `mlperf_<name>.tflite` into `dir` and returns its path. */
+export function writeMlperfTinyNetwork(name: MlperfTinyNetwork, dir: string): string {
+  const path = join(dir, `mlperf_${name}.tflite`);
+  writeFileSync(path, buildTflite(MLPERF_TINY_NETWORKS[name]()));
+  return path;
+}
+
 /** The four networks of the TFLite QEMU tests and the benchmarks, by file name. */
 export const TFLITE_TEST_NETWORKS = { kws_dscnn: kwsDsCnn, resnet8, mobilenet_v1_stack: mobilenetV1Stack, fc_autoencoder: fcAutoencoder } as const;
 export type TfliteTestNetwork = keyof typeof TFLITE_TEST_NETWORKS;
