@@ -4,6 +4,7 @@
  * layer under QEMU -icount shift=0, one profiling hook included in each layer's figure. Layers
  * with no CMSIS-NN equivalent are listed and left out of the totals and the ratio.
  */
+import { join } from 'node:path';
 import type { Board } from '../../boards/board.ts';
 import type { Compiled } from '../../pipeline.ts';
 import { tensorBytes, tensorOf } from '../../ir/graph.ts';
@@ -64,6 +65,9 @@ export interface AgainstReport {
   failure?: string;
 }
 
+/** Input and output records of one yardstick firmware at most (beside its code, stack and scratch). */
+const RECORD_BUDGET_BYTES = 192 * 1024;
+
 export interface YardstickMeasurement {
   plan: YardstickPlan;
   layout: RecordLayout;
@@ -95,21 +99,56 @@ export async function measureYardstick(options: {
     if (!value) throw new Error(`internal: the reference computed no value for '${tensor}'`);
     return valuesToRecord([value]);
   };
-  const layout = recordLayout(plan.mapped, (t) => tensorBytes(tensorOf(graph, t)));
-  const input = new Uint8Array(layout.inputBytes);
-  for (const slots of layout.slots) for (const s of slots.inputs) input.set(bytesOf(s.tensor), s.offset);
-  const expected = layout.slots.map((s) => bytesOf(s.output.tensor));
-  const run = await runYardstick({
-    board: options.board,
-    cmsisRoot: options.cmsisRoot,
-    model: compiled.modelPath,
-    layers: plan.mapped,
-    layout,
-    inputRecord: input,
-    workDir: options.workDir,
-    timeoutMs: options.timeoutMs,
-  });
-  return { plan, layout, run, expected };
+  const sizeOf = (t: string) => tensorBytes(tensorOf(graph, t));
+  // The records hold every mapped layer's input and output at once; a network whose records would
+  // not fit beside the firmware in RAM (VWW on the M55's 512 KiB) runs as several firmwares, each
+  // over consecutive layers. The figures are per layer, so the parts add up.
+  const parts: (typeof plan.mapped)[] = [];
+  let bytes = 0;
+  for (const layer of plan.mapped) {
+    const need = [...layer.inputs, layer.output].reduce((sum, t) => sum + sizeOf(t), 0);
+    if (parts.length === 0 || bytes + need > RECORD_BUDGET_BYTES) {
+      parts.push([]);
+      bytes = 0;
+    }
+    parts[parts.length - 1]!.push(layer);
+    bytes += need;
+  }
+  const slots: RecordLayout['slots'] = [];
+  const layerTicks = new Map<number, number>();
+  const outputs: Uint8Array[] = [];
+  let outputBase = 0;
+  let inputBytes = 0;
+  let failure: string | undefined;
+  for (const [i, layers] of parts.entries()) {
+    const layout = recordLayout(layers, sizeOf);
+    inputBytes = Math.max(inputBytes, layout.inputBytes);
+    const input = new Uint8Array(layout.inputBytes);
+    for (const s of layout.slots) for (const slot of s.inputs) input.set(bytesOf(slot.tensor), slot.offset);
+    const run = await runYardstick({
+      board: options.board,
+      cmsisRoot: options.cmsisRoot,
+      model: compiled.modelPath,
+      layers,
+      layout,
+      inputRecord: input,
+      workDir: parts.length === 1 ? options.workDir : join(options.workDir, `part${i + 1}`),
+      timeoutMs: options.timeoutMs,
+    });
+    failure ??= run.failure;
+    run.layerTicks.forEach((ticks, layer) => layerTicks.set(layer, ticks));
+    for (const s of layout.slots) slots.push({ inputs: s.inputs, output: { ...s.output, offset: s.output.offset + outputBase } });
+    const part = new Uint8Array(layout.outputBytes);
+    part.set(run.outputs.subarray(0, layout.outputBytes));
+    outputs.push(part);
+    outputBase += layout.outputBytes;
+  }
+  const merged = new Uint8Array(outputBase);
+  outputs.reduce((offset, part) => (merged.set(part, offset), offset + part.length), 0);
+  // With one part this is that firmware's own layout; with several, the input slots are each part's.
+  const layout: RecordLayout = { slots, inputBytes, outputBytes: outputBase };
+  const expected = slots.map((s) => bytesOf(s.output.tensor));
+  return { plan, layout, run: { layerTicks, outputs: merged, ...(failure ? { failure } : {}) }, expected };
 }
 
 const ratio = (a: number, b: number | null) => (b === null || b === 0 ? null : a / b);
