@@ -39,10 +39,13 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_mve(const tg_conv_
             const int8_t *w3 = oc + 3 < channels ? w0 + 3 * k : w0;
             int32_t sums[4];
             tg_dot_1x4_s8(x, w0, w1, w2, w3, k, sums);
-            const mve_pred16_t out_lanes = vctp32q((uint32_t)(channels - oc));
-            int32x4_t acc = vldrwq_s32(sums);
-            acc = vaddq_s32(acc, vldrwq_z_s32(bias + oc, out_lanes));
-            vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, out_lanes), out_lanes);
+            if (oc + 4 <= channels) {
+                vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
+            } else {
+                const mve_pred16_t out_lanes = vctp32q((uint32_t)(channels - oc));
+                const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, out_lanes));
+                vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, out_lanes), out_lanes);
+            }
         }
     }
 }

@@ -60,9 +60,13 @@ static inline __attribute__((always_inline)) void tg_conv_dense_body(const tg_co
             const int8_t *w3 = oc + 3 < channels ? w0 + 3 * taps : w0;
             int32_t sums[4];
             tg_dot_1x4_s8(patch, w0, w1, w2, w3, taps, sums);
-            const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
-            const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
-            vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, lanes), lanes);
+            if (oc + 4 <= channels) {
+                vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
+            } else {
+                const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
+                const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
+                vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, lanes), lanes);
+            }
         }
     }
 #else

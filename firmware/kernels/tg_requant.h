@@ -135,7 +135,8 @@ static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t 
  * half away from zero, as TFLM's RoundingDivideByPOT (VQADD keeps INT32_MIN, which divides
  * exactly). onnx: the float32 product, clamped, then VCVTN, round to nearest even.
  */
-static inline int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode, mve_pred16_t lanes)
+static inline __attribute__((always_inline)) int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode,
+                                                                             mve_pred16_t lanes)
 {
     const int32_t per_channel = rq->channel_mask != 0;
     if (mode == TG_ROUND_TFLITE) {
@@ -149,6 +150,25 @@ static inline int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, 
         return vaddq_n_s32(v, rq->zero_point);
     }
     float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), per_channel ? vldrwq_z_f32(rq->scale + c, lanes) : vdupq_n_f32(rq->scale[0]));
+    scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
+    return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
+}
+
+/* tg_requant_channels_mve for four whole channels: the same, with unpredicated loads. */
+static inline __attribute__((always_inline)) int32x4_t tg_requant_four_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode)
+{
+    if (rq->channel_mask == 0) {
+        return tg_requant_channels_mve(rq, c, acc, mode, vctp32q(4u));
+    }
+    if (mode == TG_ROUND_TFLITE) {
+        const int32x4_t right = vldrbq_s32(rq->right_shift + c);
+        int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, vldrbq_s32(rq->left_shift + c)), vldrwq_s32(rq->multiplier + c));
+        const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
+        v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
+        v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
+        return vaddq_n_s32(v, rq->zero_point);
+    }
+    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), vldrwq_f32(rq->scale + c));
     scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
     return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
 }
