@@ -11,31 +11,58 @@
 #include "tinygen_kernels.h"
 #include "tg_dot.h"
 
-/* The receptive field of output pixel q (counted over batch, rows and columns) as k_h * k_w * in_c bytes. */
+/* n bytes; a call to memcpy costs more than a short copy (a first layer's few channels). */
+static inline void tg_dense_copy(int8_t *to, const int8_t *from, int32_t n)
+{
+    if (n >= 32) {
+        memcpy(to, from, (size_t)n);
+        return;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        to[i] = from[i];
+    }
+}
+
+static inline void tg_dense_fill(int8_t *to, int8_t value, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) {
+        to[i] = value;
+    }
+}
+
+/*
+ * The receptive field of output pixel q (counted over batch, rows and columns) as k_h * k_w * in_c
+ * bytes, taps outside the input as the zero point. Without dilation along W a window row's taps
+ * inside the input are adjacent pixels, one contiguous run of bytes.
+ */
 static void tg_dense_patch(const tg_window_t *w, const int8_t *input, int32_t q, int8_t zero_point, int8_t *patch)
 {
     const int32_t per_image = w->out_h * w->out_w;
     const int32_t b = q / per_image, rest = q - b * per_image;
     const int32_t oy = rest / w->out_w, ox = rest - oy * w->out_w;
     const int8_t *image = input + b * w->in_h * w->in_w * w->in_c;
+    const int32_t c = w->in_c, row_bytes = w->k_w * c;
     const int32_t y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
-    for (int32_t ky = 0; ky < w->k_h; ky++) {
+    /* The columns inside the input: kx in [kx0, kx1). */
+    int32_t kx0 = 0, kx1 = w->k_w;
+    while (kx0 < kx1 && x0 + kx0 * w->dil_w < 0) kx0++;
+    while (kx1 > kx0 && x0 + (kx1 - 1) * w->dil_w >= w->in_w) kx1--;
+    for (int32_t ky = 0; ky < w->k_h; ky++, patch += row_bytes) {
         const int32_t iy = y0 + ky * w->dil_h;
-        for (int32_t kx = 0; kx < w->k_w; kx++, patch += w->in_c) {
-            const int32_t ix = x0 + kx * w->dil_w;
-            const int32_t inside = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w;
-            if (w->in_c < 8) {
-                /* A few channels (a first layer's): a call to memcpy would cost more than the copy. */
-                const int8_t *pixel = image + (iy * w->in_w + ix) * w->in_c;
-                for (int32_t c = 0; c < w->in_c; c++) {
-                    patch[c] = inside ? pixel[c] : zero_point;
-                }
-            } else if (inside) {
-                memcpy(patch, image + (iy * w->in_w + ix) * w->in_c, (size_t)w->in_c);
-            } else {
-                memset(patch, zero_point, (size_t)w->in_c);
+        if (iy < 0 || iy >= w->in_h || kx0 >= kx1) {
+            tg_dense_fill(patch, zero_point, row_bytes);
+            continue;
+        }
+        tg_dense_fill(patch, zero_point, kx0 * c);
+        const int8_t *row = image + iy * w->in_w * c;
+        if (w->dil_w == 1) {
+            tg_dense_copy(patch + kx0 * c, row + (x0 + kx0) * c, (kx1 - kx0) * c);
+        } else {
+            for (int32_t kx = kx0; kx < kx1; kx++) {
+                tg_dense_copy(patch + kx * c, row + (x0 + kx * w->dil_w) * c, c);
             }
         }
+        tg_dense_fill(patch + kx1 * c, zero_point, (w->k_w - kx1) * c);
     }
 }
 
