@@ -121,17 +121,17 @@ export function layoutNhwc(input: Graph): Graph {
     if (next.some((n) => isLayoutTranspose(n, TO_NHWC) || feedsNhwc.has(n))) feedsNhwc.add(node);
   }
 
-  // Weights shared by two nodes that run on NHWC are converted once per node, from the original.
+  // toNhwc rewrites a node's constants in place, so a constant another node reads too (whether
+  // that one runs on NHWC or keeps the model's order) is first copied, from the original, for each
+  // node that runs on NHWC; a constant only this node reads is rewritten as it is.
   const originals = new Map([...graph.tensors].filter(([, t]) => t.data));
-  const converted = new Set<string>();
   const ownConstants = (node: Node): void => {
     node.inputs = node.inputs.map((n) => {
-      if (!converted.has(n)) return n;
+      if (!originals.has(n) || (readers.get(n) ?? []).every((r) => r === node)) return n;
       const copy = uniqueName(graph, n);
       graph.tensors.set(copy, { ...originals.get(n)!, name: copy });
       return copy;
     });
-    node.inputs.filter((n) => isConstant(graph, n)).forEach((n) => converted.add(n));
   };
 
   for (const node of graph.nodes) {

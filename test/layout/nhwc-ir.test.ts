@@ -153,4 +153,26 @@ describe('ONNX is converted to the NHWC IR once, at import', () => {
     const diff = await oracleDiff(path, 'onnx', 3);
     expect(diff.mismatches, JSON.stringify(diff.first)).toBe(0);
   });
+
+  it('a constant read by one op that runs on NHWC and one that does not keeps its order for the second', async () => {
+    // x -> 1x1 QLinearConv -> QLinearAdd(., K) runs on NHWC (its input is the conv's NHWC output);
+    // QLinearAdd(x, K) runs on the model's NCHW input. K [1, 4, 1, 1] must stay NCHW for it.
+    const g = new GraphBuilder();
+    const s = (v: number) => g.scalar(v);
+    const z = (v: number) => g.scalar(v, 'int8');
+    const x = g.input('x', 'int8', [1, 4, 3, 4]);
+    const w = g.constant('int8', [4, 4, 1, 1], [3, -1, 2, 0, 1, 4, -2, 1, 0, 2, 5, -3, -1, 1, 0, 6]);
+    const conv = g.node('QLinearConv', [x, s(0.05), z(1), w, s(0.02), z(0), s(0.06), z(-2)], { kernel_shape: [1, 1] })[0]!;
+    const k = g.constant('int8', [1, 4, 1, 1], [-90, -20, 40, 110]);
+    const add = (a: string, aScale: number, aZero: number) => g.node('QLinearAdd', [a, s(aScale), z(aZero), k, s(0.04), z(5), s(0.08), z(-3)], {}, { domain: 'com.microsoft' })[0]!;
+    g.output(g.rename(add(conv, 0.06, -2), 'a'), 'int8', [1, 4, 3, 4]);
+    g.output(g.rename(add(x, 0.05, 1), 'b'), 'int8', [1, 4, 3, 4]);
+    const path = g.save();
+    const { graph } = compileModel({ modelPath: path });
+    const adds = graph.nodes.filter((n) => n.op === 'QLinearAdd').map((n) => graph.tensors.get(n.inputs[1]!)!.shape);
+    expect(adds).toContainEqual([1, 1, 1, 4]); // the NHWC one's copy
+    expect(adds).toContainEqual([1, 4, 1, 1]); // the NCHW one's, as the model has it
+    const diff = await oracleDiff(path, 'onnx', 3);
+    expect(diff.mismatches, JSON.stringify(diff.first)).toBe(0);
+  });
 });
