@@ -9,22 +9,12 @@
 #include <string.h>
 
 #include "tinygen_kernels.h"
+#include "tg_dot.h"
 
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-#include <arm_mve.h>
+#if defined(TG_DOT_MVE)
 #define TG_DW_MVE 1
-#elif defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#include <arm_acle.h>
+#elif defined(TG_DOT_DSP)
 #define TG_DW_DSP 1
-#endif
-
-#if defined(TG_DW_DSP)
-static inline int32_t tg_dw_odd_bytes(uint32_t word)
-{
-    int32_t pairs;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(pairs) : "r"(word));
-    return pairs;
-}
 #endif
 
 /* The taps of output (oy, ox) inside the input: ky in [ky0, ky1), kx in [kx0, kx1). */
@@ -69,12 +59,12 @@ static inline __attribute__((always_inline)) void tg_dw_four(const tg_conv_dw_t 
             uint32_t x4, w4;
             memcpy(&x4, x, 4);
             memcpy(&w4, k, 4);
-            int32_t xe = (int32_t)__sxtb16(x4), xo = tg_dw_odd_bytes(x4);
+            int32_t xe = (int32_t)__sxtb16(x4), xo = tg_odd_bytes(x4);
             if (subtract) {
                 xe = (int32_t)__ssub16((uint32_t)xe, zx_pair);
                 xo = (int32_t)__ssub16((uint32_t)xo, zx_pair);
             }
-            const int32_t we = (int32_t)__sxtb16(w4), wo = tg_dw_odd_bytes(w4);
+            const int32_t we = (int32_t)__sxtb16(w4), wo = tg_odd_bytes(w4);
             a0 = __smlabb(xe, we, a0);
             a2 = __smlatt(xe, we, a2);
             a1 = __smlabb(xo, wo, a1);
@@ -108,8 +98,8 @@ static inline __attribute__((always_inline)) void tg_dw_four_3x3(const int8_t *x
         uint32_t x4, w4;                                                       \
         memcpy(&x4, (xp), 4);                                                  \
         memcpy(&w4, (kp), 4);                                                  \
-        const int32_t xe = (int32_t)__sxtb16(x4), xo = tg_dw_odd_bytes(x4);    \
-        const int32_t we = (int32_t)__sxtb16(w4), wo = tg_dw_odd_bytes(w4);    \
+        const int32_t xe = (int32_t)__sxtb16(x4), xo = tg_odd_bytes(x4);    \
+        const int32_t we = (int32_t)__sxtb16(w4), wo = tg_odd_bytes(w4);    \
         a0 = __smlabb(xe, we, a0);                                             \
         a2 = __smlatt(xe, we, a2);                                             \
         a1 = __smlabb(xo, wo, a1);                                             \

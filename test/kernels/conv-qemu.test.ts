@@ -18,6 +18,11 @@ describe.concurrent('QLinearConv on DSP cores under QEMU', () => {
     ...Array.from({ length: 3 }, () => randomPointwiseModel(rng, true)),
     ...Array.from({ length: 3 }, () => randomDepthwiseModel(rng)),
     ...Array.from({ length: 2 }, () => randomConvModel(rng, true, true)),
+    // Pinned, so the draws cannot miss them: an odd pixel count (the lone pixel's 1 x 4 body) with
+    // whole groups of four per-channel constants; the 3x3 interior body (DSP) and the sixteen-channel
+    // block with per-channel constants (MVE).
+    randomPointwiseModel(rng, true, { outChannels: 9, size: [3, 3], perChannel: true }),
+    randomDepthwiseModel(rng, { channels: 20, kernel: [3, 3], dilation: [1, 1], perChannel: true }),
   ];
   for (const [i, model] of fastKernels.entries()) {
     // Every DSP and MVE core, and the portable bodies built for the M3 and the M0 (Thumb-1).

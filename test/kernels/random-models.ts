@@ -49,16 +49,24 @@ export function randomConvModel(rng: Rng, wide = false, denseOnly = false): { pa
  * counts (the 2x2 blocks' leftovers), strides 1 and 2, input zero points far from 0 and biases near
  * the int32 limits (the folded bias wraps).
  */
-export function randomPointwiseModel(rng: Rng, wide = false): { path: string; summary: string } {
+export interface PointwisePins {
+  outChannels?: number;
+  /** [h, w] of the input. */
+  size?: [number, number];
+  perChannel?: boolean;
+}
+
+/** `pins` fix what a test must reach (an odd pixel count's lone pixel, whole groups of four channels per channel). */
+export function randomPointwiseModel(rng: Rng, wide = false, pins: PointwisePins = {}): { path: string; summary: string } {
   const g = new GraphBuilder();
   const dtype = pick(rng, ['int8', 'uint8'] as const);
   const act = dtype === 'int8' ? [-128, 127] : [0, 255];
   // `wide`: enough channels for the 4-value (SMLAD) and 16-lane (MVE) steps and their tails.
   const c = pick(rng, wide ? [16, 19, 33, 40] : [1, 3, 4, 7, 16, 17, 33, 40]);
-  const m = int(rng, 1, 9);
-  const [h, w] = [int(rng, 1, 6), int(rng, 1, 6)];
-  const stride = int(rng, 1, 2);
-  const perChannel = rng() < 0.5;
+  const m = pins.outChannels ?? int(rng, 1, 9);
+  const [h, w] = pins.size ?? [int(rng, 1, 6), int(rng, 1, 6)];
+  const stride = pins.size ? 1 : int(rng, 1, 2);
+  const perChannel = pins.perChannel ?? rng() < 0.5;
   const x = g.input('x', dtype, [1, c, h, w]);
   const weights = g.constant('int8', [m, c, 1, 1], bytes(rng, m * c, -127, 127));
   const wScale = perChannel ? g.constant('float32', [m], Array.from({ length: m }, () => scale(rng))) : g.scalar(scale(rng));
@@ -78,17 +86,25 @@ export function randomPointwiseModel(rng: Rng, wide = false): { path: string; su
  * channel counts around the 4-channel steps, windows up to 5x5 with strides, dilations and
  * padding, so both interior and border pixels occur, and biases near the int32 limits.
  */
-export function randomDepthwiseModel(rng: Rng): { path: string; summary: string } {
+export interface DepthwisePins {
+  channels?: number;
+  kernel?: [number, number];
+  dilation?: [number, number];
+  perChannel?: boolean;
+}
+
+/** `pins` fix what a test must reach (the 3x3 interior body, the MVE sixteen-channel block, per-channel constants). */
+export function randomDepthwiseModel(rng: Rng, pins: DepthwisePins = {}): { path: string; summary: string } {
   const g = new GraphBuilder();
   const dtype = pick(rng, ['int8', 'uint8'] as const);
   const act = dtype === 'int8' ? [-128, 127] : [0, 255];
-  const c = pick(rng, [2, 3, 4, 5, 8, 11, 16]);
-  const [kh, kw] = [int(rng, 1, 5), int(rng, 1, 5)];
+  const c = pins.channels ?? pick(rng, [2, 3, 4, 5, 8, 11, 16]);
+  const [kh, kw] = pins.kernel ?? [int(rng, 1, 5), int(rng, 1, 5)];
   const [sh, sw] = [int(rng, 1, 2), int(rng, 1, 2)];
-  const [dh, dw] = [int(rng, 1, 2), int(rng, 1, 2)];
+  const [dh, dw] = pins.dilation ?? [int(rng, 1, 2), int(rng, 1, 2)];
   const pads = [int(rng, 0, kh - 1), int(rng, 0, kw - 1), int(rng, 0, kh - 1), int(rng, 0, kw - 1)];
   const [h, w] = [int(rng, (kh - 1) * dh + 1, 10), int(rng, (kw - 1) * dw + 1, 10)];
-  const perChannel = rng() < 0.5;
+  const perChannel = pins.perChannel ?? rng() < 0.5;
   const x = g.input('x', dtype, [1, c, h, w]);
   const weights = g.constant('int8', [c, 1, kh, kw], bytes(rng, c * kh * kw, -127, 127));
   const wScale = perChannel ? g.constant('float32', [c], Array.from({ length: c }, () => scale(rng))) : g.scalar(scale(rng));

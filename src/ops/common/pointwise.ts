@@ -27,14 +27,22 @@ export interface PointwiseLayer {
   requant: Requant;
 }
 
+/**
+ * bias[c] - zeroPoint * sum of channel c's weights, wrapping in int32 as the kernels' sums do;
+ * `weightOf(c, t)` reads tap t of channel c's `taps` weights, in whatever order they are stored.
+ */
+export function foldedBias(channels: number, taps: number, weightOf: (c: number, t: number) => number, bias: ArrayLike<number> | undefined, zeroPoint: number): Int32Array {
+  return Int32Array.from({ length: channels }, (_, c) => {
+    let sum = 0;
+    for (let t = 0; t < taps; t++) sum += weightOf(c, t);
+    return ((bias ? bias[c]! : 0) - Math.imul(zeroPoint, sum)) | 0;
+  });
+}
+
 /** The C call, with its constants declared through ctx. */
 export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: string, output: string): string {
   const { inChannels: k, outChannels: n, weights } = layer;
-  const folded = Int32Array.from({ length: n }, (_, c) => {
-    let sum = 0;
-    for (let i = 0; i < k; i++) sum += weights[c * k + i]!;
-    return ((layer.bias ? layer.bias[c]! : 0) - Math.imul(layer.inZeroPoint, sum)) | 0;
-  });
+  const folded = foldedBias(n, k, (c, i) => weights[c * k + i]!, layer.bias, layer.inZeroPoint);
   const geometry = [layer.batch, layer.inH, layer.inW, k, layer.outH, layer.outW, n, layer.strideH, layer.strideW];
   const params = ctx.constStruct(
     'pointwise',

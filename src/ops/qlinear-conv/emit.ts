@@ -3,7 +3,7 @@ import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
-import { emitPointwise } from '../common/pointwise.ts';
+import { emitPointwise, foldedBias } from '../common/pointwise.ts';
 import { convPatchBytes, convVariant, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
@@ -53,11 +53,8 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
   const g = p.geometry;
   const weights = constantData(graph, node.inputs[1]!) as Int8Array;
   const given = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : new Int32Array(g.outC);
-  const folded = Int32Array.from({ length: g.outC }, (_, c) => {
-    let sum = 0;
-    for (let t = 0; t < g.kH * g.kW; t++) sum += weights[t * g.outC + c]!;
-    return (given[c]! - Math.imul(p.inZeroPoint, sum)) | 0;
-  });
+  // Weights [k_h][k_w][channels]: channel c's taps are a stride of channels apart.
+  const folded = foldedBias(g.outC, g.kH * g.kW, (c, t) => weights[t * g.outC + c]!, given, p.inZeroPoint);
   const geometry = [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, p.inZeroPoint];
   const params = ctx.constStruct(
     'conv',
@@ -73,12 +70,8 @@ function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContex
   const g = p.geometry;
   const weights = constantData(graph, node.inputs[1]!) as Int8Array;
   const taps = weights.length / g.outC;
-  const given = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : new Int32Array(g.outC);
-  const folded = Int32Array.from({ length: g.outC }, (_, oc) => {
-    let sum = 0;
-    for (let t = 0; t < taps; t++) sum += weights[oc * taps + t]!;
-    return (given[oc]! - Math.imul(p.inZeroPoint, sum)) | 0;
-  });
+  const bias = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : undefined;
+  const folded = foldedBias(g.outC, taps, (c, t) => weights[c * taps + t]!, bias, p.inZeroPoint);
   const params = ctx.constStruct(
     'conv',
     'tg_conv_dense_t',
