@@ -29,23 +29,25 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_mve(const tg_conv_
     const int8_t *weights = p->weights;
     const int32_t k = p->in_c, channels = p->out_c;
     const int32_t pixels = p->batch * p->out_h * p->out_w;
+    const int32_t whole = channels & ~3;
     for (int32_t q = 0; q < pixels; q++, output += channels) {
         const int8_t *x = tg_1x1_source(p, input, q);
-        for (int32_t oc = 0; oc < channels; oc += 4) {
+        int32_t oc = 0;
+        const int8_t *w0 = weights;
+        for (; oc < whole; oc += 4, w0 += 4 * k) {
+            int32_t sums[4];
+            tg_dot_1x4_s8(x, w0, w0 + k, w0 + 2 * k, w0 + 3 * k, k, sums);
+            vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
+        }
+        if (oc < channels) {
             /* Past the last channel the filters repeat the last one; those lanes are not stored. */
-            const int8_t *w0 = weights + oc * k;
             const int8_t *w1 = oc + 1 < channels ? w0 + k : w0;
             const int8_t *w2 = oc + 2 < channels ? w0 + 2 * k : w0;
-            const int8_t *w3 = oc + 3 < channels ? w0 + 3 * k : w0;
             int32_t sums[4];
-            tg_dot_1x4_s8(x, w0, w1, w2, w3, k, sums);
-            if (oc + 4 <= channels) {
-                vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
-            } else {
-                const mve_pred16_t out_lanes = vctp32q((uint32_t)(channels - oc));
-                const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, out_lanes));
-                vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, out_lanes), out_lanes);
-            }
+            tg_dot_1x4_s8(x, w0, w1, w2, w0, k, sums);
+            const mve_pred16_t out_lanes = vctp32q((uint32_t)(channels - oc));
+            const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, out_lanes));
+            vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, out_lanes), out_lanes);
         }
     }
 }

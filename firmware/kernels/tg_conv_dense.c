@@ -79,21 +79,22 @@ static inline __attribute__((always_inline)) void tg_conv_dense_body(const tg_co
 #if defined(TG_DOT_MVE)
     for (int32_t q = 0; q < pixels; q++, output += channels) {
         tg_dense_patch(&w, input, q, zx, patch);
-        for (int32_t oc = 0; oc < channels; oc += 4) {
+        int32_t oc = 0;
+        const int8_t *w0 = weights;
+        for (; oc + 4 <= channels; oc += 4, w0 += 4 * taps) {
+            int32_t sums[4];
+            tg_dot_1x4_s8(patch, w0, w0 + taps, w0 + 2 * taps, w0 + 3 * taps, taps, sums);
+            vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
+        }
+        if (oc < channels) {
             /* Past the last filter the rows repeat it; those lanes are not stored. */
-            const int8_t *w0 = weights + oc * taps;
             const int8_t *w1 = oc + 1 < channels ? w0 + taps : w0;
             const int8_t *w2 = oc + 2 < channels ? w0 + 2 * taps : w0;
-            const int8_t *w3 = oc + 3 < channels ? w0 + 3 * taps : w0;
             int32_t sums[4];
-            tg_dot_1x4_s8(patch, w0, w1, w2, w3, taps, sums);
-            if (oc + 4 <= channels) {
-                vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
-            } else {
-                const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
-                const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
-                vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, lanes), lanes);
-            }
+            tg_dot_1x4_s8(patch, w0, w1, w2, w0, taps, sums);
+            const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
+            const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
+            vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, lanes), lanes);
         }
     }
 #else
