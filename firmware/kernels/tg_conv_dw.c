@@ -204,6 +204,8 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
     const int8_t *weights = p->weights;
 #if defined(TG_DW_DSP)
     const int32_t three_by_three = p->k_h == 3 && p->k_w == 3;
+    /* The 3x3 interior's steps between taps, once per layer. */
+    const int32_t tap_step = p->dil_w * channels, row_step = p->dil_h * p->in_w * channels;
 #endif
     for (int32_t b = 0; b < p->batch; b++) {
         const int8_t *image = input + b * p->in_h * p->in_w * channels;
@@ -245,7 +247,7 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
 #if defined(TG_DW_DSP)
                         if (three_by_three) {
                             const int8_t *x = image + (t.y0 * p->in_w + t.x0) * channels + c;
-                            tg_dw_four_3x3(x, weights + c, p->dil_w * channels, p->dil_h * p->in_w * channels, channels, acc);
+                            tg_dw_four_3x3(x, weights + c, tap_step, row_step, channels, acc);
                         } else
 #endif
                         {
