@@ -261,6 +261,13 @@ enum { TG_AVGPOOL_QLINEAR = 0, TG_AVGPOOL_ROWS = 1, TG_AVGPOOL_COLUMNS = 2, TG_A
 
 void tg_avgpool2d_s8(const tg_avgpool_t *p, const int8_t *input, int8_t *output);
 
+/*
+ * TFLM's AVERAGE_POOL_2D on NHWC tensors with the output quantized as the input: the sum of the
+ * raw bytes of the window's taps inside the input, divided by their count rounding half away from
+ * zero, saturated to int8. Channels innermost, so each tap is a run of contiguous bytes.
+ */
+void tg_avgpool_nhwc_s8_tflite(const tg_window_t *w, const int8_t *input, int8_t *output);
+
 /* QLinearGlobalAveragePool (src/ops/qlinear-global-average-pool): mean over the spatial axes, per channel. */
 typedef struct {
     int32_t batch, channels, spatial;

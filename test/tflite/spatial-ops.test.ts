@@ -78,6 +78,15 @@ const cases: HandCase[] = [
     expected: [-2, -1, 3, 4],
   },
   {
+    // 2x2 VALID on 2x2x5, five channels (a group of four and one more, as the NHWC kernel walks
+    // them): sums 10, −10, 5, −5, 507 over 4 taps → 2.5 → 3, −2.5 → −3 (away from zero),
+    // 1.25 → 1, −1.25 → −1, 126.75 → 127.
+    name: 'AVERAGE_POOL_2D 2x2 VALID on five channels',
+    spec: unary({ shape: [1, 2, 2, 5], scale: 0.1 }, { shape: [1, 1, 1, 5], scale: 0.1 }, { code: AVERAGE_POOL_2D, inputs: [0], outputs: [1], options: pool2dOptions({ padding: VALID, stride: [2, 2], filter: [2, 2] }) }),
+    input: [1, -1, 1, -1, 127, 2, -2, 1, -1, 127, 3, -3, 1, -1, 127, 4, -4, 2, -2, 126],
+    expected: [3, -3, 1, -1, 127],
+  },
+  {
     // Same windows, their maxima 0, 1, 3, 4, then RELU_N1_TO_1 at scale 1 clamps to [−1, 1].
     name: 'MAX_POOL_2D 2x2 SAME stride 2, fused RELU_N1_TO_1',
     spec: unary({ shape: [1, 3, 3, 1], scale: 1 }, { shape: [1, 2, 2, 1], scale: 1 }, { code: MAX_POOL_2D, inputs: [0], outputs: [1], options: pool2dOptions({ padding: SAME, stride: [2, 2], filter: [2, 2], activation: RELU_N1_TO_1 }) }),
