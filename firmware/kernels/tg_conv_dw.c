@@ -145,8 +145,11 @@ static inline __attribute__((always_inline)) int32x4_t tg_dw_four_mve(const tg_c
 }
 
 /*
- * Sixteen whole channels at once (four int32x4 sums): the tap walk and its pointer arithmetic are
- * paid once for sixteen channels instead of four. `subtract` as for tg_dw_four_mve.
+ * Sixteen whole channels at once in int16 lanes: VMULLB and VMULLT multiply the even and the odd
+ * lanes into int32 products, so the four sums come out as channels (c, c+2, c+4, c+6),
+ * (c+1, c+3, ...), (c+8, c+10, ...), (c+9, ...): acc[0..3] in that order. Each tap costs two
+ * loads of each operand, four multiplies and four adds for sixteen MACs. `subtract` as for
+ * tg_dw_four_mve (x - zx stays within int16).
  */
 static inline __attribute__((always_inline)) void tg_dw_sixteen_mve(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights,
                                                                     int32_t zx, int32_t subtract, int32x4_t acc[4])
@@ -160,26 +163,26 @@ static inline __attribute__((always_inline)) void tg_dw_sixteen_mve(const tg_con
     }
     const int8_t *x = image + ((t->y0 + t->ky0 * dil_h) * in_w + t->x0 + t->kx0 * dil_w) * channels;
     const int8_t *k = weights + (t->ky0 * k_w + t->kx0) * channels;
-    int32x4_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32x4_t e0 = acc[0], o0 = acc[1], e1 = acc[2], o1 = acc[3];
     for (int32_t ky = t->ky0; ky < t->ky1; ky++, x += x_row, k += w_row) {
         for (int32_t kx = 0; kx < columns; kx++, x += x_step, k += w_step) {
-            /* One group of four at a time: four sums, an input and a weight vector live (MVE has eight). */
-#define TG_DW_GROUP(a, offset)                                           \
-    do {                                                                 \
-        int32x4_t v = vldrbq_s32(x + (offset));                          \
-        if (subtract) {                                                  \
-            v = vsubq_n_s32(v, zx);                                      \
-        }                                                                \
-        (a) = vaddq_s32((a), vmulq_s32(v, vldrbq_s32(k + (offset))));    \
+            /* One half of the sixteen at a time: four sums, an input and a weight vector live. */
+#define TG_DW_HALF(e, o, offset)                                          \
+    do {                                                                  \
+        int16x8_t v = vldrbq_s16(x + (offset));                           \
+        if (subtract) {                                                   \
+            v = vsubq_n_s16(v, (int16_t)zx);                              \
+        }                                                                 \
+        const int16x8_t w = vldrbq_s16(k + (offset));                     \
+        (e) = vaddq_s32((e), vmullbq_int_s16(v, w));                      \
+        (o) = vaddq_s32((o), vmulltq_int_s16(v, w));                      \
     } while (0)
-            TG_DW_GROUP(a0, 0);
-            TG_DW_GROUP(a1, 4);
-            TG_DW_GROUP(a2, 8);
-            TG_DW_GROUP(a3, 12);
-#undef TG_DW_GROUP
+            TG_DW_HALF(e0, o0, 0);
+            TG_DW_HALF(e1, o1, 8);
+#undef TG_DW_HALF
         }
     }
-    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+    acc[0] = e0, acc[1] = o0, acc[2] = e1, acc[3] = o1;
 }
 #endif
 
@@ -220,14 +223,20 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
                 /* Four channels per vector, widened to int32 lanes as they load; the last step's
                  * lanes past the channel count are predicated off. */
                 for (; c + 16 <= channels; c += 16) {
-                    int32x4_t acc[4] = {vldrwq_s32(bias + c), vldrwq_s32(bias + c + 4), vldrwq_s32(bias + c + 8), vldrwq_s32(bias + c + 12)};
+                    /* Sums j hold channels c + first[j] + 2i: the even and odd halves of each eight. */
+                    static const int32_t first[4] = {0, 1, 8, 9};
+                    const uint32x4_t every_other = vidupq_n_u32(0, 2);
+                    int32x4_t acc[4];
+                    for (int32_t j = 0; j < 4; j++) {
+                        acc[j] = vldrwq_gather_shifted_offset_s32(bias + c + first[j], every_other);
+                    }
                     if (interior) {
                         tg_dw_sixteen_mve(p, &t, image + c, weights + c, 0, 0, acc);
                     } else {
                         tg_dw_sixteen_mve(p, &t, image + c, weights + c, zx, 1, acc);
                     }
                     for (int32_t j = 0; j < 4; j++) {
-                        vstrbq_s32(output + c + 4 * j, tg_requant_four_mve(&rq, c + 4 * j, acc[j], mode));
+                        vstrbq_scatter_offset_s32(output + c + first[j], every_other, tg_requant_strided_mve(&rq, c + first[j], acc[j], mode));
                     }
                 }
                 for (; c < channels; c += 4) {

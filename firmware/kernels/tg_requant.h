@@ -154,6 +154,27 @@ static inline __attribute__((always_inline)) int32x4_t tg_requant_channels_mve(c
     return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
 }
 
+/* tg_requant_channels_mve for channels c, c + 2, c + 4, c + 6 (gathered constants). */
+static inline __attribute__((always_inline)) int32x4_t tg_requant_strided_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode)
+{
+    const uint32x4_t every_other = vidupq_n_u32(0, 2);
+    const int32_t per_channel = rq->channel_mask != 0;
+    if (mode == TG_ROUND_TFLITE) {
+        const int32x4_t left = per_channel ? vldrbq_gather_offset_s32(rq->left_shift + c, every_other) : vdupq_n_s32(rq->left_shift[0]);
+        const int32x4_t right = per_channel ? vldrbq_gather_offset_s32(rq->right_shift + c, every_other) : vdupq_n_s32(rq->right_shift[0]);
+        const int32x4_t multiplier = per_channel ? vldrwq_gather_shifted_offset_s32(rq->multiplier + c, every_other) : vdupq_n_s32(rq->multiplier[0]);
+        int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
+        const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
+        v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
+        v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
+        return vaddq_n_s32(v, rq->zero_point);
+    }
+    const float32x4_t scale = per_channel ? vldrwq_gather_shifted_offset_f32(rq->scale + c, every_other) : vdupq_n_f32(rq->scale[0]);
+    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), scale);
+    scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
+    return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
+}
+
 /* tg_requant_channels_mve for four whole channels: the same, with unpredicated loads. */
 static inline __attribute__((always_inline)) int32x4_t tg_requant_four_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode)
 {

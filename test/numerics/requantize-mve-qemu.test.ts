@@ -5,7 +5,9 @@
  * shares its zero point and range, as a layer's channels do) from a file over semihosting and
  * writes each lane three ways to a result file (QEMU may drop semihosted stdout written faster than
  * a pipe drains): the predicated four-channel form, the unpredicated one, and the one-entry
- * (per-tensor) form with the lane's constants broadcast.
+ * (per-tensor) form with the lane's constants broadcast, and the strided form (channels 0, 2, 4, 6
+ * of an eight-channel layer whose odd channels are decoys, as the depthwise kernel's int16 lanes
+ * gather them).
  *
  * Line format: `t acc multiplier shift zp lo hi` (tflite) or `o acc scale_bits zp lo hi` (onnx),
  * four lines per group.
@@ -46,9 +48,9 @@ int main(int argc, char **argv)
     }
     char op;
     while (fscanf(in, " %c", &op) == 1) {
-        int32_t acc[4], multiplier[4], zp = 0, lo = 0, hi = 0;
-        int8_t left[4], right[4];
-        float scale[4];
+        int32_t acc[4] = {0}, multiplier[4] = {0}, zp = 0, lo = 0, hi = 0;
+        int8_t left[4] = {0}, right[4] = {0};
+        float scale[4] = {0.0f};
         for (int lane = 0; lane < 4; lane++) {
             if (lane > 0 && fscanf(in, " %c", &op) != 1) {
                 return 3;
@@ -71,14 +73,27 @@ int main(int argc, char **argv)
         const int32_t mode = op == 't' ? TG_ROUND_TFLITE : TG_ROUND_ONNX;
         const tg_channel_requant_t rq = { -1, multiplier, left, right, scale, zp, lo - zp, hi - zp };
         const int32x4_t sums = vldrwq_s32(acc);
-        int32_t predicated[4], whole[4];
+        int32_t predicated[4], whole[4], strided[4];
         vst1q_s32(predicated, tg_requant_channels_mve(&rq, 0, sums, mode, vctp32q(4u)));
         vst1q_s32(whole, tg_requant_four_mve(&rq, 0, sums, mode));
+        int32_t multiplier8[8];
+        int8_t left8[8], right8[8];
+        float scale8[8];
+        for (int lane = 0; lane < 8; lane++) {
+            const int from = lane / 2;
+            const int decoy = lane % 2;
+            multiplier8[lane] = decoy ? 0 : multiplier[from];
+            left8[lane] = decoy ? 0 : left[from];
+            right8[lane] = decoy ? 0 : right[from];
+            scale8[lane] = decoy ? 0.0f : scale[from];
+        }
+        const tg_channel_requant_t rq8 = { -1, multiplier8, left8, right8, scale8, zp, lo - zp, hi - zp };
+        vst1q_s32(strided, tg_requant_strided_mve(&rq8, 0, sums, mode));
         for (int lane = 0; lane < 4; lane++) {
             const tg_channel_requant_t one = { 0, &multiplier[lane], &left[lane], &right[lane], &scale[lane], zp, lo - zp, hi - zp };
             int32_t broadcast[4];
             vst1q_s32(broadcast, tg_requant_channels_mve(&one, 4, vdupq_n_s32(acc[lane]), mode, vctp32q(4u)));
-            fprintf(out, "%" PRId32 " %" PRId32 " %" PRId32 "\n", predicated[lane], whole[lane], broadcast[0]);
+            fprintf(out, "%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", predicated[lane], whole[lane], broadcast[0], strided[lane]);
         }
     }
     fclose(in);
@@ -130,7 +145,7 @@ function vectors(): Vector[] {
 }
 
 describe('MVE requantization on the Cortex-M55 (QEMU)', () => {
-  it('equals the reference lane by lane: predicated, unpredicated and broadcast', async () => {
+  it('equals the reference lane by lane: predicated, unpredicated, broadcast and strided', async () => {
     const board = loadBoard('mps3-an547');
     const dir = mkdtempSync(join(tmpdir(), 'tinygen-requant-mve-'));
     const source = join(dir, 'requant_mve_driver.c');
