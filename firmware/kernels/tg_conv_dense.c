@@ -77,54 +77,22 @@ static inline __attribute__((always_inline)) void tg_conv_dense_body(const tg_co
     const int32_t pixels = w.batch * w.out_h * w.out_w;
     const int8_t zx = (int8_t)p->in_zero_point;
 #if defined(TG_DOT_MVE)
-    for (int32_t q = 0; q < pixels; q++, output += channels) {
+    /* One pixel by four filters (the second patch unused). */
+    for (int32_t q = 0; q < pixels; q++) {
         tg_dense_patch(&w, input, q, zx, patch);
-        int32_t oc = 0;
-        const int8_t *w0 = weights;
-        for (; oc + 4 <= channels; oc += 4, w0 += 4 * taps) {
-            int32_t sums[4];
-            tg_dot_1x4_s8(patch, w0, w0 + taps, w0 + 2 * taps, w0 + 3 * taps, taps, sums);
-            vstrbq_s32(output + oc, tg_requant_four_mve(&rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
-        }
-        if (oc < channels) {
-            /* Past the last filter the rows repeat it; those lanes are not stored. */
-            const int8_t *w1 = oc + 1 < channels ? w0 + taps : w0;
-            const int8_t *w2 = oc + 2 < channels ? w0 + 2 * taps : w0;
-            int32_t sums[4];
-            tg_dot_1x4_s8(patch, w0, w1, w2, w0, taps, sums);
-            const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
-            const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
-            vstrbq_p_s32(output + oc, tg_requant_channels_mve(&rq, oc, acc, mode, lanes), lanes);
-        }
+        tg_matmul_row_s8(patch, weights, taps, channels, bias, &rq, output + q * channels, mode);
     }
 #else
     int8_t *patch1 = patch + taps;
-    for (int32_t q = 0; q < pixels; q += 2) {
-        /* An odd last pixel pairs with itself: its results are computed twice and stored once, twice. */
-        const int32_t second = q + 1 < pixels ? q + 1 : q;
+    int32_t q = 0;
+    for (; q + 1 < pixels; q += 2) {
         tg_dense_patch(&w, input, q, zx, patch);
-        tg_dense_patch(&w, input, second, zx, patch1);
-        int8_t *y0 = output + q * channels, *y1 = output + second * channels;
-        int32_t oc = 0;
-        for (; oc + 2 <= channels; oc += 2) {
-            const int8_t *w0 = weights + oc * taps;
-            uint32_t acc[4] = {(uint32_t)bias[oc], (uint32_t)bias[oc + 1], (uint32_t)bias[oc], (uint32_t)bias[oc + 1]};
-            tg_dot_2x2_s8(patch, patch1, w0, w0 + taps, taps, acc);
-            /* All four before any store: an int8 store may alias the int8 shift tables and force reloads. */
-            const int8_t r00 = tg_requant_channel(&rq, oc, (int32_t)acc[0], mode), r01 = tg_requant_channel(&rq, oc + 1, (int32_t)acc[1], mode);
-            const int8_t r10 = tg_requant_channel(&rq, oc, (int32_t)acc[2], mode), r11 = tg_requant_channel(&rq, oc + 1, (int32_t)acc[3], mode);
-            y0[oc] = r00;
-            y0[oc + 1] = r01;
-            y1[oc] = r10;
-            y1[oc + 1] = r11;
-        }
-        if (oc < channels) {
-            const int8_t *w0 = weights + oc * taps;
-            uint32_t acc[4] = {(uint32_t)bias[oc], (uint32_t)bias[oc], (uint32_t)bias[oc], (uint32_t)bias[oc]};
-            tg_dot_2x2_s8(patch, patch1, w0, w0, taps, acc);
-            y0[oc] = tg_requant_channel(&rq, oc, (int32_t)acc[0], mode);
-            y1[oc] = tg_requant_channel(&rq, oc, (int32_t)acc[2], mode);
-        }
+        tg_dense_patch(&w, input, q + 1, zx, patch1);
+        tg_matmul_pair_s8(patch, patch1, weights, taps, channels, bias, &rq, output + q * channels, output + (q + 1) * channels, mode);
+    }
+    if (q < pixels) {
+        tg_dense_patch(&w, input, q, zx, patch);
+        tg_matmul_row_s8(patch, weights, taps, channels, bias, &rq, output + q * channels, mode);
     }
 #endif
 }

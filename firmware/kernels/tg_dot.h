@@ -138,4 +138,71 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
     acc[0] = (int32_t)u0, acc[1] = (int32_t)u1, acc[2] = (int32_t)u2, acc[3] = (int32_t)u3;
 }
 
+/*
+ * One input row x (k values) against every filter (rows of k), requantized into y: four filters per
+ * load of x; past the last filter the rows repeat it and those results are not stored. The bias
+ * already holds the input zero point's share. On MVE the four sums are requantized as one vector.
+ */
+static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t *x, const int8_t *weights, int32_t k, int32_t channels, const int32_t *bias,
+                                                                   const tg_channel_requant_t *rq, int8_t *y, int32_t mode)
+{
+    int32_t oc = 0;
+    const int8_t *w0 = weights;
+    for (; oc + 4 <= channels; oc += 4, w0 += 4 * k) {
+        int32_t sums[4];
+        tg_dot_1x4_s8(x, w0, w0 + k, w0 + 2 * k, w0 + 3 * k, k, sums);
+#if defined(TG_DOT_MVE)
+        vstrbq_s32(y + oc, tg_requant_four_mve(rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
+#else
+        for (int32_t j = 0; j < 4; j++) {
+            y[oc + j] = tg_requant_channel(rq, oc + j, (int32_t)((uint32_t)sums[j] + (uint32_t)bias[oc + j]), mode);
+        }
+#endif
+    }
+    if (oc < channels) {
+        const int8_t *w1 = oc + 1 < channels ? w0 + k : w0;
+        const int8_t *w2 = oc + 2 < channels ? w0 + 2 * k : w0;
+        int32_t sums[4];
+        tg_dot_1x4_s8(x, w0, w1, w2, w0, k, sums);
+#if defined(TG_DOT_MVE)
+        const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
+        const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
+        vstrbq_p_s32(y + oc, tg_requant_channels_mve(rq, oc, acc, mode, lanes), lanes);
+#else
+        for (int32_t j = 0; oc + j < channels; j++) {
+            y[oc + j] = tg_requant_channel(rq, oc + j, (int32_t)((uint32_t)sums[j] + (uint32_t)bias[oc + j]), mode);
+        }
+#endif
+    }
+}
+
+/*
+ * Two input rows x0, x1 against every filter, into y0, y1: two rows by two filters per pass share
+ * every load; an odd last filter pairs with itself.
+ */
+static inline __attribute__((always_inline)) void tg_matmul_pair_s8(const int8_t *x0, const int8_t *x1, const int8_t *weights, int32_t k, int32_t channels,
+                                                                    const int32_t *bias, const tg_channel_requant_t *rq, int8_t *y0, int8_t *y1, int32_t mode)
+{
+    int32_t oc = 0;
+    for (; oc + 2 <= channels; oc += 2) {
+        const int8_t *w0 = weights + oc * k;
+        uint32_t acc[4] = {(uint32_t)bias[oc], (uint32_t)bias[oc + 1], (uint32_t)bias[oc], (uint32_t)bias[oc + 1]};
+        tg_dot_2x2_s8(x0, x1, w0, w0 + k, k, acc);
+        /* All four before any store: an int8 store may alias the int8 shift tables and force reloads. */
+        const int8_t r00 = tg_requant_channel(rq, oc, (int32_t)acc[0], mode), r01 = tg_requant_channel(rq, oc + 1, (int32_t)acc[1], mode);
+        const int8_t r10 = tg_requant_channel(rq, oc, (int32_t)acc[2], mode), r11 = tg_requant_channel(rq, oc + 1, (int32_t)acc[3], mode);
+        y0[oc] = r00;
+        y0[oc + 1] = r01;
+        y1[oc] = r10;
+        y1[oc + 1] = r11;
+    }
+    if (oc < channels) {
+        const int8_t *w0 = weights + oc * k;
+        uint32_t acc[4] = {(uint32_t)bias[oc], (uint32_t)bias[oc], (uint32_t)bias[oc], (uint32_t)bias[oc]};
+        tg_dot_2x2_s8(x0, x1, w0, w0, k, acc);
+        y0[oc] = tg_requant_channel(rq, oc, (int32_t)acc[0], mode);
+        y1[oc] = tg_requant_channel(rq, oc, (int32_t)acc[2], mode);
+    }
+}
+
 #endif /* TG_DOT_H */

@@ -128,70 +128,75 @@ static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t 
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
 /*
- * tg_requant_channel for channels c .. c + 3 at once (lanes past `lanes` are don't-care), as int32
- * lanes ready for a narrowing store. tflite: VQRDMULH is the SRDHM above for multipliers >= 0 (it
- * only saturates for INT32_MIN * INT32_MIN); VRSHL by -right adds 2^(right-1) and shifts without
+ * tg_requant_channel for four channels at once, their constants already in lanes, as int32 lanes
+ * ready for a narrowing store. tflite: VQRDMULH is the SRDHM above for multipliers >= 0 (it only
+ * saturates for INT32_MIN * INT32_MIN); VRSHL by -right adds 2^(right-1) and shifts without
  * overflow, rounding half up, and the -1 added to negative values first (where right > 0) makes it
  * half away from zero, as TFLM's RoundingDivideByPOT (VQADD keeps INT32_MIN, which divides
  * exactly). onnx: the float32 product, clamped, then VCVTN, round to nearest even.
  */
-static inline __attribute__((always_inline)) int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode,
-                                                                             mve_pred16_t lanes)
+static inline __attribute__((always_inline)) int32x4_t tg_requant_lanes_mve(const tg_channel_requant_t *rq, int32x4_t acc, int32_t mode, int32x4_t multiplier,
+                                                                          int32x4_t left, int32x4_t right, float32x4_t scale)
 {
-    const int32_t per_channel = rq->channel_mask != 0;
     if (mode == TG_ROUND_TFLITE) {
-        const int32x4_t left = per_channel ? vldrbq_z_s32(rq->left_shift + c, lanes) : vdupq_n_s32(rq->left_shift[0]);
-        const int32x4_t right = per_channel ? vldrbq_z_s32(rq->right_shift + c, lanes) : vdupq_n_s32(rq->right_shift[0]);
-        const int32x4_t multiplier = per_channel ? vldrwq_z_s32(rq->multiplier + c, lanes) : vdupq_n_s32(rq->multiplier[0]);
         int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
         const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
         v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
         v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
         return vaddq_n_s32(v, rq->zero_point);
     }
-    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), per_channel ? vldrwq_z_f32(rq->scale + c, lanes) : vdupq_n_f32(rq->scale[0]));
-    scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
-    return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
-}
-
-/* tg_requant_channels_mve for channels c, c + 2, c + 4, c + 6 (gathered constants). */
-static inline __attribute__((always_inline)) int32x4_t tg_requant_strided_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode)
-{
-    const uint32x4_t every_other = vidupq_n_u32(0, 2);
-    const int32_t per_channel = rq->channel_mask != 0;
-    if (mode == TG_ROUND_TFLITE) {
-        const int32x4_t left = per_channel ? vldrbq_gather_offset_s32(rq->left_shift + c, every_other) : vdupq_n_s32(rq->left_shift[0]);
-        const int32x4_t right = per_channel ? vldrbq_gather_offset_s32(rq->right_shift + c, every_other) : vdupq_n_s32(rq->right_shift[0]);
-        const int32x4_t multiplier = per_channel ? vldrwq_gather_shifted_offset_s32(rq->multiplier + c, every_other) : vdupq_n_s32(rq->multiplier[0]);
-        int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
-        const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
-        v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
-        v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
-        return vaddq_n_s32(v, rq->zero_point);
-    }
-    const float32x4_t scale = per_channel ? vldrwq_gather_shifted_offset_f32(rq->scale + c, every_other) : vdupq_n_f32(rq->scale[0]);
     float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), scale);
     scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
     return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
 }
 
-/* tg_requant_channels_mve for four whole channels: the same, with unpredicated loads. */
+/* A layer with one set of constants (channel_mask 0): them in every lane. */
+static inline __attribute__((always_inline)) int32x4_t tg_requant_broadcast_mve(const tg_channel_requant_t *rq, int32x4_t acc, int32_t mode)
+{
+    if (mode == TG_ROUND_TFLITE) {
+        return tg_requant_lanes_mve(rq, acc, mode, vdupq_n_s32(rq->multiplier[0]), vdupq_n_s32(rq->left_shift[0]), vdupq_n_s32(rq->right_shift[0]), vdupq_n_f32(0.0f));
+    }
+    return tg_requant_lanes_mve(rq, acc, mode, vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_f32(rq->scale[0]));
+}
+
+/* Channels c .. c + 3 (lanes past `lanes` are don't-care). */
+static inline __attribute__((always_inline)) int32x4_t tg_requant_channels_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode,
+                                                                             mve_pred16_t lanes)
+{
+    if (rq->channel_mask == 0) {
+        return tg_requant_broadcast_mve(rq, acc, mode);
+    }
+    if (mode == TG_ROUND_TFLITE) {
+        return tg_requant_lanes_mve(rq, acc, mode, vldrwq_z_s32(rq->multiplier + c, lanes), vldrbq_z_s32(rq->left_shift + c, lanes),
+                                    vldrbq_z_s32(rq->right_shift + c, lanes), vdupq_n_f32(0.0f));
+    }
+    return tg_requant_lanes_mve(rq, acc, mode, vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vldrwq_z_f32(rq->scale + c, lanes));
+}
+
+/* Four whole channels c .. c + 3: unpredicated loads. */
 static inline __attribute__((always_inline)) int32x4_t tg_requant_four_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode)
 {
     if (rq->channel_mask == 0) {
-        return tg_requant_channels_mve(rq, c, acc, mode, vctp32q(4u));
+        return tg_requant_broadcast_mve(rq, acc, mode);
     }
     if (mode == TG_ROUND_TFLITE) {
-        const int32x4_t right = vldrbq_s32(rq->right_shift + c);
-        int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, vldrbq_s32(rq->left_shift + c)), vldrwq_s32(rq->multiplier + c));
-        const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
-        v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
-        v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
-        return vaddq_n_s32(v, rq->zero_point);
+        return tg_requant_lanes_mve(rq, acc, mode, vldrwq_s32(rq->multiplier + c), vldrbq_s32(rq->left_shift + c), vldrbq_s32(rq->right_shift + c), vdupq_n_f32(0.0f));
     }
-    float32x4_t scaled = vmulq_f32(vcvtq_f32_s32(acc), vldrwq_f32(rq->scale + c));
-    scaled = vmaxnmq_f32(vminnmq_f32(scaled, vdupq_n_f32((float)rq->max)), vdupq_n_f32((float)rq->min));
-    return vaddq_n_s32(vcvtnq_s32_f32(scaled), rq->zero_point);
+    return tg_requant_lanes_mve(rq, acc, mode, vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vldrwq_f32(rq->scale + c));
+}
+
+/* Channels c, c + 2, c + 4, c + 6 (constants gathered with stride two). */
+static inline __attribute__((always_inline)) int32x4_t tg_requant_strided_mve(const tg_channel_requant_t *rq, int32_t c, int32x4_t acc, int32_t mode)
+{
+    if (rq->channel_mask == 0) {
+        return tg_requant_broadcast_mve(rq, acc, mode);
+    }
+    const uint32x4_t every_other = vidupq_n_u32(0, 2);
+    if (mode == TG_ROUND_TFLITE) {
+        return tg_requant_lanes_mve(rq, acc, mode, vldrwq_gather_shifted_offset_s32(rq->multiplier + c, every_other), vldrbq_gather_offset_s32(rq->left_shift + c, every_other),
+                                    vldrbq_gather_offset_s32(rq->right_shift + c, every_other), vdupq_n_f32(0.0f));
+    }
+    return tg_requant_lanes_mve(rq, acc, mode, vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vldrwq_gather_shifted_offset_f32(rq->scale + c, every_other));
 }
 #endif
 
