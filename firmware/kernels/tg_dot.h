@@ -28,24 +28,14 @@ static inline int32_t tg_odd_bytes(uint32_t word)
 }
 #endif
 
-/* acc[2][2] += the dot products of pixels x0, x1 with filters w0, w1 over k values. */
+#if !defined(TG_DOT_MVE)
+/*
+ * acc[2][2] += the dot products of pixels x0, x1 with filters w0, w1 over k values. (MVE takes one
+ * pixel by four filters instead, tg_matmul_row_s8.)
+ */
 static inline void tg_dot_2x2_s8(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t k, uint32_t acc[4])
 {
     int32_t i = 0;
-#if defined(TG_DOT_MVE)
-    int32_t a00 = (int32_t)acc[0], a01 = (int32_t)acc[1], a10 = (int32_t)acc[2], a11 = (int32_t)acc[3];
-    for (; i < k; i += 16) {
-        /* Lanes past k load as 0 and add nothing. */
-        const mve_pred16_t lanes = vctp8q((uint32_t)(k - i));
-        const int8x16_t p0 = vld1q_z_s8(x0 + i, lanes), p1 = vld1q_z_s8(x1 + i, lanes);
-        const int8x16_t f0 = vld1q_z_s8(w0 + i, lanes), f1 = vld1q_z_s8(w1 + i, lanes);
-        a00 = vmladavaq_s8(a00, p0, f0);
-        a01 = vmladavaq_s8(a01, p0, f1);
-        a10 = vmladavaq_s8(a10, p1, f0);
-        a11 = vmladavaq_s8(a11, p1, f1);
-    }
-    acc[0] = (uint32_t)a00, acc[1] = (uint32_t)a01, acc[2] = (uint32_t)a10, acc[3] = (uint32_t)a11;
-#else
 #if defined(TG_DOT_DSP)
     /* Four values per step: SXTB16 gives bytes 0 and 2 (and, rotated, 1 and 3) as halfword pairs,
      * the same pairing for both operands, and SMLAD adds two products. */
@@ -78,8 +68,8 @@ static inline void tg_dot_2x2_s8(const int8_t *x0, const int8_t *x1, const int8_
         acc[2] += (uint32_t)(p1 * f0);
         acc[3] += (uint32_t)(p1 * f1);
     }
-#endif
 }
+#endif
 
 /*
  * acc[0..3] = the dot products of x with the rows w0 .. w3 (k values each), for a pixel that has
@@ -176,6 +166,7 @@ static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t 
     }
 }
 
+#if !defined(TG_DOT_MVE)
 /*
  * Two input rows x0, x1 against every filter, into y0, y1: two rows by two filters per pass share
  * every load; an odd last filter pairs with itself.
@@ -204,5 +195,6 @@ static inline __attribute__((always_inline)) void tg_matmul_pair_s8(const int8_t
         y1[oc] = tg_requant_channel(rq, oc, (int32_t)acc[2], mode);
     }
 }
+#endif
 
 #endif /* TG_DOT_H */

@@ -114,7 +114,14 @@ export function layoutNhwc(input: Graph): Graph {
   // goes on, directly or through other such nodes, to a Transpose to NHWC (ONNX's conv after a Pad).
   const feedsNhwc = new Set<Node>();
   const readers = new Map<string, Node[]>();
-  for (const node of graph.nodes) for (const name of node.inputs) readers.set(name, [...(readers.get(name) ?? []), node]);
+  for (const node of graph.nodes) {
+    for (const name of node.inputs) {
+      // Pushed in place: copying the list per reader is quadratic in a constant every node reads.
+      const list = readers.get(name);
+      if (list) list.push(node);
+      else readers.set(name, [node]);
+    }
+  }
   for (const node of [...graph.nodes].reverse()) {
     if (layoutKind(node, graph) !== 'permutable') continue;
     const next = node.outputs.filter(isActivation4d).flatMap((o) => readers.get(o) ?? []);

@@ -27,7 +27,14 @@ const LIFTED_ONLY = new Set(['QLinearAveragePool']);
 
 export function nchwToNhwc(graph: Graph): void {
   const readers = new Map<string, Node[]>();
-  for (const node of graph.nodes) for (const name of node.inputs) readers.set(name, [...(readers.get(name) ?? []), node]);
+  for (const node of graph.nodes) {
+    for (const name of node.inputs) {
+      // Pushed in place: copying the list per reader is quadratic in a constant every node reads.
+      const list = readers.get(name);
+      if (list) list.push(node);
+      else readers.set(name, [node]);
+    }
+  }
   const reordered = new Set<string>();
   const originals = new Map<string, Tensor>(); // a weight as the model gave it, before its first reordering
   const lifts = new Set<Node>();

@@ -2,8 +2,8 @@
  * QLinearAveragePool: int8 average pooling over 2-D windows on 4-D inputs (a model's 1-D pool is
  * lifted at import to the 2-D one with H = 1; attrs.pool_rank keeps ONNX Runtime's rank, which
  * picks its kernel). In the IR its only input is x; scales and zero points live on the tensors.
- * Inputs are NCHW, or NHWC (channels_last = 1, or nhwc = 1 once the layout pass has moved an NCHW
- * pool onto NHWC tensors); the kernel addresses both through strides. Dilations other than 1 are refused (the com.microsoft op has none).
+ * Inputs are NCHW, or NHWC (channels_last = 1: the model's, or set by the layout pass when it moves
+ * an NCHW pool onto NHWC tensors); the kernel addresses both through strides. Dilations other than 1 are refused (the com.microsoft op has none).
  *
  * Semantics per rounding mode (src/ops/qlinear-average-pool/reference.ts):
  * - 'onnx', as ONNX Runtime's QLinearAveragePool CPU kernel: each tap dequantized to float32, summed
@@ -135,24 +135,22 @@ export function inferQLinearAveragePool(node: Node, graph: Graph): OutputInfo[] 
 export const averagePoolLayout = (node: Node, graph: Graph): LayoutKind =>
   tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'permutable' : 'fixed';
 
-/** NHWC inside: nothing to convert, only the layout to remember. */
+/** NHWC inside: nothing to convert; the pool now reads channels last (its output shape was inferred before). */
 export function averagePoolToNhwc(node: Node): void {
-  node.attrs.nhwc = 1;
+  node.attrs.channels_last = 1;
 }
 
 /** Strides (n, h, w, c) of a tensor of logical dims in its storage order. */
 function strides(node: Node, d: { n: number; c: number; h: number; w: number }): [number, number, number, number] {
-  const nhwc = node.attrs.nhwc === 1 || node.attrs.channels_last === 1;
   const image = d.c * d.h * d.w;
-  return nhwc ? [image, d.w * d.c, d.c, 1] : [image, d.w, 1, d.h * d.w];
+  return node.attrs.channels_last === 1 ? [image, d.w * d.c, d.c, 1] : [image, d.w, 1, d.h * d.w];
 }
 
 export function prepareQLinearAveragePool(node: Node, graph: Graph, options: CompileOptions): AveragePoolParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
-  // After the layout pass a spatial node sees NHWC tensors; logical ones keep the model's order.
-  const inDims = node.attrs.nhwc === 1 ? { n: x.shape[0]!, h: x.shape[1]!, w: x.shape[2]!, c: x.shape[3]! } : logicalDims(node, x.shape);
-  const outDims = node.attrs.nhwc === 1 ? { n: y.shape[0]!, h: y.shape[1]!, w: y.shape[2]!, c: y.shape[3]! } : logicalDims(node, y.shape);
+  const inDims = logicalDims(node, x.shape);
+  const outDims = logicalDims(node, y.shape);
   const geometry = windowGeometry(node, [inDims.n, inDims.h, inDims.w, inDims.c], [outDims.n, outDims.h, outDims.w, outDims.c]);
   const xq = perTensor(graph, node, x.name, 'input');
   const yq = perTensor(graph, node, y.name, 'output');

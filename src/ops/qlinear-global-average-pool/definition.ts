@@ -47,14 +47,15 @@ export function inferQLinearGlobalAveragePool(node: Node, graph: Graph): OutputI
 export const globalAveragePoolLayout = (node: Node, graph: Graph): LayoutKind =>
   tensorOf(graph, node.inputs[0]!).shape.length === 4 && node.attrs.channels_last !== 1 ? 'permutable' : 'fixed';
 
+/** The pool now reads channels last (its output shape was inferred before). */
 export function globalAveragePoolToNhwc(node: Node): void {
-  node.attrs.nhwc = 1;
+  node.attrs.channels_last = 1;
 }
 
 export function prepareQLinearGlobalAveragePool(node: Node, graph: Graph, options: CompileOptions): GlobalAveragePoolParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
-  const channelsLast = node.attrs.nhwc === 1 || node.attrs.channels_last === 1;
+  const channelsLast = node.attrs.channels_last === 1;
   const batch = x.shape[0]!;
   const channels = channelsLast ? x.shape[x.shape.length - 1]! : x.shape[1]!;
   const spatial = x.shape.reduce((a, b) => a * b, 1) / (batch * channels);
