@@ -113,7 +113,8 @@ describe.concurrent('tinygen report', () => {
       writeFileSync(file, JSON.stringify(board));
       for (const command of ['report', 'bench']) {
         const result = await tinygen([command, TINY, '--board', file]);
-        expect(result.exitCode, command).toBe(2);
+        // The message carries stderr, so a failure on CI says what went wrong.
+        expect(result.exitCode, `${command}: ${result.stderr}`).toBe(2);
         expect(result.stderr.trim().split('\n'), command).toHaveLength(1);
         expect(result.stderr, command).toMatch(/does not fit board small-ram.*RAM by \d+ bytes/);
       }
