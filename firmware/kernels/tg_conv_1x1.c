@@ -1,42 +1,5 @@
-/*
- * Pointwise convolution as a matrix product: each output pixel's channels are the dot products of
- * its input pixel (in_c int8 values, read in place) with each filter row. The input zero point is
- * in the bias already, so the operands stay int8: no patch, no per-element subtraction. Two pixels
- * by two output channels per pass share every load (tg_dot.h); on MVE one pixel by four channels,
- * whose sums are requantized as one vector.
- */
-#include "tinygen_kernels.h"
-#include "tg_dot.h"
-
-/* Where output pixel q (counted over batch, rows and columns) reads its input pixel. */
-static inline const int8_t *tg_1x1_source(const tg_conv_1x1_t *p, const int8_t *input, int32_t q)
-{
-    const int32_t per_image = p->out_h * p->out_w;
-    const int32_t b = q / per_image, rest = q - b * per_image;
-    const int32_t oy = rest / p->out_w, ox = rest - oy * p->out_w;
-    return input + ((b * p->in_h + oy * p->stride_h) * p->in_w + ox * p->stride_w) * p->in_c;
-}
-
-static inline __attribute__((always_inline)) void tg_conv_1x1_body(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int32_t mode)
-{
-    /* Locals, not reads through p: the int8 output stores may alias anything and would force reloads. */
-    const tg_channel_requant_t rq = p->rq;
-    const int32_t *bias = p->bias;
-    const int8_t *weights = p->weights;
-    const int32_t k = p->in_c, channels = p->out_c;
-    const int32_t pixels = p->batch * p->out_h * p->out_w;
-    int32_t q = 0;
-#if !defined(TG_DOT_MVE)
-    /* Two pixels at a time on the portable and DSP bodies; MVE takes one pixel by four filters. */
-    for (; q + 1 < pixels; q += 2) {
-        tg_matmul_pair_s8(tg_1x1_source(p, input, q), tg_1x1_source(p, input, q + 1), weights, k, channels, bias, &rq, output + q * channels,
-                          output + (q + 1) * channels, mode);
-    }
-#endif
-    for (; q < pixels; q++) {
-        tg_matmul_row_s8(tg_1x1_source(p, input, q), weights, k, channels, bias, &rq, output + q * channels, mode);
-    }
-}
+/* The pointwise kernel of the library (the body is in tg_conv_1x1.h), one function per rounding mode. */
+#include "tg_conv_1x1.h"
 
 void tg_conv_1x1_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output)
 {

@@ -4,14 +4,14 @@
  */
 import type { Graph, Node } from '../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../ir/graph.ts';
-import type { CType, EmitContext } from '../ops/op.ts';
+import type { CType, EmitContext, SpecialisedArgument, SpecialisedKernel } from '../ops/op.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
 import { apiInputs, apiOutputs, ctypeOf, runSignature, type ApiTensor } from './api.ts';
-import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, NonFiniteConstantError } from './c-literals.ts';
+import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, cInt64, NonFiniteConstantError } from './c-literals.ts';
 import { UserError } from '../errors.ts';
 
 export interface GenerateOptions {
@@ -40,7 +40,7 @@ export interface GeneratedModel {
   traced: { step: number; tensor: string; bytes: number }[];
 }
 
-const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
+const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, int64_t: 8, float: 4 };
 
 class Emitter implements EmitContext {
   readonly declarations: string[] = [];
@@ -100,7 +100,7 @@ class Emitter implements EmitContext {
 
   constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
     const symbol = this.fresh(suffix);
-    const format = ctype === 'float' ? cFloat : cInt;
+    const format = ctype === 'float' ? cFloat : ctype === 'int64_t' ? cInt64 : cInt;
     this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
     this.constantBytes += values.length * CTYPE_BYTES[ctype];
     this.nodeConstantBytes += values.length * CTYPE_BYTES[ctype];
@@ -111,6 +111,24 @@ class Emitter implements EmitContext {
     const symbol = this.fresh(suffix);
     this.declarations.push(`static const ${ctype} ${symbol} = ${initializer};`);
     return symbol;
+  }
+
+  /** Headers of kernel bodies instantiated in the model, in first-use order. */
+  readonly includes: string[] = [];
+
+  specialised(kernel: SpecialisedKernel, params: string, args: readonly SpecialisedArgument[]): string {
+    if (!this.includes.includes(kernel.header)) this.includes.push(kernel.header);
+    const symbol = this.fresh('kernel');
+    this.declarations.push(
+      [
+        `/* ${kernel.library}, built here for this layer alone: its shape and constants fold into the code. */`,
+        `static __attribute__((noinline)) void ${symbol}(${args.map((a) => a.declaration).join(', ')})`,
+        '{',
+        `    ${kernel.body}(&${params}, ${args.map((a) => a.name).join(', ')}, ${kernel.mode});`,
+        '}',
+      ].join('\n'),
+    );
+    return `${symbol}(${args.map((a) => a.value).join(', ')});`;
   }
 
   private stepOf(node: Node): number {
@@ -181,6 +199,7 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     hasArena: plan.arenaBytes > 0,
     constantBytes: emitter.constantBytes,
     declarations: emitter.declarations,
+    includes: emitter.includes,
     steps,
     signature,
     inputs: inputs.map(apiView),

@@ -46,13 +46,38 @@ export interface EmitContext {
   constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string;
   /** Declares a file-scope `static const <type> <name> = <initializer>;` and returns its name. */
   constStruct(suffix: string, ctype: string, initializer: string): string;
+  /**
+   * Declares a static function that runs a kernel's body (a static inline in `kernel.header`) on
+   * the const parameters `params` with the layer's constants in the compiler's view, and returns
+   * the call of it on `args`.
+   */
+  specialised(kernel: SpecialisedKernel, params: string, args: readonly SpecialisedArgument[]): string;
   /** True when the planner gave the node's output the same storage as its input. */
   aliased(node: Node): boolean;
   /** A C expression (void *) for the node's scratch space in the arena (ops with scratchBytes). */
   scratch(node: Node): string;
 }
 
-export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
+/** A kernel whose body generated code may instantiate per layer. */
+export interface SpecialisedKernel {
+  /** The kernel library's header that defines the body, e.g. 'tg_conv_1x1.h'. */
+  header: string;
+  /** The body: `static inline void <body>(const <params type> *p, <args...>, int32_t mode)`. */
+  body: string;
+  /** The library function the same body makes for this mode, named in a comment. */
+  library: string;
+  /** The rounding mode's C constant. */
+  mode: 'TG_ROUND_TFLITE' | 'TG_ROUND_ONNX';
+}
+
+/** One argument of a specialised kernel: its C declaration and the value passed. */
+export interface SpecialisedArgument {
+  declaration: string;
+  name: string;
+  value: string;
+}
+
+export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'int64_t' | 'float';
 
 /** A node after the prepare-ops pass: its op's compile-time parameters are present and typed. */
 export type PreparedNode<P> = Node<P> & { params: P };

@@ -18,7 +18,8 @@
  * the specialised kernels' tg_requant_channel (shift split into left and right, clamp below the
  * zero point), channel 1 of a two-channel struct with a decoy, and a fifth the same through a
  * one-entry struct (channel_mask 0) asked for channel 7; it takes what the compiler makes (an
- * int8 range, a multiplier >= 0), so for other vectors the driver repeats the direct result.
+ * int8 range, a multiplier >= 0), so for other vectors the driver repeats the direct result. A
+ * sixth is tg_requant_channel's one-sum form (the rounding offsets given), for shifts < 0 only.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,13 +70,13 @@ int main(int argc, char **argv)
             const float channels[2] = { 0.0f, scale };
             const tg_requant_t per_tensor = { TG_ROUND_ONNX, 0, &scale, NULL, NULL, zp, lo, hi };
             const tg_requant_t per_channel = { TG_ROUND_ONNX, 1, channels, NULL, NULL, zp, lo, hi };
-            const tg_channel_requant_t channel = { -1, NULL, NULL, NULL, channels, zp, lo - zp, hi - zp };
-            const tg_channel_requant_t single = { 0, NULL, NULL, NULL, &scale, zp, lo - zp, hi - zp };
+            const tg_channel_requant_t channel = { -1, NULL, NULL, NULL, channels, zp, lo - zp, hi - zp, NULL };
+            const tg_channel_requant_t single = { 0, NULL, NULL, NULL, &scale, zp, lo - zp, hi - zp, NULL };
             const int32_t direct = tg_requant_onnx(acc, scale, zp, lo, hi);
             const int32_t int8_range = lo >= -128 && hi <= 127;
             const int32_t specialised = int8_range ? tg_requant_channel(&channel, 1, acc, TG_ROUND_ONNX) : direct;
             const int32_t one_entry = int8_range ? tg_requant_channel(&single, 7, acc, TG_ROUND_ONNX) : direct;
-            printf("%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", direct, tg_requantize(&per_tensor, 7, acc), tg_requantize(&per_channel, 1, acc), specialised, one_entry);
+            printf("%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", direct, tg_requantize(&per_tensor, 7, acc), tg_requantize(&per_channel, 1, acc), specialised, one_entry, direct);
         } else if (op == 't') {
             int32_t acc, multiplier, shift, zp, lo, hi;
             if (fscanf(in, "%" SCNd32 " %" SCNd32 " %" SCNd32 " %" SCNd32 " %" SCNd32 " %" SCNd32, &acc, &multiplier, &shift, &zp, &lo, &hi) != 6) {
@@ -87,13 +88,17 @@ int main(int argc, char **argv)
             const tg_requant_t per_channel = { TG_ROUND_TFLITE, 1, NULL, multipliers, shifts, zp, lo, hi };
             const int8_t lefts[2] = { 0, (int8_t)(shift > 0 ? shift : 0) };
             const int8_t rights[2] = { 0, (int8_t)(shift > 0 ? 0 : -shift) };
-            const tg_channel_requant_t channel = { -1, multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp };
-            const tg_channel_requant_t single = { 0, &multipliers[1], &lefts[1], &rights[1], NULL, zp, lo - zp, hi - zp };
+            const tg_channel_requant_t channel = { -1, multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp, NULL };
+            const tg_channel_requant_t single = { 0, &multipliers[1], &lefts[1], &rights[1], NULL, zp, lo - zp, hi - zp, NULL };
+            /* The one-sum form, for a right shift only: offsets 2^30 + 2^(30 + right). */
+            const int64_t roundings[2] = { 0, shift < 0 ? (INT64_C(1) << 30) + (INT64_C(1) << (30 - shift)) : 0 };
+            const tg_channel_requant_t one_sum = { -1, multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp, roundings };
             const int32_t direct = tg_requant_tflite(acc, multiplier, shift, zp, lo, hi);
             const int32_t takes = lo >= -128 && hi <= 127 && multiplier >= 0;
             const int32_t specialised = takes ? tg_requant_channel(&channel, 1, acc, TG_ROUND_TFLITE) : direct;
             const int32_t one_entry = takes ? tg_requant_channel(&single, 7, acc, TG_ROUND_TFLITE) : direct;
-            printf("%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", direct, tg_requantize(&per_tensor, 7, acc), tg_requantize(&per_channel, 1, acc), specialised, one_entry);
+            const int32_t right_only = takes && shift < 0 ? tg_requant_channel(&one_sum, 1, acc, TG_ROUND_TFLITE) : direct;
+            printf("%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", direct, tg_requantize(&per_tensor, 7, acc), tg_requantize(&per_channel, 1, acc), specialised, one_entry, right_only);
         } else if (op == 'm') {
             int32_t a, b;
             if (fscanf(in, "%" SCNd32 " %" SCNd32, &a, &b) != 2) {
@@ -154,11 +159,11 @@ function expected(v: Vector): number[] {
   switch (v.op) {
     case 'o': {
       const r = requantizeOnnx(v.acc, v.scale, v.zp, v.lo, v.hi);
-      return [r, r, r, r, r];
+      return [r, r, r, r, r, r];
     }
     case 't': {
       const r = requantizeTflite(v.acc, { multiplier: v.multiplier, shift: v.shift }, v.zp, v.lo, v.hi);
-      return [r, r, r, r, r];
+      return [r, r, r, r, r, r];
     }
     case 'm':
       return [saturatingRoundingDoublingHighMul(v.a, v.b)];
@@ -473,7 +478,7 @@ describe('tg_requant.h against requantize.ts', () => {
     expect(mismatches(vectors, agreeing, want)).toHaveLength(1);
     // And the per-channel struct really selects channel 1: a decoy-channel read would give zp.
     const decoyVisible: Vector = { op: 't', acc: 1000, multiplier: P30, shift: 0, zp: 0, lo: -128, hi: 127 };
-    expect(await runC([decoyVisible])).toEqual([[127, 127, 127, 127, 127]]);
+    expect(await runC([decoyVisible])).toEqual([[127, 127, 127, 127, 127, 127]]);
   });
 });
 
@@ -483,15 +488,25 @@ describe('edges that were undefined behaviour in the C', () => {
   it('tflite: zero point addition saturates for acc = INT32_MAX, multiplier = INT32_MAX, shift 0, zp = 2', async () => {
     const v: Vector = { op: 't', acc: INT32_MAX, multiplier: INT32_MAX, shift: 0, zp: 2, lo: -128, hi: 127 };
     // TypeScript: high multiply 2147483646, + 2 = 2147483648, clamped to 127.
-    expect(expected(v)).toEqual([127, 127, 127, 127, 127]);
-    expect(await runC([v])).toEqual([[127, 127, 127, 127, 127]]);
+    expect(expected(v)).toEqual([127, 127, 127, 127, 127, 127]);
+    expect(await runC([v])).toEqual([[127, 127, 127, 127, 127, 127]]);
   });
 
   it('tflite: zero point addition saturates for acc = INT32_MIN, multiplier = INT32_MAX, zp = -2', async () => {
     const v: Vector = { op: 't', acc: INT32_MIN, multiplier: INT32_MAX, shift: 0, zp: -2, lo: -128, hi: 127 };
     // High multiply: (-2^31 * (2^31 - 1) + nudge) / 2^31 = -(2^31 - 1), minus 2 is below INT32_MIN: -128.
-    expect(expected(v)).toEqual([-128, -128, -128, -128, -128]);
-    expect(await runC([v])).toEqual([[-128, -128, -128, -128, -128]]);
+    expect(expected(v)).toEqual([-128, -128, -128, -128, -128, -128]);
+    expect(await runC([v])).toEqual([[-128, -128, -128, -128, -128, -128]]);
+  });
+
+  // The one-sum form (tg_multiply_q31_right) subtracts 2^31 for a negative accumulator; without it
+  // the second rounding's ties would go up instead of away from zero.
+  it('tflite one-sum form: ties of the rounding shift go away from zero', async () => {
+    // Multiplier 2^30 (0.5) with shift -1: 0.25 in all. acc -2: the doubling high multiply gives
+    // floor((-2^31 + 2^30) / 2^31) = -1, and -1 / 2 is a tie, rounded away from zero: -1.
+    // acc 2: floor((2^31 + 2^30) / 2^31) = 1, and 1 / 2 rounds to 1. acc -1: floor(0) = 0, -> 0.
+    const at = (acc: number): Vector => ({ op: 't', acc, multiplier: P30, shift: -1, zp: 0, lo: -128, hi: 127 });
+    expect(await runC([at(-2), at(2), at(-1)])).toEqual([Array(6).fill(-1), Array(6).fill(1), Array(6).fill(0)]);
   });
 
   // quantizeMultiplier(real >= 2^31) yields shift >= 32, which the C cannot shift by: the compiler

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
             }
         }
         const int32_t mode = op == 't' ? TG_ROUND_TFLITE : TG_ROUND_ONNX;
-        const tg_channel_requant_t rq = { -1, multiplier, left, right, scale, zp, lo - zp, hi - zp };
+        const tg_channel_requant_t rq = { -1, multiplier, left, right, scale, zp, lo - zp, hi - zp, NULL };
         const int32x4_t sums = vldrwq_s32(acc);
         int32_t predicated[4], whole[4], strided[4];
         vst1q_s32(predicated, tg_requant_channels_mve(&rq, 0, sums, mode, vctp32q(4u)));
@@ -87,10 +87,10 @@ int main(int argc, char **argv)
             right8[lane] = decoy ? 0 : right[from];
             scale8[lane] = decoy ? 0.0f : scale[from];
         }
-        const tg_channel_requant_t rq8 = { -1, multiplier8, left8, right8, scale8, zp, lo - zp, hi - zp };
+        const tg_channel_requant_t rq8 = { -1, multiplier8, left8, right8, scale8, zp, lo - zp, hi - zp, NULL };
         vst1q_s32(strided, tg_requant_strided_mve(&rq8, 0, sums, mode));
         for (int lane = 0; lane < 4; lane++) {
-            const tg_channel_requant_t one = { 0, &multiplier[lane], &left[lane], &right[lane], &scale[lane], zp, lo - zp, hi - zp };
+            const tg_channel_requant_t one = { 0, &multiplier[lane], &left[lane], &right[lane], &scale[lane], zp, lo - zp, hi - zp, NULL };
             int32_t broadcast[4];
             vst1q_s32(broadcast, tg_requant_channels_mve(&one, 4, vdupq_n_s32(acc[lane]), mode, vctp32q(4u)));
             fprintf(out, "%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", predicated[lane], whole[lane], broadcast[0], strided[lane]);

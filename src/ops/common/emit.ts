@@ -27,9 +27,12 @@ export function zeroPointsOrNull(ctx: EmitContext, suffix: string, zeroPoints: r
 export function channelRequantInitializer(ctx: EmitContext, rq: Requant): string {
   const mask = rq.multipliers.length > 1 ? -1 : 0;
   const range = `${rq.zeroPoint}, ${rq.min - rq.zeroPoint}, ${rq.max - rq.zeroPoint}`;
-  if (rq.mode === 'onnx') return `{ ${mask}, NULL, NULL, NULL, ${ctx.constArray('scale', 'float', rq.multipliers)}, ${range} }`;
+  if (rq.mode === 'onnx') return `{ ${mask}, NULL, NULL, NULL, ${ctx.constArray('scale', 'float', rq.multipliers)}, ${range}, NULL }`;
   const multiplier = ctx.constArray('multiplier', 'int32_t', rq.multipliers.map((q) => q.multiplier));
   const left = ctx.constArray('left_shift', 'int8_t', rq.multipliers.map((q) => Math.max(q.shift, 0)));
   const right = ctx.constArray('right_shift', 'int8_t', rq.multipliers.map((q) => Math.max(-q.shift, 0)));
-  return `{ ${mask}, ${multiplier}, ${left}, ${right}, NULL, ${range} }`;
+  // Every channel shifting right: the one-sum form (tg_multiply_q31_right) with its offsets, exact
+  // as doubles (two powers of two at most 31 bits apart).
+  const rounding = rq.multipliers.every((q) => q.shift < 0) ? ctx.constArray('rounding', 'int64_t', rq.multipliers.map((q) => 2 ** 30 + 2 ** (30 - q.shift))) : 'NULL';
+  return `{ ${mask}, ${multiplier}, ${left}, ${right}, NULL, ${range}, ${rounding} }`;
 }

@@ -49,7 +49,11 @@ export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: st
     'tg_conv_1x1_t',
     `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant)} }`,
   );
-  return `tg_conv_1x1_s8_${layer.requant.mode}(&${params}, ${input}, ${output});`;
+  const mode = layer.requant.mode;
+  return ctx.specialised({ header: 'tg_conv_1x1.h', body: 'tg_conv_1x1_body', library: `tg_conv_1x1_s8_${mode}`, mode: mode === 'tflite' ? 'TG_ROUND_TFLITE' : 'TG_ROUND_ONNX' }, params, [
+    { declaration: 'const int8_t *input', name: 'input', value: input },
+    { declaration: 'int8_t *output', name: 'output', value: output },
+  ]);
 }
 
 /** A matrix product of `rows` rows as a pointwise layer over 1 x rows pixels. */
