@@ -33,9 +33,9 @@ describe('generated C', () => {
   it('changes with the rounding mode', () => {
     const onnx = generate(compileModel({ modelPath, rounding: 'onnx' })).files.get('tiny_cnn_u8_qop_model.c')!;
     const tflite = generate(compileModel({ modelPath, rounding: 'tflite' })).files.get('tiny_cnn_u8_qop_model.c')!;
-    // The convolutions' and the matrix product's kernels carry the mode in their names.
-    expect(onnx).toMatch(/tg_conv_\w+_s8_onnx\(/);
-    expect(tflite).toMatch(/tg_conv_\w+_s8_tflite\(/);
-    expect(tflite).not.toMatch(/_s8_onnx\(|TG_ROUND_ONNX/);
+    // The convolutions' and the matrix product's per-layer kernels run their body in the mode.
+    expect(onnx).toMatch(/tg_conv_\w+_body\(.*, TG_ROUND_ONNX\);/);
+    expect(tflite).toMatch(/tg_conv_\w+_body\(.*, TG_ROUND_TFLITE\);/);
+    expect(tflite).not.toMatch(/_s8_onnx\b|TG_ROUND_ONNX/);
   });
 });

@@ -6,7 +6,7 @@
  * wrapping in int32 as the kernel's sums do.
  */
 import type { Requant } from '../../numerics/requantize.ts';
-import type { EmitContext } from '../op.ts';
+import type { EmitContext, SpecialisedKernel } from '../op.ts';
 import { channelRequantInitializer } from './emit.ts';
 
 export interface PointwiseLayer {
@@ -49,11 +49,18 @@ export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: st
     'tg_conv_1x1_t',
     `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant)} }`,
   );
-  const mode = layer.requant.mode;
-  return ctx.specialised({ header: 'tg_conv_1x1.h', body: 'tg_conv_1x1_body', library: `tg_conv_1x1_s8_${mode}`, mode: mode === 'tflite' ? 'TG_ROUND_TFLITE' : 'TG_ROUND_ONNX' }, params, [
+  return ctx.specialised(kernelOf('tg_conv_1x1', layer.requant.mode), params, [
     { declaration: 'const int8_t *input', name: 'input', value: input },
     { declaration: 'int8_t *output', name: 'output', value: output },
   ]);
+}
+
+/**
+ * A kernel of the library whose body (`<kernel>_body` in `<kernel>.h`) generated code instantiates
+ * per layer; `<kernel>_s8_<mode>` is the library's own instance.
+ */
+export function kernelOf(kernel: string, mode: Requant['mode']): SpecialisedKernel {
+  return { header: `${kernel}.h`, body: `${kernel}_body`, library: `${kernel}_s8_${mode}`, mode: mode === 'tflite' ? 'TG_ROUND_TFLITE' : 'TG_ROUND_ONNX' };
 }
 
 /** A matrix product of `rows` rows as a pointwise layer over 1 x rows pixels. */

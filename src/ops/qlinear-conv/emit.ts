@@ -3,7 +3,7 @@ import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
-import { emitPointwise, foldedBias } from '../common/pointwise.ts';
+import { emitPointwise, foldedBias, kernelOf } from '../common/pointwise.ts';
 import { convPatchBytes, convVariant, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
@@ -61,7 +61,10 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
     'tg_conv_dw_t',
     `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
-  return `tg_conv_dw_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+  return ctx.specialised(kernelOf('tg_conv_dw', p.requant.mode), params, [
+    { declaration: 'const int8_t *input', name: 'input', value: ctx.pointer(node.inputs[0]!) },
+    { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
+  ]);
 }
 
 /** tg_conv_dense_s8_<mode>: int8 patches, the input zero point folded into the bias over every tap. */
@@ -77,5 +80,9 @@ function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContex
     'tg_conv_dense_t',
     `{ ${windowInitializer(g)}, ${p.inZeroPoint}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
-  return `tg_conv_dense_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${ctx.scratch(node)});`;
+  return ctx.specialised(kernelOf('tg_conv_dense', p.requant.mode), params, [
+    { declaration: 'const int8_t *input', name: 'input', value: ctx.pointer(node.inputs[0]!) },
+    { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
+    { declaration: 'int8_t *patch', name: 'patch', value: ctx.scratch(node) },
+  ]);
 }
