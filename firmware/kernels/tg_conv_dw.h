@@ -147,14 +147,15 @@ static inline __attribute__((always_inline)) int32x4_t tg_dw_four_mve(const tg_c
 }
 
 /*
- * Sixteen whole channels at once in int16 lanes: VMULLB and VMULLT multiply the even and the odd
- * lanes into int32 products, so the four sums come out as channels (c, c+2, c+4, c+6),
- * (c+1, c+3, ...), (c+8, c+10, ...), (c+9, ...): acc[0..3] in that order. Each tap costs two
- * loads of each operand, four multiplies and four adds for sixteen MACs. `subtract` as for
- * tg_dw_four_mve (x - zx stays within int16).
+ * Eight whole channels at once in int16 lanes: VMULLB and VMULLT multiply the even and the odd
+ * lanes into int32 products, so the two sums come out as channels (c, c+2, c+4, c+6) and
+ * (c+1, c+3, c+5, c+7): acc[0] and acc[1]. Each tap costs one load of each operand, two
+ * multiplies and two adds for eight MACs; with two sums, an input, a weight and two products
+ * live, nothing spills (sixteen channels at once did). `subtract` as for tg_dw_four_mve (x - zx
+ * stays within int16).
  */
-static inline __attribute__((always_inline)) void tg_dw_sixteen_mve(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights,
-                                                                    int32_t zx, int32_t subtract, int32x4_t acc[4])
+static inline __attribute__((always_inline)) void tg_dw_eight_mve(const tg_conv_dw_t *p, const tg_dw_taps_t *t, const int8_t *image, const int8_t *weights,
+                                                                  int32_t zx, int32_t subtract, int32x4_t acc[2])
 {
     const int32_t channels = p->channels, in_w = p->in_w, k_w = p->k_w, dil_h = p->dil_h, dil_w = p->dil_w;
     const int32_t columns = t->kx1 - t->kx0;
@@ -165,26 +166,19 @@ static inline __attribute__((always_inline)) void tg_dw_sixteen_mve(const tg_con
     }
     const int8_t *x = image + ((t->y0 + t->ky0 * dil_h) * in_w + t->x0 + t->kx0 * dil_w) * channels;
     const int8_t *k = weights + (t->ky0 * k_w + t->kx0) * channels;
-    int32x4_t e0 = acc[0], o0 = acc[1], e1 = acc[2], o1 = acc[3];
+    int32x4_t even = acc[0], odd = acc[1];
     for (int32_t ky = t->ky0; ky < t->ky1; ky++, x += x_row, k += w_row) {
-        for (int32_t kx = 0; kx < columns; kx++, x += x_step, k += w_step) {
-            /* One half of the sixteen at a time: four sums, an input and a weight vector live. */
-#define TG_DW_HALF(e, o, offset)                                          \
-    do {                                                                  \
-        int16x8_t v = vldrbq_s16(x + (offset));                           \
-        if (subtract) {                                                   \
-            v = vsubq_n_s16(v, (int16_t)zx);                              \
-        }                                                                 \
-        const int16x8_t w = vldrbq_s16(k + (offset));                     \
-        (e) = vaddq_s32((e), vmullbq_int_s16(v, w));                      \
-        (o) = vaddq_s32((o), vmulltq_int_s16(v, w));                      \
-    } while (0)
-            TG_DW_HALF(e0, o0, 0);
-            TG_DW_HALF(e1, o1, 8);
-#undef TG_DW_HALF
+        for (int32_t n = columns; n != 0; n--, x += x_step, k += w_step) {
+            int16x8_t v = vldrbq_s16(x);
+            if (subtract) {
+                v = vsubq_n_s16(v, (int16_t)zx);
+            }
+            const int16x8_t w = vldrbq_s16(k);
+            even = vaddq_s32(even, vmullbq_int_s16(v, w));
+            odd = vaddq_s32(odd, vmulltq_int_s16(v, w));
         }
     }
-    acc[0] = e0, acc[1] = o0, acc[2] = e1, acc[3] = o1;
+    acc[0] = even, acc[1] = odd;
 }
 #endif
 
@@ -224,24 +218,19 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
                 const int32_t zx = interior ? 0 : p->in_zero_point;
                 int32_t c = 0;
 #if defined(TG_DW_MVE)
-                /* Four channels per vector, widened to int32 lanes as they load; the last step's
-                 * lanes past the channel count are predicated off. */
-                for (; c + 16 <= channels; c += 16) {
-                    /* Sums j hold channels c + first[j] + 2i: the even and odd halves of each eight. */
-                    static const int32_t first[4] = {0, 1, 8, 9};
+                /* Eight channels at a time in int16 lanes, then four per vector, widened to int32
+                 * lanes as they load, the last step's lanes past the channel count predicated off. */
+                for (; c + 8 <= channels; c += 8) {
+                    /* The even channels' sum, then the odd ones': constants gathered with stride two. */
                     const uint32x4_t every_other = vidupq_n_u32(0, 2);
-                    int32x4_t acc[4];
-                    for (int32_t j = 0; j < 4; j++) {
-                        acc[j] = vldrwq_gather_shifted_offset_s32(bias + c + first[j], every_other);
-                    }
+                    int32x4_t acc[2] = {vldrwq_gather_shifted_offset_s32(bias + c, every_other), vldrwq_gather_shifted_offset_s32(bias + c + 1, every_other)};
                     if (interior) {
-                        tg_dw_sixteen_mve(p, &t, image + c, weights + c, 0, 0, acc);
+                        tg_dw_eight_mve(p, &t, image + c, weights + c, 0, 0, acc);
                     } else {
-                        tg_dw_sixteen_mve(p, &t, image + c, weights + c, zx, 1, acc);
+                        tg_dw_eight_mve(p, &t, image + c, weights + c, zx, 1, acc);
                     }
-                    for (int32_t j = 0; j < 4; j++) {
-                        vstrbq_scatter_offset_s32(output + c + first[j], every_other, tg_requant_strided_mve(&rq, c + first[j], acc[j], mode));
-                    }
+                    vstrbq_scatter_offset_s32(output + c, every_other, tg_requant_strided_mve(&rq, c, acc[0], mode));
+                    vstrbq_scatter_offset_s32(output + c + 1, every_other, tg_requant_strided_mve(&rq, c + 1, acc[1], mode));
                 }
                 for (; c < channels; c += 4) {
                     const mve_pred16_t lanes = vctp32q((uint32_t)(channels - c));

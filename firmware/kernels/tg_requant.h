@@ -173,9 +173,17 @@ static inline __attribute__((always_inline)) int32x4_t tg_requant_lanes_mve(cons
                                                                           int32x4_t left, int32x4_t right, float32x4_t scale)
 {
     if (mode == TG_ROUND_TFLITE) {
-        int32x4_t v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
-        const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
-        v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
+        int32x4_t v;
+        if (rq->rounding != NULL) {
+            /* Every channel shifts right by at least 1 and none left: no left shift, and every
+             * negative value takes the -1. */
+            v = vqrdmulhq_s32(acc, multiplier);
+            v = vrshlq_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), vnegq_s32(right));
+        } else {
+            v = vqrdmulhq_s32(vshlq_s32(acc, left), multiplier);
+            const int32x4_t fixup = vpselq_s32(vshrq_n_s32(v, 31), vdupq_n_s32(0), vcmpgtq_n_s32(right, 0));
+            v = vrshlq_s32(vqaddq_s32(v, fixup), vnegq_s32(right));
+        }
         v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(rq->max)), vdupq_n_s32(rq->min));
         return vaddq_n_s32(v, rq->zero_point);
     }
