@@ -82,7 +82,8 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     int32_t i = 0;
 #if defined(TG_DOT_MVE)
-    for (; i + 16 <= k; i += 16) {
+    /* Counted down to zero, the loop becomes a low-overhead loop (DLS/LE). */
+    for (int32_t steps = k / 16; steps != 0; steps--, i += 16) {
         const int8x16_t v = vld1q_s8(x + i);
         a0 = vmladavaq_s8(a0, v, vld1q_s8(w0 + i));
         a1 = vmladavaq_s8(a1, v, vld1q_s8(w1 + i));
@@ -142,7 +143,12 @@ static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t 
         int32_t sums[4];
         tg_dot_1x4_s8(x, w0, w0 + k, w0 + 2 * k, w0 + 3 * k, k, sums);
 #if defined(TG_DOT_MVE)
-        vstrbq_s32(y + oc, tg_requant_four_mve(rq, oc, vaddq_s32(vldrwq_s32(sums), vldrwq_s32(bias + oc)), mode));
+        /* Lane by lane from the sums' registers (through memory, they spill). */
+        int32x4_t acc = vdupq_n_s32(sums[0]);
+        acc = vsetq_lane_s32(sums[1], acc, 1);
+        acc = vsetq_lane_s32(sums[2], acc, 2);
+        acc = vsetq_lane_s32(sums[3], acc, 3);
+        vstrbq_s32(y + oc, tg_requant_four_mve(rq, oc, vaddq_s32(acc, vldrwq_s32(bias + oc)), mode));
 #else
         for (int32_t j = 0; j < 4; j++) {
             y[oc + j] = tg_requant_channel(rq, oc + j, (int32_t)((uint32_t)sums[j] + (uint32_t)bias[oc + j]), mode);
