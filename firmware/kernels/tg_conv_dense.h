@@ -78,15 +78,33 @@ static inline __attribute__((always_inline)) void tg_conv_dense_body(const tg_co
     const int32_t *bias = p->bias;
     const int8_t *weights = p->weights;
     const int32_t taps = w.k_h * w.k_w * w.in_c, channels = w.out_c;
-    const int32_t pixels = w.batch * w.out_h * w.out_w;
     const int8_t zx = (int8_t)p->in_zero_point;
 #if defined(TG_DOT_MVE)
-    /* One pixel by four filters (the second patch unused). */
-    for (int32_t q = 0; q < pixels; q++) {
-        tg_dense_patch(&w, input, q, zx, patch);
-        tg_matmul_row_s8(patch, weights, taps, channels, bias, &rq, output + q * channels, mode);
+    /* One pixel by four filters (the second patch unused). A window inside the input, without
+     * dilation along W, is read in place: k_h runs of k_w * in_c contiguous bytes, when a run
+     * holds at least one whole vector (shorter runs, as in a first layer, pay more per run than
+     * the patch costs to gather). */
+    const int32_t row_k = w.k_w * w.in_c, row_stride = w.dil_h * w.in_w * w.in_c;
+    const int32_t in_place = w.dil_w == 1 && row_k >= 16;
+    int32_t q = 0;
+    for (int32_t b = 0; b < w.batch; b++) {
+        const int8_t *image = input + b * w.in_h * w.in_w * w.in_c;
+        for (int32_t oy = 0; oy < w.out_h; oy++) {
+            const int32_t y0 = oy * w.stride_h - w.pad_top;
+            const int32_t rows_inside = y0 >= 0 && y0 + (w.k_h - 1) * w.dil_h < w.in_h;
+            for (int32_t ox = 0; ox < w.out_w; ox++, q++) {
+                const int32_t x0 = ox * w.stride_w - w.pad_left;
+                if (in_place && rows_inside && x0 >= 0 && x0 + w.k_w <= w.in_w) {
+                    tg_matmul_runs_s8(image + (y0 * w.in_w + x0) * w.in_c, row_stride, w.k_h, row_k, weights, channels, bias, &rq, output + q * channels, mode);
+                } else {
+                    tg_dense_patch(&w, input, q, zx, patch);
+                    tg_matmul_row_s8(patch, weights, taps, channels, bias, &rq, output + q * channels, mode);
+                }
+            }
+        }
     }
 #else
+    const int32_t pixels = w.batch * w.out_h * w.out_w;
     int8_t *patch1 = patch + taps;
     int32_t q = 0;
     for (; q + 1 < pixels; q += 2) {

@@ -72,24 +72,44 @@ static inline void tg_dot_2x2_s8(const int8_t *x0, const int8_t *x1, const int8_
 #endif
 
 /*
- * acc[0..3] = the dot products of x with the rows w0 .. w3 (k values each), for a pixel that has
+ * acc[0..3] += the dot products of x with the rows w0 .. w3 (k values each), for a pixel that has
  * no partner (a fully connected layer's single row): each load of x serves four filters. MVE: one
  * VMLADAVA per row per 16 values, whole steps unpredicated (a VCTP in the loop costs predicate
  * moves each step), then the tail; DSP: SMLAD on SXTB16 pairs.
  */
 static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, int32_t k, int32_t acc[4])
 {
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     int32_t i = 0;
 #if defined(TG_DOT_MVE)
-    /* Counted down to zero, the loop becomes a low-overhead loop (DLS/LE). */
-    for (int32_t steps = k / 16; steps != 0; steps--, i += 16) {
-        const int8x16_t v = vld1q_s8(x + i);
-        a0 = vmladavaq_s8(a0, v, vld1q_s8(w0 + i));
-        a1 = vmladavaq_s8(a1, v, vld1q_s8(w1 + i));
-        a2 = vmladavaq_s8(a2, v, vld1q_s8(w2 + i));
-        a3 = vmladavaq_s8(a3, v, vld1q_s8(w3 + i));
+    /*
+     * The whole steps in assembly: a low-overhead loop (WLS/LE) of ten instructions, every load
+     * post-incrementing its own pointer. Written in C (vld1q_s8 and vmladavaq_s8), gcc derives the
+     * four filter rows from one base and spends an add on each address, or, where the row length
+     * is a compile-time constant, replaces the loop with compares: 12 to 17 instructions a step.
+     * VMLADAVA accumulates in even registers ("Te").
+     */
+    const int32_t steps = k / 16;
+    {
+        const int8_t *xp = x, *p0 = w0, *p1 = w1, *p2 = w2, *p3 = w3;
+        __asm__("wls lr, %[n], 2f\n"
+                "1:\n\t"
+                "vldrb.8 q0, [%[x]], #16\n\t"
+                "vldrb.8 q1, [%[p0]], #16\n\t"
+                "vmladava.s8 %[a0], q0, q1\n\t"
+                "vldrb.8 q1, [%[p1]], #16\n\t"
+                "vmladava.s8 %[a1], q0, q1\n\t"
+                "vldrb.8 q1, [%[p2]], #16\n\t"
+                "vmladava.s8 %[a2], q0, q1\n\t"
+                "vldrb.8 q1, [%[p3]], #16\n\t"
+                "vmladava.s8 %[a3], q0, q1\n\t"
+                "le lr, 1b\n"
+                "2:"
+                : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [x] "+r"(xp), [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3)
+                : [n] "r"(steps)
+                : "q0", "q1", "lr", "memory");
     }
+    i = steps * 16;
     if (i < k) {
         const mve_pred16_t lanes = vctp8q((uint32_t)(k - i));
         const int8x16_t v = vld1q_z_s8(x + i, lanes);
@@ -130,18 +150,24 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
 }
 
 /*
- * One input row x (k values) against every filter (rows of k), requantized into y: four filters per
- * load of x; past the last filter the rows repeat it and those results are not stored. The bias
- * already holds the input zero point's share. On MVE the four sums are requantized as one vector.
+ * One input vector against every filter, requantized into y: the vector is `rows` runs of
+ * `row_k` values, run r at x + r * x_stride (a window's rows read in place from the input, or one
+ * run: a patch or a pixel), and each filter is rows * row_k values. Four filters per load of x;
+ * past the last filter the rows repeat it and those results are not stored. The bias already holds
+ * the input zero point's share. On MVE the four sums are requantized as one vector.
  */
-static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t *x, const int8_t *weights, int32_t k, int32_t channels, const int32_t *bias,
-                                                                   const tg_channel_requant_t *rq, int8_t *y, int32_t mode)
+static inline __attribute__((always_inline)) void tg_matmul_runs_s8(const int8_t *x, int32_t x_stride, int32_t rows, int32_t row_k, const int8_t *weights,
+                                                                    int32_t channels, const int32_t *bias, const tg_channel_requant_t *rq, int8_t *y, int32_t mode)
 {
+    const int32_t k = rows * row_k;
     int32_t oc = 0;
     const int8_t *w0 = weights;
     for (; oc + 4 <= channels; oc += 4, w0 += 4 * k) {
-        int32_t sums[4];
-        tg_dot_1x4_s8(x, w0, w0 + k, w0 + 2 * k, w0 + 3 * k, k, sums);
+        int32_t sums[4] = {0, 0, 0, 0};
+        for (int32_t r = 0; r < rows; r++) {
+            const int32_t at = r * row_k;
+            tg_dot_1x4_s8(x + r * x_stride, w0 + at, w0 + k + at, w0 + 2 * k + at, w0 + 3 * k + at, row_k, sums);
+        }
 #if defined(TG_DOT_MVE)
         /* Lane by lane from the sums' registers (through memory, they spill). */
         int32x4_t acc = vdupq_n_s32(sums[0]);
@@ -158,8 +184,11 @@ static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t 
     if (oc < channels) {
         const int8_t *w1 = oc + 1 < channels ? w0 + k : w0;
         const int8_t *w2 = oc + 2 < channels ? w0 + 2 * k : w0;
-        int32_t sums[4];
-        tg_dot_1x4_s8(x, w0, w1, w2, w0, k, sums);
+        int32_t sums[4] = {0, 0, 0, 0};
+        for (int32_t r = 0; r < rows; r++) {
+            const int32_t at = r * row_k;
+            tg_dot_1x4_s8(x + r * x_stride, w0 + at, w1 + at, w2 + at, w0 + at, row_k, sums);
+        }
 #if defined(TG_DOT_MVE)
         const mve_pred16_t lanes = vctp32q((uint32_t)(channels - oc));
         const int32x4_t acc = vaddq_s32(vldrwq_s32(sums), vldrwq_z_s32(bias + oc, lanes));
@@ -170,6 +199,13 @@ static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t 
         }
 #endif
     }
+}
+
+/* One input row x (k values, contiguous) against every filter: tg_matmul_runs_s8 with one run. */
+static inline __attribute__((always_inline)) void tg_matmul_row_s8(const int8_t *x, const int8_t *weights, int32_t k, int32_t channels, const int32_t *bias,
+                                                                   const tg_channel_requant_t *rq, int8_t *y, int32_t mode)
+{
+    tg_matmul_runs_s8(x, 0, 1, k, weights, channels, bias, rq, y, mode);
 }
 
 #if !defined(TG_DOT_MVE)
