@@ -111,14 +111,33 @@ static void tg_qadd_row(const tg_qadd_t *p, const int8_t *x, int32_t sx, const i
     }
     if (p->mode == TG_ROUND_ONNX) {
         const float off = (float)p->offset;
+        int32_t i = 0;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+        if (sx == 1 && sy == 1) {
+            /* Four elements per step in float32 lanes: the same fused multiply-adds (VFMA rounds
+             * once, as fmaf), then tg_ort_convert: a value not below 2^31 (or NaN) gives the low
+             * bound, the rest is clamped and converted half to even (VCVTN). */
+            const float32x4_t fixed = vdupq_n_f32(p->fixed), lo = vdupq_n_f32((float)(p->offset - 128)), hi = vdupq_n_f32((float)(p->offset + 127));
+            for (; i + 4 <= n; i += 4) {
+                const float32x4_t fx = vcvtq_f32_s32(vaddq_n_s32(vldrbq_s32(x + i), p->offset));
+                const float32x4_t fy = vcvtq_f32_s32(vaddq_n_s32(vldrbq_s32(y + i), p->offset));
+                float32x4_t v = vfmaq_n_f32(vfmaq_n_f32(fixed, fy, p->y_ratio), fx, p->x_ratio);
+                v = vpselq_f32(v, lo, vcmpltq_n_f32(v, 2147483648.0f));
+                v = vminnmq_f32(vmaxnmq_f32(v, lo), hi);
+                int32x4_t q = vsubq_n_s32(vcvtnq_s32_f32(v), p->offset);
+                q = vmaxq_s32(vminq_s32(q, vdupq_n_s32(p->act_max)), vdupq_n_s32(p->act_min));
+                vstrbq_s32(out + i, q);
+            }
+        }
+#endif
         if (sy == 0) {
             /* y repeats along the row: its half of the sum is computed once. */
             const float inner = tg_fmaf((float)y[0] + off, p->y_ratio, p->fixed);
-            for (int32_t i = 0; i < n; i++) {
+            for (; i < n; i++) {
                 out[i] = tg_qadd_onnx_finish(p, tg_fmaf((float)x[i * sx] + off, p->x_ratio, inner));
             }
         } else {
-            for (int32_t i = 0; i < n; i++) {
+            for (; i < n; i++) {
                 const float inner = tg_fmaf((float)y[i * sy] + off, p->y_ratio, p->fixed);
                 out[i] = tg_qadd_onnx_finish(p, tg_fmaf((float)x[i * sx] + off, p->x_ratio, inner));
             }
