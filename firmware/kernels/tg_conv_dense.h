@@ -16,6 +16,13 @@
 /* n bytes; a call to memcpy costs more than a short copy (a first layer's few channels). */
 static inline void tg_dense_copy(int8_t *to, const int8_t *from, int32_t n)
 {
+#if defined(TG_DOT_MVE)
+    /* Sixteen bytes a step, the last one predicated. */
+    for (int32_t i = 0; i < n; i += 16) {
+        const mve_pred16_t lanes = vctp8q((uint32_t)(n - i));
+        vstrbq_p_s8(to + i, vld1q_z_s8(from + i, lanes), lanes);
+    }
+#else
     if (n >= 32) {
         memcpy(to, from, (size_t)n);
         return;
@@ -23,13 +30,21 @@ static inline void tg_dense_copy(int8_t *to, const int8_t *from, int32_t n)
     for (int32_t i = 0; i < n; i++) {
         to[i] = from[i];
     }
+#endif
 }
 
 static inline void tg_dense_fill(int8_t *to, int8_t value, int32_t n)
 {
+#if defined(TG_DOT_MVE)
+    const int8x16_t v = vdupq_n_s8(value);
+    for (int32_t i = 0; i < n; i += 16) {
+        vstrbq_p_s8(to + i, v, vctp8q((uint32_t)(n - i)));
+    }
+#else
     for (int32_t i = 0; i < n; i++) {
         to[i] = value;
     }
+#endif
 }
 
 /*
@@ -37,7 +52,7 @@ static inline void tg_dense_fill(int8_t *to, int8_t value, int32_t n)
  * bytes, taps outside the input as the zero point. Without dilation along W a window row's taps
  * inside the input are adjacent pixels, one contiguous run of bytes.
  */
-static inline void tg_dense_patch(const tg_window_t *w, const int8_t *input, int32_t q, int8_t zero_point, int8_t *patch)
+static inline __attribute__((always_inline)) void tg_dense_patch(const tg_window_t *w, const int8_t *input, int32_t q, int8_t zero_point, int8_t *patch)
 {
     const int32_t per_image = w->out_h * w->out_w;
     const int32_t b = q / per_image, rest = q - b * per_image;
