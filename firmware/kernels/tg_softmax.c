@@ -67,9 +67,14 @@ static int32_t exp_of_difference(const tg_softmax_tflite_t *p, int32_t diff)
     return tg_fp_exp_on_negative_values(TG_FP_MUL(shifted, p->input_multiplier), 5); /* Q5.26 */
 }
 
+/* Rows up to this long keep their exps from the sum's pass for the output's (on the stack). */
+#define TG_SOFTMAX_CACHED 16
+
 void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output)
 {
     const int32_t empty = tg_clamp_i32(p->zero_point, -128, 127);
+    const int32_t cached = p->length <= TG_SOFTMAX_CACHED;
+    int32_t exps[TG_SOFTMAX_CACHED];
     for (int32_t o = 0; o < p->outer; o++) {
         for (int32_t i = 0; i < p->inner; i++) {
             const int32_t offset = o * p->length * p->inner + i;
@@ -79,6 +84,9 @@ void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int
             int32_t sum = 0; /* Q12.19 */
             for (int32_t k = 0; k < p->length; k++) {
                 const int32_t e = exp_of_difference(p, x[k * p->inner] - max);
+                if (cached) {
+                    exps[k] = e;
+                }
                 if (e >= 0) {
                     sum = tg_fp_add(sum, tg_rounding_divide_by_pot(e, 12));
                 }
@@ -89,7 +97,7 @@ void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int
             const int32_t scale = tg_fp_one_over_one_plus_x(shifted_sum_minus_one);
             const int32_t exponent = bits_over_unit + p->output_shift;
             for (int32_t k = 0; k < p->length; k++) {
-                const int32_t e = exp_of_difference(p, x[k * p->inner] - max);
+                const int32_t e = cached ? exps[k] : exp_of_difference(p, x[k * p->inner] - max);
                 if (e < 0) {
                     y[k * p->inner] = (int8_t)empty;
                     continue;
