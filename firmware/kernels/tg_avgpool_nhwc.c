@@ -11,6 +11,26 @@
 #define TG_AVG_MVE 1
 #endif
 
+#if defined(TG_AVG_MVE) && (__ARM_FEATURE_MVE & 2)
+/*
+ * tg_avg_divide on four lanes, in float32 (MVE has no integer division): n = sum +- count / 2,
+ * truncated toward zero after division by the count, is the truncation of t = (n +- 0.5) / count
+ * (the half moves n / count by less than the 1 / count that separates it from the next integer),
+ * and t stays at least 0.5 / count away from an integer. n +- 0.5 is exact in float32, and the
+ * product with the rounded reciprocal is within |t| 2^-23 of t, less than 0.5 / count when
+ * |n| < 2^22, which holds for count <= 2^14 (|n| <= 128.5 count). Then VCVT truncates.
+ */
+#define TG_AVG_VECTOR_DIVIDE 1
+static inline int32x4_t tg_avg_divide_lanes(int32x4_t sum, int32_t count, float reciprocal)
+{
+    const mve_pred16_t positive = vcmpgtq_n_s32(sum, 0);
+    const int32x4_t n = vaddq_s32(sum, vpselq_s32(vdupq_n_s32(count / 2), vdupq_n_s32(-(count / 2)), positive));
+    const float32x4_t t = vaddq_f32(vcvtq_f32_s32(n), vpselq_f32(vdupq_n_f32(0.5f), vdupq_n_f32(-0.5f), vcmpgeq_n_s32(n, 0)));
+    const int32x4_t q = vcvtq_s32_f32(vmulq_n_f32(t, reciprocal));
+    return vmaxq_s32(vminq_s32(q, vdupq_n_s32(127)), vdupq_n_s32(-128));
+}
+#endif
+
 /* TFLM's rounding division of a sum by the tap count. */
 static inline int8_t tg_avg_divide(int32_t sum, int32_t count)
 {
@@ -46,6 +66,16 @@ void tg_avgpool_nhwc_s8_tflite(const tg_window_t *w, const int8_t *input, int8_t
                             s3 = vaddq_s32(s3, vldrbq_s32(row + 12));
                         }
                     }
+#if defined(TG_AVG_VECTOR_DIVIDE)
+                    if (count <= 16384) {
+                        const float reciprocal = 1.0f / (float)count;
+                        vstrbq_s32(output + c, tg_avg_divide_lanes(s0, count, reciprocal));
+                        vstrbq_s32(output + c + 4, tg_avg_divide_lanes(s1, count, reciprocal));
+                        vstrbq_s32(output + c + 8, tg_avg_divide_lanes(s2, count, reciprocal));
+                        vstrbq_s32(output + c + 12, tg_avg_divide_lanes(s3, count, reciprocal));
+                        continue;
+                    }
+#endif
                     int32_t sums[16];
                     vst1q_s32(sums, s0);
                     vst1q_s32(sums + 4, s1);
