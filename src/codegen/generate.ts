@@ -124,7 +124,7 @@ class Emitter implements EmitContext {
         `/* ${kernel.library}, built here for this layer alone: its shape and constants fold into the code. */`,
         `static __attribute__((noinline)) void ${symbol}(${args.map((a) => a.declaration).join(', ')})`,
         '{',
-        `    ${kernel.body}(&${params}, ${args.map((a) => a.name).join(', ')}, ${kernel.mode});`,
+        `    ${kernel.body}(${[`&${params}`, ...args.map((a) => a.name), ...(kernel.mode ? [kernel.mode] : [])].join(', ')});`,
         '}',
       ].join('\n'),
     );

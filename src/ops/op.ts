@@ -62,12 +62,12 @@ export interface EmitContext {
 export interface SpecialisedKernel {
   /** The kernel library's header that defines the body, e.g. 'tg_conv_1x1.h'. */
   header: string;
-  /** The body: `static inline void <body>(const <params type> *p, <args...>, int32_t mode)`. */
+  /** The body: `static inline void <body>(const <params type> *p, <args...>[, int32_t mode])`. */
   body: string;
-  /** The library function the same body makes for this mode, named in a comment. */
+  /** The library function the same body makes (for this mode), named in a comment. */
   library: string;
-  /** The rounding mode's C constant. */
-  mode: 'TG_ROUND_TFLITE' | 'TG_ROUND_ONNX';
+  /** The rounding mode's C constant, the body's last argument; absent when the parameters hold the mode. */
+  mode?: 'TG_ROUND_TFLITE' | 'TG_ROUND_ONNX';
 }
 
 /** One argument of a specialised kernel: its C declaration and the value passed. */

@@ -35,5 +35,9 @@ export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx
     ortFloatInitializer(p.ortFloat),
   ];
   const params = ctx.constStruct('add', 'tg_qadd_t', `{ ${fields.join(', ')} }`);
-  return `tg_qlinear_add_s8(&${params}, ${xPtr}, ${yPtr}, ${ctx.pointer(node.outputs[0]!)});`;
+  return ctx.specialised({ header: 'tg_qlinear_binary.h', body: 'tg_qlinear_add_body', library: 'tg_qlinear_add_s8' }, params, [
+    { declaration: 'const int8_t *x', name: 'x', value: xPtr },
+    { declaration: 'const int8_t *y', name: 'y', value: yPtr },
+    { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
+  ]);
 }

@@ -28,5 +28,9 @@ export function emitQLinearMul(node: PreparedNode<QMulParams>, graph: Graph, ctx
     ortFloatInitializer(p.ortFloat),
   ];
   const params = ctx.constStruct('mul', 'tg_qmul_t', `{ ${fields.join(', ')} }`);
-  return `tg_qlinear_mul_s8(&${params}, ${aPtr}, ${bPtr}, ${ctx.pointer(node.outputs[0]!)});`;
+  return ctx.specialised({ header: 'tg_qlinear_binary.h', body: 'tg_qlinear_mul_body', library: 'tg_qlinear_mul_s8' }, params, [
+    { declaration: 'const int8_t *a', name: 'a', value: aPtr },
+    { declaration: 'const int8_t *b', name: 'b', value: bPtr },
+    { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
+  ]);
 }
