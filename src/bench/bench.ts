@@ -176,7 +176,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
       bitExact: !failure && exact(plain) && exact(profiled),
       ...(failure ? { failure: failure.message } : {}),
       report,
-      ...(yardstick && cmsisRoot ? { against: compareWithYardstick(layers, yardstick, board, cmsisRoot, perTick) } : {}),
+      ...(yardstick && cmsisRoot ? { against: compareWithYardstick(layers, yardstick, board, cmsisRoot, perTick, report.flash.codeBytes) } : {}),
     };
   } finally {
     if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });

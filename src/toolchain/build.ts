@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import type { Board } from '../boards/board.ts';
 import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
 import { renderLinkerScript, renderStartup } from './templates.ts';
-import { checkTools, GCC, READELF, SIZE } from './tools.ts';
+import { checkTools, GCC, NM, READELF, SIZE } from './tools.ts';
 import { HARNESS_DIR, kernelLibrary, objectLibrary, type ObjectLibrary } from './kernel-cache.ts';
 import { limitToCpus } from './parallel.ts';
 import { UserError } from '../errors.ts';
@@ -136,4 +136,16 @@ async function sectionSizes(elfPath: string): Promise<SectionSize[]> {
     if (m && m[4]!.includes('A')) sections.push({ name: m[1]!, size: parseInt(m[3]!, 16), address: parseInt(m[2]!, 16) });
   }
   return sections;
+}
+
+/** The sizes of the functions an ELF defines whose names start with `prefix` (from nm). */
+export async function functionSizes(elfPath: string, prefix: string): Promise<Map<string, number>> {
+  const { stdout } = await execa(NM, ['--defined-only', '--print-size', elfPath]);
+  const sizes = new Map<string, number>();
+  // "<address> <size> <type> <name>"; code symbols are types t and T.
+  for (const line of stdout.split('\n')) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) [tT] (\S+)$/.exec(line.trim());
+    if (m && m[2]!.startsWith(prefix)) sizes.set(m[2]!, parseInt(m[1]!, 16));
+  }
+  return sizes;
 }

@@ -7,6 +7,7 @@ import { UserError } from '../errors.ts';
 export const GCC = 'arm-none-eabi-gcc';
 export const SIZE = 'arm-none-eabi-size';
 export const READELF = 'arm-none-eabi-readelf';
+export const NM = 'arm-none-eabi-nm';
 export const QEMU = 'qemu-system-arm';
 
 export type Tool = 'gcc' | 'qemu';

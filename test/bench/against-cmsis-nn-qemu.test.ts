@@ -69,6 +69,15 @@ describe.concurrent('tinygen bench --against cmsis-nn', () => {
     expect(a.byKind.reduce((s, k) => s + k.cmsisNnInstructions, 0)).toBe(c);
     // tinygen's side is bench's own per-layer figure.
     for (const l of a.layers) expect(l.tinygenInstructions).toBe(report.layers[l.index]!.instructions);
+    // Code: tinygen's is the report's model code; CMSIS-NN's covers at least the functions called.
+    expect(a.code.tinygenBytes).toBe(report.report.flash.codeBytes);
+    expect(a.code.cmsisNnBytes).toBeGreaterThan(1000);
+  });
+
+  it('prints both sides\' code bytes', async () => {
+    const cli = await tinygen(['bench', MODEL, '--board', 'mps2-an386', '--against', 'cmsis-nn']);
+    expect(cli.exitCode).toBe(0);
+    expect(cli.stdout).toMatch(/^code: tinygen's model [\d,]+ B .*, CMSIS-NN's functions [\d,]+ B/m);
   });
 
   it("checks CMSIS-NN's conv, depthwise and fully connected outputs against the reference, and catches a wrong mapping", async () => {

@@ -61,6 +61,11 @@ export interface AgainstReport {
   notComparedInstructions: number;
   /** Every compared layer's CMSIS-NN output equals tinygen's reference. */
   yardstickMatchesReference: boolean;
+  /**
+   * Bytes of code: tinygen's model (its run function, per-layer kernels and the library kernels it
+   * links, all layers included) beside the CMSIS-NN functions the yardstick firmware links.
+   */
+  code: { tinygenBytes: number | null; cmsisNnBytes: number };
   /** Why the yardstick firmware failed, if it did (the CMSIS-NN figures are then null). */
   failure?: string;
 }
@@ -116,6 +121,7 @@ export async function measureYardstick(options: {
   }
   const slots: RecordLayout['slots'] = [];
   const layerTicks = new Map<number, number>();
+  const cmsisNnFunctions = new Map<string, number>();
   const outputs: Uint8Array[] = [];
   let outputBase = 0;
   let inputBytes = 0;
@@ -137,6 +143,8 @@ export async function measureYardstick(options: {
     });
     failure ??= run.failure;
     run.layerTicks.forEach((ticks, layer) => layerTicks.set(layer, ticks));
+    // A function linked into several parts counts once.
+    run.cmsisNnFunctions.forEach((bytes, name) => cmsisNnFunctions.set(name, bytes));
     for (const s of layout.slots) slots.push({ inputs: s.inputs, output: { ...s.output, offset: s.output.offset + outputBase } });
     const part = new Uint8Array(layout.outputBytes);
     part.set(run.outputs.subarray(0, layout.outputBytes));
@@ -148,7 +156,7 @@ export async function measureYardstick(options: {
   // With one part this is that firmware's own layout; with several, the input slots are each part's.
   const layout: RecordLayout = { slots, inputBytes, outputBytes: outputBase };
   const expected = slots.map((s) => bytesOf(s.output.tensor));
-  return { plan, layout, run: { layerTicks, outputs: merged, ...(failure ? { failure } : {}) }, expected };
+  return { plan, layout, run: { layerTicks, outputs: merged, cmsisNnFunctions, ...(failure ? { failure } : {}) }, expected };
 }
 
 const ratio = (a: number, b: number | null) => (b === null || b === 0 ? null : a / b);
@@ -160,6 +168,7 @@ export function compareWithYardstick(
   board: Board,
   cmsisRoot: string,
   perTick: number,
+  tinygenCodeBytes: number | null,
 ): AgainstReport {
   const { plan, layout, run } = measured;
   const mapped = new Map(plan.mapped.map((l, i) => [l.index, { layer: l, slot: i }]));
@@ -208,6 +217,7 @@ export function compareWithYardstick(
       (l) => l.tinygenInstructions,
     ),
     yardstickMatchesReference: compared.every((l) => l.matchesReference === true),
+    code: { tinygenBytes: tinygenCodeBytes, cmsisNnBytes: [...run.cmsisNnFunctions.values()].reduce((a, b) => a + b, 0) },
     ...(run.failure ? { failure: run.failure } : {}),
   };
 }

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Board } from '../../boards/board.ts';
-import { buildFirmware } from '../../toolchain/build.ts';
+import { buildFirmware, functionSizes } from '../../toolchain/build.ts';
 import { runFirmware } from '../../toolchain/qemu.ts';
 import { describeExitStatus, HARNESS_EXIT, parseHarnessStdout } from '../../toolchain/harness.ts';
 import { HARNESS_DIR } from '../../toolchain/kernel-cache.ts';
@@ -222,6 +222,8 @@ export interface YardstickRun {
   layerTicks: Map<number, number>;
   /** The output record: each layer's output at its slot. */
   outputs: Uint8Array;
+  /** CMSIS-NN's functions linked into the firmware (every name starts with arm_), by name: bytes of code. */
+  cmsisNnFunctions: Map<string, number>;
   failure?: string;
 }
 
@@ -251,6 +253,7 @@ export async function runYardstick(options: {
     outDir: workDir,
     name: 'yardstick',
   });
+  const cmsisNnFunctions = await functionSizes(build.elfPath, 'arm_');
   writeFileSync(join(workDir, 'inputs.bin'), options.inputRecord);
   rmSync(join(workDir, 'outputs.bin'), { force: true });
   const run = await runFirmware({ board, elfPath: build.elfPath, args: ['inputs.bin', 'outputs.bin'], cwd: workDir, timeoutMs: options.timeoutMs, icount: true });
@@ -274,5 +277,5 @@ export async function runYardstick(options: {
           : `CMSIS-NN's scratch for layer ${code - SCRATCH_FAILED} is larger than the firmware's (an internal error of the yardstick)`
         : `the CMSIS-NN firmware exited with status ${run.exitCode ?? run.signal} (${describeExitStatus(run.exitCode)})`;
   } else if (outputs.length !== layout.outputBytes) failure = `the CMSIS-NN firmware wrote ${outputs.length} output bytes, expected ${layout.outputBytes}`;
-  return { layerTicks, outputs, ...(failure ? { failure } : {}) };
+  return { layerTicks, outputs, cmsisNnFunctions, ...(failure ? { failure } : {}) };
 }
