@@ -91,9 +91,9 @@ typedef struct {
     const float *scale;         /* onnx: float32 multiplier */
     int32_t zero_point;
     int32_t min, max;           /* act_min - zero_point, act_max - zero_point */
-    /* tflite, when every channel shifts right by at least 1 (and none left): 2^30 + 2^(30 + right)
-     * per channel, for tg_multiply_q31_right; else NULL. */
-    const int64_t *rounding;
+    /* tflite, when every channel shifts right by at least 2 (and none left): 2^(right - 2) per
+     * channel, the high word of the rounding offset of tg_multiply_q31_right; else NULL. */
+    const int32_t *rounding_high;
 } tg_channel_requant_t;
 
 /*
@@ -115,20 +115,21 @@ static inline int32_t tg_multiply_q31_tflite(int32_t acc, int32_t multiplier, in
 }
 
 /*
- * tg_multiply_q31_tflite for right >= 1 and left 0, as one 64-bit sum and one shift. The rounding
+ * tg_multiply_q31_tflite for right >= 2 and left 0, as one 64-bit sum and one shift. The rounding
  * right shift is floor((h + 2^(right-1) - [h < 0]) / 2^right) for h = floor((acc m + 2^30) / 2^31),
  * and nested floors of divisions by 2^31 and 2^right are one floor of a division by 2^(31+right):
  * the result is floor((acc m + 2^30 + 2^(30+right) - [h < 0] 2^31) / 2^(31+right)), the high word
  * shifted by right - 1. [acc < 0] stands in for [h < 0]: they differ only for h = 0, where both
- * give 0. |acc m| < 2^62, so the sum cannot overflow. `rounding` is 2^30 + 2^(30+right).
+ * give 0. |acc m| < 2^62, so the sum cannot overflow. The offset 2^30 + 2^(30+right) has the low
+ * word 2^30 and the high word `rounding_high` = 2^(right-2).
  */
-static inline int32_t tg_multiply_q31_right(int32_t acc, int32_t multiplier, int64_t rounding, int32_t right)
+static inline int32_t tg_multiply_q31_right(int32_t acc, int32_t multiplier, int32_t rounding_high, int32_t right)
 {
 #if defined(__thumb2__)
     /* Both products as SMLALs in one statement: gcc spells the second (by a constant) as five shifts
      * and adds, and, given the 64-bit sums of several outputs at once, spills them to the stack. */
-    uint32_t low = (uint32_t)rounding, negative;
-    int32_t high = (int32_t)(rounding >> 32);
+    uint32_t low = UINT32_C(1) << 30, negative;
+    int32_t high = rounding_high;
     __asm__("smlal %0, %1, %3, %4\n\t"
             "lsr %2, %3, #31\n\t"
             "smlal %0, %1, %2, %5"
@@ -137,7 +138,7 @@ static inline int32_t tg_multiply_q31_right(int32_t acc, int32_t multiplier, int
     (void)low;
     return high >> (right - 1);
 #else
-    int64_t sum = (int64_t)acc * multiplier + rounding;
+    int64_t sum = (int64_t)acc * multiplier + (int64_t)(((uint64_t)(uint32_t)rounding_high << 32) | (UINT64_C(1) << 30));
     sum += (int64_t)(int32_t)((uint32_t)acc >> 31) * INT32_MIN; /* -2^31 for a negative acc */
     return (int32_t)(sum >> 32) >> (right - 1);
 #endif
@@ -148,7 +149,7 @@ static inline int8_t tg_requant_channel(const tg_channel_requant_t *rq, int32_t 
 {
     const int32_t c = channel & rq->channel_mask;
     if (mode == TG_ROUND_TFLITE) {
-        const int32_t v = rq->rounding != NULL ? tg_multiply_q31_right(acc, rq->multiplier[c], rq->rounding[c], rq->right_shift[c])
+        const int32_t v = rq->rounding_high != NULL ? tg_multiply_q31_right(acc, rq->multiplier[c], rq->rounding_high[c], rq->right_shift[c])
                                                : tg_multiply_q31_tflite(acc, rq->multiplier[c], rq->left_shift[c], rq->right_shift[c]);
         return (int8_t)(tg_clamp_i32(v, rq->min, rq->max) + rq->zero_point);
     }
@@ -174,8 +175,8 @@ static inline __attribute__((always_inline)) int32x4_t tg_requant_lanes_mve(cons
 {
     if (mode == TG_ROUND_TFLITE) {
         int32x4_t v;
-        if (rq->rounding != NULL) {
-            /* Every channel shifts right by at least 1 and none left: no left shift, and every
+        if (rq->rounding_high != NULL) {
+            /* Every channel shifts right by at least 2 and none left: no left shift, and every
              * negative value takes the -1. */
             v = vqrdmulhq_s32(acc, multiplier);
             v = vrshlq_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), vnegq_s32(right));

@@ -11,11 +11,13 @@
 /*
  * Where generated models put their weights and their arena. The board's linker script places
  * these sections (weights in flash, the arena in RAM, not zeroed at startup); define the macros
- * empty before including this header to leave both to the compiler's defaults.
+ * empty before including this header to leave both to the compiler's defaults. Weights are kept
+ * even where a per-layer kernel instance folds every read of them (a per-tensor table), so the
+ * section holds exactly the bytes the report counts.
  */
 #ifndef TG_WEIGHTS_SECTION
 #if defined(__GNUC__) && defined(__ARM_EABI__)
-#define TG_WEIGHTS_SECTION __attribute__((section(".tinygen.weights")))
+#define TG_WEIGHTS_SECTION __attribute__((section(".tinygen.weights"), used))
 #else
 #define TG_WEIGHTS_SECTION
 #endif

@@ -26,12 +26,6 @@ export function cInt(value: number): string {
   return value === -2147483648 ? '(-2147483647 - 1)' : String(value);
 }
 
-/** An int64_t literal of an integer-valued number (exact: the number is printed as the integer it holds). */
-export function cInt64(value: number): string {
-  if (!Number.isInteger(value)) throw new Error(`internal: int64 constant ${value} is not an integer`);
-  return `INT64_C(${BigInt(value)})`;
-}
-
 /** Array initializer body, wrapped at a fixed number of values per line. */
 export function cArrayBody(values: ArrayLike<number>, format: (v: number) => string, perLine = 16): string {
   const lines: string[] = [];

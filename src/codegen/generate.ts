@@ -11,7 +11,7 @@ import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
 import { apiInputs, apiOutputs, ctypeOf, runSignature, type ApiTensor } from './api.ts';
-import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, cInt64, NonFiniteConstantError } from './c-literals.ts';
+import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, NonFiniteConstantError } from './c-literals.ts';
 import { UserError } from '../errors.ts';
 
 export interface GenerateOptions {
@@ -40,7 +40,7 @@ export interface GeneratedModel {
   traced: { step: number; tensor: string; bytes: number }[];
 }
 
-const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, int64_t: 8, float: 4 };
+const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
 
 class Emitter implements EmitContext {
   readonly declarations: string[] = [];
@@ -100,7 +100,7 @@ class Emitter implements EmitContext {
 
   constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
     const symbol = this.fresh(suffix);
-    const format = ctype === 'float' ? cFloat : ctype === 'int64_t' ? cInt64 : cInt;
+    const format = ctype === 'float' ? cFloat : cInt;
     this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
     this.constantBytes += values.length * CTYPE_BYTES[ctype];
     this.nodeConstantBytes += values.length * CTYPE_BYTES[ctype];

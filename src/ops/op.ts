@@ -77,7 +77,7 @@ export interface SpecialisedArgument {
   value: string;
 }
 
-export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'int64_t' | 'float';
+export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
 
 /** A node after the prepare-ops pass: its op's compile-time parameters are present and typed. */
 export type PreparedNode<P> = Node<P> & { params: P };

@@ -19,7 +19,7 @@
  * zero point), channel 1 of a two-channel struct with a decoy, and a fifth the same through a
  * one-entry struct (channel_mask 0) asked for channel 7; it takes what the compiler makes (an
  * int8 range, a multiplier >= 0), so for other vectors the driver repeats the direct result. A
- * sixth is tg_requant_channel's one-sum form (the rounding offsets given), for shifts < 0 only.
+ * sixth is tg_requant_channel's one-sum form (the rounding offsets given), for shifts <= -2 only.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,14 +90,14 @@ int main(int argc, char **argv)
             const int8_t rights[2] = { 0, (int8_t)(shift > 0 ? 0 : -shift) };
             const tg_channel_requant_t channel = { -1, multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp, NULL };
             const tg_channel_requant_t single = { 0, &multipliers[1], &lefts[1], &rights[1], NULL, zp, lo - zp, hi - zp, NULL };
-            /* The one-sum form, for a right shift only: offsets 2^30 + 2^(30 + right). */
-            const int64_t roundings[2] = { 0, shift < 0 ? (INT64_C(1) << 30) + (INT64_C(1) << (30 - shift)) : 0 };
-            const tg_channel_requant_t one_sum = { -1, multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp, roundings };
+            /* The one-sum form, for a right shift of 2 or more only: high words 2^(right - 2). */
+            const int32_t highs[2] = { 0, shift <= -2 ? (int32_t)(INT64_C(1) << (-shift - 2)) : 0 };
+            const tg_channel_requant_t one_sum = { -1, multipliers, lefts, rights, NULL, zp, lo - zp, hi - zp, highs };
             const int32_t direct = tg_requant_tflite(acc, multiplier, shift, zp, lo, hi);
             const int32_t takes = lo >= -128 && hi <= 127 && multiplier >= 0;
             const int32_t specialised = takes ? tg_requant_channel(&channel, 1, acc, TG_ROUND_TFLITE) : direct;
             const int32_t one_entry = takes ? tg_requant_channel(&single, 7, acc, TG_ROUND_TFLITE) : direct;
-            const int32_t right_only = takes && shift < 0 ? tg_requant_channel(&one_sum, 1, acc, TG_ROUND_TFLITE) : direct;
+            const int32_t right_only = takes && shift <= -2 ? tg_requant_channel(&one_sum, 1, acc, TG_ROUND_TFLITE) : direct;
             printf("%" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", direct, tg_requantize(&per_tensor, 7, acc), tg_requantize(&per_channel, 1, acc), specialised, one_entry, right_only);
         } else if (op == 'm') {
             int32_t a, b;
@@ -502,11 +502,11 @@ describe('edges that were undefined behaviour in the C', () => {
   // The one-sum form (tg_multiply_q31_right) subtracts 2^31 for a negative accumulator; without it
   // the second rounding's ties would go up instead of away from zero.
   it('tflite one-sum form: ties of the rounding shift go away from zero', async () => {
-    // Multiplier 2^30 (0.5) with shift -1: 0.25 in all. acc -2: the doubling high multiply gives
-    // floor((-2^31 + 2^30) / 2^31) = -1, and -1 / 2 is a tie, rounded away from zero: -1.
-    // acc 2: floor((2^31 + 2^30) / 2^31) = 1, and 1 / 2 rounds to 1. acc -1: floor(0) = 0, -> 0.
-    const at = (acc: number): Vector => ({ op: 't', acc, multiplier: P30, shift: -1, zp: 0, lo: -128, hi: 127 });
-    expect(await runC([at(-2), at(2), at(-1)])).toEqual([Array(6).fill(-1), Array(6).fill(1), Array(6).fill(0)]);
+    // Multiplier 2^30 (0.5) with shift -2: 0.125 in all. acc -4: the doubling high multiply gives
+    // floor((-4 2^30 + 2^30) / 2^31) = -2, and -2 / 4 is a tie, rounded away from zero: -1.
+    // acc 4: floor(5 2^30 / 2^31) = 2, and 2 / 4 rounds to 1. acc -1: floor(0) = 0, -> 0.
+    const at = (acc: number): Vector => ({ op: 't', acc, multiplier: P30, shift: -2, zp: 0, lo: -128, hi: 127 });
+    expect(await runC([at(-4), at(4), at(-1)])).toEqual([Array(6).fill(-1), Array(6).fill(1), Array(6).fill(0)]);
   });
 
   // quantizeMultiplier(real >= 2^31) yields shift >= 32, which the C cannot shift by: the compiler

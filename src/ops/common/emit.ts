@@ -31,8 +31,8 @@ export function channelRequantInitializer(ctx: EmitContext, rq: Requant): string
   const multiplier = ctx.constArray('multiplier', 'int32_t', rq.multipliers.map((q) => q.multiplier));
   const left = ctx.constArray('left_shift', 'int8_t', rq.multipliers.map((q) => Math.max(q.shift, 0)));
   const right = ctx.constArray('right_shift', 'int8_t', rq.multipliers.map((q) => Math.max(-q.shift, 0)));
-  // Every channel shifting right: the one-sum form (tg_multiply_q31_right) with its offsets, exact
-  // as doubles (two powers of two at most 31 bits apart).
-  const rounding = rq.multipliers.every((q) => q.shift < 0) ? ctx.constArray('rounding', 'int64_t', rq.multipliers.map((q) => 2 ** 30 + 2 ** (30 - q.shift))) : 'NULL';
+  // Every channel shifting right by 2 or more: the one-sum form (tg_multiply_q31_right), with the
+  // high words of its rounding offsets.
+  const rounding = rq.multipliers.every((q) => q.shift <= -2) ? ctx.constArray('rounding_high', 'int32_t', rq.multipliers.map((q) => 2 ** (-q.shift - 2))) : 'NULL';
   return `{ ${mask}, ${multiplier}, ${left}, ${right}, NULL, ${range}, ${rounding} }`;
 }
