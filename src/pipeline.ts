@@ -9,6 +9,7 @@ import { readModelFile } from './frontend/read-model.ts';
 import { lower, type Lowered } from './passes/index.ts';
 import { generateModel, type GeneratedModel } from './codegen/generate.ts';
 import type { RoundingMode } from './numerics/requantize.ts';
+import type { IoPlacement } from './ops/op.ts';
 import { cIdentifier } from './codegen/c-literals.ts';
 import { UserError } from './errors.ts';
 
@@ -21,6 +22,8 @@ export interface CompileRequest {
   bindings?: InputBindings;
   /** Accept float32 ops (for ONNX's float conformance tests); tinygen's product path is integer-only. */
   allowFloat?: boolean;
+  /** Where inputs and outputs live (see IoPlacement); 'caller' by default. */
+  io?: IoPlacement;
 }
 
 export interface Compiled extends Lowered {
@@ -28,6 +31,7 @@ export interface Compiled extends Lowered {
   modelPath: string;
   name: string;
   rounding: RoundingMode;
+  io: IoPlacement;
 }
 
 export function defaultName(modelPath: string): string {
@@ -42,8 +46,9 @@ export function compileModel(request: CompileRequest): Compiled {
     : loadOnnxBytes(bytes, request.modelPath, { bindings: request.bindings, allowFloat: request.allowFloat });
   // Each format defaults to the arithmetic of its own runtime: TFLM for TFLite, ONNX Runtime for ONNX.
   const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');
-  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding }));
-  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding };
+  const io = request.io ?? 'caller';
+  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io }));
+  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io };
 }
 
 /** A refusal raised past import names the model file first, as the loaders' own do. */
@@ -63,6 +68,7 @@ export function generate(compiled: Compiled): GeneratedModel {
       sha256: compiled.sha256,
       source: basename(compiled.modelPath),
       rounding: compiled.rounding,
+      io: compiled.io,
     }),
   );
 }

@@ -13,3 +13,7 @@ export function printJson(value: unknown): void {
 export function formatBytes(n: number): string {
   return n >= 1024 ? `${n} B (${(n / 1024).toFixed(1)} KiB)` : `${n} B`;
 }
+
+/** The --io option's help, shared by the commands that compile. */
+export const IO_OPTION_TEXT =
+  'where inputs and outputs live: caller (the default: buffers the caller passes to <name>_run) or arena (in the arena, through <name>_input(i) and <name>_output(i); the planner reuses an input once consumed, so the model needs less RAM)';

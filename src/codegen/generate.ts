@@ -4,7 +4,7 @@
  */
 import type { Graph, Node } from '../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../ir/graph.ts';
-import type { CType, EmitContext, SpecialisedArgument, SpecialisedKernel } from '../ops/op.ts';
+import type { CType, EmitContext, IoPlacement, SpecialisedArgument, SpecialisedKernel } from '../ops/op.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
@@ -21,11 +21,15 @@ export interface GenerateOptions {
   /** The model file name, for the stamp. */
   source: string;
   rounding: RoundingMode;
+  /** Where inputs and outputs live; 'caller' when not given. */
+  io?: IoPlacement;
 }
 
 export interface GeneratedModel {
   /** File name → contents. */
   files: Map<string, string>;
+  /** 'caller': <name>_run takes the buffers; 'arena': <name>_input(i) and <name>_output(i) point into the arena. */
+  io: IoPlacement;
   inputs: ApiTensor[];
   outputs: ApiTensor[];
   arenaBytes: number;
@@ -180,13 +184,20 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     steps.push({ index, comment: describeNode(node, graph) + (code === '' ? ' (shares its input\'s storage)' : ''), code, traces });
     layers.push({ node: node.name, constantBytes: emitter.nodeConstantBytes, runs: code !== '' });
   });
-  const signature = runSignature(inputs, outputs);
+  const io = options.io ?? 'caller';
+  const signature = io === 'arena' ? 'void' : runSignature(inputs, outputs);
+  const arenaOffset = (tensor: string) => {
+    const where = plan.storage.get(tensor);
+    if (where?.kind !== 'arena') throw new Error(`internal: API tensor '${tensor}' is not in the arena`);
+    return where.offset;
+  };
   const apiView = (t: ApiTensor) => ({
     ...t,
     tensor: cCommentText(t.tensor),
     macro: t.param.toUpperCase(),
     shapeList: t.shape.join(', '),
     scaleLiteral: t.scale !== undefined ? cFloat(t.scale) : undefined,
+    ...(io === 'arena' ? { arenaOffset: arenaOffset(t.tensor) } : {}),
   });
   const view = {
     version: TOOL_VERSION,
@@ -202,6 +213,7 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     includes: emitter.includes,
     steps,
     signature,
+    ioInArena: io === 'arena',
     inputs: inputs.map(apiView),
     outputs: outputs.map(apiView),
   };
@@ -209,5 +221,5 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     [`${name}_model.h`, renderTemplate('model.h.hbs', view)],
     [`${name}_model.c`, renderTemplate('model.c.hbs', view)],
   ]);
-  return { files, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
+  return { files, io, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
 }

@@ -24,6 +24,7 @@ export function generateHarnessAdapter(name: string, model: GeneratedModel): Map
     outputBytes: total(model.outputs),
     inputs: withOffsets(model.inputs),
     outputs: withOffsets(model.outputs),
+    ioInArena: model.io === 'arena',
     args: [...model.inputs, ...model.outputs].map((t) => `harness_${t.param}`).join(', '),
   };
   return new Map([['harness_model.c', renderTemplate('harness_model.c.hbs', view)]]);

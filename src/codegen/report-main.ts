@@ -6,12 +6,13 @@ import type { GeneratedModel } from './generate.ts';
 
 /** report_main.c for model `name` (see templates/report_main.c.hbs). */
 export function generateReportMain(name: string, model: GeneratedModel): string {
-  const buffers = [...model.inputs, ...model.outputs];
+  // With inputs and outputs in the arena there are no application buffers: run() takes none.
+  const buffers = model.io === 'arena' ? [] : [...model.inputs, ...model.outputs];
   return renderTemplate('report_main.c.hbs', {
     version: TOOL_VERSION,
     name,
     buffers,
-    signature: runSignature(model.inputs, model.outputs),
+    signature: model.io === 'arena' ? 'void' : runSignature(model.inputs, model.outputs),
     args: buffers.map((t) => `app_${t.param}`).join(', '),
   });
 }

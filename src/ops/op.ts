@@ -22,8 +22,18 @@ export interface OutputInfo {
   quant?: Quantization;
 }
 
+/**
+ * Where the model's inputs and outputs live: 'caller', in buffers the caller passes to
+ * <name>_run; 'arena', in the arena, reached through <name>_input(i) and <name>_output(i), where
+ * the planner reuses an input's bytes once it is dead.
+ */
+export type IoPlacement = 'caller' | 'arena';
+export const IO_PLACEMENTS: readonly IoPlacement[] = ['caller', 'arena'];
+
 export interface CompileOptions {
   rounding: RoundingMode;
+  /** 'caller' when not given. */
+  io?: IoPlacement;
 }
 
 /**

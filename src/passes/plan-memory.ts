@@ -9,6 +9,7 @@
 import type { Graph } from '../ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
+import type { IoPlacement } from '../ops/op.ts';
 import { seededRandom } from '../util/random.ts';
 
 export const ARENA_ALIGNMENT = 8;
@@ -62,6 +63,8 @@ export interface ViewGroup {
   bytes: number;
   /** Set when an API pointer holds the group. */
   external?: Storage;
+  /** A graph input or output (in the arena when inputs and outputs are placed there). */
+  api?: 'input' | 'output';
   /** Index in graph.nodes of the node that writes the group. */
   producer: number;
   /** Indices in graph.nodes of the distinct nodes that read the group, ascending. */
@@ -92,10 +95,15 @@ export interface StorageModel {
   nodes: NodeStorage[];
 }
 
-export function storageModel(graph: Graph): StorageModel {
+export function storageModel(graph: Graph, io: IoPlacement = 'caller'): StorageModel {
   const external = new Map<string, Storage>();
-  graph.inputs.forEach((name, index) => external.set(name, { kind: 'input', index }));
-  graph.outputs.forEach((name, index) => external.set(name, { kind: 'output', index }));
+  if (io === 'caller') {
+    graph.inputs.forEach((name, index) => external.set(name, { kind: 'input', index }));
+    graph.outputs.forEach((name, index) => external.set(name, { kind: 'output', index }));
+  }
+  const api = new Map<string, 'input' | 'output'>();
+  graph.inputs.forEach((name) => api.set(name, 'input'));
+  graph.outputs.forEach((name) => api.set(name, 'output'));
 
   const groups: ViewGroup[] = [];
   const groupOf = new Map<string, number>();
@@ -103,7 +111,8 @@ export function storageModel(graph: Graph): StorageModel {
     let id = groupOf.get(name);
     if (id === undefined) {
       id = groups.length;
-      groups.push({ tensors: [name], bytes: alignUp(tensorBytes(tensorOf(graph, name))), external: external.get(name), producer, readers: [] });
+      const role = api.get(name);
+      groups.push({ tensors: [name], bytes: alignUp(tensorBytes(tensorOf(graph, name))), external: external.get(name), ...(role ? { api: role } : {}), producer, readers: [] });
       groupOf.set(name, id);
     }
     return id;
@@ -125,6 +134,8 @@ export function storageModel(graph: Graph): StorageModel {
       if (into !== undefined && !(groups[into]!.external && outExternal)) {
         groups[into]!.tensors.push(name);
         groups[into]!.external ??= outExternal;
+        // A view that is a graph output keeps the group to the end.
+        if (api.get(name) === 'output') groups[into]!.api = 'output';
         groupOf.set(name, into);
         aliased = true;
       } else writes.push(groupFor(name, index));
@@ -132,8 +143,9 @@ export function storageModel(graph: Graph): StorageModel {
     return { reads, writes, aliased, inPlace: [], scratchBytes: alignUp(def.scratchBytes?.(node, graph) ?? 0) };
   });
 
-  // In place needs a same-sized input held in the arena: an input's API pointer is const, and
-  // an output's must keep its bytes to the end.
+  // In place needs a same-sized input held in the arena: an input's API pointer is const, and an
+  // output's bytes must last to the end, in the arena too. (An input in the arena may be
+  // overwritten once dead: the caller writes the inputs before every run.)
   graph.nodes.forEach((node, index) => {
     const step = nodes[index]!;
     const def = opDefinition(node.op);
@@ -144,7 +156,7 @@ export function storageModel(graph: Graph): StorageModel {
       const input = node.inputs[i];
       if (input === undefined || input === '' || isConstant(graph, input)) continue;
       const inGroup = groupOf.get(input)!;
-      if (groups[inGroup]!.external || tensorBytes(tensorOf(graph, input)) !== tensorBytes(tensorOf(graph, output))) continue;
+      if (groups[inGroup]!.external || groups[inGroup]!.api === 'output' || tensorBytes(tensorOf(graph, input)) !== tensorBytes(tensorOf(graph, output))) continue;
       if (!step.inPlace.some(([g]) => g === inGroup)) step.inPlace.push([inGroup, outGroup]);
     }
   });
@@ -240,11 +252,12 @@ function place(intervals: readonly Interval[], lowerBound: number): number[] {
   return best?.offsets ?? [];
 }
 
-export function planMemory(graph: Graph): MemoryPlan {
-  const model = storageModel(graph);
+export function planMemory(graph: Graph, io: IoPlacement = 'caller'): MemoryPlan {
+  const model = storageModel(graph, io);
   const { groups } = model;
   const steps = graph.nodes.length;
-  const lastRead = groups.map((g) => (g.readers.length ? Math.max(...g.readers) : g.producer));
+  // An output in the arena lives to the end of the run; an input from its start.
+  const lastRead = groups.map((g) => (g.api === 'output' ? Math.max(steps - 1, 0) : g.readers.length ? Math.max(...g.readers) : Math.max(g.producer, 0)));
 
   // In-place joins: a view group takes over the buffer of the group it overwrites (a chain of
   // them is one buffer). Root of each group's buffer:
@@ -276,7 +289,7 @@ export function planMemory(graph: Graph): MemoryPlan {
     buffer.groups.push(id);
     buffer.external ??= group.external;
     buffer.bytes = Math.max(buffer.bytes, group.bytes);
-    if (group.producer >= 0) buffer.first = Math.min(buffer.first, group.producer);
+    buffer.first = Math.min(buffer.first, Math.max(group.producer, 0));
     buffer.last = Math.max(buffer.last, lastRead[id]!);
   });
   const inArena: (Interval & { groups: number[]; scratchStep?: number })[] = [...byRoot.values()].filter((b) => !b.external);

@@ -9,6 +9,7 @@
  */
 import type { Graph } from '../ir/graph.ts';
 import { isConstant } from '../ir/graph.ts';
+import type { CompileOptions } from '../ops/op.ts';
 import { planMemory, storageModel, type StorageModel } from './plan-memory.ts';
 
 /** Distinct sets of already-run nodes the exact search may visit before it gives up. */
@@ -24,7 +25,9 @@ class LiveState {
   live = 0;
 
   constructor(private readonly model: StorageModel) {
-    this.pending = Int32Array.from(model.groups, (g) => g.readers.length);
+    // An output held in the arena is never released; an input held there is live from the start.
+    this.pending = Int32Array.from(model.groups, (g) => g.readers.length + (g.api === 'output' ? 1 : 0));
+    for (const [id, g] of model.groups.entries()) if (g.producer < 0 && this.pending[id]! > 0) this.live += this.arenaBytes(id);
   }
 
   private arenaBytes(group: number): number {
@@ -161,17 +164,18 @@ function greedyOrder(model: StorageModel, preds: number[][]): number[] {
   return order;
 }
 
-export function scheduleForMemory(graph: Graph): Graph {
-  const model = storageModel(graph);
+export function scheduleForMemory(graph: Graph, options: CompileOptions): Graph {
+  const io = options.io ?? 'caller';
+  const model = storageModel(graph, io);
   const preds = predecessors(graph);
   const given = graph.nodes.map((_, i) => i);
   const exact = preds.length <= EXACT_MAX_NODES ? exactOrder(model, preds) : undefined;
   const candidates = [exact ?? greedyOrder(model, preds)];
-  let best = { graph, arena: planMemory(graph).arenaBytes };
+  let best = { graph, arena: planMemory(graph, io).arenaBytes };
   for (const order of candidates) {
     if (order.every((node, i) => node === given[i])) continue;
     const reordered = { ...graph, nodes: order.map((i) => graph.nodes[i]!) };
-    const arena = planMemory(reordered).arenaBytes;
+    const arena = planMemory(reordered, io).arenaBytes;
     if (arena < best.arena) best = { graph: reordered, arena };
   }
   return best.graph;

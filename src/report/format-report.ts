@@ -39,9 +39,12 @@ function totals(report: ModelReport): string[] {
   const overBound = bound > 0 ? ` (${(((report.arenaBytes - bound) / bound) * 100).toFixed(1)}% over)` : '';
   const lines = [
     `MACs: ${grouped(report.macs)}`,
-    `arena: ${bytes(report.arenaBytes)}; lower bound (most bytes live at once) ${bytes(bound)}${report.arenaBytes === bound ? ', reached' : overBound}`,
+    `arena: ${bytes(report.arenaBytes)}; lower bound (most bytes live at once) ${bytes(bound)}${report.arenaBytes === bound ? ', reached' : overBound}; largest single tensor ${bytes(report.largestTensorBytes)}`,
+    report.io === 'arena'
+      ? `model RAM: ${bytes(report.modelRamBytes)}, all in the arena (inputs and outputs too: --io arena)`
+      : `model RAM: ${bytes(report.modelRamBytes)} = arena ${bytes(report.arenaBytes)} + the caller's input and output buffers ${bytes(report.apiBufferBytes)} (--io arena puts them in the arena)`,
     `flash: ${sum(report.flashBytes)}weights ${bytes(flash.weightBytes)} + code ${bytes(flash.codeBytes)}`,
-    `RAM: ${sum(report.ramBytes)}arena ${bytes(ram.arenaBytes)} + stack ${bytes(ram.stackBytes)} + static data ${bytes(ram.staticDataBytes)}`,
+    `RAM: ${sum(report.ramBytes)}model RAM ${bytes(report.modelRamBytes)} + stack ${bytes(ram.stackBytes)} + static data ${bytes(ram.staticDataBytes)}`,
   ];
   if (stack) {
     lines.push(`stack path: ${stack.path.map((f) => `${f.name} ${f.frameBytes} B`).join(' -> ')}`);

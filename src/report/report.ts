@@ -44,13 +44,24 @@ export interface ModelReport {
   macs: number;
   arenaBytes: number;
   lowerBoundBytes: number;
+  /** The largest single activation tensor (inputs and outputs included): the floor for running layer by layer. */
+  largestTensorBytes: number;
+  /** Where inputs and outputs live: 'caller' (buffers passed to <name>_run) or 'arena'. */
+  io: 'caller' | 'arena';
+  /** Bytes of the input and output buffers the caller keeps ('caller' io; 0 with 'arena'). */
+  apiBufferBytes: number;
+  /**
+   * The RAM the model needs while it runs, known at compile time: the arena plus the caller's
+   * input and output buffers (the measure to set beside TFLM's arena, which holds its tensors).
+   */
+  modelRamBytes: number;
   weightBytes: number;
   /** Weights + code; null when not measured on a board. */
   flashBytes: number | null;
-  /** Arena + stack + static data; null when not measured on a board. */
+  /** Model RAM + stack + static data; null when not measured on a board. */
   ramBytes: number | null;
   flash: { weightBytes: number; codeBytes: number | null };
-  ram: { arenaBytes: number; stackBytes: number | null; staticDataBytes: number | null };
+  ram: { arenaBytes: number; apiBufferBytes: number; stackBytes: number | null; staticDataBytes: number | null };
   stack: StackUse | null;
   layers: LayerReport[];
   buffers: ArenaBuffer[];
@@ -81,6 +92,9 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
       liveBytes: plan.liveBytes[index]!,
     };
   });
+  const apiBufferBytes = generated.io === 'arena' ? 0 : [...generated.inputs, ...generated.outputs].reduce((s, t) => s + t.bytes, 0);
+  const activations = [...graph.tensors.values()].filter((t) => !isConstant(graph, t.name));
+  const largestTensorBytes = Math.max(0, ...activations.map((t) => tensorBytes(t)));
   const stackBytes = measured?.stack.bytes ?? null;
   const codeBytes = measured?.codeBytes ?? null;
   const staticDataBytes = measured?.staticDataBytes ?? null;
@@ -94,11 +108,15 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
     macs: layers.reduce((s, l) => s + l.macs, 0),
     arenaBytes: plan.arenaBytes,
     lowerBoundBytes: plan.lowerBoundBytes,
+    largestTensorBytes,
+    io: generated.io,
+    apiBufferBytes,
+    modelRamBytes: plan.arenaBytes + apiBufferBytes,
     weightBytes: generated.constantBytes,
     flashBytes: codeBytes === null ? null : generated.constantBytes + codeBytes,
-    ramBytes: stackBytes === null || staticDataBytes === null ? null : plan.arenaBytes + stackBytes + staticDataBytes,
+    ramBytes: stackBytes === null || staticDataBytes === null ? null : plan.arenaBytes + apiBufferBytes + stackBytes + staticDataBytes,
     flash: { weightBytes: generated.constantBytes, codeBytes },
-    ram: { arenaBytes: plan.arenaBytes, stackBytes, staticDataBytes },
+    ram: { arenaBytes: plan.arenaBytes, apiBufferBytes, stackBytes, staticDataBytes },
     stack: measured?.stack ?? null,
     layers,
     buffers: plan.buffers,

@@ -6,6 +6,7 @@
  * still runs. Bad input (an unknown board, a model that cannot be read or compiled) is found
  * before any cell starts, and is a UserError.
  */
+import type { IoPlacement } from '../ops/op.ts';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
@@ -39,6 +40,8 @@ export interface MatrixOptions {
   boards: readonly string[];
   /** Rounding modes; default: each model's default. */
   roundings?: readonly RoundingMode[];
+  /** Where the models' inputs and outputs live (default 'caller'), for every cell. */
+  io?: IoPlacement;
   /** A count of random inputs, or a file of raw input records (the same for every cell). */
   inputs: number | string;
   seed?: number;
@@ -155,8 +158,8 @@ interface CompiledModel {
  * that an input file holds whole records for it; every cell of that model and rounding mode then
  * validates this one compilation on its board.
  */
-function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string): CompiledModel {
-  const compiled = compileModel({ modelPath, rounding });
+function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, io: IoPlacement | undefined): CompiledModel {
+  const compiled = compileModel({ modelPath, rounding, io });
   const generated = generate(compiled);
   if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generated.inputs));
   return { compiled, generated };
@@ -177,7 +180,7 @@ function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; 
   const models = [...new Map(options.models.map((m) => [resolve(m), m])).values()];
   const boards = resolveBoards(options.boards);
   const requested: (RoundingMode | undefined)[] = options.roundings?.length ? [...new Set(options.roundings)] : [undefined];
-  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs)));
+  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs, options.io)));
 
   const stems = models.map((m) => basename(m, extname(m)));
   const shown = models.map((m, i) => (stems.filter((s) => s === stems[i]).length > 1 ? m : basename(m)));
@@ -264,6 +267,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       board: cell.boardSpec,
       inputs: options.inputs,
       rounding: cell.rounding,
+      ...(options.io ? { io: options.io } : {}),
       seed: options.seed,
       keepDir: cell.workDir,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -2,6 +2,7 @@
  * tinygen validate: compile a model, build the firmware for a board, run it under QEMU on many
  * inputs, and compare every output byte with the reference interpreter.
  */
+import type { IoPlacement } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export interface ValidateOptions {
   /** A count of random inputs, or a file of raw input records. */
   inputs: number | string;
   rounding?: RoundingMode;
+  /** Where the model's inputs and outputs live (default 'caller'). */
+  io?: IoPlacement;
   seed?: number;
   name?: string;
   /** Keep the build in this directory instead of a temporary one. */
@@ -175,6 +178,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
 }
 
 function compileAndGenerate(options: ValidateOptions): { compiled: Compiled; generated: GeneratedModel } {
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io });
   return { compiled, generated: generate(compiled) };
 }

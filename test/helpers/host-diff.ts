@@ -8,7 +8,7 @@ import { buildHostModel } from '../../src/validate/host-model.ts';
 import { randomInputs, valuesToRecord } from '../../src/validate/records.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import type { RoundingMode } from '../../src/numerics/requantize.ts';
-import type { Value } from '../../src/ops/op.ts';
+import type { IoPlacement, Value } from '../../src/ops/op.ts';
 
 export interface HostDiff {
   bytes: number;
@@ -21,10 +21,12 @@ export interface HostDiffOptions {
   allowFloat?: boolean;
   /** Adjusts each random input set before it runs (e.g. to plant -0 or edge values). */
   edit?: (values: Value[], random: () => number) => void;
+  /** Where the model's inputs and outputs live (default 'caller'). */
+  io?: IoPlacement;
 }
 
 export async function hostDiff(modelPath: string, rounding: RoundingMode, inputs = 8, seed = 1, options: HostDiffOptions = {}): Promise<HostDiff> {
-  const compiled = compileModel({ modelPath, rounding, allowFloat: options.allowFloat });
+  const compiled = compileModel({ modelPath, rounding, allowFloat: options.allowFloat, io: options.io });
   const host = await buildHostModel(compiled);
   try {
     const random = seededRandom(seed);

@@ -6,6 +6,7 @@
 import type { Graph } from '../../src/ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 import { ARENA_ALIGNMENT, type MemoryPlan, type Storage } from '../../src/passes/plan-memory.ts';
+import type { IoPlacement } from '../../src/ops/op.ts';
 
 const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
 const activations = (graph: Graph, names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n));
@@ -88,9 +89,14 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
   return problems;
 }
 
-/** Steps at which each tensor is written and last read (its write step when never read). */
-function lifetimes(graph: Graph): Map<string, { first: number; last: number }> {
+/**
+ * Steps at which each tensor is written and last read (its write step when never read). With
+ * inputs and outputs in the arena, a graph input lives from the first step and a graph output to
+ * the last.
+ */
+function lifetimes(graph: Graph, io: IoPlacement = 'caller'): Map<string, { first: number; last: number }> {
   const life = new Map<string, { first: number; last: number }>();
+  if (io === 'arena') for (const name of graph.inputs) life.set(name, { first: 0, last: 0 });
   graph.nodes.forEach((node, step) => {
     for (const name of activations(graph, node.inputs)) {
       const l = life.get(name);
@@ -98,6 +104,7 @@ function lifetimes(graph: Graph): Map<string, { first: number; last: number }> {
     }
     for (const name of node.outputs) life.set(name, { first: step, last: step });
   });
+  if (io === 'arena') for (const name of graph.outputs) life.get(name)!.last = graph.nodes.length - 1;
   return life;
 }
 
@@ -105,8 +112,8 @@ function lifetimes(graph: Graph): Map<string, { first: number; last: number }> {
  * Arena bytes live at each step: the union of the (aligned) byte ranges of the tensors alive then,
  * and of the running node's scratch space.
  */
-export function liveBytesFromTensors(graph: Graph, plan: MemoryPlan): number[] {
-  const life = lifetimes(graph);
+export function liveBytesFromTensors(graph: Graph, plan: MemoryPlan, io: IoPlacement = 'caller'): number[] {
+  const life = lifetimes(graph, io);
   return graph.nodes.map((_, step) => {
     const scratch = plan.buffers.filter((b) => b.scratchStep === step).map((b) => [b.offset, b.offset + b.bytes] as const);
     const ranges = [...life]

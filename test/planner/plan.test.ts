@@ -11,16 +11,19 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileModel, type Compiled } from '../../src/pipeline.ts';
+import { tensorBytes, tensorOf } from '../../src/ir/graph.ts';
+import { alignUp } from '../../src/passes/plan-memory.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { buildNetwork, NETWORKS, type NetworkName } from '../helpers/networks.ts';
 import { SHARED } from '../helpers/paths.ts';
 import { randomGraph } from './random-graphs.ts';
+import { twoInTwoOut } from '../networks/two-in-two-out.ts';
 import { expectedInPlace, liveBytesFromTensors, simulatePlan } from './check-plan.ts';
 
 /** The plan invariants every compiled model must satisfy. */
-function checkPlan({ graph, plan }: Compiled, label: string): void {
+function checkPlan({ graph, plan, io }: Compiled, label: string): void {
   expect(simulatePlan(graph, plan), label).toEqual([]);
-  expect(plan.liveBytes, label).toEqual(liveBytesFromTensors(graph, plan));
+  expect(plan.liveBytes, label).toEqual(liveBytesFromTensors(graph, plan, io));
   expect(plan.lowerBoundBytes, label).toBe(Math.max(0, ...plan.liveBytes));
   expect(plan.arenaBytes, label).toBeGreaterThanOrEqual(plan.lowerBoundBytes);
   for (const [i, a] of plan.buffers.entries()) {
@@ -116,5 +119,47 @@ describe('memory planner on the test networks and example models', () => {
     // pointer is const) 32; first layer 32 in + 16 out = 48; then 16 + 8 = 24; 8 + 16 = 24; the
     // last layer reads 16 and writes the output buffer directly: 16; the conversion in place: 0.
     expect(plan.liveBytes).toEqual([32, 48, 24, 24, 16, 0]);
+  });
+});
+
+describe('memory planner with inputs and outputs in the arena (--io arena)', () => {
+  it('keeps every tensor intact, holds the outputs to the end, and never needs more than the arena plus the API buffers (60 random graphs)', () => {
+    const rng = seededRandom(1207);
+    let reused = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const { path } = randomGraph(rng, true);
+      const caller = compileModel({ modelPath: path });
+      const arena = compileModel({ modelPath: path, io: 'arena' });
+      const label = `trial ${trial}`;
+      checkPlan(arena, label);
+      const api = [...arena.graph.inputs, ...arena.graph.outputs];
+      for (const name of api) expect(arena.plan.storage.get(name)?.kind, `${label}: ${name}`).toBe('arena');
+      const apiBytes = [...new Set(api)].reduce((sum, name) => sum + alignUp(tensorBytes(tensorOf(arena.graph, name))), 0);
+      expect(arena.plan.arenaBytes, label).toBeLessThanOrEqual(caller.plan.arenaBytes + apiBytes);
+      if (arena.plan.arenaBytes < caller.plan.arenaBytes + apiBytes) reused++;
+    }
+    // The input dies after its first reader in most of these graphs; its bytes then serve later layers.
+    expect(reused).toBeGreaterThan(30);
+  });
+
+  it('two inputs, two outputs: an output computed early keeps its bytes while the other is computed', () => {
+    const compiled = compileModel({ modelPath: twoInTwoOut(), io: 'arena' });
+    checkPlan(compiled, 'two in, two out');
+    // One output is written before the last step, and the simulation above saw it intact at the end.
+    const producers = compiled.graph.outputs.map((name) => compiled.graph.nodes.findIndex((n) => n.outputs.includes(name)));
+    expect(Math.min(...producers)).toBeLessThan(compiled.graph.nodes.length - 1);
+  });
+
+  it("tiny_cnn: the arena holds conv 1's input, output and patch at once, and nothing more", () => {
+    const caller = compileModel({ modelPath: join(SHARED, 'models', 'tiny_cnn_qop.onnx') });
+    const arena = compileModel({ modelPath: join(SHARED, 'models', 'tiny_cnn_qop.onnx'), io: 'arena' });
+    checkPlan(arena, 'tiny_cnn');
+    // Caller buffers: the 16x16x1 int8 input (256 B) and the 6 logits; the arena peaks at max pool 1,
+    // which holds conv 1's 16x16x4 output (1,024 B) and its own 8x8x4 output (256 B): 1,280 B.
+    expect(caller.plan.arenaBytes).toBe(1280);
+    // In the arena, conv 1 runs with its input (256 B), its output (1,024 B) and its patch scratch
+    // (24 B) live at once: 1,304 B, which is then the whole model RAM (vs 1,280 + 256 + 6 before).
+    expect(arena.plan.lowerBoundBytes).toBe(256 + 1024 + 24);
+    expect(arena.plan.arenaBytes).toBe(256 + 1024 + 24);
   });
 });

@@ -1,4 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
+import { IO_OPTION_TEXT } from '../output.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
@@ -16,6 +18,7 @@ interface CompileArgs {
   out: string;
   name?: string;
   rounding?: RoundingMode;
+  io: IoPlacement;
   board?: string;
   measure: boolean;
   json: boolean;
@@ -31,13 +34,15 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding); default tflite for TFLite models, onnx for ONNX' })
+      .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
-      .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/') as Argv<CompileArgs>,
+      .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/')
+      .example('$0 compile model.tflite -o out/ --name kws --io arena', 'kws_input(0) and kws_output(0) point into the arena; call kws_run()') as Argv<CompileArgs>,
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
     // Everything is generated in memory first, so a bad model leaves no partial output.
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name });
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io });
     const generated = generate(compiled);
     const board = args.board ? loadBoard(args.board) : undefined;
     const fits = board ? checkFits(board, [generated], `model ${args.model}`) : undefined;
@@ -59,8 +64,10 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       model: args.model,
       name: compiled.name,
       rounding: compiled.rounding,
+      io: compiled.io,
       sha256: compiled.sha256,
       arenaBytes: generated.arenaBytes,
+      modelRamBytes: report.modelRamBytes,
       constantBytes: generated.constantBytes,
       lowerBoundBytes: report.lowerBoundBytes,
       flashBytes: report.flashBytes,
@@ -72,8 +79,12 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     };
     if (args.json) return printJson(summary);
     console.log(`compiled ${args.model} -> ${args.out}`);
-    console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
-    console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM`);
+    if (compiled.io === 'arena') {
+      console.log(`  functions: ${compiled.name}_input(i), ${compiled.name}_output(i) and int ${compiled.name}_run(void) in ${compiled.name}_model.h (inputs and outputs in the arena)`);
+    } else {
+      console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
+    }
+    console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM; model RAM ${formatBytes(report.modelRamBytes)} with the input and output buffers`);
     console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
     if (report.flashBytes !== null) {
       console.log(`  measured:  on ${report.board}: flash ${formatBytes(report.flashBytes)} with code ${report.flash.codeBytes} B; RAM ${formatBytes(report.ramBytes!)} with stack ${report.ram.stackBytes} B`);

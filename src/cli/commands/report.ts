@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
 import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
@@ -10,13 +11,14 @@ import { buildReport } from '../../report/report.ts';
 import { reportMarkdown, reportText } from '../../report/format-report.ts';
 import { memoryTimeline } from '../../report/report-files.ts';
 import { UserError } from '../../errors.ts';
-import { printJson, progressReporter } from '../output.ts';
+import { printJson, progressReporter, IO_OPTION_TEXT } from '../output.ts';
 
 interface ReportArgs {
   model: string;
   board?: string;
   name?: string;
   rounding?: RoundingMode;
+  io: IoPlacement;
   json: boolean;
   markdown: boolean;
   svg?: string;
@@ -35,6 +37,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       })
       .option('name', { type: 'string', describe: 'C symbol prefix (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
+      .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('markdown', { type: 'boolean', default: false, describe: 'print the report as Markdown' })
       .option('svg', { type: 'string', describe: 'also write the SVG memory timeline (which tensor holds which arena bytes at each step) to this file' })
@@ -45,7 +48,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     // Before the build, so a bad path does not cost one.
     if (args.svg && !existsSync(dirname(resolve(args.svg)))) throw new UserError(`--svg ${args.svg}: the folder ${dirname(resolve(args.svg))} does not exist`);
     const progress = progressReporter(!args.json && !args.markdown);
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name });
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io });
     const generated = generate(compiled);
     let measured;
     if (args.board) {

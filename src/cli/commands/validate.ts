@@ -1,4 +1,5 @@
 import { textTable } from '../../report/table.ts';
+import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
-import { formatBytes, printJson, progressReporter } from '../output.ts';
+import { formatBytes, printJson, progressReporter, IO_OPTION_TEXT } from '../output.ts';
 import { describeFirstDivergence } from '../../validate/trace.ts';
 import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
@@ -17,6 +18,7 @@ interface ValidateArgs {
   board: string[];
   inputs: string;
   rounding?: string[];
+  io: IoPlacement;
   seed: number;
   jobs?: number;
   keep?: string;
@@ -156,6 +158,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         nargs: 1,
         describe: `requantization mode (${ROUNDING_MODES.join(', ')}; default: the model's); repeat it for several`,
       })
+      .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once (default: the number of CPUs, ${os.availableParallelism()})` })
       .option('keep', { type: 'string', describe: "keep the build (sources, ELF, map, records) in this directory; with several cells, each in a directory of its own under it" })
@@ -184,6 +187,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         models: args.models.map(String),
         boards: args.board,
         roundings: args.rounding?.length ? roundingModes(args.rounding) : undefined,
+        io: args.io,
         inputs,
         seed: args.seed,
         jobs: args.jobs,
