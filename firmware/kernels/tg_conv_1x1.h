@@ -8,6 +8,8 @@
 #ifndef TG_CONV_1X1_H
 #define TG_CONV_1X1_H
 
+#include <string.h>
+
 #include "tinygen_kernels.h"
 #include "tg_dot.h"
 
@@ -43,6 +45,36 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_body(const tg_conv
 #endif
     for (; q < pixels; q++) {
         tg_matmul_row_s8(tg_1x1_source(p, input, q), weights, k, channels, bias, &rq, output + q * channels, mode);
+    }
+}
+
+/*
+ * The same layer (stride 1) computed in place: the output takes over the input's memory. The
+ * planner places them so that the output starts where the input starts when it narrows (out_c <=
+ * in_c) and ends where the input ends when it widens, so the input lies at `output` + pixels *
+ * max(0, out_c - in_c). Pixels go forward, each (a pair on the portable and DSP bodies) computed
+ * into `temp` (2 * out_c bytes) and then copied out, since its output may cover its own input:
+ * pixels q .. q + 1 write [q out_c, (q + 2) out_c) from `output`, and pixel q + 2's input starts
+ * at (q + 2) in_c + pixels max(0, out_c - in_c) >= (q + 2) out_c from it, so no later pixel's
+ * input is touched. The planner picks this only where it lowers the arena.
+ */
+static inline __attribute__((always_inline)) void tg_conv_1x1_in_place_body(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int8_t *temp, int32_t mode)
+{
+    const tg_channel_requant_t rq = p->rq;
+    const int32_t *bias = p->bias;
+    const int8_t *weights = p->weights;
+    const int32_t k = p->in_c, channels = p->out_c;
+    const int32_t pixels = p->batch * p->out_h * p->out_w;
+    int32_t q = 0;
+#if !defined(TG_DOT_MVE)
+    for (; q + 1 < pixels; q += 2) {
+        tg_matmul_pair_s8(input + q * k, input + (q + 1) * k, weights, k, channels, bias, &rq, temp, temp + channels, mode);
+        memcpy(output + q * channels, temp, (size_t)(2 * channels));
+    }
+#endif
+    for (; q < pixels; q++) {
+        tg_matmul_row_s8(input + q * k, weights, k, channels, bias, &rq, temp, mode);
+        memcpy(output + q * channels, temp, (size_t)channels);
     }
 }
 

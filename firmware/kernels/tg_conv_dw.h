@@ -195,9 +195,8 @@ static inline uint32_t tg_dw_one(const tg_conv_dw_t *p, const tg_dw_taps_t *t, c
     return acc;
 }
 
-/* The kernel's body: the library's tg_conv_dw_s8_<mode> wraps it, and generated code wraps it
- * once per layer, with the layer's shape and constants in the compiler's view. */
-static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_dw_t *p, const int8_t *input, int8_t *output, int32_t mode)
+/* One output row `oy` of one image: out_w pixels of `channels` bytes from `output`. */
+static inline __attribute__((always_inline)) void tg_conv_dw_row(const tg_conv_dw_t *p, const int8_t *image, int32_t oy, int8_t *output, int32_t mode)
 {
     /* Locals, not reads through p: the int8 output stores may alias anything and would force reloads. */
     const tg_channel_requant_t rq = p->rq;
@@ -208,70 +207,96 @@ static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_
     /* The 3x3 interior's steps between taps, once per layer. */
     const int32_t tap_step = p->dil_w * channels, row_step = p->dil_h * p->in_w * channels;
 #endif
-    for (int32_t b = 0; b < p->batch; b++) {
-        const int8_t *image = input + b * p->in_h * p->in_w * channels;
-        for (int32_t oy = 0; oy < p->out_h; oy++) {
-            for (int32_t ox = 0; ox < p->out_w; ox++, output += channels) {
-                const tg_dw_taps_t t = tg_dw_taps(p, oy, ox);
-                const int32_t interior = t.ky0 == 0 && t.ky1 == p->k_h && t.kx0 == 0 && t.kx1 == p->k_w;
-                const int32_t *bias = interior ? p->bias : p->border_bias;
-                const int32_t zx = interior ? 0 : p->in_zero_point;
-                int32_t c = 0;
+    for (int32_t ox = 0; ox < p->out_w; ox++, output += channels) {
+        const tg_dw_taps_t t = tg_dw_taps(p, oy, ox);
+        const int32_t interior = t.ky0 == 0 && t.ky1 == p->k_h && t.kx0 == 0 && t.kx1 == p->k_w;
+        const int32_t *bias = interior ? p->bias : p->border_bias;
+        const int32_t zx = interior ? 0 : p->in_zero_point;
+        int32_t c = 0;
 #if defined(TG_DW_MVE)
-                /* Eight channels at a time in int16 lanes, then four per vector, widened to int32
-                 * lanes as they load, the last step's lanes past the channel count predicated off. */
-                for (; c + 8 <= channels; c += 8) {
-                    /* The even channels' sum, then the odd ones': constants gathered with stride two. */
-                    const uint32x4_t every_other = vidupq_n_u32(0, 2);
-                    int32x4_t acc[2] = {vldrwq_gather_shifted_offset_s32(bias + c, every_other), vldrwq_gather_shifted_offset_s32(bias + c + 1, every_other)};
-                    if (interior) {
-                        tg_dw_eight_mve(p, &t, image + c, weights + c, 0, 0, acc);
-                    } else {
-                        tg_dw_eight_mve(p, &t, image + c, weights + c, zx, 1, acc);
-                    }
-                    vstrbq_scatter_offset_s32(output + c, every_other, tg_requant_strided_mve(&rq, c, acc[0], mode));
-                    vstrbq_scatter_offset_s32(output + c + 1, every_other, tg_requant_strided_mve(&rq, c + 1, acc[1], mode));
-                }
-                for (; c < channels; c += 4) {
-                    const mve_pred16_t lanes = vctp32q((uint32_t)(channels - c));
-                    int32x4_t acc = vldrwq_z_s32(bias + c, lanes);
-                    if (c + 4 <= channels) {
-                        acc = interior ? tg_dw_four_mve(p, &t, image + c, weights + c, 0, 0, 1, lanes, acc) : tg_dw_four_mve(p, &t, image + c, weights + c, zx, 1, 1, lanes, acc);
-                    } else {
-                        acc = tg_dw_four_mve(p, &t, image + c, weights + c, zx, !interior, 0, lanes, acc);
-                    }
-                    vstrbq_p_s32(output + c, tg_requant_channels_mve(&rq, c, acc, mode, lanes), lanes);
-                }
-#else
-                for (; c + 4 <= channels; c += 4) {
-                    uint32_t acc[4] = {(uint32_t)bias[c], (uint32_t)bias[c + 1], (uint32_t)bias[c + 2], (uint32_t)bias[c + 3]};
-                    if (interior) {
-#if defined(TG_DW_DSP)
-                        if (three_by_three) {
-                            const int8_t *x = image + (t.y0 * p->in_w + t.x0) * channels + c;
-                            tg_dw_four_3x3(x, weights + c, tap_step, row_step, channels, acc);
-                        } else
-#endif
-                        {
-                            tg_dw_four(p, &t, image + c, weights + c, 0, 0, acc);
-                        }
-                    } else {
-                        tg_dw_four(p, &t, image + c, weights + c, zx, 1, acc);
-                    }
-                    const int8_t r0 = tg_requant_channel(&rq, c, (int32_t)acc[0], mode), r1 = tg_requant_channel(&rq, c + 1, (int32_t)acc[1], mode);
-                    const int8_t r2 = tg_requant_channel(&rq, c + 2, (int32_t)acc[2], mode), r3 = tg_requant_channel(&rq, c + 3, (int32_t)acc[3], mode);
-                    output[c] = r0;
-                    output[c + 1] = r1;
-                    output[c + 2] = r2;
-                    output[c + 3] = r3;
-                }
-                for (; c < channels; c++) {
-                    output[c] = tg_requant_channel(&rq, c, (int32_t)tg_dw_one(p, &t, image + c, weights + c, zx, (uint32_t)bias[c]), mode);
-                }
-#endif
+        /* Eight channels at a time in int16 lanes, then four per vector, widened to int32
+         * lanes as they load, the last step's lanes past the channel count predicated off. */
+        for (; c + 8 <= channels; c += 8) {
+            /* The even channels' sum, then the odd ones': constants gathered with stride two. */
+            const uint32x4_t every_other = vidupq_n_u32(0, 2);
+            int32x4_t acc[2] = {vldrwq_gather_shifted_offset_s32(bias + c, every_other), vldrwq_gather_shifted_offset_s32(bias + c + 1, every_other)};
+            if (interior) {
+                tg_dw_eight_mve(p, &t, image + c, weights + c, 0, 0, acc);
+            } else {
+                tg_dw_eight_mve(p, &t, image + c, weights + c, zx, 1, acc);
             }
+            vstrbq_scatter_offset_s32(output + c, every_other, tg_requant_strided_mve(&rq, c, acc[0], mode));
+            vstrbq_scatter_offset_s32(output + c + 1, every_other, tg_requant_strided_mve(&rq, c + 1, acc[1], mode));
         }
+        for (; c < channels; c += 4) {
+            const mve_pred16_t lanes = vctp32q((uint32_t)(channels - c));
+            int32x4_t acc = vldrwq_z_s32(bias + c, lanes);
+            if (c + 4 <= channels) {
+                acc = interior ? tg_dw_four_mve(p, &t, image + c, weights + c, 0, 0, 1, lanes, acc) : tg_dw_four_mve(p, &t, image + c, weights + c, zx, 1, 1, lanes, acc);
+            } else {
+                acc = tg_dw_four_mve(p, &t, image + c, weights + c, zx, !interior, 0, lanes, acc);
+            }
+            vstrbq_p_s32(output + c, tg_requant_channels_mve(&rq, c, acc, mode, lanes), lanes);
+        }
+#else
+        for (; c + 4 <= channels; c += 4) {
+            uint32_t acc[4] = {(uint32_t)bias[c], (uint32_t)bias[c + 1], (uint32_t)bias[c + 2], (uint32_t)bias[c + 3]};
+            if (interior) {
+#if defined(TG_DW_DSP)
+                if (three_by_three) {
+                    const int8_t *x = image + (t.y0 * p->in_w + t.x0) * channels + c;
+                    tg_dw_four_3x3(x, weights + c, tap_step, row_step, channels, acc);
+                } else
+#endif
+                {
+                    tg_dw_four(p, &t, image + c, weights + c, 0, 0, acc);
+                }
+            } else {
+                tg_dw_four(p, &t, image + c, weights + c, zx, 1, acc);
+            }
+            const int8_t r0 = tg_requant_channel(&rq, c, (int32_t)acc[0], mode), r1 = tg_requant_channel(&rq, c + 1, (int32_t)acc[1], mode);
+            const int8_t r2 = tg_requant_channel(&rq, c + 2, (int32_t)acc[2], mode), r3 = tg_requant_channel(&rq, c + 3, (int32_t)acc[3], mode);
+            output[c] = r0;
+            output[c + 1] = r1;
+            output[c + 2] = r2;
+            output[c + 3] = r3;
+        }
+        for (; c < channels; c++) {
+            output[c] = tg_requant_channel(&rq, c, (int32_t)tg_dw_one(p, &t, image + c, weights + c, zx, (uint32_t)bias[c]), mode);
+        }
+#endif
     }
+}
+
+/* The kernel's body: the library's tg_conv_dw_s8_<mode> wraps it, and generated code wraps it
+ * once per layer, with the layer's shape and constants in the compiler's view. */
+static inline __attribute__((always_inline)) void tg_conv_dw_body(const tg_conv_dw_t *p, const int8_t *input, int8_t *output, int32_t mode)
+{
+    const int32_t in_image = p->in_h * p->in_w * p->channels, out_row = p->out_w * p->channels;
+    for (int32_t b = 0; b < p->batch; b++) {
+        for (int32_t oy = 0; oy < p->out_h; oy++, output += out_row) tg_conv_dw_row(p, input + b * in_image, oy, output, mode);
+    }
+}
+
+/*
+ * The same layer (one image) computed in place: the output takes over the input's memory, the
+ * input lying `lead` = input - output bytes (0 or more) into it. Each output row is computed into
+ * a ring of `ring_rows` rows in `ring`, and copied to its place as soon as every byte it covers
+ * lies below the first input row that a later output row still reads: after row oy that is input
+ * row (oy + 1) stride_h - pad_top. The compiler sizes the ring for the layer (the most rows ever
+ * waiting), so a row is never overwritten before it is copied.
+ */
+static inline __attribute__((always_inline)) void tg_conv_dw_in_place_body(const tg_conv_dw_t *p, const int8_t *input, int8_t *output, int8_t *ring, int32_t ring_rows, int32_t mode)
+{
+    const int32_t out_row = p->out_w * p->channels, in_row = p->in_w * p->channels;
+    const int32_t lead = (int32_t)(input - output);
+    int32_t next = 0;
+    for (int32_t oy = 0; oy < p->out_h; oy++) {
+        tg_conv_dw_row(p, input, oy, ring + (oy % ring_rows) * out_row, mode);
+        const int32_t dead = lead + ((oy + 1) * p->stride_h - p->pad_top) * in_row;
+        for (; next <= oy && (next + 1) * out_row <= dead; next++) memcpy(output + next * out_row, ring + (next % ring_rows) * out_row, (size_t)out_row);
+    }
+    for (; next < p->out_h; next++) memcpy(output + next * out_row, ring + (next % ring_rows) * out_row, (size_t)out_row);
 }
 
 #endif /* TG_CONV_DW_H */

@@ -76,6 +76,13 @@ void tg_conv_1x1_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input, int8_t *
 void tg_conv_1x1_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output);
 
 /*
+ * The same, stride 1, with the output over the input's memory (in place; the planner's choice):
+ * the input at `output` + pixels * max(0, out_c - in_c), `temp` scratch for 2 * out_c bytes.
+ */
+void tg_conv_1x1_in_place_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int8_t *temp);
+void tg_conv_1x1_in_place_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int8_t *temp);
+
+/*
  * Dense convolution (one group, weight zero points 0) over gathered int8 patches; the bias has the
  * input zero point folded in (taps outside the input are gathered as the zero point). `patch` is
  * scratch for 2 * k_h * k_w * in_c bytes (one patch per pixel of a pair; MVE uses the first).
@@ -113,6 +120,9 @@ typedef struct {
 
 void tg_conv_dw_s8_tflite(const tg_conv_dw_t *p, const int8_t *input, int8_t *output);
 void tg_conv_dw_s8_onnx(const tg_conv_dw_t *p, const int8_t *input, int8_t *output);
+/* In place over one image: the input lies within the output's memory; ring holds ring_rows output rows. */
+void tg_conv_dw_in_place_s8_tflite(const tg_conv_dw_t *p, const int8_t *input, int8_t *output, int8_t *ring, int32_t ring_rows);
+void tg_conv_dw_in_place_s8_onnx(const tg_conv_dw_t *p, const int8_t *input, int8_t *output, int8_t *ring, int32_t ring_rows);
 
 typedef struct {
     int32_t batch;                      /* number of [m x k] matrices in A */

@@ -144,6 +144,10 @@ class Emitter implements EmitContext {
     return this.lowered.plan.aliasedSteps.has(this.stepOf(node));
   }
 
+  inPlace(node: Node): boolean {
+    return this.lowered.plan.inPlaceSteps.has(this.stepOf(node));
+  }
+
   scratch(node: Node): string {
     const offset = this.lowered.plan.scratchOffsets.get(this.stepOf(node));
     if (offset === undefined) throw new Error(`internal: node '${node.name}' has no scratch space`);

@@ -64,6 +64,8 @@ export interface EmitContext {
   specialised(kernel: SpecialisedKernel, params: string, args: readonly SpecialisedArgument[]): string;
   /** True when the planner gave the node's output the same storage as its input. */
   aliased(node: Node): boolean;
+  /** True when the node runs in place: its output takes over the storage of an input that dies there. */
+  inPlace(node: Node): boolean;
   /** A C expression (void *) for the node's scratch space in the arena (ops with scratchBytes). */
   scratch(node: Node): string;
 }
@@ -114,6 +116,14 @@ export interface OpDefinition<P extends object> {
    * rest (same byte size, last use, not an API pointer, not a constant).
    */
   inPlace?(node: Node, graph: Graph): number[];
+  /**
+   * An input whose storage the output may take over although their sizes differ (the buffer is
+   * then the larger of the two, starting where both start), when that input dies at this node:
+   * the kernel orders its reads and writes so that it never reads a byte it has overwritten,
+   * using `scratchBytes` of extra working memory while it runs in place. The emitter learns the
+   * planner's choice from ctx.inPlace(node).
+   */
+  inPlaceResized?(node: Node, graph: Graph): { input: number; scratchBytes: number } | undefined;
   /**
    * Bytes of working memory the C kernel needs while it runs (e.g. a convolution's gathered input
    * patch); the planner gives them arena space that lives for this step only.

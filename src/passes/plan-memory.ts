@@ -80,12 +80,22 @@ export interface NodeStorage {
   /** True when the node is a view that aliases its input: it emits no code. */
   aliased: boolean;
   /**
-   * In-place candidates, preferred first: [input group, output group] pairs the op allows and
-   * whose sizes and kinds permit; the first whose input group dies at the node is taken.
+   * In-place candidates, preferred first, that the op allows and whose sizes and kinds permit; the
+   * first whose input group dies at the node is taken (a resized one only when the plan allows them).
    */
-  inPlace: [number, number][];
+  inPlace: InPlaceCandidate[];
   /** Arena bytes (aligned) of the kernel's scratch space while the node runs. */
   scratchBytes: number;
+}
+
+/** An input group whose buffer a node's output group may take over. */
+export interface InPlaceCandidate {
+  input: number;
+  output: number;
+  /** Extra scratch bytes (aligned) the kernel needs while it runs in place. */
+  scratchBytes: number;
+  /** Offered through inPlaceResized: the sizes may differ, and the kernel pays a copy for it. */
+  resized: boolean;
 }
 
 /** The schedule-independent part of planning, shared with the scheduler so both apply the same rules. */
@@ -157,8 +167,22 @@ export function storageModel(graph: Graph, io: IoPlacement = 'caller'): StorageM
       if (input === undefined || input === '' || isConstant(graph, input)) continue;
       const inGroup = groupOf.get(input)!;
       if (groups[inGroup]!.external || groups[inGroup]!.api === 'output' || tensorBytes(tensorOf(graph, input)) !== tensorBytes(tensorOf(graph, output))) continue;
-      if (!step.inPlace.some(([g]) => g === inGroup)) step.inPlace.push([inGroup, outGroup]);
+      if (!step.inPlace.some((c) => c.input === inGroup)) step.inPlace.push({ input: inGroup, output: outGroup, scratchBytes: 0, resized: false });
     }
+  });
+  // In place over an input of another size: offered after the same-size candidates, and only if
+  // neither group is held by an API pointer (the output's buffer may grow into what follows).
+  graph.nodes.forEach((node, index) => {
+    const step = nodes[index]!;
+    const rule = step.aliased || node.outputs.length !== 1 ? undefined : opDefinition(node.op).inPlaceResized?.(node, graph);
+    if (!rule) return;
+    const input = node.inputs[rule.input];
+    if (input === undefined || input === '' || isConstant(graph, input)) return;
+    const inGroup = groupOf.get(input)!;
+    const outGroup = groupOf.get(node.outputs[0]!)!;
+    if (groups[inGroup]!.external || groups[outGroup]!.external || groups[inGroup]!.api === 'output') return;
+    if (step.inPlace.some((c) => c.input === inGroup)) return;
+    step.inPlace.push({ input: inGroup, output: outGroup, scratchBytes: alignUp(rule.scratchBytes), resized: true });
   });
   return { groups, groupOf, nodes };
 }
@@ -215,18 +239,79 @@ const RANDOM_ORDER_SEED = 0x7e1a;
  * Offsets for the intervals: the smallest arena among greedy placements in several orders, each
  * with best fit and with lowest fit, stopping as soon as one reaches the lower bound.
  */
-function place(intervals: readonly Interval[], lowerBound: number): number[] {
+/**
+ * The lowest offset o at which each part p of a tied group fits at o + p.delta beside the placed
+ * intervals (a pointwise layer in place and its input, whose offsets are fixed relative to each
+ * other).
+ */
+function fitTied(parts: readonly { item: Interval; delta: number }[], placed: readonly (Interval & { offset: number })[]): number {
+  const clashes = (o: number) =>
+    parts.some(({ item, delta }) =>
+      placed.some((p) => p.first <= item.last && item.first <= p.last && p.offset < o + delta + item.bytes && o + delta < p.offset + p.bytes),
+    );
+  const candidates = [0, ...parts.flatMap(({ item, delta }) => placed.filter((p) => p.first <= item.last && item.first <= p.last).map((p) => p.offset + p.bytes - delta))]
+    .filter((o) => o >= 0)
+    .sort((a, b) => a - b);
+  for (const o of candidates) if (!clashes(o)) return o;
+  throw new Error('internal: no offset for a tied buffer pair');
+}
+
+/** Two intervals whose offsets are tied: `second` lies at the offset of `first` plus `delta`. */
+export interface Tie {
+  first: number;
+  second: number;
+  delta: number;
+}
+
+/**
+ * The groups of intervals that ties hold together (a chain of pointwise layers in place is one),
+ * each member with its offset relative to the group's lowest one; untied intervals are absent.
+ */
+function tiedGroups(count: number, ties: readonly Tie[]): Map<number, { index: number; delta: number }[]> {
+  const links = new Map<number, { to: number; delta: number }[]>();
+  const link = (from: number, to: number, delta: number) => links.set(from, [...(links.get(from) ?? []), { to, delta }]);
+  for (const t of ties) {
+    link(t.first, t.second, t.delta);
+    link(t.second, t.first, -t.delta);
+  }
+  const groupOf = new Map<number, { index: number; delta: number }[]>();
+  for (let start = 0; start < count; start++) {
+    if (!links.has(start) || groupOf.has(start)) continue;
+    const relative = new Map([[start, 0]]);
+    const queue = [start];
+    while (queue.length > 0) {
+      const at = queue.shift()!;
+      for (const { to, delta } of links.get(at)!) {
+        if (relative.has(to)) continue;
+        relative.set(to, relative.get(at)! + delta);
+        queue.push(to);
+      }
+    }
+    const low = Math.min(...relative.values());
+    const members = [...relative].map(([index, delta]) => ({ index, delta: delta - low }));
+    for (const m of members) groupOf.set(m.index, members);
+  }
+  return groupOf;
+}
+
+function place(intervals: readonly Interval[], lowerBound: number, ties: readonly Tie[] = []): number[] {
   let best: { offsets: number[]; size: number } | undefined;
+  const tied = tiedGroups(intervals.length, ties);
   const tryOrder = (order: readonly number[], bestFit: boolean) => {
     const placed: (Interval & { offset: number })[] = [];
     const offsets = new Array<number>(intervals.length);
     let size = 0;
     for (const i of order) {
-      const item = intervals[i]!;
-      const offset = fit(item, placed, bestFit);
-      placed.push({ ...item, offset });
-      offsets[i] = offset;
-      size = Math.max(size, offset + item.bytes);
+      if (offsets[i] !== undefined) continue;
+      const group = tied.get(i);
+      const members = group ?? [{ index: i, delta: 0 }];
+      const offset = group ? fitTied(members.map((m) => ({ item: intervals[m.index]!, delta: m.delta })), placed) : fit(intervals[i]!, placed, bestFit);
+      for (const m of members) {
+        const item = intervals[m.index]!;
+        placed.push({ ...item, offset: offset + m.delta });
+        offsets[m.index] = offset + m.delta;
+        size = Math.max(size, offset + m.delta + item.bytes);
+      }
       if (best && size >= best.size) return;
     }
     best = { offsets, size };
@@ -252,8 +337,25 @@ function place(intervals: readonly Interval[], lowerBound: number): number[] {
   return best?.offsets ?? [];
 }
 
+/**
+ * The plan for a schedule. Ops that can run in place over an input of another size (a pointwise
+ * convolution, whose in-place kernel copies each pixel once more) do so only where that lowers
+ * the arena: with all of them allowed the plan gives a lower bound; those at steps that would
+ * exceed it without their join are kept, and the rest run as usual. The plain plan wins ties.
+ */
 export function planMemory(graph: Graph, io: IoPlacement = 'caller'): MemoryPlan {
   const model = storageModel(graph, io);
+  const plain = planWith(graph, model, () => false);
+  const resizable = model.nodes.flatMap((n, step) => (n.inPlace.some((c) => c.resized) ? [step] : []));
+  if (resizable.length === 0) return plain;
+  const all = planWith(graph, model, () => true);
+  if (all.arenaBytes >= plain.arenaBytes) return plain;
+  const needed = new Set(resizable.filter((step) => plain.liveBytes[step]! > all.lowerBoundBytes));
+  const chosen = planWith(graph, model, (step) => needed.has(step));
+  return chosen.arenaBytes <= all.arenaBytes ? chosen : all;
+}
+
+function planWith(graph: Graph, model: StorageModel, allowResized: (step: number) => boolean): MemoryPlan {
   const { groups } = model;
   const steps = graph.nodes.length;
   // An output in the arena lives to the end of the run; an input from its start.
@@ -265,14 +367,28 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller'): MemoryPlan
   const root = (id: number): number => (bufferOf[id] === id ? id : (bufferOf[id] = root(bufferOf[id]!)));
   const aliasedSteps = new Set<number>();
   const inPlaceSteps = new Set<number>();
+  const inPlaceScratch = new Array<number>(steps).fill(0);
+  // A resized join is not one buffer: the input's buffer ends at the step and the output's starts
+  // there, their offsets tied so that the output begins where the input does when it narrows,
+  // and the input ends where the output does when it widens (tg_conv_1x1_in_place runs forward).
+  const resizedPicks: { input: number; output: number; step: number; scratchBytes: number }[] = [];
   model.nodes.forEach((info, step) => {
     if (info.aliased) aliasedSteps.add(step);
-    const join = info.inPlace.find(([input]) => lastRead[input] === step);
-    if (join) {
-      bufferOf[join[1]] = root(join[0]);
+    const join = info.inPlace.find((c) => lastRead[c.input] === step && (!c.resized || allowResized(step)));
+    if (join?.resized) resizedPicks.push({ ...join, step });
+    else if (join) {
+      bufferOf[join.output] = root(join.input);
       inPlaceSteps.add(step);
     }
   });
+  // A resized join needs both buffers in the arena: either may have joined an API buffer through
+  // a later same-size join (an output converted in place in the output buffer).
+  const externalRoots = new Set(groups.flatMap((g, id) => (g.external ? [root(id)] : [])));
+  const resizedJoins = resizedPicks.filter((j) => !externalRoots.has(root(j.input)) && !externalRoots.has(root(j.output)));
+  for (const j of resizedJoins) {
+    inPlaceSteps.add(j.step);
+    inPlaceScratch[j.step] = j.scratchBytes;
+  }
 
   interface Buffer extends Interval {
     groups: number[];
@@ -293,14 +409,25 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller'): MemoryPlan
     buffer.last = Math.max(buffer.last, lastRead[id]!);
   });
   const inArena: (Interval & { groups: number[]; scratchStep?: number })[] = [...byRoot.values()].filter((b) => !b.external);
-  model.nodes.forEach(({ scratchBytes: bytes }, step) => {
+  model.nodes.forEach(({ scratchBytes }, step) => {
+    const bytes = scratchBytes + inPlaceScratch[step]!;
     if (bytes > 0) inArena.push({ groups: [], first: step, last: step, bytes, scratchStep: step });
   });
 
   const liveBytes = new Array<number>(steps).fill(0);
   for (const b of inArena) for (let step = b.first; step <= b.last; step++) liveBytes[step]! += b.bytes;
+  const ties: Tie[] = resizedJoins.map(({ input, output, step }) => {
+    const [inBuffer, outBuffer] = [byRoot.get(root(input))!, byRoot.get(root(output))!];
+    // The input at the output's offset plus the growth, in exact bytes (the kernel's pixels need
+    // all of it), rounded up to the alignment.
+    const exact = (group: number) => tensorBytes(tensorOf(graph, groups[group]!.tensors[0]!));
+    const delta = alignUp(Math.max(0, exact(output) - exact(input)));
+    // Both live at the step, over shared bytes.
+    liveBytes[step]! -= Math.max(0, Math.min(outBuffer.bytes - delta, inBuffer.bytes));
+    return { first: inArena.indexOf(outBuffer), second: inArena.indexOf(inBuffer), delta };
+  });
   const lowerBoundBytes = Math.max(0, ...liveBytes);
-  const offsets = place(inArena, lowerBoundBytes);
+  const offsets = place(inArena, lowerBoundBytes, ties);
 
   const storage = new Map<string, Storage>();
   const buffers: ArenaBuffer[] = [];

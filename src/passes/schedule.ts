@@ -40,8 +40,10 @@ class LiveState {
     const info = this.model.nodes[node]!;
     let bytes = this.live + info.scratchBytes;
     for (const g of info.writes) bytes += this.arenaBytes(g);
-    const join = info.inPlace.find(([input]) => this.pending[input] === 1);
-    if (join) bytes -= this.arenaBytes(join[1]);
+    // Joined in place, the output needs only what it adds beyond its input's buffer, and the
+    // kernel's extra scratch.
+    const join = info.inPlace.find((c) => this.pending[c.input] === 1);
+    if (join) bytes += join.scratchBytes - Math.min(this.arenaBytes(join.output), this.arenaBytes(join.input));
     return bytes;
   }
 

@@ -71,6 +71,72 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       }
       if (scratch.first !== step || scratch.last !== step) problems.push(`step ${step}: the scratch space of ${node.name} lives beyond its step`);
     }
+    // A depthwise layer in place (tg_conv_dw_in_place): output rows are computed in order into a
+    // ring in the scratch space, each from the input rows its windows cover, and copied out in
+    // order once every byte under them lies below the first input row a later row reads; each
+    // read must find the input's own bytes, and no more rows may wait than the ring holds.
+    if (plan.inPlaceSteps.has(step) && node.op === 'QLinearConv' && (node.attrs.group as number) > 1) {
+      const [input, out] = [inputs[0]!, node.outputs[0]!];
+      const [r, w] = [where(input), where(out)];
+      const map = owners.get(space(r))!;
+      const [, inH, inW, inC] = tensorOf(graph, input).shape as [number, number, number, number];
+      const [, outH, outW, outC] = tensorOf(graph, out).shape as [number, number, number, number];
+      const [kH] = node.attrs.kernel_shape as number[];
+      const [strideH] = node.attrs.strides as number[];
+      const [dilH] = node.attrs.dilations as number[];
+      const [padTop] = node.attrs.pads as number[];
+      const [inRow, outRow] = [inW * inC, outW * outC];
+      const ringRows = Math.floor((scratch?.bytes ?? 0) / outRow);
+      const lead = start(r) - start(w);
+      value.set(out, out);
+      let next = 0;
+      const flush = (until: (row: number) => boolean) => {
+        for (; next < outH && until(next); next++) for (let b = start(w) + next * outRow; b < start(w) + (next + 1) * outRow; b++) map.set(b, out);
+      };
+      rows: for (let oy = 0; oy < outH; oy++) {
+        for (let ky = 0; ky < kH!; ky++) {
+          const row = oy * strideH! - padTop! + ky * dilH!;
+          if (row < 0 || row >= inH) continue;
+          for (let b = start(r) + row * inRow; b < start(r) + (row + 1) * inRow; b++) {
+            if (map.get(b) !== value.get(input)) {
+              problems.push(`step ${step}: in-place ${node.name} reads row ${row} of ${input} after overwriting it`);
+              break rows;
+            }
+          }
+        }
+        if (oy - next + 1 > ringRows) problems.push(`step ${step}: in-place ${node.name} has ${oy - next + 1} rows waiting in a ring of ${ringRows}`);
+        const dead = lead + ((oy + 1) * strideH! - padTop!) * inRow;
+        flush((row) => row <= oy && (row + 1) * outRow <= dead);
+      }
+      flush(() => true);
+      if (space(r) !== space(w)) problems.push(`step ${step}: in-place ${node.name} writes outside its input's space`);
+      return;
+    }
+    // A pointwise layer in place over an input of another size (tg_conv_1x1_in_place): the kernel
+    // goes forward pixel by pixel, reading a pixel's input and then writing its output; each read
+    // must find the input's own bytes.
+    const input0 = inputs[0];
+    if (plan.inPlaceSteps.has(step) && input0 !== undefined && node.op === 'QLinearConv' && bytesOf(input0) !== bytesOf(node.outputs[0]!)) {
+      const out = node.outputs[0]!;
+      const [r, w] = [where(input0), where(out)];
+      const map = owners.get(space(r))!;
+      const inC = tensorOf(graph, input0).shape.at(-1)!;
+      const outC = tensorOf(graph, out).shape.at(-1)!;
+      const pixels = bytesOf(input0) / inC;
+      value.set(out, out);
+      for (let q = 0; q < pixels; q++) {
+        for (let b = start(r) + q * inC; b < start(r) + (q + 1) * inC; b++) {
+          if (map.get(b) !== value.get(input0)) {
+            problems.push(`step ${step}: in-place ${node.name} reads pixel ${q} of ${input0} after overwriting it`);
+            q = pixels;
+            break;
+          }
+        }
+        for (let b = start(w) + q * outC; b < start(w) + (q + 1) * outC; b++) map.set(b, out);
+      }
+      if (space(r) !== space(w)) problems.push(`step ${step}: in-place ${node.name} writes outside its input's space`);
+      return;
+    }
     for (const out of node.outputs) {
       const s = where(out);
       if (s.kind === 'input') problems.push(`step ${step}: ${out} is written through an input pointer`);

@@ -10,6 +10,7 @@ import { compileModel } from '../../src/pipeline.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { buildNetwork } from '../helpers/networks.ts';
+import { chainsWithResizedInPlace, narrowingPointwise } from './random-graphs.ts';
 
 const MS = { domain: 'com.microsoft' };
 
@@ -117,4 +118,25 @@ describe('in-place ops on the host (ASan/UBSan) against the reference', () => {
     const diff = await hostDiff(path, 'onnx', 6, 9);
     expect(diff.mismatches, JSON.stringify(diff.first)).toBe(0);
   }, 120_000);
+});
+
+describe('convolutions in place on the host (ASan/UBSan): pointwise over an input of another size, depthwise over its own', () => {
+  it('compute the reference bytes, widening, narrowing, depthwise with strides 1 and 2, both rounding modes', async () => {
+    const chains = chainsWithResizedInPlace(4, 2024, true);
+    for (const kind of ['widens', 'narrows', 'depthwiseStride1', 'depthwiseStride2'] as const) expect(chains.some((c) => c[kind]), kind).toBe(true);
+    const narrowing = narrowingPointwise();
+    const { graph, plan } = compileModel({ modelPath: narrowing });
+    const pointwise = graph.nodes.findIndex((n, step) => n.op === 'QLinearConv' && step > 1 && plan.inPlaceSteps.has(step));
+    expect(pointwise).toBeGreaterThan(0);
+    // In place the pointwise step holds 648 B and its 2 x 6 B temp (16 B aligned): 664 B; the peak
+    // is now the 3x3 conv (its input is the caller's): its 648 B output and its patch of two 9-tap
+    // pixels (18 B, 24 aligned), 672 B. Apart, the pointwise step would hold 648 + 488 B.
+    expect(plan.arenaBytes).toBe(648 + 24);
+    for (const path of [...chains.map((c) => c.path), narrowing]) {
+      for (const rounding of ['onnx', 'tflite'] as const) {
+        const diff = await hostDiff(path, rounding, 3, 11);
+        expect(diff.mismatches, `${path} ${rounding}: ${JSON.stringify(diff.first)}`).toBe(0);
+      }
+    }
+  });
 });

@@ -14,9 +14,10 @@ import { compileModel, type Compiled } from '../../src/pipeline.ts';
 import { tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 import { alignUp } from '../../src/passes/plan-memory.ts';
 import { seededRandom } from '../../src/util/random.ts';
+import { depthwiseRingRows } from '../../src/ops/qlinear-conv/definition.ts';
 import { buildNetwork, NETWORKS, type NetworkName } from '../helpers/networks.ts';
 import { SHARED } from '../helpers/paths.ts';
-import { randomGraph } from './random-graphs.ts';
+import { randomGraph, randomPointwiseChain } from './random-graphs.ts';
 import { twoInTwoOut } from '../networks/two-in-two-out.ts';
 import { expectedInPlace, liveBytesFromTensors, simulatePlan } from './check-plan.ts';
 
@@ -26,8 +27,13 @@ function checkPlan({ graph, plan, io }: Compiled, label: string): void {
   expect(plan.liveBytes, label).toEqual(liveBytesFromTensors(graph, plan, io));
   expect(plan.lowerBoundBytes, label).toBe(Math.max(0, ...plan.liveBytes));
   expect(plan.arenaBytes, label).toBeGreaterThanOrEqual(plan.lowerBoundBytes);
+  // A layer in place over an input of another size (pointwise) ends the input's buffer and starts
+  // the output's at its step, over shared bytes; the byte-level simulation above checks its order.
+  const tiedAt = (a: { first: number; last: number }, b: { first: number; last: number }) =>
+    (a.last === b.first && plan.inPlaceSteps.has(a.last)) || (b.last === a.first && plan.inPlaceSteps.has(b.last));
   for (const [i, a] of plan.buffers.entries()) {
     for (const b of plan.buffers.slice(i + 1)) {
+      if (a.tensors.length > 0 && b.tensors.length > 0 && a.first !== a.last && tiedAt(a, b)) continue;
       const liveTogether = a.first <= b.last && b.first <= a.last;
       const overlap = a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
       expect(liveTogether && overlap, `${label}: ${a.tensors} and ${b.tensors}`).toBe(false);
@@ -161,5 +167,93 @@ describe('memory planner with inputs and outputs in the arena (--io arena)', () 
     // (24 B) live at once: 1,304 B, which is then the whole model RAM (vs 1,280 + 256 + 6 before).
     expect(arena.plan.lowerBoundBytes).toBe(256 + 1024 + 24);
     expect(arena.plan.arenaBytes).toBe(256 + 1024 + 24);
+  });
+});
+
+describe('pointwise layers in place over an input of another size', () => {
+  it('keep every byte a pixel reads until the kernel reads it, and lower the arena where they run (60 random chains, both io placements)', () => {
+    const rng = seededRandom(77);
+    let resized = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const path = randomPointwiseChain(rng);
+      for (const io of ['caller', 'arena'] as const) {
+        const compiled = compileModel({ modelPath: path, io });
+        const label = `trial ${trial} (${io})`;
+        checkPlan(compiled, label);
+        const { graph, plan } = compiled;
+        const steps = graph.nodes.flatMap((n, step) =>
+          plan.inPlaceSteps.has(step) && n.op === 'QLinearConv' && tensorBytes(tensorOf(graph, n.inputs[0]!)) !== tensorBytes(tensorOf(graph, n.outputs[0]!)) ? [step] : [],
+        );
+        if (steps.length > 0) resized++;
+        // Only where it pays: run as usual, with its input and output apart, each such step would
+        // hold more bytes than the arena's bound.
+        for (const step of steps) {
+          const node = graph.nodes[step]!;
+          const apart = plan.liveBytes[step]! + Math.min(alignUp(tensorBytes(tensorOf(graph, node.inputs[0]!))), alignUp(tensorBytes(tensorOf(graph, node.outputs[0]!))));
+          expect(apart, `${label}: step ${step}`).toBeGreaterThan(plan.lowerBoundBytes);
+        }
+      }
+    }
+    expect(resized).toBeGreaterThan(10);
+  });
+});
+
+describe('tg_conv_1x1_in_place: its pixel order against the offsets the planner gives', () => {
+  /** Forward, pixel by pixel: read pixel q's in_c bytes at delta + q in_c, then write out_c bytes at q out_c. */
+  const safe = (pixels: number, inC: number, outC: number, delta: number) => {
+    const owner = new Map<number, number>();
+    for (let q = 0; q < pixels; q++) for (let b = 0; b < inC; b++) owner.set(delta + q * inC + b, q);
+    for (let q = 0; q < pixels; q++) {
+      for (let b = 0; b < inC; b++) if (owner.get(delta + q * inC + b) !== q) return false;
+      for (let b = 0; b < outC; b++) owner.set(q * outC + b, -1);
+    }
+    return true;
+  };
+  it('is safe for every shape with the input at the output plus the growth rounded up, and the aligned buffer sizes would not do', () => {
+    let unsafeWithBufferSizes = 0;
+    for (let pixels = 1; pixels <= 40; pixels++) {
+      for (let inC = 1; inC <= 12; inC++) {
+        for (let outC = 1; outC <= 12; outC++) {
+          const delta = alignUp(Math.max(0, pixels * outC - pixels * inC));
+          expect(safe(pixels, inC, outC, delta), `${pixels} pixels, ${inC} -> ${outC}`).toBe(true);
+          if (!safe(pixels, inC, outC, Math.max(0, alignUp(pixels * outC) - alignUp(pixels * inC)))) unsafeWithBufferSizes++;
+        }
+      }
+    }
+    expect(unsafeWithBufferSizes).toBeGreaterThan(0);
+  });
+});
+
+describe('depthwise layers in place (tg_conv_dw_in_place)', () => {
+  it('keep every input row until its last read and never overfill their ring (60 random chains, both io placements, strides 1 and 2)', () => {
+    const rng = seededRandom(91);
+    const seen = { stride1: 0, stride2: 0 };
+    for (let trial = 0; trial < 60; trial++) {
+      const path = randomPointwiseChain(rng);
+      for (const io of ['caller', 'arena'] as const) {
+        const compiled = compileModel({ modelPath: path, io });
+        checkPlan(compiled, `trial ${trial} (${io})`);
+        const { graph, plan } = compiled;
+        graph.nodes.forEach((n, step) => {
+          if (!plan.inPlaceSteps.has(step) || n.op !== 'QLinearConv' || (n.attrs.group as number) === 1) return;
+          if ((n.attrs.strides as number[])[0] === 1) seen.stride1++;
+          else seen.stride2++;
+        });
+      }
+    }
+    expect(seen.stride1).toBeGreaterThan(10);
+    expect(seen.stride2).toBeGreaterThan(1);
+  });
+
+  it('size the ring by hand: 3x3 stride 1 pad 1 waits two rows, 3x3 stride 2 with no top pad one, 5x5 stride 1 pad 2 three', () => {
+    const g = (kH: number, strideH: number, padTop: number, inH: number, outH: number) => ({ batch: 1, inH, inW: 4, inC: 8, outH, outW: inH === outH ? 4 : 2, outC: 8, kH, kW: kH, strideH, strideW: strideH, dilH: 1, dilW: 1, padTop, padLeft: padTop });
+    // Stride 1, pad 1: after output row y, rows >= y are still read (row y + 1 reads y .. y + 2),
+    // so row y - 1 goes out and rows y - 1 and y waited together.
+    expect(depthwiseRingRows(g(3, 1, 1, 6, 6))).toBe(2);
+    // Stride 2, pad 0, outputs half as wide: output row y (16 B at 16y) lies below input row
+    // 2y + 2 (32 B a row, so at 64y + 64), the first a later row reads, as soon as it is computed.
+    expect(depthwiseRingRows(g(3, 2, 0, 6, 3))).toBe(1);
+    // 5x5 stride 1 pad 2: after row y, row y + 1 reads from y - 1, so rows y - 2 .. y waited.
+    expect(depthwiseRingRows(g(5, 1, 2, 6, 6))).toBe(3);
   });
 });

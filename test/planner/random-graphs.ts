@@ -6,6 +6,9 @@
  * quantized alike (scale 0.05, zero point 0), as a tensor read by several nodes must be.
  */
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
+import { compileModel } from '../../src/pipeline.ts';
+import { seededRandom } from '../../src/util/random.ts';
+import { tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 
 export type Rng = () => number;
 export const randomInt = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
@@ -84,4 +87,94 @@ export function randomGraph(rng: Rng, elementwise = true): RandomGraph {
   }
   g.output(g.rename(x, 'y'), 'int8', []);
   return { path: g.save(), branchy };
+}
+
+/**
+ * A MobileNet-like chain: 3x3 convs (some with stride 2), depthwise 3x3 convs and pointwise convs
+ * that widen or narrow, ending in a global average pool, so that a pointwise layer sits at the
+ * arena's peak and may run in place over an input of another size.
+ */
+export function randomPointwiseChain(rng: Rng): string {
+  const g = new GraphBuilder();
+  const s = (v: number) => g.scalar(v);
+  const z = (v: number) => g.scalar(v, 'int8');
+  let channels = randomInt(rng, 1, 4);
+  let size = randomInt(rng, 3, 12);
+  let x = g.input('x', 'int8', [1, channels, size, size]);
+  const weights = (n: number) => Array.from({ length: n }, () => randomInt(rng, -50, 50));
+  const conv = (cout: number, k: number, stride: number, group = 1) => {
+    const w = g.constant('int8', [cout, channels / group, k, k], weights((cout * channels * k * k) / group));
+    const pad = k === 3 ? 1 : 0;
+    x = g.node('QLinearConv', [x, s(0.05), z(0), w, s(0.01), z(0), s(0.05), z(0)], { kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [stride, stride], group })[0]!;
+    channels = cout;
+    size = Math.floor((size + 2 * pad - k) / stride) + 1;
+  };
+  conv(randomInt(rng, 2, 6), 3, rng() < 0.5 ? 2 : 1);
+  for (let layer = 0, layers = randomInt(rng, 2, 6); layer < layers; layer++) {
+    const choice = rng();
+    if (choice < 0.3) conv(channels, 3, size > 4 && rng() < 0.4 ? 2 : 1, channels);
+    else if (choice < 0.85) conv(rng() < 0.6 ? Math.min(channels * 2, 24) : Math.max(1, Math.floor(channels / 2)), 1, 1);
+    else conv(randomInt(rng, 1, 8), 3, 1);
+  }
+  x = g.node('QLinearGlobalAveragePool', [x, s(0.05), z(0), s(0.05), z(0)], { channels_last: 0 }, { domain: 'com.microsoft' })[0]!;
+  g.output(g.rename(x, 'y'), 'int8', []);
+  return g.save();
+}
+
+/** What runs in place in a chain: pointwise layers that widen or narrow, depthwise layers by stride. */
+export interface InPlaceChain {
+  path: string;
+  widens: boolean;
+  narrows: boolean;
+  depthwiseStride1: boolean;
+  depthwiseStride2: boolean;
+}
+
+/**
+ * Random pointwise chains in which at least one convolution runs in place (a pointwise layer over
+ * an input of another size, or a depthwise layer), the first `count` found; with `covering`, only
+ * chains that add a kind not yet covered, until every kind is.
+ */
+export function chainsWithResizedInPlace(count: number, seed: number, covering = false): InPlaceChain[] {
+  const rng = seededRandom(seed);
+  const found: InPlaceChain[] = [];
+  const kinds = ['widens', 'narrows', 'depthwiseStride1', 'depthwiseStride2'] as const;
+  for (let trial = 0; trial < 400 && found.length < count; trial++) {
+    const path = randomPointwiseChain(rng);
+    const { graph, plan } = compileModel({ modelPath: path });
+    const inPlace = graph.nodes.filter((n, step) => plan.inPlaceSteps.has(step) && n.op === 'QLinearConv');
+    if (inPlace.length === 0) continue;
+    const bytes = (t: string) => tensorBytes(tensorOf(graph, t));
+    const depthwise = inPlace.filter((n) => (n.attrs.group as number) > 1);
+    const pointwise = inPlace.filter((n) => (n.attrs.group as number) === 1);
+    const chain = {
+      path,
+      widens: pointwise.some((n) => bytes(n.outputs[0]!) > bytes(n.inputs[0]!)),
+      narrows: pointwise.some((n) => bytes(n.outputs[0]!) < bytes(n.inputs[0]!)),
+      depthwiseStride1: depthwise.some((n) => (n.attrs.strides as number[])[0] === 1),
+      depthwiseStride2: depthwise.some((n) => (n.attrs.strides as number[])[0] === 2),
+    };
+    if (covering && !kinds.some((k) => chain[k] && !found.some((f) => f[k]))) continue;
+    found.push(chain);
+  }
+  return found;
+}
+
+/**
+ * A pointwise layer that narrows at the arena's peak: x [1, 1, 9, 9] -> 3x3 conv to 8 channels
+ * (648 B) -> 1x1 conv to 6 (486 B) -> global average pool. Apart, the pointwise step holds
+ * 648 + 486 B; in place, 648 B (the output at the input's start).
+ */
+export function narrowingPointwise(): string {
+  const g = new GraphBuilder();
+  const s = (v: number) => g.scalar(v);
+  const z = (v: number) => g.scalar(v, 'int8');
+  let seed = 3;
+  const weights = (n: number) => Array.from({ length: n }, () => ((seed = (seed * 37 + 11) % 101) - 50));
+  const x = g.input('x', 'int8', [1, 1, 9, 9]);
+  const c = g.node('QLinearConv', [x, s(0.05), z(0), g.constant('int8', [8, 1, 3, 3], weights(72)), s(0.01), z(0), s(0.05), z(3)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })[0]!;
+  const p = g.node('QLinearConv', [c, s(0.05), z(3), g.constant('int8', [6, 8, 1, 1], weights(48)), s(0.02), z(0), s(0.04), z(-2)], { kernel_shape: [1, 1] })[0]!;
+  const y = g.node('QLinearGlobalAveragePool', [p, s(0.04), z(-2), s(0.04), z(-2)], { channels_last: 0 }, { domain: 'com.microsoft' })[0]!;
+  g.output(g.rename(y, 'y'), 'int8', []);
+  return g.save();
 }

@@ -39,8 +39,12 @@ export function foldedBias(channels: number, taps: number, weightOf: (c: number,
   });
 }
 
-/** The C call, with its constants declared through ctx. */
-export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: string, output: string): string {
+/**
+ * The C call, with its constants declared through ctx. With `temp` (scratch of 2 * outChannels
+ * bytes) the layer runs in place (tg_conv_1x1_in_place): the planner put the input inside the
+ * output's memory, where that kernel expects it.
+ */
+export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: string, output: string, temp?: string): string {
   const { inChannels: k, outChannels: n, weights } = layer;
   const folded = foldedBias(n, k, (c, i) => weights[c * k + i]!, layer.bias, layer.inZeroPoint);
   const geometry = [layer.batch, layer.inH, layer.inW, k, layer.outH, layer.outW, n, layer.strideH, layer.strideW];
@@ -49,6 +53,13 @@ export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: st
     'tg_conv_1x1_t',
     `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant)} }`,
   );
+  if (temp !== undefined) {
+    return ctx.specialised(kernelOf('tg_conv_1x1_in_place', layer.requant.mode, 'tg_conv_1x1.h'), params, [
+      { declaration: 'const int8_t *input', name: 'input', value: input },
+      { declaration: 'int8_t *output', name: 'output', value: output },
+      { declaration: 'int8_t *temp', name: 'temp', value: `(int8_t *)${temp}` },
+    ]);
+  }
   return ctx.specialised(kernelOf('tg_conv_1x1', layer.requant.mode), params, [
     { declaration: 'const int8_t *input', name: 'input', value: input },
     { declaration: 'int8_t *output', name: 'output', value: output },
@@ -59,8 +70,8 @@ export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: st
  * A kernel of the library whose body (`<kernel>_body` in `<kernel>.h`) generated code instantiates
  * per layer; `<kernel>_s8_<mode>` is the library's own instance.
  */
-export function kernelOf(kernel: string, mode: Requant['mode']): SpecialisedKernel {
-  return { header: `${kernel}.h`, body: `${kernel}_body`, library: `${kernel}_s8_${mode}`, mode: mode === 'tflite' ? 'TG_ROUND_TFLITE' : 'TG_ROUND_ONNX' };
+export function kernelOf(kernel: string, mode: Requant['mode'], header = `${kernel}.h`): SpecialisedKernel {
+  return { header, body: `${kernel}_body`, library: `${kernel}_s8_${mode}`, mode: mode === 'tflite' ? 'TG_ROUND_TFLITE' : 'TG_ROUND_ONNX' };
 }
 
 /** A matrix product of `rows` rows as a pointwise layer over 1 x rows pixels. */

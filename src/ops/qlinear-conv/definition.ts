@@ -7,7 +7,7 @@
  * 2-D one over [1, L]).
  */
 import type { Graph, Node } from '../../ir/graph.ts';
-import { tensorOf } from '../../ir/graph.ts';
+import { tensorBytes, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
 import type { CompileOptions, OutputInfo } from '../op.ts';
@@ -84,6 +84,46 @@ export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'de
   // Depthwise weights are [1][k_h][k_w][out_c]; multiplier 1 when out_c is the group count.
   if (isDepthwise(node, graph) && w.shape[3] === group) return 'depthwise';
   return group === 1 ? 'dense' : 'general';
+}
+
+/**
+ * Layers that may run in place over their input (op.ts inPlaceResized):
+ * - a pointwise layer with stride 1, whatever the channel counts (tg_conv_1x1_in_place): pixel by
+ *   pixel (pairs on DSP cores) into 2 * out_c bytes of scratch, forward, the input placed at the
+ *   start of the output's memory when it narrows and at the end when it widens (the planner's tie);
+ * - a depthwise layer over one image whose output is no larger than its input
+ *   (tg_conv_dw_in_place): row by row into a ring of depthwiseRingRows rows, each row copied out
+ *   once the input rows under it are dead; both start at the same byte.
+ */
+export function convInPlace(node: Node, graph: Graph): { input: number; scratchBytes: number } | undefined {
+  const variant = convVariant(node, graph);
+  const [input, output] = [tensorOf(graph, node.inputs[0]!), tensorOf(graph, node.outputs[0]!)];
+  if (variant === '1x1') {
+    const [strideH, strideW] = node.attrs.strides as number[];
+    if (strideH !== 1 || strideW !== 1) return undefined;
+    return { input: 0, scratchBytes: 2 * output.shape[3]! };
+  }
+  if (variant === 'depthwise' && input.shape[0] === 1 && tensorBytes(output) <= tensorBytes(input)) {
+    const g = windowGeometry(node, input.shape, output.shape);
+    return { input: 0, scratchBytes: depthwiseRingRows(g) * g.outW * g.outC };
+  }
+  return undefined;
+}
+
+/**
+ * The most output rows that wait in tg_conv_dw_in_place's ring at once: after computing row oy it
+ * copies out, in order, each row whose bytes lie below input row (oy + 1) stride_h - pad_top,
+ * the first that a later row reads (the input and output start at the same byte).
+ */
+export function depthwiseRingRows(g: WindowGeometry): number {
+  let next = 0;
+  let most = 1;
+  for (let oy = 0; oy < g.outH; oy++) {
+    most = Math.max(most, oy - next + 1);
+    const dead = ((oy + 1) * g.strideH - g.padTop) * g.inW * g.inC;
+    while (next <= oy && (next + 1) * g.outW * g.outC <= dead) next++;
+  }
+  return most;
 }
 
 /**

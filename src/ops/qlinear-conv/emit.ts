@@ -4,7 +4,7 @@ import { constantData } from '../common/values.ts';
 import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
 import { emitPointwise, foldedBias, kernelOf } from '../common/pointwise.ts';
-import { convPatchBytes, convVariant, type ConvParams } from './definition.ts';
+import { convPatchBytes, convVariant, depthwiseRingRows, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
@@ -44,6 +44,8 @@ function emitPointwiseConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: Em
     inZeroPoint: p.inZeroPoint,
     requant: p.requant,
   };
+  // In place (the planner's choice, see convInPlace): the input lies within the output's memory.
+  if (ctx.inPlace(node)) return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!), ctx.scratch(node));
   return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
 }
 
@@ -61,10 +63,19 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
     'tg_conv_dw_t',
     `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
-  return ctx.specialised(kernelOf('tg_conv_dw', p.requant.mode), params, [
+  const io = [
     { declaration: 'const int8_t *input', name: 'input', value: ctx.pointer(node.inputs[0]!) },
     { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
-  ]);
+  ];
+  // In place (the planner's choice, see convInPlace): output rows wait in a ring in the scratch space.
+  if (ctx.inPlace(node)) {
+    return ctx.specialised(kernelOf('tg_conv_dw_in_place', p.requant.mode, 'tg_conv_dw.h'), params, [
+      ...io,
+      { declaration: 'int8_t *ring', name: 'ring', value: `(int8_t *)${ctx.scratch(node)}` },
+      { declaration: 'int32_t ring_rows', name: 'ring_rows', value: String(depthwiseRingRows(g)) },
+    ]);
+  }
+  return ctx.specialised(kernelOf('tg_conv_dw', p.requant.mode), params, io);
 }
 
 /** tg_conv_dense_s8_<mode>: int8 patches, the input zero point folded into the bias over every tap. */

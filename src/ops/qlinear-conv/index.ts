@@ -1,6 +1,6 @@
 import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { convPatchBytes, inferQLinearConv, prepareQLinearConv } from './definition.ts';
+import { convPatchBytes, inferQLinearConv, convInPlace, prepareQLinearConv } from './definition.ts';
 import { referenceQLinearConv } from './reference.ts';
 import { emitQLinearConv } from './emit.ts';
 
@@ -13,6 +13,7 @@ export const qlinearConv = defineOp({
   prepare: prepareQLinearConv,
   macs: (node, graph) => convMacs(node, graph, 3),
   scratchBytes: convPatchBytes,
+  inPlaceResized: convInPlace,
   reference: referenceQLinearConv,
   emit: emitQLinearConv,
 });
