@@ -9,7 +9,7 @@ import { readModelFile } from './frontend/read-model.ts';
 import { lower, type Lowered } from './passes/index.ts';
 import { generateModel, type GeneratedModel } from './codegen/generate.ts';
 import type { RoundingMode } from './numerics/requantize.ts';
-import type { IoPlacement } from './ops/op.ts';
+import type { IoPlacement, OptimizeGoal } from './ops/op.ts';
 import { cIdentifier } from './codegen/c-literals.ts';
 import { UserError } from './errors.ts';
 
@@ -24,6 +24,8 @@ export interface CompileRequest {
   allowFloat?: boolean;
   /** Where inputs and outputs live (see IoPlacement); 'caller' by default. */
   io?: IoPlacement;
+  /** What the memory planner favours (see OptimizeGoal); 'balanced' by default. */
+  optimize?: OptimizeGoal;
 }
 
 export interface Compiled extends Lowered {
@@ -32,6 +34,7 @@ export interface Compiled extends Lowered {
   name: string;
   rounding: RoundingMode;
   io: IoPlacement;
+  optimize: OptimizeGoal;
 }
 
 export function defaultName(modelPath: string): string {
@@ -47,8 +50,9 @@ export function compileModel(request: CompileRequest): Compiled {
   // Each format defaults to the arithmetic of its own runtime: TFLM for TFLite, ONNX Runtime for ONNX.
   const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');
   const io = request.io ?? 'caller';
-  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io }));
-  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io };
+  const optimize = request.optimize ?? 'balanced';
+  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io, optimize }));
+  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, optimize };
 }
 
 /** A refusal raised past import names the model file first, as the loaders' own do. */

@@ -9,7 +9,7 @@
  * the same shapes and quantization, read the same way (src/bench/yardstick); the model is then
  * compiled in tflite rounding, the arithmetic CMSIS-NN computes.
  */
-import type { IoPlacement } from '../ops/op.ts';
+import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,8 @@ export interface BenchOptions {
   rounding?: RoundingMode;
   /** Where the model's inputs and outputs live (default 'caller'). */
   io?: IoPlacement;
+  /** What the memory planner favours (default 'balanced'). */
+  optimize?: OptimizeGoal;
   name?: string;
   /** Random inputs to run (the counts are per inference; the first is the headline). */
   inputs?: number;
@@ -111,7 +113,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
   const rounding = options.rounding ?? (options.against ? 'tflite' : undefined);
 
   progress('compiling');
-  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, optimize: options.optimize });
   const generated = generate(compiled);
   checkFits(board, [generated], `model ${options.modelPath}`);
   const records = randomRecords(compiled.graph, inputs, seed);

@@ -14,6 +14,10 @@ export function formatBytes(n: number): string {
   return n >= 1024 ? `${n} B (${(n / 1024).toFixed(1)} KiB)` : `${n} B`;
 }
 
+/** The --optimize option's help, shared by the commands that compile. */
+export const OPTIMIZE_OPTION_TEXT =
+  "what the memory planner favours where a pointwise or depthwise layer can run in place over its input (its kernel then copies each output byte once more): balanced (the default: least RAM while those copies stay within 5% of the model's estimated instructions), ram (least RAM) or time (no such copies)";
+
 /** The --io option's help, shared by the commands that compile. */
 export const IO_OPTION_TEXT =
   'where inputs and outputs live: caller (the default: buffers the caller passes to <name>_run) or arena (in the arena, through <name>_input(i) and <name>_output(i); the planner reuses an input once consumed, so the model needs less RAM)';

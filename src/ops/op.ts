@@ -30,10 +30,31 @@ export interface OutputInfo {
 export type IoPlacement = 'caller' | 'arena';
 export const IO_PLACEMENTS: readonly IoPlacement[] = ['caller', 'arena'];
 
+/**
+ * What the memory planner favours where layers could run in place over an input of another size
+ * (their kernels copy each output byte once more): 'time' never, 'ram' wherever that lowers the
+ * arena, 'balanced' (the default) as 'ram' while the estimated copies stay within 5% of the
+ * model's instructions.
+ */
+/** An op's offer to run in place over an input of another size (OpDefinition.inPlaceResized). */
+export interface InPlaceRule {
+  /** The input whose storage the output takes over. */
+  input: number;
+  /** Extra working memory while it runs in place. */
+  scratchBytes: number;
+  /** Estimated instructions the in-place kernel spends beyond the usual one (its extra copies). */
+  extraInstructions: number;
+}
+
+export type OptimizeGoal = 'ram' | 'balanced' | 'time';
+export const OPTIMIZE_GOALS: readonly OptimizeGoal[] = ['ram', 'balanced', 'time'];
+
 export interface CompileOptions {
   rounding: RoundingMode;
   /** 'caller' when not given. */
   io?: IoPlacement;
+  /** 'balanced' when not given. */
+  optimize?: OptimizeGoal;
 }
 
 /**
@@ -123,7 +144,7 @@ export interface OpDefinition<P extends object> {
    * using `scratchBytes` of extra working memory while it runs in place. The emitter learns the
    * planner's choice from ctx.inPlace(node).
    */
-  inPlaceResized?(node: Node, graph: Graph): { input: number; scratchBytes: number } | undefined;
+  inPlaceResized?(node: Node, graph: Graph): InPlaceRule | undefined;
   /**
    * Bytes of working memory the C kernel needs while it runs (e.g. a convolution's gathered input
    * patch); the planner gives them arena space that lives for this step only.

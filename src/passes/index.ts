@@ -46,7 +46,7 @@ export function lower(graph: Graph, options: CompileOptions): Lowered {
     current = pass.run(current, options);
     verifyGraph(current, pass.name);
   }
-  const plan = planMemory(current, options.io ?? 'caller');
+  const plan = planMemory(current, options.io ?? 'caller', options.optimize ?? 'balanced');
   if (plan.arenaBytes > MAX_TENSOR_BYTES) throw new UserError(`the arena needs ${plan.arenaBytes} bytes; tinygen's limit is ${MAX_TENSOR_BYTES}`);
   return { graph: current, plan };
 }

@@ -9,7 +9,7 @@
 import type { Graph } from '../ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
-import type { IoPlacement } from '../ops/op.ts';
+import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { seededRandom } from '../util/random.ts';
 
 export const ARENA_ALIGNMENT = 8;
@@ -52,6 +52,12 @@ export interface MemoryPlan {
   liveBytes: number[];
   /** Arena offset of each step's scratch space, for nodes whose op asks for one. */
   scratchOffsets: Map<number, number>;
+  /** The goal the plan was made for. */
+  optimize: OptimizeGoal;
+  /** The bound with no layer in place over an input of another size (the arena's floor before them). */
+  noInPlaceBoundBytes: number;
+  /** Estimated instructions the in-place kernels spend beyond the usual ones (their extra copies). */
+  extraInstructions: number;
 }
 
 export const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
@@ -96,6 +102,8 @@ export interface InPlaceCandidate {
   scratchBytes: number;
   /** Offered through inPlaceResized: the sizes may differ, and the kernel pays a copy for it. */
   resized: boolean;
+  /** Estimated instructions the in-place kernel adds (0 unless resized). */
+  extraInstructions: number;
 }
 
 /** The schedule-independent part of planning, shared with the scheduler so both apply the same rules. */
@@ -167,7 +175,7 @@ export function storageModel(graph: Graph, io: IoPlacement = 'caller'): StorageM
       if (input === undefined || input === '' || isConstant(graph, input)) continue;
       const inGroup = groupOf.get(input)!;
       if (groups[inGroup]!.external || groups[inGroup]!.api === 'output' || tensorBytes(tensorOf(graph, input)) !== tensorBytes(tensorOf(graph, output))) continue;
-      if (!step.inPlace.some((c) => c.input === inGroup)) step.inPlace.push({ input: inGroup, output: outGroup, scratchBytes: 0, resized: false });
+      if (!step.inPlace.some((c) => c.input === inGroup)) step.inPlace.push({ input: inGroup, output: outGroup, scratchBytes: 0, resized: false, extraInstructions: 0 });
     }
   });
   // In place over an input of another size: offered after the same-size candidates, and only if
@@ -182,7 +190,7 @@ export function storageModel(graph: Graph, io: IoPlacement = 'caller'): StorageM
     const outGroup = groupOf.get(node.outputs[0]!)!;
     if (groups[inGroup]!.external || groups[outGroup]!.external || groups[inGroup]!.api === 'output') return;
     if (step.inPlace.some((c) => c.input === inGroup)) return;
-    step.inPlace.push({ input: inGroup, output: outGroup, scratchBytes: alignUp(rule.scratchBytes), resized: true });
+    step.inPlace.push({ input: inGroup, output: outGroup, scratchBytes: alignUp(rule.scratchBytes), resized: true, extraInstructions: rule.extraInstructions });
   });
   return { groups, groupOf, nodes };
 }
@@ -337,25 +345,53 @@ function place(intervals: readonly Interval[], lowerBound: number, ties: readonl
   return best?.offsets ?? [];
 }
 
+/** The share of the model's estimated instructions that 'balanced' lets in-place copies add. */
+export const BALANCED_EXTRA = 0.05;
+
 /**
- * The plan for a schedule. Ops that can run in place over an input of another size (a pointwise
- * convolution, whose in-place kernel copies each pixel once more) do so only where that lowers
- * the arena: with all of them allowed the plan gives a lower bound; those at steps that would
- * exceed it without their join are kept, and the rest run as usual. The plain plan wins ties.
+ * The model's instructions as the planner estimates them: one per multiply-accumulate (tinygen's
+ * kernels spend about 0.5 on the M55 to 2.5 on the M3; bench measures them).
  */
-export function planMemory(graph: Graph, io: IoPlacement = 'caller'): MemoryPlan {
-  const model = storageModel(graph, io);
-  const plain = planWith(graph, model, () => false);
-  const resizable = model.nodes.flatMap((n, step) => (n.inPlace.some((c) => c.resized) ? [step] : []));
-  if (resizable.length === 0) return plain;
-  const all = planWith(graph, model, () => true);
-  if (all.arenaBytes >= plain.arenaBytes) return plain;
-  const needed = new Set(resizable.filter((step) => plain.liveBytes[step]! > all.lowerBoundBytes));
-  const chosen = planWith(graph, model, (step) => needed.has(step));
-  return chosen.arenaBytes <= all.arenaBytes ? chosen : all;
+export function estimatedInstructions(graph: Graph): number {
+  return graph.nodes.reduce((sum, node) => sum + (opDefinition(node.op).macs?.(node, graph) ?? 0), 0);
 }
 
-function planWith(graph: Graph, model: StorageModel, allowResized: (step: number) => boolean): MemoryPlan {
+/**
+ * The plan for a schedule. Ops that can run in place over an input of another size (a pointwise
+ * or depthwise convolution, whose in-place kernel copies each output byte once more) do so only
+ * where that lowers the arena: with all of them allowed the plan gives a lower bound; those at
+ * steps that would exceed it without their join are kept, and the rest run as usual. The plain
+ * plan wins ties. `optimize` 'time' takes the plain plan; 'balanced' keeps, of those joins, the
+ * cheapest whose estimated copies stay within BALANCED_EXTRA of the model's instructions.
+ */
+export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: OptimizeGoal = 'balanced'): MemoryPlan {
+  const model = storageModel(graph, io);
+  const usual = planWith(graph, model, () => false, optimize);
+  const plan = (allowResized: (step: number) => boolean): MemoryPlan => ({ ...planWith(graph, model, allowResized, optimize), noInPlaceBoundBytes: usual.lowerBoundBytes });
+  const plain: MemoryPlan = { ...usual, noInPlaceBoundBytes: usual.lowerBoundBytes };
+  const resizable = model.nodes.flatMap((n, step) => (n.inPlace.some((c) => c.resized) ? [step] : []));
+  if (optimize === 'time' || resizable.length === 0) return plain;
+  const all = plan(() => true);
+  if (all.arenaBytes >= plain.arenaBytes) return plain;
+  const needed = resizable.filter((step) => plain.liveBytes[step]! > all.lowerBoundBytes);
+  const chosen = plan((step) => needed.includes(step));
+  const ram = chosen.arenaBytes <= all.arenaBytes ? chosen : all;
+  const budget = BALANCED_EXTRA * estimatedInstructions(graph);
+  if (optimize === 'ram' || ram.extraInstructions <= budget) return ram;
+  // Over budget: the joins at the steps that need them, cheapest first, while they fit.
+  const cost = (step: number) => model.nodes[step]!.inPlace.find((c) => c.resized)!.extraInstructions;
+  const kept: number[] = [];
+  let spent = 0;
+  for (const step of [...needed].sort((a, b) => cost(a) - cost(b))) {
+    if (spent + cost(step) > budget) break;
+    kept.push(step);
+    spent += cost(step);
+  }
+  const balanced = plan((step) => kept.includes(step));
+  return balanced.arenaBytes < plain.arenaBytes && balanced.extraInstructions <= budget ? balanced : plain;
+}
+
+function planWith(graph: Graph, model: StorageModel, allowResized: (step: number) => boolean, optimize: OptimizeGoal): Omit<MemoryPlan, 'noInPlaceBoundBytes'> {
   const { groups } = model;
   const steps = graph.nodes.length;
   // An output in the arena lives to the end of the run; an input from its start.
@@ -371,7 +407,7 @@ function planWith(graph: Graph, model: StorageModel, allowResized: (step: number
   // A resized join is not one buffer: the input's buffer ends at the step and the output's starts
   // there, their offsets tied so that the output begins where the input does when it narrows,
   // and the input ends where the output does when it widens (tg_conv_1x1_in_place runs forward).
-  const resizedPicks: { input: number; output: number; step: number; scratchBytes: number }[] = [];
+  const resizedPicks: (InPlaceCandidate & { step: number })[] = [];
   model.nodes.forEach((info, step) => {
     if (info.aliased) aliasedSteps.add(step);
     const join = info.inPlace.find((c) => lastRead[c.input] === step && (!c.resized || allowResized(step)));
@@ -385,9 +421,11 @@ function planWith(graph: Graph, model: StorageModel, allowResized: (step: number
   // a later same-size join (an output converted in place in the output buffer).
   const externalRoots = new Set(groups.flatMap((g, id) => (g.external ? [root(id)] : [])));
   const resizedJoins = resizedPicks.filter((j) => !externalRoots.has(root(j.input)) && !externalRoots.has(root(j.output)));
+  let extraInstructions = 0;
   for (const j of resizedJoins) {
     inPlaceSteps.add(j.step);
     inPlaceScratch[j.step] = j.scratchBytes;
+    extraInstructions += j.extraInstructions;
   }
 
   interface Buffer extends Interval {
@@ -450,5 +488,5 @@ function planWith(graph: Graph, model: StorageModel, allowResized: (step: number
     }
     for (const name of tensors) storage.set(name, where);
   }
-  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedSteps, inPlaceSteps, liveBytes, scratchOffsets };
+  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedSteps, inPlaceSteps, liveBytes, scratchOffsets, optimize, extraInstructions };
 }

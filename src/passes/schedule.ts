@@ -173,11 +173,12 @@ export function scheduleForMemory(graph: Graph, options: CompileOptions): Graph 
   const given = graph.nodes.map((_, i) => i);
   const exact = preds.length <= EXACT_MAX_NODES ? exactOrder(model, preds) : undefined;
   const candidates = [exact ?? greedyOrder(model, preds)];
-  let best = { graph, arena: planMemory(graph, io).arenaBytes };
+  const optimize = options.optimize ?? 'balanced';
+  let best = { graph, arena: planMemory(graph, io, optimize).arenaBytes };
   for (const order of candidates) {
     if (order.every((node, i) => node === given[i])) continue;
     const reordered = { ...graph, nodes: order.map((i) => graph.nodes[i]!) };
-    const arena = planMemory(reordered, io).arenaBytes;
+    const arena = planMemory(reordered, io, optimize).arenaBytes;
     if (arena < best.arena) best = { graph: reordered, arena };
   }
   return best.graph;

@@ -1,6 +1,7 @@
 /** A model report as terminal text and as Markdown. */
 import { basename } from 'node:path';
 import type { LayerReport, ModelReport } from './report.ts';
+import { OPTIMIZE_GOALS } from '../ops/op.ts';
 import { grouped, markdownTable, textTable, type Table } from './table.ts';
 
 const shape = (shapes: number[][]) => shapes.map((s) => s.join('x')).join(', ');
@@ -39,7 +40,8 @@ function totals(report: ModelReport): string[] {
   const overBound = bound > 0 ? ` (${(((report.arenaBytes - bound) / bound) * 100).toFixed(1)}% over)` : '';
   const lines = [
     `MACs: ${grouped(report.macs)}`,
-    `arena: ${bytes(report.arenaBytes)}; lower bound (most bytes live at once) ${bytes(bound)}${report.arenaBytes === bound ? ', reached' : overBound}; largest single tensor ${bytes(report.largestTensorBytes)}`,
+    `arena: ${bytes(report.arenaBytes)}; lower bound (most bytes live at once) ${bytes(bound)}${report.arenaBytes === bound ? ', reached' : overBound}; with no layer in place over an input of another size ${bytes(report.noInPlaceBoundBytes)}; largest single tensor ${bytes(report.largestTensorBytes)}`,
+    optimizeLine(report),
     report.io === 'arena'
       ? `model RAM: ${bytes(report.modelRamBytes)}, all in the arena (inputs and outputs too: --io arena)`
       : `model RAM: ${bytes(report.modelRamBytes)} = arena ${bytes(report.arenaBytes)} + the caller's input and output buffers ${bytes(report.apiBufferBytes)} (--io arena puts them in the arena)`,
@@ -53,6 +55,15 @@ function totals(report: ModelReport): string[] {
   }
   if (report.board === null) lines.push('code, stack and static data are measured by a build for a board: give --board');
   return lines;
+}
+
+/** The goal the planner took, what the others give, and what its in-place copies cost by its estimate. */
+function optimizeLine(report: ModelReport): string {
+  const { goal, goals, extraInstructions, estimatedInstructions } = report.optimize;
+  const others = OPTIMIZE_GOALS.filter((g) => g !== goal).map((g) => `${g} ${bytes(goals[g].modelRamBytes)}`);
+  const share = estimatedInstructions > 0 ? ` (${((extraInstructions / estimatedInstructions) * 100).toFixed(1)}% of about ${grouped(estimatedInstructions)}, one per MAC)` : '';
+  const cost = extraInstructions > 0 ? `; its in-place copies add about ${grouped(extraInstructions)} instructions${share}` : '';
+  return `optimize ${goal}: model RAM ${bytes(goals[goal].modelRamBytes)} (${others.join(', ')})${cost}`;
 }
 
 function heading(report: ModelReport): string {

@@ -17,8 +17,11 @@ export interface TimelineBuffer {
 export interface TimelineInput {
   /** e.g. "kws_dscnn: arena 12,288 B (lower bound 12,288 B)" */
   title: string;
-  /** One per schedule step (node), e.g. "3 QLinearConv conv2". */
-  steps: { label: string }[];
+  /**
+   * One per schedule step (node), e.g. "3 QLinearConv conv2"; a step whose output overwrites an
+   * input that dies there is marked along the top of its column.
+   */
+  steps: { label: string; inPlace?: boolean }[];
   arenaBytes: number;
   lowerBoundBytes: number;
   buffers: TimelineBuffer[];
@@ -102,7 +105,8 @@ export function renderMemoryTimeline(input: TimelineInput): string {
     text(plotLeft, 22, input.title, 'font-size="14" font-weight="bold"'),
   ];
   if (!empty) {
-    out.push(text(plotLeft, 40, `solid: arena ${formatBytes(input.arenaBytes)}; dashed: lower bound ${formatBytes(input.lowerBoundBytes)}, the most bytes live at once`, 'fill="#555"'));
+    const inPlaceNote = input.steps.some((s) => s.inPlace) ? '; orange mark: the step runs in place' : '';
+    out.push(text(plotLeft, 40, `solid: arena ${formatBytes(input.arenaBytes)}; dashed: lower bound ${formatBytes(input.lowerBoundBytes)}, the most bytes live at once${inPlaceNote}`, 'fill="#555"'));
   }
 
   // Alternate column shading so a buffer's steps can be read off against the labels below.
@@ -121,6 +125,11 @@ export function renderMemoryTimeline(input: TimelineInput): string {
     out.push(text(14, axisMiddle, 'arena offset', `text-anchor="middle" fill="#555" transform="rotate(-90 14 ${px(axisMiddle)})"`));
 
     input.buffers.forEach((buffer, index) => out.push(renderBuffer(buffer, index)));
+    input.steps.forEach((step, s) => {
+      if (!step.inPlace) return;
+      const tooltip = `${step.label}: in place (its output overwrites an input that dies here)`;
+      out.push(`<rect class="in-place" x="${px(plotLeft + s * column + 1)}" y="${plotTop - 6}" width="${px(Math.max(1, column - 2))}" height="5" fill="#e67e22"><title>${escapeXml(tooltip)}</title></rect>`);
+    });
 
     const arenaY = yOf(input.arenaBytes);
     const boundY = yOf(input.lowerBoundBytes);

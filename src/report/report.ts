@@ -8,7 +8,8 @@ import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Compiled } from '../pipeline.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
-import type { ArenaBuffer } from '../passes/plan-memory.ts';
+import { estimatedInstructions, planMemory, type ArenaBuffer } from '../passes/plan-memory.ts';
+import { OPTIMIZE_GOALS, type OptimizeGoal } from '../ops/op.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { FirmwareMeasurement } from './measure-firmware.ts';
 import type { StackUse } from './call-graph.ts';
@@ -44,8 +45,20 @@ export interface ModelReport {
   macs: number;
   arenaBytes: number;
   lowerBoundBytes: number;
+  /** The bound with no layer in place over an input of another size (every such layer writing a fresh buffer). */
+  noInPlaceBoundBytes: number;
   /** The largest single activation tensor (inputs and outputs included): the floor for running layer by layer. */
   largestTensorBytes: number;
+  /**
+   * The planner's goal (--optimize), the instructions its in-place copies add by its estimate,
+   * the model's instructions by the same estimate (one per MAC), and what each goal gives.
+   */
+  optimize: {
+    goal: OptimizeGoal;
+    extraInstructions: number;
+    estimatedInstructions: number;
+    goals: Record<OptimizeGoal, { arenaBytes: number; modelRamBytes: number; extraInstructions: number }>;
+  };
   /** Where inputs and outputs live: 'caller' (buffers passed to <name>_run) or 'arena'. */
   io: 'caller' | 'arena';
   /** Bytes of the input and output buffers the caller keeps ('caller' io; 0 with 'arena'). */
@@ -95,6 +108,12 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
   const apiBufferBytes = generated.io === 'arena' ? 0 : [...generated.inputs, ...generated.outputs].reduce((s, t) => s + t.bytes, 0);
   const activations = [...graph.tensors.values()].filter((t) => !isConstant(graph, t.name));
   const largestTensorBytes = Math.max(0, ...activations.map((t) => tensorBytes(t)));
+  const goals = Object.fromEntries(
+    OPTIMIZE_GOALS.map((goal) => {
+      const other = goal === plan.optimize ? plan : planMemory(graph, compiled.io, goal);
+      return [goal, { arenaBytes: other.arenaBytes, modelRamBytes: other.arenaBytes + apiBufferBytes, extraInstructions: other.extraInstructions }];
+    }),
+  ) as ModelReport['optimize']['goals'];
   const stackBytes = measured?.stack.bytes ?? null;
   const codeBytes = measured?.codeBytes ?? null;
   const staticDataBytes = measured?.staticDataBytes ?? null;
@@ -108,7 +127,9 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
     macs: layers.reduce((s, l) => s + l.macs, 0),
     arenaBytes: plan.arenaBytes,
     lowerBoundBytes: plan.lowerBoundBytes,
+    noInPlaceBoundBytes: plan.noInPlaceBoundBytes,
     largestTensorBytes,
+    optimize: { goal: plan.optimize, extraInstructions: plan.extraInstructions, estimatedInstructions: estimatedInstructions(graph), goals },
     io: generated.io,
     apiBufferBytes,
     modelRamBytes: plan.arenaBytes + apiBufferBytes,

@@ -6,7 +6,7 @@
  * still runs. Bad input (an unknown board, a model that cannot be read or compiled) is found
  * before any cell starts, and is a UserError.
  */
-import type { IoPlacement } from '../ops/op.ts';
+import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
@@ -42,6 +42,8 @@ export interface MatrixOptions {
   roundings?: readonly RoundingMode[];
   /** Where the models' inputs and outputs live (default 'caller'), for every cell. */
   io?: IoPlacement;
+  /** What the memory planner favours (default 'balanced'). */
+  optimize?: OptimizeGoal;
   /** A count of random inputs, or a file of raw input records (the same for every cell). */
   inputs: number | string;
   seed?: number;
@@ -158,8 +160,8 @@ interface CompiledModel {
  * that an input file holds whole records for it; every cell of that model and rounding mode then
  * validates this one compilation on its board.
  */
-function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, io: IoPlacement | undefined): CompiledModel {
-  const compiled = compileModel({ modelPath, rounding, io });
+function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, io: IoPlacement | undefined, optimize: OptimizeGoal | undefined): CompiledModel {
+  const compiled = compileModel({ modelPath, rounding, io, optimize });
   const generated = generate(compiled);
   if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generated.inputs));
   return { compiled, generated };
@@ -180,7 +182,7 @@ function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; 
   const models = [...new Map(options.models.map((m) => [resolve(m), m])).values()];
   const boards = resolveBoards(options.boards);
   const requested: (RoundingMode | undefined)[] = options.roundings?.length ? [...new Set(options.roundings)] : [undefined];
-  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs, options.io)));
+  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs, options.io, options.optimize)));
 
   const stems = models.map((m) => basename(m, extname(m)));
   const shown = models.map((m, i) => (stems.filter((s) => s === stems[i]).length > 1 ? m : basename(m)));
@@ -268,6 +270,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       inputs: options.inputs,
       rounding: cell.rounding,
       ...(options.io ? { io: options.io } : {}),
+      ...(options.optimize ? { optimize: options.optimize } : {}),
       seed: options.seed,
       keepDir: cell.workDir,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

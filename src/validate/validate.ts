@@ -2,7 +2,7 @@
  * tinygen validate: compile a model, build the firmware for a board, run it under QEMU on many
  * inputs, and compare every output byte with the reference interpreter.
  */
-import type { IoPlacement } from '../ops/op.ts';
+import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,6 +26,8 @@ export interface ValidateOptions {
   rounding?: RoundingMode;
   /** Where the model's inputs and outputs live (default 'caller'). */
   io?: IoPlacement;
+  /** What the memory planner favours (default 'balanced'). */
+  optimize?: OptimizeGoal;
   seed?: number;
   name?: string;
   /** Keep the build in this directory instead of a temporary one. */
@@ -178,6 +180,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
 }
 
 function compileAndGenerate(options: ValidateOptions): { compiled: Compiled; generated: GeneratedModel } {
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, optimize: options.optimize });
   return { compiled, generated: generate(compiled) };
 }

@@ -8,7 +8,7 @@ import { buildHostModel } from '../../src/validate/host-model.ts';
 import { randomInputs, valuesToRecord } from '../../src/validate/records.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import type { RoundingMode } from '../../src/numerics/requantize.ts';
-import type { IoPlacement, Value } from '../../src/ops/op.ts';
+import type { IoPlacement, OptimizeGoal, Value } from '../../src/ops/op.ts';
 
 export interface HostDiff {
   bytes: number;
@@ -17,6 +17,8 @@ export interface HostDiff {
 }
 
 export interface HostDiffOptions {
+  /** What the memory planner favours (default 'balanced'). */
+  optimize?: OptimizeGoal;
   /** Compile float32 ops too (see OnnxImport 'float'). */
   allowFloat?: boolean;
   /** Adjusts each random input set before it runs (e.g. to plant -0 or edge values). */
@@ -26,7 +28,7 @@ export interface HostDiffOptions {
 }
 
 export async function hostDiff(modelPath: string, rounding: RoundingMode, inputs = 8, seed = 1, options: HostDiffOptions = {}): Promise<HostDiff> {
-  const compiled = compileModel({ modelPath, rounding, allowFloat: options.allowFloat, io: options.io });
+  const compiled = compileModel({ modelPath, rounding, allowFloat: options.allowFloat, io: options.io, optimize: options.optimize });
   const host = await buildHostModel(compiled);
   try {
     const random = seededRandom(seed);

@@ -120,12 +120,12 @@ describe('in-place ops on the host (ASan/UBSan) against the reference', () => {
   }, 120_000);
 });
 
-describe('convolutions in place on the host (ASan/UBSan): pointwise over an input of another size, depthwise over its own', () => {
+describe('convolutions in place on the host (ASan/UBSan, --optimize ram): pointwise over an input of another size, depthwise over its own', () => {
   it('compute the reference bytes, widening, narrowing, depthwise with strides 1 and 2, both rounding modes', async () => {
     const chains = chainsWithResizedInPlace(4, 2024, true);
     for (const kind of ['widens', 'narrows', 'depthwiseStride1', 'depthwiseStride2'] as const) expect(chains.some((c) => c[kind]), kind).toBe(true);
     const narrowing = narrowingPointwise();
-    const { graph, plan } = compileModel({ modelPath: narrowing });
+    const { graph, plan } = compileModel({ modelPath: narrowing, optimize: 'ram' });
     const pointwise = graph.nodes.findIndex((n, step) => n.op === 'QLinearConv' && step > 1 && plan.inPlaceSteps.has(step));
     expect(pointwise).toBeGreaterThan(0);
     // In place the pointwise step holds 648 B and its 2 x 6 B temp (16 B aligned): 664 B; the peak
@@ -134,7 +134,7 @@ describe('convolutions in place on the host (ASan/UBSan): pointwise over an inpu
     expect(plan.arenaBytes).toBe(648 + 24);
     for (const path of [...chains.map((c) => c.path), narrowing]) {
       for (const rounding of ['onnx', 'tflite'] as const) {
-        const diff = await hostDiff(path, rounding, 3, 11);
+        const diff = await hostDiff(path, rounding, 3, 11, { optimize: 'ram' });
         expect(diff.mismatches, `${path} ${rounding}: ${JSON.stringify(diff.first)}`).toBe(0);
       }
     }

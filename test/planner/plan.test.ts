@@ -257,3 +257,41 @@ describe('depthwise layers in place (tg_conv_dw_in_place)', () => {
     expect(depthwiseRingRows(g(5, 1, 2, 6, 6))).toBe(3);
   });
 });
+
+describe('--optimize: what the planner trades for RAM', () => {
+  it('time runs nothing in place over an input of another size; ram gives the least arena; balanced keeps its estimated copies within 5% (60 random chains)', () => {
+    const rng = seededRandom(123);
+    let balancedGaveUp = 0;
+    let ramWon = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const path = randomPointwiseChain(rng);
+      const [time, balanced, ram] = (['time', 'balanced', 'ram'] as const).map((optimize) => compileModel({ modelPath: path, optimize }));
+      for (const c of [time, balanced, ram]) checkPlan(c!, `trial ${trial} (${c!.optimize})`);
+      // With time, every in-place step is one of equal sizes (no kernel copies), and its arena is
+      // the bound with none of the others.
+      const resized = (c: Compiled) =>
+        c.graph.nodes.filter((n, step) => c.plan.inPlaceSteps.has(step) && n.op === 'QLinearConv').length;
+      expect(resized(time!), `trial ${trial}`).toBe(0);
+      expect(time!.plan.extraInstructions).toBe(0);
+      expect(ram!.plan.arenaBytes).toBeLessThanOrEqual(balanced!.plan.arenaBytes);
+      expect(balanced!.plan.arenaBytes).toBeLessThanOrEqual(time!.plan.arenaBytes);
+      // One instruction per MAC is the planner's estimate of the model.
+      const macs = balanced!.graph.nodes.reduce((sum, n) => sum + (n.op === 'QLinearConv' ? convMacsByHand(balanced!, n) : 0), 0);
+      expect(balanced!.plan.extraInstructions, `trial ${trial}`).toBeLessThanOrEqual(0.05 * macs);
+      if (ram!.plan.arenaBytes < time!.plan.arenaBytes) ramWon++;
+      if (balanced!.plan.arenaBytes > ram!.plan.arenaBytes) balancedGaveUp++;
+    }
+    expect(ramWon).toBeGreaterThan(10);
+    expect(balancedGaveUp).toBeGreaterThan(0);
+  });
+});
+
+/** A convolution's MACs from its NHWC output shape and weight shape: each output value takes one weight row. */
+function convMacsByHand(compiled: Compiled, node: Compiled['graph']['nodes'][number]): number {
+  const out = tensorOf(compiled.graph, node.outputs[0]!).shape;
+  const w = tensorOf(compiled.graph, node.inputs[1]!).shape;
+  const depthwise = (node.attrs.group as number) > 1;
+  // OHWI [out_c][k_h][k_w][in_c / group], or depthwise [1][k_h][k_w][out_c].
+  const perOutput = depthwise ? w[1]! * w[2]! : w[1]! * w[2]! * w[3]!;
+  return out.reduce((a, b) => a * b, 1) * perOutput;
+}

@@ -131,8 +131,8 @@ export interface InPlaceChain {
 }
 
 /**
- * Random pointwise chains in which at least one convolution runs in place (a pointwise layer over
- * an input of another size, or a depthwise layer), the first `count` found; with `covering`, only
+ * Random pointwise chains in which at least one convolution runs in place with --optimize ram (a
+ * pointwise layer over an input of another size, or a depthwise layer), the first `count` found; with `covering`, only
  * chains that add a kind not yet covered, until every kind is.
  */
 export function chainsWithResizedInPlace(count: number, seed: number, covering = false): InPlaceChain[] {
@@ -141,7 +141,7 @@ export function chainsWithResizedInPlace(count: number, seed: number, covering =
   const kinds = ['widens', 'narrows', 'depthwiseStride1', 'depthwiseStride2'] as const;
   for (let trial = 0; trial < 400 && found.length < count; trial++) {
     const path = randomPointwiseChain(rng);
-    const { graph, plan } = compileModel({ modelPath: path });
+    const { graph, plan } = compileModel({ modelPath: path, optimize: 'ram' });
     const inPlace = graph.nodes.filter((n, step) => plan.inPlaceSteps.has(step) && n.op === 'QLinearConv');
     if (inPlace.length === 0) continue;
     const bytes = (t: string) => tensorBytes(tensorOf(graph, t));

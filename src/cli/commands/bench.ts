@@ -1,9 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
+import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { bench } from '../../bench/bench.ts';
 import { benchText } from '../../bench/format-bench.ts';
-import { printJson, progressReporter, IO_OPTION_TEXT } from '../output.ts';
+import { printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { YARDSTICKS, type Yardstick } from '../../bench/yardstick/against.ts';
 
 interface BenchArgs {
@@ -12,6 +12,7 @@ interface BenchArgs {
   name?: string;
   rounding?: RoundingMode;
   io: IoPlacement;
+  optimize: OptimizeGoal;
   inputs: number;
   seed: number;
   json: boolean;
@@ -33,6 +34,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('inputs', { type: 'number', default: 1, describe: 'random inputs to run; the headline figure is the first' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
+      .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON: instructions, macs, instructionsPerMac, layers, flash and RAM (and with --against, the same figures in "against")' })
       .option('keep', { type: 'string', describe: 'keep the builds in this directory' })
       .option('timeout', { type: 'number', default: 300, describe: 'seconds before a QEMU run counts as hung' })
@@ -50,6 +52,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       board: args.board,
       rounding: args.rounding,
       io: args.io,
+      optimize: args.optimize,
       inputs: args.inputs,
       seed: args.seed,
       ...(args.name ? { name: args.name } : {}),

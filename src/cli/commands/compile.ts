@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
-import { IO_OPTION_TEXT } from '../output.ts';
+import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
+import { IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
@@ -19,6 +19,7 @@ interface CompileArgs {
   name?: string;
   rounding?: RoundingMode;
   io: IoPlacement;
+  optimize: OptimizeGoal;
   board?: string;
   measure: boolean;
   json: boolean;
@@ -35,6 +36,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding); default tflite for TFLite models, onnx for ONNX' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
+      .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
@@ -42,7 +44,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .example('$0 compile model.tflite -o out/ --name kws --io arena', 'kws_input(0) and kws_output(0) point into the arena; call kws_run()') as Argv<CompileArgs>,
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
     // Everything is generated in memory first, so a bad model leaves no partial output.
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io });
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io, optimize: args.optimize });
     const generated = generate(compiled);
     const board = args.board ? loadBoard(args.board) : undefined;
     const fits = board ? checkFits(board, [generated], `model ${args.model}`) : undefined;

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
+import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
 import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
@@ -11,7 +11,7 @@ import { buildReport } from '../../report/report.ts';
 import { reportMarkdown, reportText } from '../../report/format-report.ts';
 import { memoryTimeline } from '../../report/report-files.ts';
 import { UserError } from '../../errors.ts';
-import { printJson, progressReporter, IO_OPTION_TEXT } from '../output.ts';
+import { printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 
 interface ReportArgs {
   model: string;
@@ -19,6 +19,7 @@ interface ReportArgs {
   name?: string;
   rounding?: RoundingMode;
   io: IoPlacement;
+  optimize: OptimizeGoal;
   json: boolean;
   markdown: boolean;
   svg?: string;
@@ -38,6 +39,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('name', { type: 'string', describe: 'C symbol prefix (default: the model file name)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
+      .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('markdown', { type: 'boolean', default: false, describe: 'print the report as Markdown' })
       .option('svg', { type: 'string', describe: 'also write the SVG memory timeline (which tensor holds which arena bytes at each step) to this file' })
@@ -48,7 +50,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     // Before the build, so a bad path does not cost one.
     if (args.svg && !existsSync(dirname(resolve(args.svg)))) throw new UserError(`--svg ${args.svg}: the folder ${dirname(resolve(args.svg))} does not exist`);
     const progress = progressReporter(!args.json && !args.markdown);
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io });
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io, optimize: args.optimize });
     const generated = generate(compiled);
     let measured;
     if (args.board) {

@@ -1,5 +1,5 @@
 import { textTable } from '../../report/table.ts';
-import { IO_PLACEMENTS, type IoPlacement } from '../../ops/op.ts';
+import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
-import { formatBytes, printJson, progressReporter, IO_OPTION_TEXT } from '../output.ts';
+import { formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { describeFirstDivergence } from '../../validate/trace.ts';
 import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
@@ -19,6 +19,7 @@ interface ValidateArgs {
   inputs: string;
   rounding?: string[];
   io: IoPlacement;
+  optimize: OptimizeGoal;
   seed: number;
   jobs?: number;
   keep?: string;
@@ -159,6 +160,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         describe: `requantization mode (${ROUNDING_MODES.join(', ')}; default: the model's); repeat it for several`,
       })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
+      .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once (default: the number of CPUs, ${os.availableParallelism()})` })
       .option('keep', { type: 'string', describe: "keep the build (sources, ELF, map, records) in this directory; with several cells, each in a directory of its own under it" })
@@ -188,6 +190,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         boards: args.board,
         roundings: args.rounding?.length ? roundingModes(args.rounding) : undefined,
         io: args.io,
+        optimize: args.optimize,
         inputs,
         seed: args.seed,
         jobs: args.jobs,

@@ -10,7 +10,7 @@ import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { makeRequant, type Requant } from '../../numerics/requantize.ts';
-import type { CompileOptions, OutputInfo } from '../op.ts';
+import type { CompileOptions, InPlaceRule, OutputInfo } from '../op.ts';
 import { convWeightDims, nhwcWindowInputHW, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
 import { activationRange } from '../common/activation.ts';
 import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
@@ -95,19 +95,25 @@ export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'de
  *   (tg_conv_dw_in_place): row by row into a ring of depthwiseRingRows rows, each row copied out
  *   once the input rows under it are dead; both start at the same byte.
  */
-export function convInPlace(node: Node, graph: Graph): { input: number; scratchBytes: number } | undefined {
+export function convInPlace(node: Node, graph: Graph): InPlaceRule | undefined {
   const variant = convVariant(node, graph);
   const [input, output] = [tensorOf(graph, node.inputs[0]!), tensorOf(graph, node.outputs[0]!)];
   if (variant === '1x1') {
     const [strideH, strideW] = node.attrs.strides as number[];
     if (strideH !== 1 || strideW !== 1) return undefined;
-    return { input: 0, scratchBytes: 2 * output.shape[3]! };
+    const pixels = tensorBytes(output) / output.shape[3]!;
+    return { input: 0, scratchBytes: 2 * output.shape[3]!, extraInstructions: copyInstructions(tensorBytes(output), Math.ceil(pixels / 2)) };
   }
   if (variant === 'depthwise' && input.shape[0] === 1 && tensorBytes(output) <= tensorBytes(input)) {
     const g = windowGeometry(node, input.shape, output.shape);
-    return { input: 0, scratchBytes: depthwiseRingRows(g) * g.outW * g.outC };
+    return { input: 0, scratchBytes: depthwiseRingRows(g) * g.outW * g.outC, extraInstructions: copyInstructions(tensorBytes(output), g.outH) };
   }
   return undefined;
+}
+
+/** An estimate of what copying `bytes` in `calls` memcpy calls costs: a word loaded and stored per 4 bytes, and a dozen instructions a call. */
+function copyInstructions(bytes: number, calls: number): number {
+  return 2 * Math.ceil(bytes / 4) + 12 * calls;
 }
 
 /**
