@@ -12,6 +12,7 @@
 
 #include "tinygen_kernels.h"
 #include "tg_dot.h"
+#include "tg_row_ring.h"
 
 #if defined(TG_DOT_MVE)
 #define TG_DW_MVE 1
@@ -293,10 +294,9 @@ static inline __attribute__((always_inline)) void tg_conv_dw_in_place_body(const
     int32_t next = 0;
     for (int32_t oy = 0; oy < p->out_h; oy++) {
         tg_conv_dw_row(p, input, oy, ring + (oy % ring_rows) * out_row, mode);
-        const int32_t dead = lead + ((oy + 1) * p->stride_h - p->pad_top) * in_row;
-        for (; next <= oy && (next + 1) * out_row <= dead; next++) memcpy(output + next * out_row, ring + (next % ring_rows) * out_row, (size_t)out_row);
+        tg_ring_flush(output, ring, ring_rows, out_row, &next, oy, lead + ((oy + 1) * p->stride_h - p->pad_top) * in_row);
     }
-    for (; next < p->out_h; next++) memcpy(output + next * out_row, ring + (next % ring_rows) * out_row, (size_t)out_row);
+    tg_ring_flush(output, ring, ring_rows, out_row, &next, p->out_h - 1, INT32_MAX);
 }
 
 #endif /* TG_CONV_DW_H */

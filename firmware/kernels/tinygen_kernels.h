@@ -97,6 +97,9 @@ typedef struct {
 
 void tg_conv_dense_s8_tflite(const tg_conv_dense_t *p, const int8_t *input, int8_t *output, int8_t *patch);
 void tg_conv_dense_s8_onnx(const tg_conv_dense_t *p, const int8_t *input, int8_t *output, int8_t *patch);
+/* In place over one image: the input lies within the output's memory; ring holds ring_rows output rows. */
+void tg_conv_dense_in_place_s8_tflite(const tg_conv_dense_t *p, const int8_t *input, int8_t *output, int8_t *patch, int8_t *ring, int32_t ring_rows);
+void tg_conv_dense_in_place_s8_onnx(const tg_conv_dense_t *p, const int8_t *input, int8_t *output, int8_t *patch, int8_t *ring, int32_t ring_rows);
 
 /*
  * Depthwise convolution with channel multiplier 1 and weight zero points 0: one filter per

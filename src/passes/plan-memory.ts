@@ -372,12 +372,12 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: O
   const resizable = model.nodes.flatMap((n, step) => (n.inPlace.some((c) => c.resized) ? [step] : []));
   if (optimize === 'time' || resizable.length === 0) return plain;
   const all = plan(() => true);
-  if (all.arenaBytes >= plain.arenaBytes) return plain;
   const needed = resizable.filter((step) => plain.liveBytes[step]! > all.lowerBoundBytes);
   const chosen = plan((step) => needed.includes(step));
   const ram = chosen.arenaBytes <= all.arenaBytes ? chosen : all;
+  if (ram.arenaBytes >= plain.arenaBytes) return plain;
   const budget = BALANCED_EXTRA * estimatedInstructions(graph);
-  if (optimize === 'ram' || ram.extraInstructions <= budget) return ram;
+  if (ram.extraInstructions <= budget) return ram;
   // Over budget: the joins at the steps that need them, cheapest first, while they fit.
   const cost = (step: number) => model.nodes[step]!.inPlace.find((c) => c.resized)!.extraInstructions;
   const kept: number[] = [];
@@ -388,7 +388,9 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: O
     spent += cost(step);
   }
   const balanced = plan((step) => kept.includes(step));
-  return balanced.arenaBytes < plain.arenaBytes && balanced.extraInstructions <= budget ? balanced : plain;
+  // Placement is a heuristic: fewer joins can place better, and then 'ram' takes them too.
+  if (optimize === 'ram') return balanced.arenaBytes < ram.arenaBytes ? balanced : ram;
+  return balanced.arenaBytes < plain.arenaBytes ? balanced : plain;
 }
 
 function planWith(graph: Graph, model: StorageModel, allowResized: (step: number) => boolean, optimize: OptimizeGoal): Omit<MemoryPlan, 'noInPlaceBoundBytes'> {

@@ -48,8 +48,15 @@ describe('--io arena', () => {
     const arenaReport = buildReport(arena, generate(arena));
     // tiny_cnn: a 16x16x1 int8 input (256 B) and 6 int8 logits beside a 1,280 B arena.
     expect(callerReport).toMatchObject({ io: 'caller', arenaBytes: 1280, apiBufferBytes: 262, modelRamBytes: 1542 });
-    // In the arena: conv 1's input, output and patch (256 + 1,024 + 24 B) are the peak.
-    expect(arenaReport).toMatchObject({ io: 'arena', arenaBytes: 1304, apiBufferBytes: 0, modelRamBytes: 1304 });
+    // In the arena, with every layer apart (--optimize time), conv 1's input, output and patch
+    // (256 + 1,024 + 24 B) are the peak.
+    const apart = compileModel({ modelPath: TINY, io: 'arena', optimize: 'time' });
+    expect(buildReport(apart, generate(apart))).toMatchObject({ io: 'arena', arenaBytes: 1304, apiBufferBytes: 0, modelRamBytes: 1304 });
+    // By default conv 1 runs in place over its input (the input in the last 256 B of its output's
+    // 1,024, with a patch of 24 B and a ring of one 64 B output row): 1,112 B; the peak is then max
+    // pool 1, with conv 1's output and its own (1,024 + 256 B), as with the input at the caller.
+    expect(arenaReport).toMatchObject({ io: 'arena', arenaBytes: 1280, apiBufferBytes: 0, modelRamBytes: 1280 });
+    expect(arenaReport.layers[1]).toMatchObject({ op: 'QLinearConv', sharing: 'in place', liveBytes: 1024 + 24 + 64 });
     // The largest activation: conv 1's 16x16x4 output.
     expect(arenaReport.largestTensorBytes).toBe(1024);
   });

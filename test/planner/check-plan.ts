@@ -71,11 +71,13 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       }
       if (scratch.first !== step || scratch.last !== step) problems.push(`step ${step}: the scratch space of ${node.name} lives beyond its step`);
     }
-    // A depthwise layer in place (tg_conv_dw_in_place): output rows are computed in order into a
-    // ring in the scratch space, each from the input rows its windows cover, and copied out in
-    // order once every byte under them lies below the first input row a later row reads; each
-    // read must find the input's own bytes, and no more rows may wait than the ring holds.
-    if (plan.inPlaceSteps.has(step) && node.op === 'QLinearConv' && (node.attrs.group as number) > 1) {
+    // A depthwise or dense layer in place (tg_conv_dw_in_place, tg_conv_dense_in_place): output
+    // rows are computed in order into a ring in the scratch space (after the dense kernel's
+    // patch), each from the input rows its windows cover, and copied out in order once every byte
+    // under them lies below the first input row a later row reads; each read must find the
+    // input's own bytes, and no more rows may wait than the ring holds.
+    const pointwise = node.op === 'QLinearConv' && (node.attrs.kernel_shape as number[]).every((k) => k === 1) && (node.attrs.group as number) === 1;
+    if (plan.inPlaceSteps.has(step) && node.op === 'QLinearConv' && !pointwise) {
       const [input, out] = [inputs[0]!, node.outputs[0]!];
       const [r, w] = [where(input), where(out)];
       const map = owners.get(space(r))!;
@@ -86,7 +88,9 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       const [dilH] = node.attrs.dilations as number[];
       const [padTop] = node.attrs.pads as number[];
       const [inRow, outRow] = [inW * inC, outW * outC];
-      const ringRows = Math.floor((scratch?.bytes ?? 0) / outRow);
+      // The dense kernel's patch (two pixels' receptive fields) comes first.
+      const patchBytes = (node.attrs.group as number) === 1 ? 2 * kH! * (node.attrs.kernel_shape as number[])[1]! * inC : 0;
+      const ringRows = Math.floor(((scratch?.bytes ?? 0) - patchBytes) / outRow);
       const lead = start(r) - start(w);
       value.set(out, out);
       let next = 0;
@@ -116,7 +120,7 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
     // goes forward pixel by pixel, reading a pixel's input and then writing its output; each read
     // must find the input's own bytes.
     const input0 = inputs[0];
-    if (plan.inPlaceSteps.has(step) && input0 !== undefined && node.op === 'QLinearConv' && bytesOf(input0) !== bytesOf(node.outputs[0]!)) {
+    if (plan.inPlaceSteps.has(step) && input0 !== undefined && pointwise) {
       const out = node.outputs[0]!;
       const [r, w] = [where(input0), where(out)];
       const map = owners.get(space(r))!;

@@ -121,24 +121,25 @@ export function randomPointwiseChain(rng: Rng): string {
   return g.save();
 }
 
-/** What runs in place in a chain: pointwise layers that widen or narrow, depthwise layers by stride. */
+/** What runs in place in a chain: pointwise layers that widen or narrow, depthwise layers by stride, dense layers. */
 export interface InPlaceChain {
   path: string;
   widens: boolean;
   narrows: boolean;
   depthwiseStride1: boolean;
   depthwiseStride2: boolean;
+  dense: boolean;
 }
 
 /**
  * Random pointwise chains in which at least one convolution runs in place with --optimize ram (a
- * pointwise layer over an input of another size, or a depthwise layer), the first `count` found; with `covering`, only
+ * pointwise layer over an input of another size, a depthwise or a dense layer), the first `count` found; with `covering`, only
  * chains that add a kind not yet covered, until every kind is.
  */
 export function chainsWithResizedInPlace(count: number, seed: number, covering = false): InPlaceChain[] {
   const rng = seededRandom(seed);
   const found: InPlaceChain[] = [];
-  const kinds = ['widens', 'narrows', 'depthwiseStride1', 'depthwiseStride2'] as const;
+  const kinds = ['widens', 'narrows', 'depthwiseStride1', 'depthwiseStride2', 'dense'] as const;
   for (let trial = 0; trial < 400 && found.length < count; trial++) {
     const path = randomPointwiseChain(rng);
     const { graph, plan } = compileModel({ modelPath: path, optimize: 'ram' });
@@ -146,13 +147,15 @@ export function chainsWithResizedInPlace(count: number, seed: number, covering =
     if (inPlace.length === 0) continue;
     const bytes = (t: string) => tensorBytes(tensorOf(graph, t));
     const depthwise = inPlace.filter((n) => (n.attrs.group as number) > 1);
-    const pointwise = inPlace.filter((n) => (n.attrs.group as number) === 1);
+    const isPointwise = (n: (typeof inPlace)[number]) => (n.attrs.group as number) === 1 && (n.attrs.kernel_shape as number[]).every((k) => k === 1);
+    const pointwise = inPlace.filter(isPointwise);
     const chain = {
       path,
       widens: pointwise.some((n) => bytes(n.outputs[0]!) > bytes(n.inputs[0]!)),
       narrows: pointwise.some((n) => bytes(n.outputs[0]!) < bytes(n.inputs[0]!)),
       depthwiseStride1: depthwise.some((n) => (n.attrs.strides as number[])[0] === 1),
       depthwiseStride2: depthwise.some((n) => (n.attrs.strides as number[])[0] === 2),
+      dense: inPlace.some((n) => (n.attrs.group as number) === 1 && !isPointwise(n)),
     };
     if (covering && !kinds.some((k) => chain[k] && !found.some((f) => f[k]))) continue;
     found.push(chain);

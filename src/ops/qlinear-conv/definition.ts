@@ -91,9 +91,10 @@ export function convVariant(node: Node, graph: Graph): '1x1' | 'depthwise' | 'de
  * - a pointwise layer with stride 1, whatever the channel counts (tg_conv_1x1_in_place): pixel by
  *   pixel (pairs on DSP cores) into 2 * out_c bytes of scratch, forward, the input placed at the
  *   start of the output's memory when it narrows and at the end when it widens (the planner's tie);
- * - a depthwise layer over one image whose output is no larger than its input
- *   (tg_conv_dw_in_place): row by row into a ring of depthwiseRingRows rows, each row copied out
- *   once the input rows under it are dead; both start at the same byte.
+ * - a depthwise or dense layer over one image (tg_conv_dw_in_place, tg_conv_dense_in_place): row
+ *   by row into a ring of ringRows rows after the dense kernel's patch, each row copied out once
+ *   the input rows under it are dead; the input sits `lead` bytes into the output's memory, the
+ *   planner's tie (at least the growth out - in, so the ring sized for that is large enough).
  */
 export function convInPlace(node: Node, graph: Graph): InPlaceRule | undefined {
   const variant = convVariant(node, graph);
@@ -104,32 +105,39 @@ export function convInPlace(node: Node, graph: Graph): InPlaceRule | undefined {
     const pixels = tensorBytes(output) / output.shape[3]!;
     return { input: 0, scratchBytes: 2 * output.shape[3]!, extraInstructions: copyInstructions(tensorBytes(output), Math.ceil(pixels / 2)) };
   }
-  if (variant === 'depthwise' && input.shape[0] === 1 && tensorBytes(output) <= tensorBytes(input)) {
+  if ((variant === 'depthwise' || variant === 'dense') && input.shape[0] === 1) {
     const g = windowGeometry(node, input.shape, output.shape);
-    return { input: 0, scratchBytes: depthwiseRingRows(g) * g.outW * g.outC, extraInstructions: copyInstructions(tensorBytes(output), g.outH) };
+    return { input: 0, scratchBytes: inPlaceRingRows(node, graph) * g.outW * g.outC, extraInstructions: copyInstructions(tensorBytes(output), g.outH) };
   }
   return undefined;
+}
+
+/** The ring rows of a depthwise or dense layer in place (the emitter passes the same count). */
+export function inPlaceRingRows(node: Node, graph: Graph): number {
+  const [input, output] = [tensorOf(graph, node.inputs[0]!), tensorOf(graph, node.outputs[0]!)];
+  return ringRows(windowGeometry(node, input.shape, output.shape), Math.max(0, tensorBytes(output) - tensorBytes(input)));
+}
+
+/**
+ * The most output rows that wait in an in-place kernel's ring at once, with the input `lead` bytes
+ * into the output's memory: after computing row oy the kernel copies out, in order, each row whose
+ * bytes lie below input row (oy + 1) stride_h - pad_top, the first that a later row reads. A
+ * larger lead only frees rows sooner.
+ */
+export function ringRows(g: WindowGeometry, lead: number): number {
+  let next = 0;
+  let most = 1;
+  for (let oy = 0; oy < g.outH; oy++) {
+    most = Math.max(most, oy - next + 1);
+    const dead = lead + ((oy + 1) * g.strideH - g.padTop) * g.inW * g.inC;
+    while (next <= oy && (next + 1) * g.outW * g.outC <= dead) next++;
+  }
+  return most;
 }
 
 /** An estimate of what copying `bytes` in `calls` memcpy calls costs: a word loaded and stored per 4 bytes, and a dozen instructions a call. */
 function copyInstructions(bytes: number, calls: number): number {
   return 2 * Math.ceil(bytes / 4) + 12 * calls;
-}
-
-/**
- * The most output rows that wait in tg_conv_dw_in_place's ring at once: after computing row oy it
- * copies out, in order, each row whose bytes lie below input row (oy + 1) stride_h - pad_top,
- * the first that a later row reads (the input and output start at the same byte).
- */
-export function depthwiseRingRows(g: WindowGeometry): number {
-  let next = 0;
-  let most = 1;
-  for (let oy = 0; oy < g.outH; oy++) {
-    most = Math.max(most, oy - next + 1);
-    const dead = ((oy + 1) * g.strideH - g.padTop) * g.inW * g.inC;
-    while (next <= oy && (next + 1) * g.outW * g.outC <= dead) next++;
-  }
-  return most;
 }
 
 /**

@@ -4,7 +4,7 @@ import { constantData } from '../common/values.ts';
 import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
 import { windowInitializer } from '../common/window.ts';
 import { emitPointwise, foldedBias, kernelOf } from '../common/pointwise.ts';
-import { convPatchBytes, convVariant, depthwiseRingRows, type ConvParams } from './definition.ts';
+import { convPatchBytes, convVariant, inPlaceRingRows, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
@@ -72,7 +72,7 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
     return ctx.specialised(kernelOf('tg_conv_dw_in_place', p.requant.mode, 'tg_conv_dw.h'), params, [
       ...io,
       { declaration: 'int8_t *ring', name: 'ring', value: `(int8_t *)${ctx.scratch(node)}` },
-      { declaration: 'int32_t ring_rows', name: 'ring_rows', value: String(depthwiseRingRows(g)) },
+      { declaration: 'int32_t ring_rows', name: 'ring_rows', value: String(inPlaceRingRows(node, graph)) },
     ]);
   }
   return ctx.specialised(kernelOf('tg_conv_dw', p.requant.mode), params, io);
@@ -91,9 +91,18 @@ function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContex
     'tg_conv_dense_t',
     `{ ${windowInitializer(g)}, ${p.inZeroPoint}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
-  return ctx.specialised(kernelOf('tg_conv_dense', p.requant.mode), params, [
+  const args = [
     { declaration: 'const int8_t *input', name: 'input', value: ctx.pointer(node.inputs[0]!) },
     { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
     { declaration: 'int8_t *patch', name: 'patch', value: ctx.scratch(node) },
-  ]);
+  ];
+  // In place (the planner's choice, see convInPlace): output rows wait in a ring after the patch.
+  if (ctx.inPlace(node)) {
+    return ctx.specialised(kernelOf('tg_conv_dense_in_place', p.requant.mode, 'tg_conv_dense.h'), params, [
+      ...args,
+      { declaration: 'int8_t *ring', name: 'ring', value: `(int8_t *)${ctx.scratch(node)} + ${convPatchBytes(node, graph)}` },
+      { declaration: 'int32_t ring_rows', name: 'ring_rows', value: String(inPlaceRingRows(node, graph)) },
+    ]);
+  }
+  return ctx.specialised(kernelOf('tg_conv_dense', p.requant.mode), params, args);
 }
