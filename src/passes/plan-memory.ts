@@ -113,7 +113,8 @@ export interface StorageModel {
   nodes: NodeStorage[];
 }
 
-export function storageModel(graph: Graph, io: IoPlacement = 'caller'): StorageModel {
+/** `resized`: offer the in-place joins over an input of another size (not under --optimize time). */
+export function storageModel(graph: Graph, io: IoPlacement = 'caller', resized = true): StorageModel {
   const external = new Map<string, Storage>();
   if (io === 'caller') {
     graph.inputs.forEach((name, index) => external.set(name, { kind: 'input', index }));
@@ -182,7 +183,7 @@ export function storageModel(graph: Graph, io: IoPlacement = 'caller'): StorageM
   // neither group is held by an API pointer (the output's buffer may grow into what follows).
   graph.nodes.forEach((node, index) => {
     const step = nodes[index]!;
-    const rule = step.aliased || node.outputs.length !== 1 ? undefined : opDefinition(node.op).inPlaceResized?.(node, graph);
+    const rule = !resized || step.aliased || node.outputs.length !== 1 ? undefined : opDefinition(node.op).inPlaceResized?.(node, graph);
     if (!rule) return;
     const input = node.inputs[rule.input];
     if (input === undefined || input === '' || isConstant(graph, input)) return;

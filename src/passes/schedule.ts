@@ -168,12 +168,14 @@ function greedyOrder(model: StorageModel, preds: number[][]): number[] {
 
 export function scheduleForMemory(graph: Graph, options: CompileOptions): Graph {
   const io = options.io ?? 'caller';
-  const model = storageModel(graph, io);
+  const optimize = options.optimize ?? 'balanced';
   const preds = predecessors(graph);
   const given = graph.nodes.map((_, i) => i);
-  const exact = preds.length <= EXACT_MAX_NODES ? exactOrder(model, preds) : undefined;
-  const candidates = [exact ?? greedyOrder(model, preds)];
-  const optimize = options.optimize ?? 'balanced';
+  // The order best with every layer apart, and (unless --optimize time, which runs none in place
+  // over an input of another size) the one best with all of those in place: the planner then
+  // takes only some of them, so neither cost model is exact, and the plans decide.
+  const orderFor = (model: StorageModel) => (preds.length <= EXACT_MAX_NODES ? exactOrder(model, preds) : undefined) ?? greedyOrder(model, preds);
+  const candidates = [orderFor(storageModel(graph, io, false)), ...(optimize === 'time' ? [] : [orderFor(storageModel(graph, io, true))])];
   let best = { graph, arena: planMemory(graph, io, optimize).arenaBytes };
   for (const order of candidates) {
     if (order.every((node, i) => node === given[i])) continue;

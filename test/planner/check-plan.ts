@@ -7,6 +7,7 @@ import type { Graph } from '../../src/ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 import { ARENA_ALIGNMENT, type MemoryPlan, type Storage } from '../../src/passes/plan-memory.ts';
 import type { IoPlacement } from '../../src/ops/op.ts';
+import { convVariant, inPlaceRingRows } from '../../src/ops/qlinear-conv/definition.ts';
 
 const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
 const activations = (graph: Graph, names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n));
@@ -76,7 +77,8 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
     // patch), each from the input rows its windows cover, and copied out in order once every byte
     // under them lies below the first input row a later row reads; each read must find the
     // input's own bytes, and no more rows may wait than the ring holds.
-    const pointwise = node.op === 'QLinearConv' && (node.attrs.kernel_shape as number[]).every((k) => k === 1) && (node.attrs.group as number) === 1;
+    // Which in-place kernel runs is the emitter's choice by shape (a padded 1x1 conv is dense).
+    const pointwise = node.op === 'QLinearConv' && convVariant(node, graph) === '1x1';
     if (plan.inPlaceSteps.has(step) && node.op === 'QLinearConv' && !pointwise) {
       const [input, out] = [inputs[0]!, node.outputs[0]!];
       const [r, w] = [where(input), where(out)];
@@ -88,9 +90,11 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       const [dilH] = node.attrs.dilations as number[];
       const [padTop] = node.attrs.pads as number[];
       const [inRow, outRow] = [inW * inC, outW * outC];
-      // The dense kernel's patch (two pixels' receptive fields) comes first.
+      // The ring the emitted kernel is given; it must fit in the scratch after the dense kernel's
+      // patch (two pixels' receptive fields).
+      const ringRows = inPlaceRingRows(node, graph);
       const patchBytes = (node.attrs.group as number) === 1 ? 2 * kH! * (node.attrs.kernel_shape as number[])[1]! * inC : 0;
-      const ringRows = Math.floor(((scratch?.bytes ?? 0) - patchBytes) / outRow);
+      if (patchBytes + ringRows * outRow > (scratch?.bytes ?? 0)) problems.push(`step ${step}: the ring of ${node.name} does not fit its scratch space`);
       const lead = start(r) - start(w);
       value.set(out, out);
       let next = 0;

@@ -10,7 +10,7 @@ import { compileModel } from '../../src/pipeline.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { buildNetwork } from '../helpers/networks.ts';
-import { chainsWithResizedInPlace, narrowingPointwise } from './random-graphs.ts';
+import { chainsWithResizedInPlace, narrowingPointwise, paddedPointwise } from './random-graphs.ts';
 
 const MS = { domain: 'com.microsoft' };
 
@@ -133,7 +133,7 @@ describe('convolutions in place on the host (ASan/UBSan, --optimize ram): pointw
     // is now the 3x3 conv (its input is the caller's): its 648 B output and its patch of two 9-tap
     // pixels (18 B, 24 aligned), 672 B. Apart, the pointwise step would hold 648 + 488 B.
     expect(plan.arenaBytes).toBe(648 + 24);
-    for (const path of [...chains.map((c) => c.path), narrowing]) {
+    for (const path of [...chains.map((c) => c.path), narrowing, paddedPointwise()]) {
       for (const rounding of ['onnx', 'tflite'] as const) {
         const diff = await hostDiff(path, rounding, 3, 11, { optimize: 'ram' });
         expect(diff.mismatches, `${path} ${rounding}: ${JSON.stringify(diff.first)}`).toBe(0);

@@ -17,7 +17,7 @@ import { seededRandom } from '../../src/util/random.ts';
 import { ringRows } from '../../src/ops/qlinear-conv/definition.ts';
 import { buildNetwork, NETWORKS, type NetworkName } from '../helpers/networks.ts';
 import { SHARED } from '../helpers/paths.ts';
-import { randomGraph, randomPointwiseChain } from './random-graphs.ts';
+import { paddedPointwise, randomGraph, randomPointwiseChain } from './random-graphs.ts';
 import { twoInTwoOut } from '../networks/two-in-two-out.ts';
 import { expectedInPlace, liveBytesFromTensors, simulatePlan } from './check-plan.ts';
 
@@ -233,7 +233,7 @@ describe('tg_conv_1x1_in_place: its pixel order against the offsets the planner 
   });
 });
 
-describe('depthwise layers in place (tg_conv_dw_in_place)', () => {
+describe('depthwise and dense layers in place, row by row through a ring', () => {
   it('keep every input row until its last read and never overfill their ring (60 random chains, both io placements, strides 1 and 2)', () => {
     const rng = seededRandom(91);
     const seen = { stride1: 0, stride2: 0 };
@@ -252,6 +252,14 @@ describe('depthwise layers in place (tg_conv_dw_in_place)', () => {
     }
     expect(seen.stride1).toBeGreaterThan(10);
     expect(seen.stride2).toBeGreaterThan(1);
+  });
+
+  it('a padded 1x1 conv runs the dense kernel in place, and the simulation follows that kernel (found by review)', () => {
+    const compiled = compileModel({ modelPath: paddedPointwise(), optimize: 'ram' });
+    checkPlan(compiled, 'padded 1x1');
+    const { graph, plan } = compiled;
+    const step = graph.nodes.findIndex((n) => n.op === 'QLinearConv' && (n.attrs.kernel_shape as number[])[0] === 1);
+    expect(plan.inPlaceSteps.has(step)).toBe(true);
   });
 
   it('size the ring by hand: 3x3 stride 1 pad 1 waits two rows, 3x3 stride 2 with no top pad one, 5x5 stride 1 pad 2 three', () => {

@@ -181,3 +181,22 @@ export function narrowingPointwise(): string {
   g.output(g.rename(y, 'y'), 'int8', []);
   return g.save();
 }
+
+/**
+ * A 1x1 convolution with padding, which runs the dense kernel (in place through its ring with
+ * --optimize ram): x [1, 4, 8, 8] -> 3x3 conv to 8 channels -> 1x1 conv 8 -> 8 with pads 1
+ * (10 x 10 out) -> global average pool.
+ */
+export function paddedPointwise(): string {
+  const g = new GraphBuilder();
+  const s = (v: number) => g.scalar(v);
+  const z = (v: number) => g.scalar(v, 'int8');
+  let seed = 5;
+  const weights = (n: number) => Array.from({ length: n }, () => ((seed = (seed * 41 + 7) % 97) - 48));
+  const x = g.input('x', 'int8', [1, 4, 8, 8]);
+  const c = g.node('QLinearConv', [x, s(0.05), z(1), g.constant('int8', [8, 4, 3, 3], weights(288)), s(0.01), z(0), s(0.05), z(-3)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })[0]!;
+  const p = g.node('QLinearConv', [c, s(0.05), z(-3), g.constant('int8', [8, 8, 1, 1], weights(64)), s(0.02), z(0), s(0.04), z(2)], { kernel_shape: [1, 1], pads: [1, 1, 1, 1] })[0]!;
+  const y = g.node('QLinearGlobalAveragePool', [p, s(0.04), z(2), s(0.04), z(2)], { channels_last: 0 }, { domain: 'com.microsoft' })[0]!;
+  g.output(g.rename(y, 'y'), 'int8', []);
+  return g.save();
+}
