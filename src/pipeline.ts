@@ -10,6 +10,7 @@ import { lower, type Lowered } from './passes/index.ts';
 import { generateModel, type GeneratedModel } from './codegen/generate.ts';
 import type { RoundingMode } from './numerics/requantize.ts';
 import type { IoPlacement, OptimizeGoal } from './ops/op.ts';
+import type { Graph } from './ir/graph.ts';
 import { cIdentifier } from './codegen/c-literals.ts';
 import { UserError } from './errors.ts';
 
@@ -26,6 +27,8 @@ export interface CompileRequest {
   io?: IoPlacement;
   /** What the memory planner favours (see OptimizeGoal); 'balanced' by default. */
   optimize?: OptimizeGoal;
+  /** See CompileOptions.lineBuffer. */
+  lineBuffer?: boolean;
 }
 
 export interface Compiled extends Lowered {
@@ -35,6 +38,8 @@ export interface Compiled extends Lowered {
   rounding: RoundingMode;
   io: IoPlacement;
   optimize: OptimizeGoal;
+  /** The graph as imported, before the passes (the report lowers it for the other --optimize goals). */
+  imported: Graph;
 }
 
 export function defaultName(modelPath: string): string {
@@ -51,8 +56,8 @@ export function compileModel(request: CompileRequest): Compiled {
   const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');
   const io = request.io ?? 'caller';
   const optimize = request.optimize ?? 'balanced';
-  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io, optimize }));
-  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, optimize };
+  const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io, optimize, ...(request.lineBuffer === false ? { lineBuffer: false } : {}) }));
+  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, optimize, imported: loaded.graph };
 }
 
 /** A refusal raised past import names the model file first, as the loaders' own do. */

@@ -113,7 +113,8 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
   const rounding = options.rounding ?? (options.against ? 'tflite' : undefined);
 
   progress('compiling');
-  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, optimize: options.optimize });
+  // Against CMSIS-NN every layer runs on its own (no residual block row by row), so each has its counterpart.
+  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, optimize: options.optimize, ...(options.against ? { lineBuffer: false } : {}) });
   const generated = generate(compiled);
   checkFits(board, [generated], `model ${options.modelPath}`);
   const records = randomRecords(compiled.graph, inputs, seed);

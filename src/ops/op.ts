@@ -55,6 +55,11 @@ export interface CompileOptions {
   io?: IoPlacement;
   /** 'balanced' when not given. */
   optimize?: OptimizeGoal;
+  /**
+   * Residual blocks run row by row (the line-buffer pass) unless this is false or the goal is
+   * 'time'; bench --against turns it off so that each layer has its CMSIS-NN counterpart.
+   */
+  lineBuffer?: boolean;
 }
 
 /**

@@ -28,6 +28,7 @@ import { resize } from './resize/index.ts';
 import { squeeze } from './squeeze/index.ts';
 import { unsqueeze } from './unsqueeze/index.ts';
 import { qlinearAdd } from './qlinear-add/index.ts';
+import { residualRows } from './residual-rows/index.ts';
 import { qlinearMul } from './qlinear-mul/index.ts';
 import { qlinearLookup } from './qlinear-lookup/index.ts';
 import { qlinearSoftmax } from './qlinear-softmax/index.ts';
@@ -72,6 +73,7 @@ export const OPS: readonly RegisteredOp[] = [
   squeeze,
   unsqueeze,
   qlinearAdd,
+  residualRows,
   qlinearMul,
   qlinearLookup,
   qlinearSoftmax,

@@ -14,6 +14,7 @@ import { fuseActivations } from './fuse-activations.ts';
 import { layoutNhwc } from './layout-nhwc.ts';
 import { prepareOps } from './prepare-ops.ts';
 import { scheduleForMemory } from './schedule.ts';
+import { lineBuffer } from './line-buffer.ts';
 import { planMemory, type MemoryPlan } from './plan-memory.ts';
 
 export interface Pass {
@@ -29,6 +30,8 @@ export const PASSES: readonly Pass[] = [
   { name: 'layout-nhwc', run: layoutNhwc },
   // After layout, which moves a Relu onto the NHWC side of its conv's Transpose, next to the conv.
   { name: 'fuse-activations', run: fuseActivations },
+  // After the activations fold into the convs; before prepare-ops, which prepares a block's nodes.
+  { name: 'line-buffer', run: lineBuffer },
   { name: 'prepare-ops', run: prepareOps },
   // Last, so it orders the final nodes with their final sizes, views and in-place ops.
   { name: 'schedule', run: scheduleForMemory },

@@ -8,9 +8,9 @@ import { isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Compiled } from '../pipeline.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
-import { estimatedInstructions, planMemory, type ArenaBuffer } from '../passes/plan-memory.ts';
+import { estimatedInstructions, type ArenaBuffer } from '../passes/plan-memory.ts';
 import { OPTIMIZE_GOALS, type OptimizeGoal } from '../ops/op.ts';
-import { scheduleForMemory } from '../passes/schedule.ts';
+import { lower } from '../passes/index.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { FirmwareMeasurement } from './measure-firmware.ts';
 import type { StackUse } from './call-graph.ts';
@@ -111,9 +111,9 @@ export function buildReport(compiled: Compiled, generated: GeneratedModel, measu
   const largestTensorBytes = Math.max(0, ...activations.map((t) => tensorBytes(t)));
   const goals = Object.fromEntries(
     OPTIMIZE_GOALS.map((goal) => {
-      // Each goal on its own schedule, as compile --optimize <goal> would plan it.
-      const options = { rounding: compiled.rounding, io: compiled.io, optimize: goal };
-      const other = goal === plan.optimize ? plan : planMemory(scheduleForMemory(graph, options), compiled.io, goal);
+      // Each goal lowered from the imported graph, as compile --optimize <goal> would (its line
+      // buffering and schedule differ too).
+      const other = goal === plan.optimize ? plan : lower(compiled.imported, { rounding: compiled.rounding, io: compiled.io, optimize: goal }).plan;
       return [goal, { arenaBytes: other.arenaBytes, modelRamBytes: other.arenaBytes + apiBufferBytes, extraInstructions: other.extraInstructions }];
     }),
   ) as ModelReport['optimize']['goals'];

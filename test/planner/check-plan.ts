@@ -72,6 +72,37 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       }
       if (scratch.first !== step || scratch.last !== step) problems.push(`step ${step}: the scratch space of ${node.name} lives beyond its step`);
     }
+    // A residual block run row by row, in place (ResidualRows): the first conv's rows 0 and 1 read
+    // input rows 0 .. 2; then for each row r the add reads input row r and writes output row r
+    // over it, and the first conv's row r + 2 reads input rows r + 1 .. r + 3.
+    if (plan.inPlaceSteps.has(step) && node.op === 'ResidualRows') {
+      const [x, z] = [inputs[0]!, node.outputs[0]!];
+      const [r, w] = [where(x), where(z)];
+      const map = owners.get(space(r))!;
+      const [, rows, width, channels] = tensorOf(graph, x).shape as [number, number, number, number];
+      const row = width * channels;
+      const read = (from: number, to: number, when: string) => {
+        for (let y = Math.max(0, from); y <= Math.min(rows - 1, to); y++) {
+          for (let b = start(r) + y * row; b < start(r) + (y + 1) * row; b++) {
+            if (map.get(b) !== value.get(x)) {
+              problems.push(`step ${step}: ${node.name} reads row ${y} of ${x} ${when} after overwriting it`);
+              return false;
+            }
+          }
+        }
+        return true;
+      };
+      if (start(r) !== start(w) || space(r) !== space(w)) problems.push(`step ${step}: ${node.name} in place but not over its input`);
+      value.set(z, z);
+      if (read(0, 2, 'for the first rows')) {
+        for (let y = 0; y < rows; y++) {
+          if (!read(y, y, `for the add of row ${y}`)) break;
+          for (let b = start(w) + y * row; b < start(w) + (y + 1) * row; b++) map.set(b, z);
+          if (!read(y + 1, y + 3, `for the first conv's row ${y + 2}`)) break;
+        }
+      }
+      return;
+    }
     // A depthwise or dense layer in place (tg_conv_dw_in_place, tg_conv_dense_in_place): output
     // rows are computed in order into a ring in the scratch space (after the dense kernel's
     // patch), each from the input rows its windows cover, and copied out in order once every byte

@@ -6,6 +6,7 @@
  * reference, byte for byte.
  */
 import { describe, expect, it } from 'vitest';
+import type { OptimizeGoal } from '../../src/ops/op.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
@@ -73,8 +74,8 @@ function requantizingCopyModel(): string {
 
 /** Names of the nodes that run in place, by op. */
 /** The ops other than convolutions that run in place (convolutions: the last describe). */
-function inPlaceOps(modelPath: string, allowFloat = false): string[] {
-  const { graph, plan } = compileModel({ modelPath, allowFloat });
+function inPlaceOps(modelPath: string, allowFloat = false, optimize: OptimizeGoal = 'balanced'): string[] {
+  const { graph, plan } = compileModel({ modelPath, allowFloat, optimize });
   return graph.nodes.filter((n, step) => plan.inPlaceSteps.has(step) && n.op !== 'QLinearConv').map((n) => n.op);
 }
 
@@ -83,9 +84,10 @@ describe('in-place ops on the host (ASan/UBSan) against the reference', () => {
     const path = quantizedModel();
     // The sigmoid's input (the pooled map) dies there; the LeakyRelu's input dies there; the
     // multiply's full-shape operand (input 1) dies there; the add's inputs both die there.
-    expect(inPlaceOps(path)).toEqual(['QLinearLookup', 'QLinearLookup', 'QLinearMul', 'QLinearAdd']);
+    // Every layer apart (--optimize time): the add is not folded into a row-by-row block.
+    expect(inPlaceOps(path, false, 'time')).toEqual(['QLinearLookup', 'QLinearLookup', 'QLinearMul', 'QLinearAdd']);
     for (const rounding of ['onnx', 'tflite'] as const) {
-      const diff = await hostDiff(path, rounding, 8, 11);
+      const diff = await hostDiff(path, rounding, 8, 11, { optimize: 'time' });
       expect(diff.bytes).toBe(2 * 8 * 8 * 8);
       expect(diff.mismatches, `${rounding}: ${JSON.stringify(diff.first)}`).toBe(0);
     }
@@ -115,9 +117,18 @@ describe('in-place ops on the host (ASan/UBSan) against the reference', () => {
 
   it('a uint8 residual network: the add in place and the output converted in the output buffer', async () => {
     const path = buildNetwork('resnet_block', 'qop', 'uint8');
-    expect(inPlaceOps(path)).toEqual(['QLinearAdd', 'ConvertUint8']);
-    const diff = await hostDiff(path, 'onnx', 6, 9);
+    expect(inPlaceOps(path, false, 'time')).toEqual(['QLinearAdd', 'ConvertUint8']);
+    const diff = await hostDiff(path, 'onnx', 6, 9, { optimize: 'time' });
     expect(diff.mismatches, JSON.stringify(diff.first)).toBe(0);
+  }, 120_000);
+
+  it('a residual block run row by row (ResidualRows), in place over its input, in both roundings and io placements', async () => {
+    const path = buildNetwork('resnet_block', 'qop', 'uint8');
+    expect(inPlaceOps(path)).toEqual(['ResidualRows', 'ConvertUint8']);
+    for (const [rounding, io] of [['onnx', 'caller'], ['tflite', 'arena']] as const) {
+      const diff = await hostDiff(path, rounding, 6, 9, { io });
+      expect(diff.mismatches, `${rounding} ${io}: ${JSON.stringify(diff.first)}`).toBe(0);
+    }
   }, 120_000);
 });
 

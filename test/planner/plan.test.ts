@@ -54,6 +54,7 @@ describe('memory planner on random graphs', () => {
       const rng = seededRandom(4242);
       let atBound = 0;
       let inPlace = 0;
+      let rowBlocks = 0;
       for (let trial = 0; trial < 60; trial++) {
         const { path, branchy } = randomGraph(rng, elementwise);
         // The placement against its bound, with no conv in place (--optimize time); with them
@@ -61,6 +62,7 @@ describe('memory planner on random graphs', () => {
         const compiled = compileModel({ modelPath: path, optimize: 'time' });
         const balanced = compileModel({ modelPath: path });
         checkPlan(balanced, `trial ${trial} (balanced)`);
+        if (balanced.graph.nodes.some((n) => n.op === 'ResidualRows')) rowBlocks++;
         expect(balanced.plan.arenaBytes, `trial ${trial}`).toBeLessThanOrEqual(compiled.plan.arenaBytes);
         const { plan, graph } = compiled;
         checkPlan(compiled, `trial ${trial}`);
@@ -76,6 +78,8 @@ describe('memory planner on random graphs', () => {
       // 52 of 60 without elementwise ops, 48 of 60 with them).
       console.log(`planner${elementwise ? ' (elementwise)' : ''}: arena at the lower bound on ${atBound} of 60, in place on ${inPlace}`);
       expect(inPlace).toBeGreaterThan(elementwise ? 40 : 20);
+      // Residual blocks run row by row by default, and the simulation follows their order.
+      expect(rowBlocks).toBeGreaterThan(5);
     });
   }
 });
@@ -96,7 +100,7 @@ describe('memory planner on the test networks and example models', () => {
     });
   }
 
-  it('resnet_block: the residual add runs in place over its dying inputs (and the bound is the three 2048-byte maps of the block and a patch; the second conv in place, two)', () => {
+  it('resnet_block: the residual add runs in place over its dying inputs (and the bound is the three 2048-byte maps of the block and a patch; by default the block row by row)', () => {
     const path = buildNetwork('resnet_block', 'qop', 'int8');
     const { graph, plan } = compileModel({ modelPath: path, optimize: 'time' });
     const add = graph.nodes.find((n) => n.op === 'QLinearAdd')!;
@@ -109,13 +113,14 @@ describe('memory planner on the test networks and example models', () => {
     expect(plan.lowerBoundBytes).toBe(6288);
     expect(plan.arenaBytes).toBe(6288);
     expect(plan.liveBytes[graph.nodes.indexOf(add)]).toBe(4096);
-    // With the second conv in place over the first's output (the default, balanced): the stem's
-    // output, that buffer (2048 each), the conv's patch (144 B) and its ring of two output rows
-    // of 16 pixels x 8 channels (256 B): 4,496 B.
+    // By default (balanced) the block runs row by row (ResidualRows) in place over the stem's
+    // output (2048 B), with three rows of the first conv's output and one of the second's (16
+    // pixels x 8 channels: 4 x 128 B) and a patch pair (144 B): 2,704 B.
     const balanced = compileModel({ modelPath: path });
     checkPlan(balanced, 'resnet_block balanced');
-    expect(balanced.plan.lowerBoundBytes).toBe(2 * 2048 + 144 + 256);
-    expect(balanced.plan.arenaBytes).toBe(2 * 2048 + 144 + 256);
+    expect(balanced.graph.nodes.map((n) => n.op)).toContain('ResidualRows');
+    expect(balanced.plan.lowerBoundBytes).toBe(2048 + 4 * 128 + 144);
+    expect(balanced.plan.arenaBytes).toBe(2048 + 4 * 128 + 144);
   });
 
   it('the example models: arena equal to the lower bound', () => {

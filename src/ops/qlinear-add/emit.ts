@@ -1,15 +1,19 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
-import { broadcastInitializer } from '../common/broadcast.ts';
+import { broadcastInitializer, type BroadcastPlan } from '../common/broadcast.ts';
 import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { operands, type QAddParams } from './definition.ts';
 
-export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx: EmitContext): string {
-  const p = node.params;
+/**
+ * The add, over its tensors; or (a ResidualRows block) over one row each: `row` gives the plan of
+ * a row and a C pointer expression for each operand and the output.
+ */
+export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx: EmitContext, row?: { plan: BroadcastPlan; pointer: (name: string) => string }): string {
+  const p = row ? { ...node.params, plan: row.plan } : node.params;
   const [x, y] = operands(node);
-  const xPtr = operandPointer(graph, ctx, x, 'x');
-  const yPtr = operandPointer(graph, ctx, y, 'y');
+  const xPtr = row ? row.pointer(x) : operandPointer(graph, ctx, x, 'x');
+  const yPtr = row ? row.pointer(y) : operandPointer(graph, ctx, y, 'y');
   const o = p.onnx ?? { xRatio: 0, yRatio: 0, fixed: 0, offset: 0 };
   const zero = { multiplier: 0, shift: 0 };
   const t = p.tflite ?? { xOffset: 0, yOffset: 0, leftShift: 0, xMultiplier: zero, yMultiplier: zero, outMultiplier: zero, zeroPoint: 0 };
@@ -38,6 +42,6 @@ export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx
   return ctx.specialised({ header: 'tg_qlinear_binary.h', body: 'tg_qlinear_add_body', library: 'tg_qlinear_add_s8' }, params, [
     { declaration: 'const int8_t *x', name: 'x', value: xPtr },
     { declaration: 'const int8_t *y', name: 'y', value: yPtr },
-    { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
+    { declaration: 'int8_t *output', name: 'output', value: row ? row.pointer(node.outputs[0]!) : ctx.pointer(node.outputs[0]!) },
   ]);
 }

@@ -78,19 +78,27 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
   return ctx.specialised(kernelOf('tg_conv_dw', p.requant.mode), params, io);
 }
 
-/** tg_conv_dense_s8_<mode>: int8 patches, the input zero point folded into the bias over every tap. */
-function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+/**
+ * A dense layer's tg_conv_dense_t, with its own geometry or another (a ResidualRows block runs its
+ * second conv over a window of three rows).
+ */
+export function denseParams(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext, g = node.params.geometry): string {
   const p = node.params;
-  const g = p.geometry;
   const weights = constantData(graph, node.inputs[1]!) as Int8Array;
   const taps = weights.length / g.outC;
   const bias = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : undefined;
   const folded = foldedBias(g.outC, taps, (c, t) => weights[c * taps + t]!, bias, p.inZeroPoint);
-  const params = ctx.constStruct(
+  return ctx.constStruct(
     'conv',
     'tg_conv_dense_t',
     `{ ${windowInitializer(g)}, ${p.inZeroPoint}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
+}
+
+/** tg_conv_dense_s8_<mode>: int8 patches, the input zero point folded into the bias over every tap. */
+function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
+  const p = node.params;
+  const params = denseParams(node, graph, ctx);
   const args = [
     { declaration: 'const int8_t *input', name: 'input', value: ctx.pointer(node.inputs[0]!) },
     { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
