@@ -19,9 +19,10 @@ export interface TimelineInput {
   title: string;
   /**
    * One per schedule step (node), e.g. "3 QLinearConv conv2"; a step whose output overwrites an
-   * input that dies there is marked along the top of its column.
+   * input that dies there, or that runs several layers row by row, is marked along the top of
+   * its column.
    */
-  steps: { label: string; inPlace?: boolean }[];
+  steps: { label: string; inPlace?: boolean; lineBuffered?: boolean }[];
   arenaBytes: number;
   lowerBoundBytes: number;
   buffers: TimelineBuffer[];
@@ -105,7 +106,7 @@ export function renderMemoryTimeline(input: TimelineInput): string {
     text(plotLeft, 22, input.title, 'font-size="14" font-weight="bold"'),
   ];
   if (!empty) {
-    const inPlaceNote = input.steps.some((s) => s.inPlace) ? '; orange mark: the step runs in place' : '';
+    const inPlaceNote = (input.steps.some((s) => s.inPlace) ? '; orange mark: the step runs in place' : '') + (input.steps.some((s) => s.lineBuffered) ? '; blue: row by row' : '');
     out.push(text(plotLeft, 40, `solid: arena ${formatBytes(input.arenaBytes)}; dashed: lower bound ${formatBytes(input.lowerBoundBytes)}, the most bytes live at once${inPlaceNote}`, 'fill="#555"'));
   }
 
@@ -126,9 +127,13 @@ export function renderMemoryTimeline(input: TimelineInput): string {
 
     input.buffers.forEach((buffer, index) => out.push(renderBuffer(buffer, index)));
     input.steps.forEach((step, s) => {
-      if (!step.inPlace) return;
-      const tooltip = `${step.label}: in place (its output overwrites an input that dies here)`;
-      out.push(`<rect class="in-place" x="${px(plotLeft + s * column + 1)}" y="${plotTop - 6}" width="${px(Math.max(1, column - 2))}" height="5" fill="#e67e22"><title>${escapeXml(tooltip)}</title></rect>`);
+      const marks = [
+        ...(step.lineBuffered ? [{ kind: 'line-buffered', fill: '#2e86c1', what: 'row by row (it never holds its layers\' whole outputs)' }] : []),
+        ...(step.inPlace ? [{ kind: 'in-place', fill: '#e67e22', what: 'in place (its output overwrites an input that dies here)' }] : []),
+      ];
+      marks.forEach(({ kind, fill, what }, i) => {
+        out.push(`<rect class="${kind}" x="${px(plotLeft + s * column + 1)}" y="${plotTop - 6 - 6 * i}" width="${px(Math.max(1, column - 2))}" height="5" fill="${fill}"><title>${escapeXml(`${step.label}: ${what}`)}</title></rect>`);
+      });
     });
 
     const arenaY = yOf(input.arenaBytes);

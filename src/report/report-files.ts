@@ -6,7 +6,7 @@ import { renderMemoryTimeline } from './memory-timeline-svg.ts';
 export function memoryTimeline(report: ModelReport): string {
   return renderMemoryTimeline({
     title: `${report.name}: arena ${report.arenaBytes} B (lower bound ${report.lowerBoundBytes} B)`,
-    steps: report.layers.map((l) => ({ label: `${l.index} ${l.op} ${l.node}`, inPlace: l.sharing === 'in place' })),
+    steps: report.layers.map((l) => ({ label: `${l.index} ${l.op} ${l.node}`, inPlace: l.sharing === 'in place', lineBuffered: l.op === 'ResidualRows' })),
     arenaBytes: report.arenaBytes,
     lowerBoundBytes: report.lowerBoundBytes,
     // A kernel's scratch space has no tensors: name it after its node.

@@ -12,6 +12,7 @@ import { buildReport } from '../../src/report/report.ts';
 import { memoryTimeline } from '../../src/report/report-files.ts';
 import { narrowingPointwise } from '../planner/random-graphs.ts';
 import { tinygen } from '../helpers/cli.ts';
+import { buildNetwork } from '../helpers/networks.ts';
 
 const model = narrowingPointwise();
 
@@ -59,5 +60,14 @@ describe('--optimize in the report', () => {
     // A usage mistake: the command's help, then the error on one line.
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/optimize.*speed/);
+  });
+
+  it('the SVG marks a residual block run row by row, and in place (resnet_block)', () => {
+    const compiled = compileModel({ modelPath: buildNetwork('resnet_block', 'qop', 'int8') });
+    const svg = memoryTimeline(buildReport(compiled, generate(compiled)));
+    expect(svg.match(/class="line-buffered"/g)).toHaveLength(1);
+    expect(svg).toMatch(/<rect class="line-buffered"[^>]*><title>[^<]*ResidualRows[^<]*row by row/);
+    const apart = compileModel({ modelPath: buildNetwork('resnet_block', 'qop', 'int8'), optimize: 'time' });
+    expect(memoryTimeline(buildReport(apart, generate(apart)))).not.toContain('line-buffered');
   });
 });
