@@ -367,9 +367,9 @@ export function estimatedInstructions(graph: Graph): number {
  */
 export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: OptimizeGoal = 'balanced'): MemoryPlan {
   const model = storageModel(graph, io);
-  const usual = planWith(graph, model, () => false, optimize);
-  const plan = (allowResized: (step: number) => boolean): MemoryPlan => ({ ...planWith(graph, model, allowResized, optimize), noInPlaceBoundBytes: usual.lowerBoundBytes });
-  const plain: MemoryPlan = { ...usual, noInPlaceBoundBytes: usual.lowerBoundBytes };
+  const usual = planWith(graph, model, () => false);
+  const plan = (allowResized: (step: number) => boolean): MemoryPlan => ({ ...planWith(graph, model, allowResized), optimize, noInPlaceBoundBytes: usual.lowerBoundBytes });
+  const plain: MemoryPlan = { ...usual, optimize, noInPlaceBoundBytes: usual.lowerBoundBytes };
   const resizable = model.nodes.flatMap((n, step) => (n.inPlace.some((c) => c.resized) ? [step] : []));
   if (optimize === 'time' || resizable.length === 0) return plain;
   const all = plan(() => true);
@@ -394,7 +394,7 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: O
   return balanced.arenaBytes < plain.arenaBytes ? balanced : plain;
 }
 
-function planWith(graph: Graph, model: StorageModel, allowResized: (step: number) => boolean, optimize: OptimizeGoal): Omit<MemoryPlan, 'noInPlaceBoundBytes'> {
+function planWith(graph: Graph, model: StorageModel, allowResized: (step: number) => boolean): Omit<MemoryPlan, 'optimize' | 'noInPlaceBoundBytes'> {
   const { groups } = model;
   const steps = graph.nodes.length;
   // An output in the arena lives to the end of the run; an input from its start.
@@ -491,5 +491,5 @@ function planWith(graph: Graph, model: StorageModel, allowResized: (step: number
     }
     for (const name of tensors) storage.set(name, where);
   }
-  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedSteps, inPlaceSteps, liveBytes, scratchOffsets, optimize, extraInstructions };
+  return { arenaBytes, lowerBoundBytes, buffers, storage, aliasedSteps, inPlaceSteps, liveBytes, scratchOffsets, extraInstructions };
 }

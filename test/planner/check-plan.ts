@@ -7,7 +7,7 @@ import type { Graph } from '../../src/ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 import { ARENA_ALIGNMENT, type MemoryPlan, type Storage } from '../../src/passes/plan-memory.ts';
 import type { IoPlacement } from '../../src/ops/op.ts';
-import { convVariant, inPlaceRingRows } from '../../src/ops/qlinear-conv/definition.ts';
+import { convPatchBytes, convVariant, inPlaceRingRows } from '../../src/ops/qlinear-conv/definition.ts';
 
 const alignUp = (n: number) => Math.ceil(n / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
 const activations = (graph: Graph, names: string[]) => names.filter((n) => n !== '' && !isConstant(graph, n));
@@ -124,8 +124,7 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
       // The ring the emitted kernel is given; it must fit in the scratch after the dense kernel's
       // patch (two pixels' receptive fields).
       const ringRows = inPlaceRingRows(node, graph);
-      const patchBytes = (node.attrs.group as number) === 1 ? 2 * kH! * (node.attrs.kernel_shape as number[])[1]! * inC : 0;
-      if (patchBytes + ringRows * outRow > (scratch?.bytes ?? 0)) problems.push(`step ${step}: the ring of ${node.name} does not fit its scratch space`);
+      if (convPatchBytes(node, graph) + ringRows * outRow > (scratch?.bytes ?? 0)) problems.push(`step ${step}: the ring of ${node.name} does not fit its scratch space`);
       const lead = start(r) - start(w);
       value.set(out, out);
       let next = 0;
