@@ -78,4 +78,32 @@ static inline __attribute__((always_inline)) void tg_conv_1x1_in_place_body(cons
     }
 }
 
+/*
+ * A fully connected layer whose input vector arrives in pieces, as a convolution makes its output
+ * row by row (a ConvRowsGemm step): sums[c] += the piece (`count` values, those at `offset` ..
+ * offset + count - 1 of the vector) times the same values of filter c. The sums start at 0 and
+ * wrap as the whole product's would; tg_matmul_finish adds the bias (the input zero point folded
+ * in over the whole vector) and requantizes them into y. in_c is the whole vector's length.
+ */
+static inline __attribute__((always_inline)) void tg_matmul_accumulate_body(const tg_conv_1x1_t *p, const int8_t *x, int32_t offset, int32_t count, int32_t *sums)
+{
+    const int32_t k = p->in_c, channels = p->out_c;
+    const int8_t *w0 = p->weights + offset;
+    int32_t oc = 0;
+    for (; oc + 4 <= channels; oc += 4, w0 += 4 * k) tg_dot_1x4_s8(x, w0, w0 + k, w0 + 2 * k, w0 + 3 * k, count, sums + oc);
+    if (oc < channels) {
+        /* Past the last filter the rows repeat it, into sums that are not kept. */
+        int32_t tail[4] = {0, 0, 0, 0};
+        for (int32_t j = 0; oc + j < channels; j++) tail[j] = sums[oc + j];
+        tg_dot_1x4_s8(x, w0, oc + 1 < channels ? w0 + k : w0, oc + 2 < channels ? w0 + 2 * k : w0, w0, count, tail);
+        for (int32_t j = 0; oc + j < channels; j++) sums[oc + j] = tail[j];
+    }
+}
+
+static inline __attribute__((always_inline)) void tg_matmul_finish_body(const tg_conv_1x1_t *p, const int32_t *sums, int8_t *y, int32_t mode)
+{
+    const tg_channel_requant_t rq = p->rq;
+    for (int32_t c = 0; c < p->out_c; c++) y[c] = tg_requant_channel(&rq, c, (int32_t)((uint32_t)sums[c] + (uint32_t)p->bias[c]), mode);
+}
+
 #endif /* TG_CONV_1X1_H */

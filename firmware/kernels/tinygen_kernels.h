@@ -83,6 +83,16 @@ void tg_conv_1x1_in_place_s8_tflite(const tg_conv_1x1_t *p, const int8_t *input,
 void tg_conv_1x1_in_place_s8_onnx(const tg_conv_1x1_t *p, const int8_t *input, int8_t *output, int8_t *temp);
 
 /*
+ * A fully connected layer (its tg_conv_1x1_t, in_c the vector's length) over a vector that
+ * arrives in pieces: tg_matmul_accumulate_s8 adds piece x, values offset .. offset + count - 1 of
+ * the vector, times each filter into sums[out_c] (zeroed first); tg_matmul_finish_s8_<mode> adds
+ * the bias and requantizes the sums into y.
+ */
+void tg_matmul_accumulate_s8(const tg_conv_1x1_t *p, const int8_t *x, int32_t offset, int32_t count, int32_t *sums);
+void tg_matmul_finish_s8_tflite(const tg_conv_1x1_t *p, const int32_t *sums, int8_t *y);
+void tg_matmul_finish_s8_onnx(const tg_conv_1x1_t *p, const int32_t *sums, int8_t *y);
+
+/*
  * Dense convolution (one group, weight zero points 0) over gathered int8 patches; the bias has the
  * input zero point folded in (taps outside the input are gathered as the zero point). `patch` is
  * scratch for 2 * k_h * k_w * in_c bytes (one patch per pixel of a pair; MVE uses the first).

@@ -29,6 +29,7 @@ import { squeeze } from './squeeze/index.ts';
 import { unsqueeze } from './unsqueeze/index.ts';
 import { qlinearAdd } from './qlinear-add/index.ts';
 import { residualRows } from './residual-rows/index.ts';
+import { convRowsGemm } from './conv-rows-gemm/index.ts';
 import { qlinearMul } from './qlinear-mul/index.ts';
 import { qlinearLookup } from './qlinear-lookup/index.ts';
 import { qlinearSoftmax } from './qlinear-softmax/index.ts';
@@ -74,6 +75,7 @@ export const OPS: readonly RegisteredOp[] = [
   unsqueeze,
   qlinearAdd,
   residualRows,
+  convRowsGemm,
   qlinearMul,
   qlinearLookup,
   qlinearSoftmax,

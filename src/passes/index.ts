@@ -14,7 +14,7 @@ import { fuseActivations } from './fuse-activations.ts';
 import { layoutNhwc } from './layout-nhwc.ts';
 import { prepareOps } from './prepare-ops.ts';
 import { scheduleForMemory } from './schedule.ts';
-import { lineBuffer } from './line-buffer.ts';
+import { LINE_BUFFERED_OPS, lineBuffer } from './line-buffer.ts';
 import { planMemory, type MemoryPlan } from './plan-memory.ts';
 
 export interface Pass {
@@ -43,6 +43,18 @@ export interface Lowered {
 }
 
 export function lower(graph: Graph, options: CompileOptions): Lowered {
+  const lowered = lowerOnce(graph, options);
+  // Line buffering lowers the peak where a fused step's rows replace a large map, but an
+  // unfused layer in place over its input can need less: the smaller arena wins, the unfused
+  // layers (faster) on a tie.
+  if (lowered.graph.nodes.some((n) => LINE_BUFFERED_OPS.includes(n.op))) {
+    const unfused = lowerOnce(graph, { ...options, lineBuffer: false });
+    if (unfused.plan.arenaBytes <= lowered.plan.arenaBytes) return unfused;
+  }
+  return lowered;
+}
+
+function lowerOnce(graph: Graph, options: CompileOptions): Lowered {
   let current = graph;
   verifyGraph(current, 'import');
   for (const pass of PASSES) {

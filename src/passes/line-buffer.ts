@@ -1,14 +1,27 @@
 /**
- * Line buffering (issue 12): a residual block of two 3x3 convolutions (stride 1, padding 1, one
- * group, no weight zero point: the dense kernel) whose sum with the block's input is the only use
- * of either conv's output becomes one ResidualRows node, run row by row: it never holds either
- * conv's whole output (src/ops/residual-rows). Not under --optimize time, which runs every layer
- * apart. Runs before prepare-ops, which prepares the block's nodes through it.
+ * Line buffering (issue 12): layers run row by row as one fused step, so that an intermediate map
+ * is never held whole:
+ * - a residual block of two 3x3 convolutions (stride 1, padding 1, one group, no weight zero
+ *   point: the dense kernel) whose sum with the block's input is the only use of either conv's
+ *   output becomes one ResidualRows node (src/ops/residual-rows);
+ * - a dense convolution over one image whose output is only flattened into a fully connected
+ *   layer becomes one ConvRowsGemm node (src/ops/conv-rows-gemm).
+ * Not under --optimize time, which runs every layer apart. Runs before prepare-ops, which
+ * prepares the fused nodes' layers through them.
  */
 import type { Graph, Node } from '../ir/graph.ts';
-import { cloneGraph, isConstant, tensorOf } from '../ir/graph.ts';
+import { cloneGraph, isConstant, tensorBytes, tensorOf } from '../ir/graph.ts';
 import type { CompileOptions } from '../ops/op.ts';
-import { convVariant } from '../ops/qlinear-conv/definition.ts';
+import { convPatchBytes, convVariant } from '../ops/qlinear-conv/definition.ts';
+import { alignUp } from './plan-memory.ts';
+import { fullyConnectedLayer, prepareQGemm } from '../ops/qgemm/definition.ts';
+import { isView } from '../ops/common/qdq-view.ts';
+
+/** The ops this pass makes: steps that run several layers row by row (the report marks them). */
+export const LINE_BUFFERED_OPS: readonly string[] = ['ResidualRows', 'ConvRowsGemm'];
+
+/** A node as a fused node's attribute keeps it, for prepare to rebuild. */
+const stored = (n: Node) => JSON.stringify({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs });
 
 export function lineBuffer(input: Graph, options: CompileOptions): Graph {
   if ((options.optimize ?? 'balanced') === 'time' || options.lineBuffer === false) return input;
@@ -18,19 +31,31 @@ export function lineBuffer(input: Graph, options: CompileOptions): Graph {
   const producer = new Map(graph.nodes.flatMap((node) => node.outputs.map((name) => [name, node] as const)));
   const fused = new Map<Node, Node>();
   const absorbed = new Set<Node>();
-  for (const add of graph.nodes) {
-    const block = residualBlock(add, graph, readers, producer);
-    if (!block || absorbed.has(block.first) || absorbed.has(block.second)) continue;
-    const { first, second } = block;
-    absorbed.add(first).add(second);
-    const stored = (n: Node) => JSON.stringify({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs });
-    fused.set(add, {
-      name: `${first.name}+${second.name}+${add.name}`,
-      op: 'ResidualRows',
-      inputs: [first.inputs[0]!],
-      outputs: [add.outputs[0]!],
-      attrs: { first: stored(first), second: stored(second), add: stored(add) },
-    });
+  for (const last of graph.nodes) {
+    const block = residualBlock(last, graph, readers, producer);
+    if (block && !absorbed.has(block.first) && !absorbed.has(block.second)) {
+      const { first, second } = block;
+      absorbed.add(first).add(second);
+      fused.set(last, {
+        name: `${first.name}+${second.name}+${last.name}`,
+        op: 'ResidualRows',
+        inputs: [first.inputs[0]!],
+        outputs: [last.outputs[0]!],
+        attrs: { first: stored(first), second: stored(second), add: stored(last) },
+      });
+    }
+    const rows = convRows(last, graph, options, readers, producer);
+    if (rows && !absorbed.has(rows.conv)) {
+      const { conv, view } = rows;
+      absorbed.add(conv).add(view);
+      fused.set(last, {
+        name: `${conv.name}+${last.name}`,
+        op: 'ConvRowsGemm',
+        inputs: [conv.inputs[0]!],
+        outputs: [last.outputs[0]!],
+        attrs: { conv: stored(conv), view: stored(view), gemm: stored(last) },
+      });
+    }
   }
   graph.nodes = graph.nodes.filter((n) => !absorbed.has(n)).map((n) => fused.get(n) ?? n);
   return graph;
@@ -40,10 +65,7 @@ export function lineBuffer(input: Graph, options: CompileOptions): Graph {
 function residualBlock(add: Node, graph: Graph, readers: Map<string, number>, producer: Map<string, Node>): { first: Node; second: Node } | undefined {
   if (add.op !== 'QLinearAdd' || add.inputs.length !== 2) return undefined;
   const rowConv = (n: Node | undefined): n is Node =>
-    n !== undefined &&
-    n.op === 'QLinearConv' &&
-    convVariant(n, graph) === 'dense' &&
-    tensorOf(graph, n.inputs[0]!).shape[0] === 1 &&
+    denseOverOneImage(n, graph) &&
     (n.attrs.kernel_shape as number[]).join() === '3,3' &&
     (n.attrs.strides as number[]).join() === '1,1' &&
     (n.attrs.dilations as number[]).join() === '1,1' &&
@@ -55,9 +77,42 @@ function residualBlock(add: Node, graph: Graph, readers: Map<string, number>, pr
     if (!rowConv(first) || first.inputs[0] !== skip) continue;
     const same = (a: string, b: string) => tensorOf(graph, a).shape.join() === tensorOf(graph, b).shape.join();
     if (!same(skip, branch) || !same(skip, add.outputs[0]!)) continue;
-    const single = (name: string, count: number) => readers.get(name) === count && !graph.outputs.includes(name);
-    if (!single(first.outputs[0]!, 1) || !single(second.outputs[0]!, 1) || !single(skip, 2)) continue;
+    if (!onlyRead(first.outputs[0]!, 1, graph, readers) || !onlyRead(second.outputs[0]!, 1, graph, readers) || !onlyRead(skip, 2, graph, readers)) continue;
     return { first, second };
   }
   return undefined;
+}
+
+/** A conv the dense kernel runs, over one image (the row kernels' shape). */
+function denseOverOneImage(n: Node | undefined, graph: Graph): n is Node {
+  return n !== undefined && n.op === 'QLinearConv' && convVariant(n, graph) === 'dense' && tensorOf(graph, n.inputs[0]!).shape[0] === 1;
+}
+
+/** Read by exactly `count` nodes, and not a graph output. */
+function onlyRead(name: string, count: number, graph: Graph, readers: Map<string, number>): boolean {
+  return readers.get(name) === count && !graph.outputs.includes(name);
+}
+
+/**
+ * The conv and the view of a conv flattened into `gemm`, if gemm is a fully connected layer the
+ * matrix-product kernel runs over one vector and the conv's output has no other use: its NHWC
+ * rows are then contiguous runs of that vector.
+ */
+function convRows(gemm: Node, graph: Graph, options: CompileOptions, readers: Map<string, number>, producer: Map<string, Node>): { conv: Node; view: Node } | undefined {
+  if (gemm.op !== 'QGemm') return undefined;
+  const view = producer.get(gemm.inputs[0]!);
+  if (!view || (view.op !== 'Reshape' && view.op !== 'Flatten') || !isView(view, graph)) return undefined;
+  const conv = producer.get(view.inputs[0]!);
+  if (!denseOverOneImage(conv, graph)) return undefined;
+  if (!onlyRead(conv.outputs[0]!, 1, graph, readers) || !onlyRead(view.outputs[0]!, 1, graph, readers)) return undefined;
+  const flat = tensorOf(graph, view.outputs[0]!).shape;
+  if (flat.length !== 2 || flat[0] !== 1 || gemm.attrs.transA) return undefined;
+  const layer = fullyConnectedLayer(prepareQGemm(gemm, graph, options));
+  if (!layer || layer.outW !== 1) return undefined;
+  // Only where it lowers the step's memory: the sums, a row and the output instead of the map
+  // (tiny maps can be smaller than the sums and a row).
+  const map = tensorOf(graph, conv.outputs[0]!);
+  const patch = convPatchBytes(conv, graph);
+  const fused = alignUp(4 * layer.outChannels + tensorBytes(map) / map.shape[1]! + patch) + alignUp(layer.outChannels);
+  return fused < alignUp(patch) + alignUp(tensorBytes(map)) ? { conv, view } : undefined;
 }

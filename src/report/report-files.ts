@@ -2,11 +2,12 @@
 import type { ModelReport } from './report.ts';
 import { reportMarkdown } from './format-report.ts';
 import { renderMemoryTimeline } from './memory-timeline-svg.ts';
+import { LINE_BUFFERED_OPS } from '../passes/line-buffer.ts';
 
 export function memoryTimeline(report: ModelReport): string {
   return renderMemoryTimeline({
     title: `${report.name}: arena ${report.arenaBytes} B (lower bound ${report.lowerBoundBytes} B)`,
-    steps: report.layers.map((l) => ({ label: `${l.index} ${l.op} ${l.node}`, inPlace: l.sharing === 'in place', lineBuffered: l.op === 'ResidualRows' })),
+    steps: report.layers.map((l) => ({ label: `${l.index} ${l.op} ${l.node}`, inPlace: l.sharing === 'in place', lineBuffered: LINE_BUFFERED_OPS.includes(l.op) })),
     arenaBytes: report.arenaBytes,
     lowerBoundBytes: report.lowerBoundBytes,
     // A kernel's scratch space has no tensors: name it after its node.

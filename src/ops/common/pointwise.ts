@@ -39,20 +39,25 @@ export function foldedBias(channels: number, taps: number, weightOf: (c: number,
   });
 }
 
+/** The layer's tg_conv_1x1_t, declared through ctx with its weights and folded bias. */
+export function pointwiseParams(ctx: EmitContext, layer: PointwiseLayer): string {
+  const { inChannels: k, outChannels: n, weights } = layer;
+  const folded = foldedBias(n, k, (c, i) => weights[c * k + i]!, layer.bias, layer.inZeroPoint);
+  const geometry = [layer.batch, layer.inH, layer.inW, k, layer.outH, layer.outW, n, layer.strideH, layer.strideW];
+  return ctx.constStruct(
+    'pointwise',
+    'tg_conv_1x1_t',
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant)} }`,
+  );
+}
+
 /**
  * The C call, with its constants declared through ctx. With `temp` (scratch of 2 * outChannels
  * bytes) the layer runs in place (tg_conv_1x1_in_place): the planner put the input inside the
  * output's memory, where that kernel expects it.
  */
 export function emitPointwise(ctx: EmitContext, layer: PointwiseLayer, input: string, output: string, temp?: string): string {
-  const { inChannels: k, outChannels: n, weights } = layer;
-  const folded = foldedBias(n, k, (c, i) => weights[c * k + i]!, layer.bias, layer.inZeroPoint);
-  const geometry = [layer.batch, layer.inH, layer.inW, k, layer.outH, layer.outW, n, layer.strideH, layer.strideW];
-  const params = ctx.constStruct(
-    'pointwise',
-    'tg_conv_1x1_t',
-    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${channelRequantInitializer(ctx, layer.requant)} }`,
-  );
+  const params = pointwiseParams(ctx, layer);
   if (temp !== undefined) {
     return ctx.specialised(kernelOf('tg_conv_1x1_in_place', layer.requant.mode, 'tg_conv_1x1.h'), params, [
       { declaration: 'const int8_t *input', name: 'input', value: input },

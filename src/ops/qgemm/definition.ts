@@ -20,6 +20,7 @@ import type { CompileOptions, OutputInfo } from '../op.ts';
 import { activationRange } from '../common/activation.ts';
 import { perChannel, perTensorZeroPoint, quantOf, requireDtype } from '../common/values.ts';
 import { transposedB, type GemmParams } from '../common/gemm.ts';
+import { matrixLayer, type PointwiseLayer } from '../common/pointwise.ts';
 
 const f32 = Math.fround;
 
@@ -121,4 +122,17 @@ export function prepareQGemm(node: Node, graph: Graph, options: CompileOptions):
     throw err;
   }
   return { gemm, output: { kind: 'quantized', requant } };
+}
+
+/**
+ * The layer as the int8 matrix-product kernel runs it, when it is a fully connected layer: one B,
+ * A's rows contiguous, a bias per column or none, no B zero point, a quantized output.
+ */
+export function fullyConnectedLayer(p: QGemmParams): PointwiseLayer | undefined {
+  const g = p.gemm;
+  const rowsContiguous = g.batch === 1 && g.aColStride === 1 && g.aRowStride === g.k;
+  // One column's bias may be given as a scalar: it is per column too.
+  const biasPerColumn = !g.bias || (g.biasRowStride === 0 && (g.biasColStride === 1 || g.n === 1));
+  if (p.output.kind !== 'quantized' || !rowsContiguous || !biasPerColumn || !g.bZeroPoints.every((z) => z === 0)) return undefined;
+  return { ...matrixLayer(g.m, g.k, g.n), weights: g.b, bias: g.bias, inZeroPoint: g.aZeroPoint, requant: p.output.requant };
 }

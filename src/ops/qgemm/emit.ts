@@ -2,20 +2,13 @@ import type { Graph } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { requantInitializer } from '../common/emit.ts';
 import { gemmInitializer } from '../common/gemm.ts';
-import { emitPointwise, matrixLayer } from '../common/pointwise.ts';
-import type { QGemmParams } from './definition.ts';
+import { emitPointwise } from '../common/pointwise.ts';
+import { fullyConnectedLayer, type QGemmParams } from './definition.ts';
 
 export function emitQGemm(node: PreparedNode<QGemmParams>, _graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const g = p.gemm;
-  // A fully connected layer (one B, A's rows contiguous, a bias per column or none, no B zero
-  // point) runs the int8 matrix-product kernel.
-  const rowsContiguous = g.batch === 1 && g.aColStride === 1 && g.aRowStride === g.k;
-  const biasPerColumn = !g.bias || (g.biasRowStride === 0 && g.biasColStride === 1);
-  if (p.output.kind === 'quantized' && rowsContiguous && biasPerColumn && g.bZeroPoints.every((z) => z === 0)) {
-    const layer = { ...matrixLayer(g.m, g.k, g.n), weights: g.b, bias: g.bias, inZeroPoint: g.aZeroPoint, requant: p.output.requant };
-    return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
-  }
+  const layer = fullyConnectedLayer(p);
+  if (layer) return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
   const gemm = ctx.constStruct('gemm', 'tg_gemm_t', gemmInitializer(ctx, p.gemm));
   const [a, y] = [ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!)];
   if (p.output.kind === 'quantized') {

@@ -95,6 +95,19 @@ export function denseParams(node: PreparedNode<ConvParams>, graph: Graph, ctx: E
   );
 }
 
+/**
+ * A call of the dense kernel's row step (tg_conv_dense_row) for a layer run row by row inside a
+ * fused step: output row `oy` of `image` into `output`, with `patch` (convPatchBytes) as scratch.
+ */
+export function denseRowCall(conv: PreparedNode<ConvParams>, params: string, ctx: EmitContext, image: string, oy: string, output: string, patch: string): string {
+  return ctx.specialised({ ...kernelOf('tg_conv_dense', conv.params.requant.mode), body: 'tg_conv_dense_row' }, params, [
+    { declaration: 'const int8_t *image', name: 'image', value: image },
+    { declaration: 'int32_t oy', name: 'oy', value: oy },
+    { declaration: 'int8_t *output', name: 'output', value: output },
+    { declaration: 'int8_t *patch', name: 'patch', value: patch },
+  ]);
+}
+
 /** tg_conv_dense_s8_<mode>: int8 patches, the input zero point folded into the bias over every tap. */
 function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;

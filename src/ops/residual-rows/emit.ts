@@ -1,8 +1,7 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastPlan } from '../common/broadcast.ts';
-import { kernelOf } from '../common/pointwise.ts';
-import { denseParams } from '../qlinear-conv/emit.ts';
+import { denseParams, denseRowCall } from '../qlinear-conv/emit.ts';
 import { emitQLinearAdd } from '../qlinear-add/emit.ts';
 import type { ConvParams } from '../qlinear-conv/definition.ts';
 import type { ResidualRowsParams } from './definition.ts';
@@ -22,13 +21,7 @@ import type { ResidualRowsParams } from './definition.ts';
  */
 export function emitResidualRows(node: PreparedNode<ResidualRowsParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const rowKernel = (conv: PreparedNode<ConvParams>, params: string, image: string, oy: string, output: string) =>
-    ctx.specialised({ ...kernelOf('tg_conv_dense', conv.params.requant.mode), body: 'tg_conv_dense_row' }, params, [
-      { declaration: 'const int8_t *image', name: 'image', value: image },
-      { declaration: 'int32_t oy', name: 'oy', value: oy },
-      { declaration: 'int8_t *output', name: 'output', value: output },
-      { declaration: 'int8_t *patch', name: 'patch', value: 'patch' },
-    ]);
+  const rowKernel = (conv: PreparedNode<ConvParams>, params: string, image: string, oy: string, output: string) => denseRowCall(conv, params, ctx, image, oy, output, 'patch');
   const g = p.second.params.geometry;
   const x = node.inputs[0]!;
   const elements = p.inRowBytes;
