@@ -135,6 +135,12 @@ class Emitter implements EmitContext {
     return `${symbol}(${args.map((a) => a.value).join(', ')});`;
   }
 
+  helper(suffix: string, parameters: string, body: readonly string[]): string {
+    const symbol = this.fresh(suffix);
+    this.declarations.push([`static void ${symbol}(${parameters})`, '{', ...body.map((line) => `    ${line}`), '}'].join('\n'));
+    return symbol;
+  }
+
   private stepOf(node: Node): number {
     if (this.lowered.graph.nodes[this.step] !== node) throw new Error(`internal: node '${node.name}' is not the one being emitted`);
     return this.step;

@@ -60,6 +60,8 @@ export interface CompileOptions {
    * 'time'; bench --against turns it off so that each layer has its CMSIS-NN counterpart.
    */
   lineBuffer?: boolean;
+  /** With line buffering, chains of convolutions run row by row too (ConvChainRows) unless this is false. */
+  convChains?: boolean;
 }
 
 /**
@@ -88,6 +90,11 @@ export interface EmitContext {
    * the call of it on `args`.
    */
   specialised(kernel: SpecialisedKernel, params: string, args: readonly SpecialisedArgument[]): string;
+  /**
+   * Declares a file-scope `static void <name>(<parameters>)` with the given body lines (after
+   * every declaration made so far, so it may call those) and returns its name.
+   */
+  helper(suffix: string, parameters: string, body: readonly string[]): string;
   /** True when the planner gave the node's output the same storage as its input. */
   aliased(node: Node): boolean;
   /** True when the node runs in place: its output takes over the storage of an input that dies there. */

@@ -30,6 +30,7 @@ import { unsqueeze } from './unsqueeze/index.ts';
 import { qlinearAdd } from './qlinear-add/index.ts';
 import { residualRows } from './residual-rows/index.ts';
 import { convRowsGemm } from './conv-rows-gemm/index.ts';
+import { convChainRows } from './conv-chain-rows/index.ts';
 import { qlinearMul } from './qlinear-mul/index.ts';
 import { qlinearLookup } from './qlinear-lookup/index.ts';
 import { qlinearSoftmax } from './qlinear-softmax/index.ts';
@@ -76,6 +77,7 @@ export const OPS: readonly RegisteredOp[] = [
   qlinearAdd,
   residualRows,
   convRowsGemm,
+  convChainRows,
   qlinearMul,
   qlinearLookup,
   qlinearSoftmax,

@@ -43,15 +43,20 @@ export interface Lowered {
 }
 
 export function lower(graph: Graph, options: CompileOptions): Lowered {
-  const lowered = lowerOnce(graph, options);
-  // Line buffering lowers the peak where a fused step's rows replace a large map, but an
-  // unfused layer in place over its input can need less: the smaller arena wins, the unfused
-  // layers (faster) on a tie.
-  if (lowered.graph.nodes.some((n) => LINE_BUFFERED_OPS.includes(n.op))) {
-    const unfused = lowerOnce(graph, { ...options, lineBuffer: false });
-    if (unfused.plan.arenaBytes <= lowered.plan.arenaBytes) return unfused;
+  // Line buffering lowers the peak where a fused step's rows replace a large map, but unfused
+  // layers (in place over their inputs) can need less: the smallest arena wins, with fewer
+  // fusions (faster) on a tie: every fusion, then none of the conv chains, then none at all.
+  let best = lowerOnce(graph, options);
+  const fuses = (lowered: Lowered, ops: readonly string[]) => lowered.graph.nodes.some((n) => ops.includes(n.op));
+  if (fuses(best, ['ConvChainRows'])) {
+    const withoutChains = lowerOnce(graph, { ...options, convChains: false });
+    if (withoutChains.plan.arenaBytes <= best.plan.arenaBytes) best = withoutChains;
   }
-  return lowered;
+  if (fuses(best, LINE_BUFFERED_OPS)) {
+    const unfused = lowerOnce(graph, { ...options, lineBuffer: false });
+    if (unfused.plan.arenaBytes <= best.plan.arenaBytes) best = unfused;
+  }
+  return best;
 }
 
 function lowerOnce(graph: Graph, options: CompileOptions): Lowered {

@@ -5,7 +5,9 @@
  *   point: the dense kernel) whose sum with the block's input is the only use of either conv's
  *   output becomes one ResidualRows node (src/ops/residual-rows);
  * - a dense convolution over one image whose output is only flattened into a fully connected
- *   layer becomes one ConvRowsGemm node (src/ops/conv-rows-gemm).
+ *   layer becomes one ConvRowsGemm node (src/ops/conv-rows-gemm);
+ * - the first layers of a chain of convolutions, up to the one that reads the chain's largest map,
+ *   become one ConvChainRows node (src/ops/conv-chain-rows).
  * Not under --optimize time, which runs every layer apart. Runs before prepare-ops, which
  * prepares the fused nodes' layers through them.
  */
@@ -18,7 +20,7 @@ import { fullyConnectedLayer, prepareQGemm } from '../ops/qgemm/definition.ts';
 import { isView } from '../ops/common/qdq-view.ts';
 
 /** The ops this pass makes: steps that run several layers row by row (the report marks them). */
-export const LINE_BUFFERED_OPS: readonly string[] = ['ResidualRows', 'ConvRowsGemm'];
+export const LINE_BUFFERED_OPS: readonly string[] = ['ResidualRows', 'ConvRowsGemm', 'ConvChainRows'];
 
 /** A node as a fused node's attribute keeps it, for prepare to rebuild. */
 const stored = (n: Node) => JSON.stringify({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs });
@@ -57,8 +59,57 @@ export function lineBuffer(input: Graph, options: CompileOptions): Graph {
       });
     }
   }
+  if (options.convChains !== false) {
+    for (const chain of convChains(graph, readers, producer, absorbed)) {
+      for (const layer of chain.slice(0, -1)) absorbed.add(layer);
+      const last = chain[chain.length - 1]!;
+      fused.set(last, {
+        name: chain.map((n) => n.name).join('+'),
+        op: 'ConvChainRows',
+        inputs: [chain[0]!.inputs[0]!],
+        outputs: [last.outputs[0]!],
+        attrs: { layers: `[${chain.map(stored).join(',')}]` },
+      });
+    }
+  }
   graph.nodes = graph.nodes.filter((n) => !absorbed.has(n)).map((n) => fused.get(n) ?? n);
   return graph;
+}
+
+/** A conv a chain runs row by row: pointwise, depthwise or dense, over one image. */
+function chainLayer(n: Node | undefined, graph: Graph): n is Node {
+  return n !== undefined && n.op === 'QLinearConv' && ['1x1', 'depthwise', 'dense'].includes(convVariant(n, graph)) && tensorOf(graph, n.inputs[0]!).shape[0] === 1;
+}
+
+/**
+ * Chains of convolutions to run row by row (ConvChainRows): in each run of layers where every
+ * output is read only by the next layer, which slides a window over it (its stride at most its
+ * rows, no dilation along H), the layers from the run's first to the one that reads the run's
+ * largest map: the early high-resolution layers, where a MobileNet's peak lies.
+ */
+function convChains(graph: Graph, readers: Map<string, number>, producer: Map<string, Node>, absorbed: Set<Node>): Node[][] {
+  const next = new Map<Node, Node>();
+  const linked = new Set<Node>();
+  for (const consumer of graph.nodes) {
+    if (absorbed.has(consumer) || !chainLayer(consumer, graph)) continue;
+    const [kH] = consumer.attrs.kernel_shape as number[];
+    const [strideH] = consumer.attrs.strides as number[];
+    const [dilH] = consumer.attrs.dilations as number[];
+    if (strideH! > kH! || dilH !== 1) continue;
+    const before = producer.get(consumer.inputs[0]!);
+    if (!chainLayer(before, graph) || absorbed.has(before) || !onlyRead(before.outputs[0]!, 1, graph, readers)) continue;
+    next.set(before, consumer);
+    linked.add(consumer);
+  }
+  const chains: Node[][] = [];
+  for (const start of graph.nodes) {
+    if (!next.has(start) || linked.has(start)) continue;
+    const run = [start];
+    for (let n = next.get(start); n; n = next.get(n)) run.push(n);
+    const maps = run.slice(0, -1).map((n) => tensorBytes(tensorOf(graph, n.outputs[0]!)));
+    chains.push(run.slice(0, maps.indexOf(Math.max(...maps)) + 2));
+  }
+  return chains;
 }
 
 /** The two convs of a residual block ending at `add`, if it is one the row kernel runs. */

@@ -3,7 +3,7 @@
  * a byte-level simulation of the schedule, per-step live bytes from tensor lifetimes, and where
  * an op must run in place.
  */
-import type { Graph } from '../../src/ir/graph.ts';
+import type { Graph, Node } from '../../src/ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 import { ARENA_ALIGNMENT, type MemoryPlan, type Storage } from '../../src/passes/plan-memory.ts';
 import type { IoPlacement } from '../../src/ops/op.ts';
@@ -101,6 +101,46 @@ export function simulatePlan(graph: Graph, plan: MemoryPlan): string[] {
           if (!read(y + 1, y + 3, `for the first conv's row ${y + 2}`)) break;
         }
       }
+      return;
+    }
+    // A chain of convolutions run row by row, in place (ConvChainRows): the last layer's rows are
+    // made in order and each written as soon as it is made; a layer's row y needs rows y s - p ..
+    // y s - p + k - 1 of the layer before (those inside its map), which that layer makes in order
+    // when first needed, and the first layer's rows read the chain's input. Every read of an input
+    // row must find its own bytes.
+    if (plan.inPlaceSteps.has(step) && node.op === 'ConvChainRows') {
+      const layers = JSON.parse(node.attrs.layers as string) as Node[];
+      const [x, z] = [inputs[0]!, node.outputs[0]!];
+      const [r, w] = [where(x), where(z)];
+      const map = owners.get(space(r))!;
+      const [, , inW, inC] = tensorOf(graph, x).shape as [number, number, number, number];
+      const [, outH, outW, outC] = tensorOf(graph, z).shape as [number, number, number, number];
+      const made = layers.map(() => 0);
+      let failure: string | undefined;
+      const make = (i: number, y: number): void => {
+        const layer = layers[i]!;
+        const [kH] = layer.attrs.kernel_shape as number[];
+        const [strideH] = layer.attrs.strides as number[];
+        const [dilH] = layer.attrs.dilations as number[];
+        const [padTop] = layer.attrs.pads as number[];
+        const inH = tensorOf(graph, layer.inputs[0]!).shape[1]!;
+        for (; made[i]! <= y && !failure; made[i]!++) {
+          const top = made[i]! * strideH! - padTop!;
+          for (let k = 0; k < kH!; k++) {
+            const q = top + k * dilH!;
+            if (q < 0 || q >= inH) continue;
+            if (i > 0) make(i - 1, q);
+            else for (let b = start(r) + q * inW * inC; b < start(r) + (q + 1) * inW * inC; b++) if (map.get(b) !== value.get(x)) failure = `reads row ${q} of ${x} after overwriting it`;
+          }
+        }
+      };
+      value.set(z, z);
+      for (let y = 0; y < outH && !failure; y++) {
+        make(layers.length - 1, y);
+        for (let b = start(w) + y * outW * outC; b < start(w) + (y + 1) * outW * outC; b++) map.set(b, z);
+      }
+      if (failure) problems.push(`step ${step}: in-place ${node.name} ${failure}`);
+      if (space(r) !== space(w)) problems.push(`step ${step}: in-place ${node.name} writes outside its input's space`);
       return;
     }
     // A depthwise or dense layer in place (tg_conv_dw_in_place, tg_conv_dense_in_place): output

@@ -1,6 +1,8 @@
 /**
  * TFLM's own models (../shared/conformance/tflite) under QEMU on a Cortex-M4F and a Cortex-M55,
- * with TFLM's cases as input records: the firmware must give exactly the reference's bytes, which
+ * with TFLM's cases as input records and the inputs in the arena (person_detect's first layers then
+ * run as one chain row by row over its input, micro_speech's conv row by row into its fully
+ * connected layer): the firmware must give exactly the reference's bytes, which
  * tflm-conformance.test.ts holds equal to TFLM's.
  */
 import { describe, expect, it } from 'vitest';
@@ -20,7 +22,7 @@ describe.concurrent.each(MODELS)('TFLM %s', (model) => {
     try {
       const records = join(work, 'inputs.bin');
       writeFileSync(records, Buffer.concat(manifest.cases.map((c) => readFileSync(join(dir, `${c}.input.bin`)))));
-      const result = await tinygen(['validate', join(dir, 'model.tflite'), '--board', 'mps2-an386', '--board', 'mps3-an547', '--inputs', records, '--json']);
+      const result = await tinygen(['validate', join(dir, 'model.tflite'), '--board', 'mps2-an386', '--board', 'mps3-an547', '--inputs', records, '--io', 'arena', '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout) as { cells: { rounding: string; passed: boolean; inputs: number; mismatchCount: number }[] };
       expect(report.cells).toHaveLength(2);

@@ -2,8 +2,8 @@ import type { Graph } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { channelRequantInitializer, zeroPointsOrNull } from '../common/emit.ts';
-import { windowInitializer } from '../common/window.ts';
-import { emitPointwise, foldedBias, kernelOf } from '../common/pointwise.ts';
+import { windowInitializer, type WindowGeometry } from '../common/window.ts';
+import { emitPointwise, foldedBias, kernelOf, pointwiseParams, type PointwiseLayer } from '../common/pointwise.ts';
 import { convPatchBytes, convVariant, inPlaceRingRows, type ConvParams } from './definition.ts';
 
 export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
@@ -27,9 +27,15 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
 
 /** tg_conv_1x1_s8_<mode>: int8 operands, the input zero point folded into the bias (common/pointwise.ts). */
 function emitPointwiseConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
-  const p = node.params;
-  const g = p.geometry;
-  const layer = {
+  const layer = pointwiseLayerOf(node, graph);
+  // In place (the planner's choice, see convInPlace): the input lies within the output's memory.
+  if (ctx.inPlace(node)) return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!), ctx.scratch(node));
+  return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
+}
+
+/** A pointwise layer as the matrix-product kernel runs it, with its own geometry or another. */
+function pointwiseLayerOf(node: PreparedNode<ConvParams>, graph: Graph, g = node.params.geometry): PointwiseLayer {
+  return {
     batch: g.batch,
     inH: g.inH,
     inW: g.inW,
@@ -41,28 +47,15 @@ function emitPointwiseConv(node: PreparedNode<ConvParams>, graph: Graph, ctx: Em
     outChannels: g.outC,
     weights: constantData(graph, node.inputs[1]!) as Int8Array,
     bias: node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : undefined,
-    inZeroPoint: p.inZeroPoint,
-    requant: p.requant,
+    inZeroPoint: node.params.inZeroPoint,
+    requant: node.params.requant,
   };
-  // In place (the planner's choice, see convInPlace): the input lies within the output's memory.
-  if (ctx.inPlace(node)) return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!), ctx.scratch(node));
-  return emitPointwise(ctx, layer, ctx.pointer(node.inputs[0]!), ctx.pointer(node.outputs[0]!));
 }
 
 /** tg_conv_dw_s8_<mode>: the bias with the input zero point folded in for windows inside the input, and as given for the border. */
 function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const g = p.geometry;
-  const weights = constantData(graph, node.inputs[1]!) as Int8Array;
-  const given = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : new Int32Array(g.outC);
-  // Weights [k_h][k_w][channels]: channel c's taps are a stride of channels apart.
-  const folded = foldedBias(g.outC, g.kH * g.kW, (c, t) => weights[t * g.outC + c]!, given, p.inZeroPoint);
-  const geometry = [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, p.inZeroPoint];
-  const params = ctx.constStruct(
-    'conv',
-    'tg_conv_dw_t',
-    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant)} }`,
-  );
+  const params = depthwiseParams(node, graph, ctx);
   const io = [
     { declaration: 'const int8_t *input', name: 'input', value: ctx.pointer(node.inputs[0]!) },
     { declaration: 'int8_t *output', name: 'output', value: ctx.pointer(node.outputs[0]!) },
@@ -76,6 +69,50 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
     ]);
   }
   return ctx.specialised(kernelOf('tg_conv_dw', p.requant.mode), params, io);
+}
+
+/** A depthwise layer's tg_conv_dw_t, with its own geometry or another. */
+function depthwiseParams(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext, g = node.params.geometry): string {
+  const p = node.params;
+  const weights = constantData(graph, node.inputs[1]!) as Int8Array;
+  const given = node.inputs[2] ? (constantData(graph, node.inputs[2]) as Int32Array) : new Int32Array(g.outC);
+  // Weights [k_h][k_w][channels]: channel c's taps are a stride of channels apart.
+  const folded = foldedBias(g.outC, g.kH * g.kW, (c, t) => weights[t * g.outC + c]!, given, p.inZeroPoint);
+  const geometry = [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft, p.inZeroPoint];
+  return ctx.constStruct(
+    'conv',
+    'tg_conv_dw_t',
+    `{ ${geometry.join(', ')}, ${ctx.constArray('weights', 'int8_t', weights)}, ${ctx.constArray('bias', 'int32_t', folded)}, ${ctx.constArray('border_bias', 'int32_t', given)}, ${channelRequantInitializer(ctx, p.requant)} }`,
+  );
+}
+
+/**
+ * One output row `oy` (a C expression) of a pointwise, depthwise or dense layer of one image, over
+ * `image` seen with geometry g, into `output`; `patch` (convPatchBytes) is the dense kernel's
+ * scratch. A fused step that runs the layer row by row declares one such call per layer.
+ */
+export function convRowCall(conv: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContext, g: WindowGeometry, image: string, oy: string, output: string, patch: string): string {
+  const mode = conv.params.requant.mode;
+  switch (convVariant(conv, graph)) {
+    case 'dense':
+      return denseRowCall(conv, denseParams(conv, graph, ctx, g), ctx, image, oy, output, patch);
+    case 'depthwise':
+      return ctx.specialised({ ...kernelOf('tg_conv_dw', mode), body: 'tg_conv_dw_row' }, depthwiseParams(conv, graph, ctx, g), [
+        { declaration: 'const int8_t *image', name: 'image', value: image },
+        { declaration: 'int32_t oy', name: 'oy', value: oy },
+        { declaration: 'int8_t *output', name: 'output', value: output },
+      ]);
+    case '1x1': {
+      // The row's input row, as a one-row layer.
+      const row = { ...g, batch: 1, inH: 1, outH: 1 };
+      return ctx.specialised(kernelOf('tg_conv_1x1', mode), pointwiseParams(ctx, pointwiseLayerOf(conv, graph, row)), [
+        { declaration: 'const int8_t *input', name: 'input', value: `${image} + (${oy}) * ${g.strideH * g.inW * g.inC}` },
+        { declaration: 'int8_t *output', name: 'output', value: output },
+      ]);
+    }
+    default:
+      throw new Error(`internal: conv '${conv.name}' has no row kernel`);
+  }
 }
 
 /**
