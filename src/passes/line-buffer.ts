@@ -95,7 +95,8 @@ function convChains(graph: Graph, readers: Map<string, number>, producer: Map<st
     const [kH] = consumer.attrs.kernel_shape as number[];
     const [strideH] = consumer.attrs.strides as number[];
     const [dilH] = consumer.attrs.dilations as number[];
-    if (strideH! > kH! || dilH !== 1) continue;
+    // (Dilation along H means nothing to a one-row window.)
+    if (strideH! > kH! || (dilH !== 1 && kH! > 1)) continue;
     const before = producer.get(consumer.inputs[0]!);
     if (!chainLayer(before, graph) || absorbed.has(before) || !onlyRead(before.outputs[0]!, 1, graph, readers)) continue;
     next.set(before, consumer);

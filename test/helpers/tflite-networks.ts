@@ -182,22 +182,24 @@ export class CalibratedSpecBuilder extends TfliteSpecBuilder {
     return { weights, bias };
   }
 
-  conv(name: string, x: Act, o: { filters: number; kernel: [number, number]; stride: [number, number]; activation: FusedActivation; padding?: number }): Act {
+  conv(name: string, x: Act, o: { filters: number; kernel: [number, number]; stride: [number, number]; activation: FusedActivation; padding?: number; dilation?: [number, number] }): Act {
     const [, h, w, c] = x.shape as [number, number, number, number];
     const padding = o.padding ?? Padding.SAME;
-    const outHW = spatialOutput([h, w], o.kernel, o.stride, padding);
+    const dilation = o.dilation ?? [1, 1];
+    const outHW = spatialOutput([h, w], o.kernel, o.stride, padding, dilation);
     const { weights, bias } = this.layerWeights(name, [o.filters, ...o.kernel, c], 0, o.kernel[0] * o.kernel[1] * c, x);
     const y = this.output(name, [1, ...outHW, o.filters], PRE_ACTIVATION_STD, o.activation);
-    this.op(Op.CONV_2D, [x.index, weights, bias], [y.index], conv2dOptions({ padding, stride: o.stride, activation: o.activation }));
+    this.op(Op.CONV_2D, [x.index, weights, bias], [y.index], conv2dOptions({ padding, stride: o.stride, activation: o.activation, dilation }));
     return y;
   }
 
-  depthwise(name: string, x: Act, o: { kernel: [number, number]; stride: [number, number]; activation: FusedActivation }): Act {
+  depthwise(name: string, x: Act, o: { kernel: [number, number]; stride: [number, number]; activation: FusedActivation; padding?: number }): Act {
     const [, h, w, c] = x.shape as [number, number, number, number];
-    const outHW = spatialOutput([h, w], o.kernel, o.stride, Padding.SAME);
+    const padding = o.padding ?? Padding.SAME;
+    const outHW = spatialOutput([h, w], o.kernel, o.stride, padding);
     const { weights, bias } = this.layerWeights(name, [1, ...o.kernel, c], 3, o.kernel[0] * o.kernel[1], x);
     const y = this.output(name, [1, ...outHW, c], PRE_ACTIVATION_STD, o.activation);
-    this.op(Op.DEPTHWISE_CONV_2D, [x.index, weights, bias], [y.index], depthwiseOptions({ padding: Padding.SAME, stride: o.stride, multiplier: 1, activation: o.activation }));
+    this.op(Op.DEPTHWISE_CONV_2D, [x.index, weights, bias], [y.index], depthwiseOptions({ padding, stride: o.stride, multiplier: 1, activation: o.activation }));
     return y;
   }
 
@@ -239,8 +241,9 @@ export class CalibratedSpecBuilder extends TfliteSpecBuilder {
   }
 }
 
-function spatialOutput(hw: [number, number], kernel: [number, number], stride: [number, number], padding: number): [number, number] {
-  return hw.map((n, i) => (padding === Padding.SAME ? Math.ceil(n / stride[i]!) : Math.floor((n - kernel[i]!) / stride[i]!) + 1)) as [number, number];
+function spatialOutput(hw: [number, number], kernel: [number, number], stride: [number, number], padding: number, dilation: [number, number] = [1, 1]): [number, number] {
+  const span = (i: number) => (kernel[i]! - 1) * dilation[i]! + 1;
+  return hw.map((n, i) => (padding === Padding.SAME ? Math.ceil(n / stride[i]!) : Math.floor((n - span(i)) / stride[i]!) + 1)) as [number, number];
 }
 
 /**

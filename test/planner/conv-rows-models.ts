@@ -1,5 +1,7 @@
 /**
- * Random TFLite models whose last layers a ConvRowsGemm step runs (src/passes/line-buffer.ts): a
+ * Random TFLite models for the fused row-by-row steps (src/passes/line-buffer.ts).
+ *
+ * convIntoDense: models whose last layers a ConvRowsGemm step runs: a
  * dense convolution of random kernel, stride and padding (after an optional 3x3 stem, so that its
  * input is an intermediate map), RESHAPE to one vector, FULLY_CONNECTED to 1..9 units. Scales as
  * a calibration would pick them (CalibratedSpecBuilder), so the bytes use the int8 range.
@@ -25,7 +27,7 @@ export function convIntoDense(seed: number): ConvIntoDense {
   const input = b.input('input', [1, h, w, int(1, 4)], 0.04, int(-10, 10));
   let x = input;
   if (b.random() < 0.5) x = b.conv('stem', x, { filters: int(1, 4), kernel: [3, 3], stride: [1, 1], activation: Act.RELU });
-  // A 1 x k_w window with k_w >= 2, so that the layer is never pointwise (the dense kernel's alone).
+  // A k_h x k_w window with k_w >= 2, so that the layer is never pointwise (the dense kernel's alone).
   const kernel: [number, number] = [int(1, Math.min(5, h)), int(2, Math.min(5, w))];
   const padding = b.random() < 0.5 ? Padding.SAME : Padding.VALID;
   const map = b.conv('conv', x, { filters: int(1, 9), kernel, stride: [int(1, 3), int(1, 3)], activation: activation(), padding });
@@ -35,4 +37,37 @@ export function convIntoDense(seed: number): ConvIntoDense {
   const path = join(mkdtempSync(join(tmpdir(), 'tinygen-model-')), `conv_into_dense_${seed}.tflite`);
   writeFileSync(path, buildTflite(b.spec([input.index], [y.index])));
   return { path, units };
+}
+
+/**
+ * A random TFLite chain of convolutions whose first layers a ConvChainRows step runs: a first conv
+ * of any window (1..5 x 1..5), stride (up to 3, larger than the window too), dilation (1 or 2) and
+ * padding (SAME or VALID), then 2..4 layers among 3x3 depthwise (stride 1 or 2, SAME or VALID),
+ * pointwise, and k x k convs (k 2..4, stride at most k), ending in a pointwise conv so that the
+ * chain's largest map is not its last. Calibrated scales give nonzero zero points almost
+ * everywhere, which the windows' padding rows must hold.
+ */
+export function convChain(seed: number): string {
+  const b = new CalibratedSpecBuilder(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(b.random() * (hi - lo + 1));
+  const activation = () => [Act.NONE, Act.RELU, Act.RELU6][int(0, 2)]!;
+  const padding = () => (b.random() < 0.5 ? Padding.SAME : Padding.VALID);
+  const input = b.input('input', [1, int(10, 18), int(6, 14), int(1, 3)], 0.04, int(-20, 20));
+  const dilation = int(1, 2);
+  const kernel: [number, number] = [int(1, 4), int(2, 4)];
+  let x = b.conv('first', input, { filters: int(1, 3), kernel, stride: [int(1, 3), int(1, 2)], activation: activation(), padding: padding(), dilation: [dilation, 1] });
+  for (let layer = 0, layers = int(2, 4); layer < layers; layer++) {
+    const [h, w] = x.shape.slice(1, 3) as [number, number];
+    const choice = b.random();
+    if (choice < 0.4 && h >= 3 && w >= 3) x = b.depthwise(`dw${layer}`, x, { kernel: [3, 3], stride: [int(1, 2), int(1, 2)], activation: activation(), padding: padding() });
+    else if (choice < 0.7 || h < 4 || w < 4) x = b.conv(`pw${layer}`, x, { filters: int(3, 10), kernel: [1, 1], stride: [1, 1], activation: activation(), padding: Padding.VALID });
+    else {
+      const k = int(2, 4);
+      x = b.conv(`conv${layer}`, x, { filters: int(2, 6), kernel: [k, k], stride: [int(1, 2), 1], activation: activation(), padding: padding() });
+    }
+  }
+  const y = b.conv('last', x, { filters: int(1, 4), kernel: [1, 1], stride: [1, 1], activation: Act.NONE, padding: Padding.VALID });
+  const path = join(mkdtempSync(join(tmpdir(), 'tinygen-model-')), `conv_chain_${seed}.tflite`);
+  writeFileSync(path, buildTflite(b.spec([input.index], [y.index])));
+  return path;
 }

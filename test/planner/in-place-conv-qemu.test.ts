@@ -21,6 +21,7 @@ const models = [...chainsWithResizedInPlace(5, 2024, true).map((c) => c.path), n
 models.push({ path: buildNetwork('resnet_block', 'qop', 'int8'), boards: ['mps2-an386', 'mps3-an547', 'mps2-an385'] });
 // A conv flattened into a fully connected layer, run row by row into its sums (ConvRowsGemm):
 // random ones with a tail of units (not a multiple of the four the kernel takes at once) and without.
+const convIntoDenseModels = models.length;
 for (const units of [(u: number) => u % 4 !== 0, (u: number) => u % 4 === 0]) {
   for (let seed = 1; seed < 200; seed++) {
     const model = convIntoDense(seed);
@@ -31,6 +32,10 @@ for (const units of [(u: number) => u % 4 !== 0, (u: number) => u % 4 === 0]) {
 }
 
 describe.concurrent('convolutions in place under QEMU', () => {
+  it('has a conv into a fully connected layer with a tail of units and one without', () => {
+    expect(models.length - convIntoDenseModels).toBe(2);
+  });
+
   for (const [i, { path, boards }] of models.entries()) {
     for (const board of boards) {
       it(`model ${i} on ${board}`, async () => {
