@@ -20,7 +20,10 @@ export interface HostBuild {
   defines?: string[];
 }
 
-export const HOST_CFLAGS = ['-std=c11', '-O1', '-g', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+// The sanitized compile of a model's kernel instances is most of a differential test's time: -Og
+// and -g1 (line tables only, enough for the sanitizers' reports to name file and line) compile a
+// residual block's model in 0.6 s where -O1 -g took 2.0 s. Firmware builds keep their own flags.
+export const HOST_CFLAGS = ['-std=c11', '-Og', '-g1', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
 const SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'];
 
 /**

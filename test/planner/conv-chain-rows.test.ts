@@ -53,14 +53,15 @@ function chainKinds(c: Compiled): Set<string> {
 }
 
 /**
- * Random TFLite chains (conv-rows-models.ts convChain) with at least three layers in a chain,
- * until every kind of window is covered. A generated 1x1 layer over one channel can draw a zero
- * weight, whose calibrated scale is infinite: the importer refuses that model, and it is skipped.
+ * Random TFLite chains (conv-rows-models.ts convChain) with at least three layers in a chain, each
+ * adding a kind of window not yet covered, until every kind is. A generated 1x1 layer over one
+ * channel can draw a zero weight, whose calibrated scale is infinite: the importer refuses that
+ * model, and it is skipped.
  */
 function tfliteChains(): { paths: string[]; kinds: Set<string> } {
   const paths: string[] = [];
   const kinds = new Set<string>();
-  for (let seed = 1; seed < 300 && (paths.length < 6 || kinds.size < 5); seed++) {
+  for (let seed = 1; seed < 300 && kinds.size < 5; seed++) {
     let compiled: Compiled;
     try {
       compiled = compileModel({ modelPath: convChain(seed), io: 'arena' });
@@ -69,7 +70,7 @@ function tfliteChains(): { paths: string[]; kinds: Set<string> } {
     }
     const found = chainKinds(compiled);
     const chain = chainSteps(compiled)[0];
-    if (!chain || chain.node.name.split('+').length < 3 || (paths.length >= 6 && [...found].every((k) => kinds.has(k)))) continue;
+    if (!chain || chain.node.name.split('+').length < 3 || [...found].every((k) => kinds.has(k))) continue;
     paths.push(compiled.modelPath);
     for (const k of found) kinds.add(k);
   }
