@@ -10,7 +10,7 @@
  * folder that is removed when the process exits.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
@@ -113,10 +113,60 @@ function objectsIn(dir: string, sources: string[]): string[] {
 async function buildLibrary(key: string, request: ObjectLibraryRequest): Promise<ObjectLibrary> {
   const root = cacheDisabled ? (scratchRoot ??= temporaryRoot()) : usableCacheRoot();
   const dir = join(root, key);
-  if (existsSync(join(dir, 'complete'))) {
+  const cached = (): ObjectLibrary | undefined => {
+    if (!existsSync(join(dir, 'complete'))) return undefined;
     touch(dir);
     return { dir, objects: objectsIn(dir, request.sources) };
+  };
+  const ready = cached();
+  if (ready) return ready;
+  // One process builds a key at a time: the others (test workers, the CLIs they spawn, parallel
+  // builds) wait for it instead of compiling the same files; on a cold cache half the kernel
+  // compiles of the test suite were such duplicates.
+  const lock = join(root, `.lock-${key}`);
+  while (!takeLock(lock)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const built = cached();
+    if (built) return built;
   }
+  try {
+    return cached() ?? (await compileLibrary(root, dir, key, request));
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Takes the lock file, or clears it when its holder has died or held it implausibly long. */
+function takeLock(lock: string): boolean {
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    try {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      // (An empty file is a lock being written: only its age can make it stale.)
+      const stale = Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS || (holder > 0 && !processAlive(holder));
+      if (stale) rmSync(lock, { force: true });
+    } catch {
+      // released meanwhile: the next try takes it
+    }
+    return false;
+  }
+}
+
+/** No kernel library takes this long to compile: a lock older than this is left over. */
+const LOCK_STALE_MS = 10 * 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function compileLibrary(root: string, dir: string, key: string, request: ObjectLibraryRequest): Promise<ObjectLibrary> {
   const staging = mkdtempSync(join(root, `.building-${key}-`));
   try {
     const sources = request.sources;
