@@ -16,7 +16,7 @@ export function formatBytes(n: number): string {
 
 /** The --optimize option's help, shared by the commands that compile. */
 export const OPTIMIZE_OPTION_TEXT =
-  "what the memory planner favours where a pointwise or depthwise layer can run in place over its input (its kernel then copies each output byte once more): balanced (the default: least RAM while those copies stay within 5% of the model's estimated instructions), ram (least RAM) or time (no such copies)";
+  "what the memory planner favours where a convolution can run in place over an input of another size (its kernel then copies each output byte once more) or layers can run row by row as one step: balanced (the default: least RAM while those copies stay within 5% of the model's estimated instructions), ram (least RAM) or time (every layer apart, no such copies)";
 
 /** The --io option's help, shared by the commands that compile. */
 export const IO_OPTION_TEXT =

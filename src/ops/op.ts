@@ -30,12 +30,6 @@ export interface OutputInfo {
 export type IoPlacement = 'caller' | 'arena';
 export const IO_PLACEMENTS: readonly IoPlacement[] = ['caller', 'arena'];
 
-/**
- * What the memory planner favours where layers could run in place over an input of another size
- * (their kernels copy each output byte once more): 'time' never, 'ram' wherever that lowers the
- * arena, 'balanced' (the default) as 'ram' while the estimated copies stay within 5% of the
- * model's instructions.
- */
 /** An op's offer to run in place over an input of another size (OpDefinition.inPlaceResized). */
 export interface InPlaceRule {
   /** The input whose storage the output takes over. */
@@ -46,6 +40,12 @@ export interface InPlaceRule {
   extraInstructions: number;
 }
 
+/**
+ * What the memory planner favours where layers could run in place over an input of another size
+ * (their kernels copy each output byte once more) or row by row (the line-buffer pass): 'time'
+ * neither, 'ram' wherever that lowers the arena, 'balanced' (the default) as 'ram' while the
+ * estimated in-place copies stay within 5% of the model's instructions.
+ */
 export type OptimizeGoal = 'ram' | 'balanced' | 'time';
 export const OPTIMIZE_GOALS: readonly OptimizeGoal[] = ['ram', 'balanced', 'time'];
 
@@ -56,8 +56,9 @@ export interface CompileOptions {
   /** 'balanced' when not given. */
   optimize?: OptimizeGoal;
   /**
-   * Residual blocks run row by row (the line-buffer pass) unless this is false or the goal is
-   * 'time'; bench --against turns it off so that each layer has its CMSIS-NN counterpart.
+   * Layers run row by row as fused steps (the line-buffer pass: residual blocks, a conv into a
+   * fully connected layer, conv chains) unless this is false or the goal is 'time'; bench
+   * --against turns it off so that each layer has its CMSIS-NN counterpart.
    */
   lineBuffer?: boolean;
   /** With line buffering, chains of convolutions run row by row too (ConvChainRows) unless this is false. */

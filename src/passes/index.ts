@@ -43,30 +43,39 @@ export interface Lowered {
 }
 
 export function lower(graph: Graph, options: CompileOptions): Lowered {
+  verifyGraph(graph, 'import');
+  // The passes before line buffering do not depend on its options: they run once for every
+  // variant below.
+  const split = PASSES.findIndex((pass) => pass.name === 'line-buffer');
+  const common = runPasses(graph, PASSES.slice(0, split), options);
+  const lowerWith = (variant: CompileOptions) => planned(runPasses(common, PASSES.slice(split), variant), variant);
   // Line buffering lowers the peak where a fused step's rows replace a large map, but unfused
   // layers (in place over their inputs) can need less: the smallest arena wins, with fewer
   // fusions (faster) on a tie: every fusion, then none of the conv chains, then none at all.
-  let best = lowerOnce(graph, options);
+  let best = lowerWith(options);
   const fuses = (lowered: Lowered, ops: readonly string[]) => lowered.graph.nodes.some((n) => ops.includes(n.op));
   if (fuses(best, ['ConvChainRows'])) {
-    const withoutChains = lowerOnce(graph, { ...options, convChains: false });
+    const withoutChains = lowerWith({ ...options, convChains: false });
     if (withoutChains.plan.arenaBytes <= best.plan.arenaBytes) best = withoutChains;
   }
   if (fuses(best, LINE_BUFFERED_OPS)) {
-    const unfused = lowerOnce(graph, { ...options, lineBuffer: false });
+    const unfused = lowerWith({ ...options, lineBuffer: false });
     if (unfused.plan.arenaBytes <= best.plan.arenaBytes) best = unfused;
   }
   return best;
 }
 
-function lowerOnce(graph: Graph, options: CompileOptions): Lowered {
+function runPasses(graph: Graph, passes: readonly Pass[], options: CompileOptions): Graph {
   let current = graph;
-  verifyGraph(current, 'import');
-  for (const pass of PASSES) {
+  for (const pass of passes) {
     current = pass.run(current, options);
     verifyGraph(current, pass.name);
   }
-  const plan = planMemory(current, options.io ?? 'caller', options.optimize ?? 'balanced');
+  return current;
+}
+
+function planned(graph: Graph, options: CompileOptions): Lowered {
+  const plan = planMemory(graph, options.io ?? 'caller', options.optimize ?? 'balanced');
   if (plan.arenaBytes > MAX_TENSOR_BYTES) throw new UserError(`the arena needs ${plan.arenaBytes} bytes; tinygen's limit is ${MAX_TENSOR_BYTES}`);
-  return { graph: current, plan };
+  return { graph, plan };
 }

@@ -18,12 +18,11 @@ import { convPatchBytes, convVariant } from '../ops/qlinear-conv/definition.ts';
 import { alignUp } from './plan-memory.ts';
 import { fullyConnectedLayer, prepareQGemm } from '../ops/qgemm/definition.ts';
 import { isView } from '../ops/common/qdq-view.ts';
+import { storeNode, storeNodes } from '../ops/common/fused.ts';
+import { convRowsScratchBytes } from '../ops/conv-rows-gemm/definition.ts';
 
 /** The ops this pass makes: steps that run several layers row by row (the report marks them). */
 export const LINE_BUFFERED_OPS: readonly string[] = ['ResidualRows', 'ConvRowsGemm', 'ConvChainRows'];
-
-/** A node as a fused node's attribute keeps it, for prepare to rebuild. */
-const stored = (n: Node) => JSON.stringify({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs });
 
 export function lineBuffer(input: Graph, options: CompileOptions): Graph {
   if ((options.optimize ?? 'balanced') === 'time' || options.lineBuffer === false) return input;
@@ -33,44 +32,26 @@ export function lineBuffer(input: Graph, options: CompileOptions): Graph {
   const producer = new Map(graph.nodes.flatMap((node) => node.outputs.map((name) => [name, node] as const)));
   const fused = new Map<Node, Node>();
   const absorbed = new Set<Node>();
+  // The step takes the last layer's place in the schedule and the others' are dropped; it reads
+  // the first layer's input and writes the last one's output.
+  const fuse = (op: string, layers: readonly Node[], attrs: Record<string, string>, name = layers.map((n) => n.name).join('+')) => {
+    const last = layers[layers.length - 1]!;
+    for (const layer of layers.slice(0, -1)) absorbed.add(layer);
+    fused.set(last, { name, op, inputs: [layers[0]!.inputs[0]!], outputs: [last.outputs[0]!], attrs });
+  };
   for (const last of graph.nodes) {
     const block = residualBlock(last, graph, readers, producer);
     if (block && !absorbed.has(block.first) && !absorbed.has(block.second)) {
-      const { first, second } = block;
-      absorbed.add(first).add(second);
-      fused.set(last, {
-        name: `${first.name}+${second.name}+${last.name}`,
-        op: 'ResidualRows',
-        inputs: [first.inputs[0]!],
-        outputs: [last.outputs[0]!],
-        attrs: { first: stored(first), second: stored(second), add: stored(last) },
-      });
+      fuse('ResidualRows', [block.first, block.second, last], { first: storeNode(block.first), second: storeNode(block.second), add: storeNode(last) });
     }
     const rows = convRows(last, graph, options, readers, producer);
     if (rows && !absorbed.has(rows.conv)) {
       const { conv, view } = rows;
-      absorbed.add(conv).add(view);
-      fused.set(last, {
-        name: `${conv.name}+${last.name}`,
-        op: 'ConvRowsGemm',
-        inputs: [conv.inputs[0]!],
-        outputs: [last.outputs[0]!],
-        attrs: { conv: stored(conv), view: stored(view), gemm: stored(last) },
-      });
+      fuse('ConvRowsGemm', [conv, view, last], { conv: storeNode(conv), view: storeNode(view), gemm: storeNode(last) }, `${conv.name}+${last.name}`);
     }
   }
   if (options.convChains !== false) {
-    for (const chain of convChains(graph, readers, producer, absorbed)) {
-      for (const layer of chain.slice(0, -1)) absorbed.add(layer);
-      const last = chain[chain.length - 1]!;
-      fused.set(last, {
-        name: chain.map((n) => n.name).join('+'),
-        op: 'ConvChainRows',
-        inputs: [chain[0]!.inputs[0]!],
-        outputs: [last.outputs[0]!],
-        attrs: { layers: `[${chain.map(stored).join(',')}]` },
-      });
-    }
+    for (const chain of convChains(graph, readers, producer, absorbed)) fuse('ConvChainRows', chain, { layers: storeNodes(chain) });
   }
   graph.nodes = graph.nodes.filter((n) => !absorbed.has(n)).map((n) => fused.get(n) ?? n);
   return graph;
@@ -163,8 +144,6 @@ function convRows(gemm: Node, graph: Graph, options: CompileOptions, readers: Ma
   if (!layer || layer.outW !== 1) return undefined;
   // Only where it lowers the step's memory: the sums, a row and the output instead of the map
   // (tiny maps can be smaller than the sums and a row).
-  const map = tensorOf(graph, conv.outputs[0]!);
-  const patch = convPatchBytes(conv, graph);
-  const fused = alignUp(4 * layer.outChannels + tensorBytes(map) / map.shape[1]! + patch) + alignUp(layer.outChannels);
-  return fused < alignUp(patch) + alignUp(tensorBytes(map)) ? { conv, view } : undefined;
+  const fused = alignUp(convRowsScratchBytes(conv, layer.outChannels, graph)) + alignUp(layer.outChannels);
+  return fused < alignUp(convPatchBytes(conv, graph)) + alignUp(tensorBytes(tensorOf(graph, conv.outputs[0]!))) ? { conv, view } : undefined;
 }

@@ -245,10 +245,6 @@ const RANDOM_ORDER_WORK = 400_000;
 const RANDOM_ORDER_SEED = 0x7e1a;
 
 /**
- * Offsets for the intervals: the smallest arena among greedy placements in several orders, each
- * with best fit and with lowest fit, stopping as soon as one reaches the lower bound.
- */
-/**
  * The lowest offset o at which each part p of a tied group fits at o + p.delta beside the placed
  * intervals (a pointwise layer in place and its input, whose offsets are fixed relative to each
  * other).
@@ -303,6 +299,11 @@ function tiedGroups(count: number, ties: readonly Tie[]): Map<number, { index: n
   return groupOf;
 }
 
+/**
+ * Offsets for the intervals: the smallest arena among greedy placements in several orders, each
+ * with best fit and with lowest fit, stopping as soon as one reaches the lower bound. Tied
+ * intervals are placed together, at their fixed distances.
+ */
 function place(intervals: readonly Interval[], lowerBound: number, ties: readonly Tie[] = []): number[] {
   let best: { offsets: number[]; size: number } | undefined;
   const tied = tiedGroups(intervals.length, ties);

@@ -13,7 +13,8 @@
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../../ir/graph.ts';
-import type { CompileOptions, InPlaceRule, OutputInfo, PreparedNode } from '../op.ts';
+import type { CompileOptions, InPlaceRule, PreparedNode } from '../op.ts';
+import { storedNodes } from '../common/fused.ts';
 import { qlinearConv } from '../qlinear-conv/index.ts';
 import { convPatchBytes, type ConvParams } from '../qlinear-conv/definition.ts';
 import { windowGeometry, type WindowGeometry } from '../common/window.ts';
@@ -29,7 +30,7 @@ export interface ConvChainRowsParams {
 
 /** The layers the chain was made of, as the line-buffer pass stored them (unprepared). */
 export function chainLayers(node: Node): Node[] {
-  return JSON.parse(node.attrs.layers as string) as Node[];
+  return storedNodes(node, 'layers');
 }
 
 function geometries(layers: Node[], graph: Graph): WindowGeometry[] {
@@ -47,10 +48,6 @@ function scratchLayout(layers: Node[], graph: Graph): { windowOffsets: number[];
     return offset;
   });
   return { windowOffsets, patchOffset: at, bytes: at + Math.max(0, ...layers.map((l) => convPatchBytes(l, graph))) };
-}
-
-export function inferConvChainRows(node: Node, graph: Graph): OutputInfo[] {
-  return [{ shape: [...tensorOf(graph, node.outputs[0]!).shape] }];
 }
 
 export function prepareConvChainRows(node: Node, graph: Graph, options: CompileOptions): ConvChainRowsParams {

@@ -1,5 +1,6 @@
 import { defineOp } from '../op.ts';
-import { convChainInPlace, convChainRowsMacs, convChainRowsScratch, inferConvChainRows, prepareConvChainRows } from './definition.ts';
+import { convChainInPlace, convChainRowsMacs, convChainRowsScratch, prepareConvChainRows } from './definition.ts';
+import { inferFusedOutput } from '../common/fused.ts';
 import { referenceConvChainRows } from './reference.ts';
 import { emitConvChainRows } from './emit.ts';
 
@@ -10,7 +11,7 @@ export const convChainRows = defineOp({
   inPlaceResized: convChainInPlace,
   scratchBytes: convChainRowsScratch,
   macs: convChainRowsMacs,
-  infer: inferConvChainRows,
+  infer: inferFusedOutput,
   prepare: prepareConvChainRows,
   reference: referenceConvChainRows,
   emit: emitConvChainRows,

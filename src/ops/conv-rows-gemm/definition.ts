@@ -8,17 +8,15 @@
  * not depend on their order, so this computes the layers' own bytes.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
-import { tensorBytes, tensorOf } from '../../ir/graph.ts';
-import type { CompileOptions, OutputInfo, PreparedNode } from '../op.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import type { CompileOptions, PreparedNode } from '../op.ts';
+import { rowBytes, storedNode } from '../common/fused.ts';
 import { qlinearConv } from '../qlinear-conv/index.ts';
 import { qgemm } from '../qgemm/index.ts';
 import { convPatchBytes, type ConvParams } from '../qlinear-conv/definition.ts';
 import { fullyConnectedLayer, type QGemmParams } from '../qgemm/definition.ts';
 import type { PointwiseLayer } from '../common/pointwise.ts';
 import { convMacs, matmulMacs } from '../common/macs.ts';
-
-export const CONV_ROWS_ROLES = ['conv', 'view', 'gemm'] as const;
-export type ConvRowsRole = (typeof CONV_ROWS_ROLES)[number];
 
 export interface ConvRowsGemmParams {
   conv: PreparedNode<ConvParams>;
@@ -31,13 +29,8 @@ export interface ConvRowsGemmParams {
 }
 
 /** The three nodes the step was made of, as the line-buffer pass stored them (unprepared). */
-export function convRowsNodes(node: Node): Record<ConvRowsRole, Node> {
-  const parse = (role: ConvRowsRole) => JSON.parse(node.attrs[role] as string) as Node;
-  return { conv: parse('conv'), view: parse('view'), gemm: parse('gemm') };
-}
-
-export function inferConvRowsGemm(node: Node, graph: Graph): OutputInfo[] {
-  return [{ shape: [...tensorOf(graph, node.outputs[0]!).shape] }];
+export function convRowsNodes(node: Node): { conv: Node; view: Node; gemm: Node } {
+  return { conv: storedNode(node, 'conv'), view: storedNode(node, 'view'), gemm: storedNode(node, 'gemm') };
 }
 
 export function prepareConvRowsGemm(node: Node, graph: Graph, options: CompileOptions): ConvRowsGemmParams {
@@ -52,9 +45,12 @@ export function prepareConvRowsGemm(node: Node, graph: Graph, options: CompileOp
 
 /** The layer's int32 sums, a row of the conv's output, and the dense kernel's patch pair. */
 export function convRowsGemmScratch(node: Node, graph: Graph): number {
-  const { conv } = convRowsNodes(node);
-  const out = tensorOf(graph, conv.outputs[0]!);
-  return 4 * tensorOf(graph, node.outputs[0]!).shape.at(-1)! + tensorBytes(out) / out.shape[1]! + convPatchBytes(conv, graph);
+  return convRowsScratchBytes(convRowsNodes(node).conv, tensorOf(graph, node.outputs[0]!).shape.at(-1)!, graph);
+}
+
+/** The step's scratch for `conv` flattened into a layer of `units` outputs (the line-buffer pass weighs it against the map). */
+export function convRowsScratchBytes(conv: Node, units: number, graph: Graph): number {
+  return 4 * units + rowBytes(graph, conv.outputs[0]!) + convPatchBytes(conv, graph);
 }
 
 export function convRowsGemmMacs(node: Node, graph: Graph): number {

@@ -1,5 +1,6 @@
 import { defineOp } from '../op.ts';
-import { convRowsGemmMacs, convRowsGemmScratch, inferConvRowsGemm, prepareConvRowsGemm } from './definition.ts';
+import { convRowsGemmMacs, convRowsGemmScratch, prepareConvRowsGemm } from './definition.ts';
+import { inferFusedOutput } from '../common/fused.ts';
 import { referenceConvRowsGemm } from './reference.ts';
 import { emitConvRowsGemm } from './emit.ts';
 
@@ -9,7 +10,7 @@ export const convRowsGemm = defineOp({
   layout: 'fixed',
   scratchBytes: convRowsGemmScratch,
   macs: convRowsGemmMacs,
-  infer: inferConvRowsGemm,
+  infer: inferFusedOutput,
   prepare: prepareConvRowsGemm,
   reference: referenceConvRowsGemm,
   emit: emitConvRowsGemm,

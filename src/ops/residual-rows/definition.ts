@@ -7,16 +7,14 @@
  * planner gives it that input's memory).
  */
 import type { Graph, Node } from '../../ir/graph.ts';
-import { tensorBytes, tensorOf } from '../../ir/graph.ts';
-import type { CompileOptions, OutputInfo, PreparedNode } from '../op.ts';
+import { tensorOf } from '../../ir/graph.ts';
+import type { CompileOptions, PreparedNode } from '../op.ts';
+import { rowBytes, storedNode } from '../common/fused.ts';
 import { qlinearConv } from '../qlinear-conv/index.ts';
 import { qlinearAdd } from '../qlinear-add/index.ts';
 import { convPatchBytes, type ConvParams } from '../qlinear-conv/definition.ts';
 import type { QAddParams } from '../qlinear-add/definition.ts';
 import { convMacs } from '../common/macs.ts';
-
-export const RESIDUAL_ROLES = ['first', 'second', 'add'] as const;
-export type ResidualRole = (typeof RESIDUAL_ROLES)[number];
 
 export interface ResidualRowsParams {
   first: PreparedNode<ConvParams>;
@@ -30,13 +28,8 @@ export interface ResidualRowsParams {
 }
 
 /** The three nodes the block was made of, as the line-buffer pass stored them (unprepared). */
-export function residualNodes(node: Node): Record<ResidualRole, Node> {
-  const parse = (role: ResidualRole) => JSON.parse(node.attrs[role] as string) as Node;
-  return { first: parse('first'), second: parse('second'), add: parse('add') };
-}
-
-export function inferResidualRows(node: Node, graph: Graph): OutputInfo[] {
-  return [{ shape: [...tensorOf(graph, node.inputs[0]!).shape] }];
+export function residualNodes(node: Node): { first: Node; second: Node; add: Node } {
+  return { first: storedNode(node, 'first'), second: storedNode(node, 'second'), add: storedNode(node, 'add') };
 }
 
 export function prepareResidualRows(node: Node, graph: Graph, options: CompileOptions): ResidualRowsParams {
@@ -61,8 +54,7 @@ export function prepareResidualRows(node: Node, graph: Graph, options: CompileOp
 /** A window of three rows of the first conv's output, a row of the second's, and one patch pair (the two convs take turns). */
 export function residualRowsScratch(node: Node, graph: Graph): number {
   const { first, second } = residualNodes(node);
-  const row = (name: string) => tensorBytes(tensorOf(graph, name)) / tensorOf(graph, name).shape[1]!;
-  return 3 * row(first.outputs[0]!) + row(second.outputs[0]!) + Math.max(convPatchBytes(first, graph), convPatchBytes(second, graph));
+  return 3 * rowBytes(graph, first.outputs[0]!) + rowBytes(graph, second.outputs[0]!) + Math.max(convPatchBytes(first, graph), convPatchBytes(second, graph));
 }
 
 export function residualRowsMacs(node: Node, graph: Graph): number {

@@ -1,5 +1,6 @@
 import { defineOp } from '../op.ts';
-import { inferResidualRows, prepareResidualRows, residualRowsMacs, residualRowsScratch } from './definition.ts';
+import { prepareResidualRows, residualRowsMacs, residualRowsScratch } from './definition.ts';
+import { inferFusedOutput } from '../common/fused.ts';
 import { referenceResidualRows } from './reference.ts';
 import { emitResidualRows } from './emit.ts';
 
@@ -12,7 +13,7 @@ export const residualRows = defineOp({
   inPlace: () => [0],
   scratchBytes: residualRowsScratch,
   macs: residualRowsMacs,
-  infer: inferResidualRows,
+  infer: inferFusedOutput,
   prepare: prepareResidualRows,
   reference: referenceResidualRows,
   emit: emitResidualRows,
