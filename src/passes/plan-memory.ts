@@ -203,31 +203,6 @@ interface Interval {
   bytes: number;
 }
 
-/**
- * Where `item` goes beside the already placed intervals that overlap it in time: the lowest gap
- * it fits in, or with `bestFit` the smallest such gap (which keeps large gaps for large buffers);
- * above everything when no gap fits.
- */
-function fit(item: Interval, placed: readonly (Interval & { offset: number })[], bestFit = false): number {
-  const busy = placed
-    .filter((p) => p.first <= item.last && item.first <= p.last)
-    .map((p) => [p.offset, p.offset + p.bytes] as const)
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let best: number | undefined;
-  let bestGap = Infinity;
-  let cursor = 0;
-  for (const [start, end] of busy) {
-    const gap = start - cursor;
-    if (gap >= item.bytes && gap < bestGap) {
-      if (!bestFit) return cursor;
-      best = cursor;
-      bestGap = gap;
-    }
-    cursor = Math.max(cursor, end);
-  }
-  return best ?? cursor;
-}
-
 /** Placement orders tried, each a comparator; ties fall back to index order so the result is deterministic. */
 const PLACEMENT_ORDERS: ((a: Interval, b: Interval) => number)[] = [
   (a, b) => b.bytes - a.bytes || a.first - b.first,
@@ -243,23 +218,6 @@ const PLACEMENT_ORDERS: ((a: Interval, b: Interval) => number)[] = [
 const RANDOM_ORDERS = 200;
 const RANDOM_ORDER_WORK = 400_000;
 const RANDOM_ORDER_SEED = 0x7e1a;
-
-/**
- * The lowest offset o at which each part p of a tied group fits at o + p.delta beside the placed
- * intervals (a pointwise layer in place and its input, whose offsets are fixed relative to each
- * other).
- */
-function fitTied(parts: readonly { item: Interval; delta: number }[], placed: readonly (Interval & { offset: number })[]): number {
-  const clashes = (o: number) =>
-    parts.some(({ item, delta }) =>
-      placed.some((p) => p.first <= item.last && item.first <= p.last && p.offset < o + delta + item.bytes && o + delta < p.offset + p.bytes),
-    );
-  const candidates = [0, ...parts.flatMap(({ item, delta }) => placed.filter((p) => p.first <= item.last && item.first <= p.last).map((p) => p.offset + p.bytes - delta))]
-    .filter((o) => o >= 0)
-    .sort((a, b) => a - b);
-  for (const o of candidates) if (!clashes(o)) return o;
-  throw new Error('internal: no offset for a tied buffer pair');
-}
 
 /** Two intervals whose offsets are tied: `second` lies at the offset of `first` plus `delta`. */
 export interface Tie {
@@ -305,26 +263,67 @@ function tiedGroups(count: number, ties: readonly Tie[]): Map<number, { index: n
  * intervals are placed together, at their fixed distances.
  */
 function place(intervals: readonly Interval[], lowerBound: number, ties: readonly Tie[] = []): number[] {
+  const count = intervals.length;
+  // Only intervals alive at the same step compete for bytes: each order compares those alone.
+  const overlapping: number[][] = intervals.map(() => []);
+  for (let i = 0; i < count; i++) {
+    for (let j = i + 1; j < count; j++) {
+      if (intervals[i]!.first <= intervals[j]!.last && intervals[j]!.first <= intervals[i]!.last) {
+        overlapping[i]!.push(j);
+        overlapping[j]!.push(i);
+      }
+    }
+  }
+  const tied = tiedGroups(count, ties);
+  // The order being tried: each interval's offset, -1 until placed.
+  const offsets = new Float64Array(count);
+  const end = (j: number) => offsets[j]! + intervals[j]!.bytes;
+  const placedBeside = (i: number) => overlapping[i]!.filter((j) => offsets[j]! >= 0);
+
+  // The lowest gap that interval i fits in beside the placed intervals, or with bestFit the
+  // smallest such gap (which keeps large gaps for large buffers); above everything when none fits.
+  const fit = (i: number, bestFit: boolean): number => {
+    const bytes = intervals[i]!.bytes;
+    const busy = placedBeside(i).sort((a, b) => offsets[a]! - offsets[b]! || end(a) - end(b));
+    let best: number | undefined;
+    let bestGap = Infinity;
+    let cursor = 0;
+    for (const j of busy) {
+      const gap = offsets[j]! - cursor;
+      if (gap >= bytes && gap < bestGap) {
+        if (!bestFit) return cursor;
+        best = cursor;
+        bestGap = gap;
+      }
+      cursor = Math.max(cursor, end(j));
+    }
+    return best ?? cursor;
+  };
+  // The lowest offset o at which each member m of a tied group fits at o + m.delta (a pointwise
+  // layer in place and its input, whose offsets are fixed relative to each other).
+  const fitTied = (members: readonly { index: number; delta: number }[]): number => {
+    const beside = members.map(({ index, delta }) => ({ item: intervals[index]!, delta, busy: placedBeside(index) }));
+    const clashes = (o: number) => beside.some(({ item, delta, busy }) => busy.some((j) => offsets[j]! < o + delta + item.bytes && o + delta < end(j)));
+    const candidates = [0, ...beside.flatMap(({ delta, busy }) => busy.map((j) => end(j) - delta))].filter((o) => o >= 0).sort((a, b) => a - b);
+    for (const o of candidates) if (!clashes(o)) return o;
+    throw new Error('internal: no offset for a tied buffer pair');
+  };
+
   let best: { offsets: number[]; size: number } | undefined;
-  const tied = tiedGroups(intervals.length, ties);
   const tryOrder = (order: readonly number[], bestFit: boolean) => {
-    const placed: (Interval & { offset: number })[] = [];
-    const offsets = new Array<number>(intervals.length);
+    offsets.fill(-1);
     let size = 0;
     for (const i of order) {
-      if (offsets[i] !== undefined) continue;
-      const group = tied.get(i);
-      const members = group ?? [{ index: i, delta: 0 }];
-      const offset = group ? fitTied(members.map((m) => ({ item: intervals[m.index]!, delta: m.delta })), placed) : fit(intervals[i]!, placed, bestFit);
+      if (offsets[i]! >= 0) continue;
+      const members = tied.get(i) ?? [{ index: i, delta: 0 }];
+      const offset = members.length > 1 ? fitTied(members) : fit(i, bestFit);
       for (const m of members) {
-        const item = intervals[m.index]!;
-        placed.push({ ...item, offset: offset + m.delta });
         offsets[m.index] = offset + m.delta;
-        size = Math.max(size, offset + m.delta + item.bytes);
+        size = Math.max(size, end(m.index));
       }
       if (best && size >= best.size) return;
     }
-    best = { offsets, size };
+    best = { offsets: Array.from(offsets), size };
   };
   const placedAtBound = (order: readonly number[]): boolean => {
     for (const bestFit of [true, false]) {
@@ -339,7 +338,7 @@ function place(intervals: readonly Interval[], lowerBound: number, ties: readonl
   }
   // Shuffled orders from a fixed seed (so the plan is deterministic) escape the heuristics' blind spots.
   const random = seededRandom(RANDOM_ORDER_SEED);
-  const rounds = Math.min(RANDOM_ORDERS, Math.ceil(RANDOM_ORDER_WORK / intervals.length ** 2));
+  const rounds = Math.min(RANDOM_ORDERS, Math.ceil(RANDOM_ORDER_WORK / count ** 2));
   for (let round = 0; round < rounds; round++) {
     const keys = indices.map(() => random());
     if (placedAtBound([...indices].sort((a, b) => keys[a]! - keys[b]!))) return best!.offsets;
@@ -375,7 +374,8 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: O
   if (optimize === 'time' || resizable.length === 0) return plain;
   const all = plan(() => true);
   const needed = resizable.filter((step) => plain.liveBytes[step]! > all.lowerBoundBytes);
-  const chosen = plan((step) => needed.includes(step));
+  // The same joins plan the same: a plan is made once for each set of them.
+  const chosen = needed.length === resizable.length ? all : plan((step) => needed.includes(step));
   const ram = chosen.arenaBytes <= all.arenaBytes ? chosen : all;
   if (ram.arenaBytes >= plain.arenaBytes) return plain;
   const budget = BALANCED_EXTRA * estimatedInstructions(graph);
@@ -389,7 +389,7 @@ export function planMemory(graph: Graph, io: IoPlacement = 'caller', optimize: O
     kept.push(step);
     spent += cost(step);
   }
-  const balanced = plan((step) => kept.includes(step));
+  const balanced = kept.length === needed.length ? chosen : kept.length === 0 ? plain : plan((step) => kept.includes(step));
   // Placement is a heuristic: fewer joins can place better, and then 'ram' takes them too.
   if (optimize === 'ram') return balanced.arenaBytes < ram.arenaBytes ? balanced : ram;
   return balanced.arenaBytes < plain.arenaBytes ? balanced : plain;
