@@ -13,7 +13,7 @@ import { conformanceCommand } from './commands/conformance.ts';
 import { boardsCommand } from './commands/boards.ts';
 import { reportCommand } from './commands/report.ts';
 import { benchCommand } from './commands/bench.ts';
-import { disableKernelCache, kernelCacheDir } from '../toolchain/kernel-cache.ts';
+import { disableObjectCache, objectCacheDir } from '../toolchain/object-cache.ts';
 
 export const EXIT_USER_ERROR = 2;
 
@@ -40,10 +40,10 @@ export async function main(argv: string[]): Promise<number> {
         type: 'boolean',
         default: true,
         global: true,
-        describe: `reuse the kernel library compiled once per CPU and flags, kept in $TINYGEN_CACHE (default ${kernelCacheDir()}); --no-cache compiles it afresh`,
+        describe: `reuse objects compiled before (the kernel library once per CPU and flags, a model's C once per generated text), kept in $TINYGEN_CACHE (default ${objectCacheDir()}); --no-cache compiles everything afresh`,
       })
       .middleware((args) => {
-        if (args.cache === false) disableKernelCache();
+        if (args.cache === false) disableObjectCache();
       })
       .demandCommand(1, 'Give a command; see tinygen --help.')
       .strict()

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { allOrFirstFailure } from '../toolchain/parallel.ts';
-import { KERNELS_DIR } from '../toolchain/kernel-cache.ts';
+import { KERNELS_DIR } from '../toolchain/object-cache.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { generateReportMain } from '../codegen/report-main.ts';
 import { parseCallGraph, worstStack, type StackUse } from './call-graph.ts';
@@ -55,7 +55,7 @@ export async function measureFirmware(name: string, generated: GeneratedModel, b
       }),
       buildFirmware({ board, sources: [main], includeDirs, outDir: join(workDir, 'baseline'), defines: { TINYGEN_REPORT_BASELINE: '' } }),
     ] as const);
-    const callGraphs = [withModel.kernels!.dir, join(workDir, 'model', 'obj')].flatMap((dir) =>
+    const callGraphs = [withModel.kernels!.dir, ...withModel.sourceObjects.map((library) => library.dir)].flatMap((dir) =>
       readdirSync(dir)
         .filter((f) => f.endsWith('.ci'))
         .sort()

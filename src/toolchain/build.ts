@@ -10,8 +10,7 @@ import type { Board } from '../boards/board.ts';
 import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
 import { renderLinkerScript, renderStartup } from './templates.ts';
 import { checkTools, GCC, NM, READELF, SIZE } from './tools.ts';
-import { HARNESS_DIR, kernelLibrary, objectLibrary, type ObjectLibrary } from './kernel-cache.ts';
-import { limitToCpus } from './parallel.ts';
+import { HARNESS_DIR, kernelLibrary, objectLibrary, type ObjectLibrary } from './object-cache.ts';
 import { UserError } from '../errors.ts';
 
 export { checkTools } from './tools.ts';
@@ -21,10 +20,10 @@ export const HARNESS_MAIN = path.join(HARNESS_DIR, 'main.c');
 
 export interface BuildOptions {
   board: Board;
-  /** The model's C sources, compiled every time. */
+  /** The model's C sources: compiled unless the cache holds them (same flags, text and headers). */
   sources: string[];
   /**
-   * Link the kernel library, compiled once per board flags and cached (see kernel-cache.ts); its
+   * Link the kernel library, compiled once per board flags and cached (see object-cache.ts); its
    * objects come right after the startup code's, before `sources`. The board's startup code is
    * always cached the same way.
    */
@@ -60,13 +59,14 @@ export interface BuildResult {
   sections: SectionSize[];
   /** The kernel library linked in, when withKernels was given. */
   kernels?: ObjectLibrary;
+  /** One object library per source, in the order of `sources` (with what the flags made gcc write beside each object). */
+  sourceObjects: ObjectLibrary[];
 }
 
 export async function buildFirmware(options: BuildOptions): Promise<BuildResult> {
   const { board, outDir } = options;
   await checkTools(['gcc']);
-  const objDir = path.join(outDir, 'obj');
-  await mkdir(objDir, { recursive: true });
+  await mkdir(outDir, { recursive: true });
 
   const linkerScriptPath = path.join(outDir, 'linker.ld');
   const startupPath = path.join(outDir, 'startup.c');
@@ -77,23 +77,19 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
   // ones such as stack-usage output), so one cached copy serves every build of the board.
   const libraryFlags = [...compileFlags(board), ...(options.extraCflags ?? [])];
   const boardFlags = [...libraryFlags, ...Object.entries(options.defines ?? {}).map(([name, value]) => (value === '' ? `-D${name}` : `-D${name}=${value}`))];
-  const cflags = [...boardFlags, ...options.includeDirs.map((dir) => `-I${dir}`)];
   const sources = options.sources.map((s) => path.resolve(s));
-  const objects = sources.map((source, i) => path.join(objDir, `${i}-${path.basename(source).replace(/\.[^.]*$/, '')}.o`));
-  const [startup, kernels, harness] = await Promise.all([
+  const [startup, kernels, harness, ...sourceObjects] = await Promise.all([
     objectLibrary({ compiler: GCC, flags: libraryFlags, sources: [startupPath], includeDirs: [] }),
     options.withKernels ? kernelLibrary(GCC, libraryFlags) : undefined,
     // The harness's main reads the measurement defines (TINYGEN_PROFILE, TINYGEN_MEASURE_STACK).
     options.withHarness ? objectLibrary({ compiler: GCC, flags: boardFlags, sources: [HARNESS_MAIN], includeDirs: [HARNESS_DIR] }) : undefined,
-    ...sources.map((source, i) =>
-      limitToCpus(async () => {
-        const result = await execa(GCC, [...cflags, '-c', source, '-o', objects[i]!], { reject: false, stdin: 'ignore' });
-        if (result.failed) {
-          throw new Error(`${GCC} failed to compile ${source} for board ${board.id}:\n${result.stderr || result.message}`);
-        }
+    ...sources.map((source) =>
+      objectLibrary({ compiler: GCC, flags: boardFlags, sources: [source], includeDirs: options.includeDirs }).catch((error: Error) => {
+        throw new Error(`${GCC} failed to compile ${source} for board ${board.id}:\n${error.message.replace(/^.*?\n/, '')}`);
       }),
     ),
   ]);
+  const objects = sourceObjects.flatMap((library) => library!.objects);
   const linked = [...startup!.objects, ...(kernels?.objects ?? []), ...objects, ...(options.objectLibraries ?? []).flatMap((l) => l.objects), ...(harness?.objects ?? [])];
 
   const name = options.name ?? 'firmware';
@@ -114,7 +110,7 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
   }
 
   const [sizes, sections] = await Promise.all([berkeleySizes(elfPath), sectionSizes(elfPath)]);
-  return { elfPath, mapPath, linkerScriptPath, startupPath, sizes, sections, ...(kernels ? { kernels } : {}) };
+  return { elfPath, mapPath, linkerScriptPath, startupPath, sizes, sections, ...(kernels ? { kernels } : {}), sourceObjects: sourceObjects as ObjectLibrary[] };
 }
 
 async function berkeleySizes(elfPath: string): Promise<BuildResult['sizes']> {

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { HARNESS_DIR, kernelLibrary, objectLibrary } from './kernel-cache.ts';
+import { HARNESS_DIR, kernelLibrary, objectLibrary } from './object-cache.ts';
 
 export interface HostBuild {
   /** Sources besides the kernel library, which is always linked in. */
@@ -52,13 +52,15 @@ export async function buildHost(build: HostBuild): Promise<string> {
   const flags = [...HOST_CFLAGS, ...(build.sanitize === false ? [] : SANITIZE)];
   const defines = (build.defines ?? []).map((d) => `-D${d}`);
   // The kernels read no -D; the harness reads TINYGEN_TRACE, so it is cached once per define set.
-  const [kernels, harness, linker] = await Promise.all([
+  const [kernels, harness, linker, ...sources] = await Promise.all([
     kernelLibrary('gcc', flags),
     build.withHarness ? objectLibrary({ compiler: 'gcc', flags: [...flags, ...defines], sources: [join(HARNESS_DIR, 'host_main.c')], includeDirs: [HARNESS_DIR] }) : undefined,
     fastLinker(),
+    // The model's sources are cached too: a test run compiles again only what changed.
+    ...build.sources.map((source) => objectLibrary({ compiler: 'gcc', flags: [...flags, ...defines], sources: [source], includeDirs: build.includeDirs })),
   ]);
-  const objects = [...kernels.objects, ...(harness?.objects ?? [])];
-  await gcc([...flags, ...linker, ...build.includeDirs.map((d) => `-I${d}`), ...defines, ...build.sources, ...objects, '-lm', '-o', exe]);
+  const objects = [...sources.flatMap((library) => library.objects), ...kernels.objects, ...(harness?.objects ?? [])];
+  await gcc([...flags, ...linker, ...objects, '-lm', '-o', exe]);
   return exe;
 }
 

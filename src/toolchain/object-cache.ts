@@ -1,8 +1,9 @@
 /**
- * The kernel library, and the other sources that do not depend on the model (the harness's main,
- * a board's startup code), compiled once per (compiler, flags, sources, headers) and kept on disk,
- * so a firmware or host build compiles only the model and its adapter. Every build of the same key
- * links the very same objects, so a cached build gives the same image as a fresh one.
+ * Compiled objects kept on disk, once per (compiler, flags, source, headers): the kernel library
+ * and the other sources that do not depend on the model (the harness's main, a board's startup
+ * code), and each model's own sources too, so validating a model again, or on another board of
+ * the same CPU, compiles nothing. Every build of the same key links the very same objects, so a
+ * cached build gives the same image as a fresh one.
  *
  * The cache lives in $TINYGEN_CACHE, else $XDG_CACHE_HOME/tinygen, else ~/.cache/tinygen. An entry
  * is a folder named by the key's hash; it is built aside and renamed into place, so concurrent
@@ -12,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { PACKAGE_ROOT } from '../version.ts';
 import { limitToCpus } from './parallel.ts';
@@ -23,10 +24,13 @@ export const KERNELS_DIR = join(PACKAGE_ROOT, 'firmware', 'kernels');
 export const HARNESS_DIR = join(PACKAGE_ROOT, 'firmware', 'harness');
 
 /**
- * Entries kept; the least recently used beyond this are removed when a new one is made. Each is
- * a few hundred KB; several checkouts and every board's flags share the folder.
+ * Entries kept; the least recently used beyond this are removed. A kernel library is a few hundred
+ * KB (several checkouts and every board's flags share the folder); a model's object is mostly a
+ * few KB to a few hundred (its weights), up to about 2 MB for an ASan build of a large model.
  */
-const MAX_ENTRIES = 256;
+const MAX_ENTRIES = 2048;
+/** New entries between two prunes (each one lists the whole folder). */
+const PRUNE_EVERY = 64;
 
 export function kernelSources(): string[] {
   return readdirSync(KERNELS_DIR)
@@ -45,12 +49,12 @@ export function kernelLibraryFiles(): string[] {
 
 let cacheDisabled = process.env.TINYGEN_NO_CACHE === '1';
 
-/** `--no-cache`: every build of this process compiles the kernels afresh. */
-export function disableKernelCache(): void {
+/** `--no-cache`: every build of this process compiles its sources afresh. */
+export function disableObjectCache(): void {
   cacheDisabled = true;
 }
 
-export function kernelCacheDir(): string {
+export function objectCacheDir(): string {
   if (process.env.TINYGEN_CACHE) return process.env.TINYGEN_CACHE;
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tinygen');
 }
@@ -69,11 +73,15 @@ export interface ObjectLibraryRequest {
   flags: string[];
   /** Sources with distinct base names; their contents are part of the key. */
   sources: string[];
-  /** The only folders they include from (-I); every file in them (and in their subfolders) is part of the key. */
+  /**
+   * The only folders they include from (-I), a source's own folder included when it has headers;
+   * every header in them (and in their subfolders) is part of the key.
+   */
   includeDirs: string[];
 }
 
 const libraries = new Map<string, Promise<ObjectLibrary>>();
+let entriesMade = 0;
 let scratchRoot: string | undefined;
 
 /** The kernel library for a compiler and flags. */
@@ -86,8 +94,10 @@ export async function objectLibrary(request: ObjectLibraryRequest): Promise<Obje
   const hash = createHash('sha256').update((await toolVersion(request.compiler)) ?? '').update('\0').update(request.flags.join('\0'));
   const field = (name: string, bytes: Buffer) => hash.update('\0').update(name).update('\0').update(bytes);
   for (const source of request.sources) field(basename(source), readFileSync(source));
+  // In -I order, the order gcc searches them.
   for (const dir of request.includeDirs) {
-    for (const file of filesUnder(dir)) field(file, readFileSync(file));
+    hash.update('\0include folder');
+    for (const file of headersUnder(dir)) field(relative(dir, file), readFileSync(file));
   }
   const key = `${basename(request.compiler)}-${hash.digest('hex').slice(0, 20)}`;
   let library = libraries.get(key);
@@ -99,11 +109,11 @@ export async function objectLibrary(request: ObjectLibraryRequest): Promise<Obje
   return library;
 }
 
-/** Every file in `dir` and its subfolders, sorted (a third-party include tree has an Internal/ folder). */
-function filesUnder(dir: string): string[] {
+/** Every header in `dir` and its subfolders, sorted (a third-party include tree has an Internal/ folder). */
+function headersUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
+    .flatMap((entry) => (entry.isDirectory() ? headersUnder(join(dir, entry.name)) : entry.name.endsWith('.h') ? [join(dir, entry.name)] : []));
 }
 
 function objectsIn(dir: string, sources: string[]): string[] {
@@ -189,12 +199,12 @@ async function compileLibrary(root: string, dir: string, key: string, request: O
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  if (!cacheDisabled) prune(root);
+  if (!cacheDisabled && entriesMade++ % PRUNE_EVERY === 0) prune(root);
   return { dir, objects: objectsIn(dir, request.sources) };
 }
 
 function usableCacheRoot(): string {
-  const root = kernelCacheDir();
+  const root = objectCacheDir();
   try {
     mkdirSync(root, { recursive: true });
     return root;

@@ -10,7 +10,7 @@ import { generate } from '../pipeline.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import { buildHost, runHost } from '../toolchain/host.ts';
-import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/kernel-cache.ts';
+import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/object-cache.ts';
 
 export interface HostModel {
   /** Runs concatenated input records; returns the concatenated output records. `extraArgs` follow the harness's two files. */

@@ -8,7 +8,7 @@ import type { Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { runFirmware, type RunResult } from '../toolchain/qemu.ts';
 import { describeExitStatus, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
-import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/kernel-cache.ts';
+import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/object-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { recordBytes } from './records.ts';

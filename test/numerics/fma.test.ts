@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fmaf } from '../../src/numerics/fma.ts';
-import { KERNELS_DIR } from '../../src/toolchain/kernel-cache.ts';
+import { KERNELS_DIR } from '../../src/toolchain/object-cache.ts';
 import { seededRandom } from '../../src/util/random.ts';
 
 const f32 = Math.fround;

@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/boards/board.ts';
 import { buildFirmware } from '../../src/toolchain/build.ts';
 import { runFirmware } from '../../src/toolchain/qemu.ts';
-import { KERNELS_DIR } from '../../src/toolchain/kernel-cache.ts';
+import { KERNELS_DIR } from '../../src/toolchain/object-cache.ts';
 import { INT32_MAX, INT32_MIN, quantizeMultiplier, requantizeOnnx, requantizeTflite } from '../../src/numerics/requantize.ts';
 import { seededRandom } from '../../src/util/random.ts';
 

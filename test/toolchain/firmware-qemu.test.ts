@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBoard, type Board } from '../../src/boards/board.ts';
 import { UserError } from '../../src/errors.ts';
 import { buildFirmware, type BuildResult } from '../../src/toolchain/build.ts';
-import { HARNESS_DIR } from '../../src/toolchain/kernel-cache.ts';
+import { HARNESS_DIR } from '../../src/toolchain/object-cache.ts';
 import { parseHarnessStdout } from '../../src/toolchain/harness.ts';
 import { runFirmware } from '../../src/toolchain/qemu.ts';
 import { HANDLER_STACK_BYTES } from '../../src/toolchain/templates.ts';

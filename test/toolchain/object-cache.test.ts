@@ -1,17 +1,18 @@
 /**
- * The on-disk library cache across processes: test workers, the CLIs they spawn and parallel
+ * The on-disk object cache across processes: test workers, the CLIs they spawn and parallel
  * builds ask for the same library at once on a cold cache, and one of them compiles it while the
- * others wait for it; a lock left by a process that died does not stop the next build. A fake
+ * others wait for it; a lock left by a process that died does not stop the next build; a model's
+ * source compiles again when it or a header it may include changes, and only then. A fake
  * compiler logs each compile, so the count is observed, not inferred.
  */
 import { describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 
-function setUp(): { dir: string; log: string; child: string; cache: string } {
+function setUp(includeDirs: string[] = []): { dir: string; log: string; child: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tinygen-cache-test-'));
   const log = join(dir, 'compiles.log');
   const compiler = join(dir, 'fakecc');
@@ -29,8 +30,8 @@ function setUp(): { dir: string; log: string; child: string; cache: string } {
   writeFileSync(
     child,
     [
-      `import { objectLibrary } from ${JSON.stringify(join(PACKAGE_ROOT, 'src', 'toolchain', 'kernel-cache.ts'))};`,
-      `const library = await objectLibrary({ compiler: ${JSON.stringify(compiler)}, flags: ['-O2'], sources: ${JSON.stringify(sources)}, includeDirs: [] });`,
+      `import { objectLibrary } from ${JSON.stringify(join(PACKAGE_ROOT, 'src', 'toolchain', 'object-cache.ts'))};`,
+      `const library = await objectLibrary({ compiler: ${JSON.stringify(compiler)}, flags: ['-O2'], sources: ${JSON.stringify(sources)}, includeDirs: ${JSON.stringify(includeDirs.map((d) => join(dir, d)))} });`,
       'console.log(library.dir);',
       '',
     ].join('\n'),
@@ -59,5 +60,28 @@ describe('the library cache across processes', () => {
     const second = await build(child, cache);
     expect(second.stdout.trim()).toBe(join(cache, key));
     expect(compiles(log)).toBe(6);
+  });
+
+  it("compiles a source again when a header in its include folders changes, not when another file there does", async () => {
+    const { dir, log, child, cache } = setUp(['.', 'inc']);
+    mkdirSync(join(dir, 'inc'));
+    writeFileSync(join(dir, 'model.h'), '#define N 1\n');
+    writeFileSync(join(dir, 'inc', 'kernels.h'), '#define K 1\n');
+    const first = (await build(child, cache)).stdout.trim();
+    expect(compiles(log)).toBe(3);
+    // A validate work folder gains records and firmware beside the sources: no header, same objects.
+    writeFileSync(join(dir, 'inputs.bin'), 'records');
+    mkdirSync(join(dir, 'obj'));
+    writeFileSync(join(dir, 'obj', 'old.o'), 'object');
+    expect((await build(child, cache)).stdout.trim()).toBe(first);
+    expect(compiles(log)).toBe(3);
+    writeFileSync(join(dir, 'inc', 'kernels.h'), '#define K 2\n');
+    const second = (await build(child, cache)).stdout.trim();
+    expect(second).not.toBe(first);
+    expect(compiles(log)).toBe(6);
+    mkdirSync(join(dir, 'tinygen'));
+    writeFileSync(join(dir, 'tinygen', 'tg_kernel.h'), '#define T 1\n');
+    expect((await build(child, cache)).stdout.trim()).not.toBe(second);
+    expect(compiles(log)).toBe(9);
   });
 });

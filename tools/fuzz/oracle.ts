@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { basename, join } from 'node:path';
 import { compileModel, generate } from '../../src/pipeline.ts';
 import { UserError } from '../../src/errors.ts';
-import { kernelLibraryFiles } from '../../src/toolchain/kernel-cache.ts';
+import { kernelLibraryFiles } from '../../src/toolchain/object-cache.ts';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 
 export const TIME_LIMIT_MS = 10_000;

@@ -1,6 +1,6 @@
 /**
  * CMSIS-NN as a yardstick: Arm's library, compiled from ../shared/yardsticks/cmsis-nn (beside the
- * checkout) at bench time and kept in the kernel cache, keyed by compiler, CPU flags and sources.
+ * checkout) at bench time and kept in the object cache, keyed by compiler, CPU flags and sources.
  * It is never part of what tinygen generates and none of its code lives in this repository.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Board } from '../../boards/board.ts';
 import { UserError } from '../../errors.ts';
 import { cpuFlags } from '../../toolchain/flags.ts';
-import { objectLibrary, type ObjectLibrary } from '../../toolchain/kernel-cache.ts';
+import { objectLibrary, type ObjectLibrary } from '../../toolchain/object-cache.ts';
 import { GCC } from '../../toolchain/tools.ts';
 import { PACKAGE_ROOT } from '../../version.ts';
 

@@ -12,7 +12,7 @@ import type { Board } from '../../boards/board.ts';
 import { buildFirmware, functionSizes } from '../../toolchain/build.ts';
 import { runFirmware } from '../../toolchain/qemu.ts';
 import { describeExitStatus, HARNESS_EXIT, parseHarnessStdout } from '../../toolchain/harness.ts';
-import { HARNESS_DIR } from '../../toolchain/kernel-cache.ts';
+import { HARNESS_DIR } from '../../toolchain/object-cache.ts';
 import { renderTemplate } from '../../codegen/render.ts';
 import { cArrayBody, cCommentText, cInt } from '../../codegen/c-literals.ts';
 import { TOOL_VERSION } from '../../version.ts';

@@ -4,7 +4,7 @@ import { IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
-import { kernelLibraryFiles } from '../../toolchain/kernel-cache.ts';
+import { kernelLibraryFiles } from '../../toolchain/object-cache.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
 import { loadBoard } from '../../boards/board.ts';
