@@ -9,22 +9,24 @@
 #include "tg_requant.h"
 
 /*
- * Where generated models put their weights and their arena. The board's linker script places
- * these sections (weights in flash, the arena in RAM, not zeroed at startup); define the macros
- * empty before including this header to leave both to the compiler's defaults. Weights are kept
+ * Where generated models put their weights and their arena: sections named so that any linker
+ * script places them as read-only data and as zero-initialised RAM (.rodata.*, .bss.*: the arena
+ * costs no flash), and that tinygen's board linker scripts can still place apart (weights in the
+ * board's weights region, the arena in its arena region, not zeroed at startup). Define the macros
+ * (empty, or your own section) before including this header to override them. Weights are kept
  * even where a per-layer kernel instance folds every read of them (a per-tensor table), so the
  * section holds exactly the bytes the report counts.
  */
 #ifndef TG_WEIGHTS_SECTION
 #if defined(__GNUC__) && defined(__ARM_EABI__)
-#define TG_WEIGHTS_SECTION __attribute__((section(".tinygen.weights"), used))
+#define TG_WEIGHTS_SECTION __attribute__((section(".rodata.tinygen.weights"), used))
 #else
 #define TG_WEIGHTS_SECTION
 #endif
 #endif
 #ifndef TG_ARENA_SECTION
 #if defined(__GNUC__) && defined(__ARM_EABI__)
-#define TG_ARENA_SECTION __attribute__((section(".tinygen.arena")))
+#define TG_ARENA_SECTION __attribute__((section(".bss.tinygen.arena")))
 #else
 #define TG_ARENA_SECTION
 #endif

@@ -22,11 +22,11 @@
 #define SMOKE_W16(i) SMOKE_W4(i), SMOKE_W4(i + 4), SMOKE_W4(i + 8), SMOKE_W4(i + 12)
 #define SMOKE_W64(i) SMOKE_W16(i), SMOKE_W16(i + 16), SMOKE_W16(i + 32), SMOKE_W16(i + 48)
 
-__attribute__((section(".tinygen.weights.smoke"), aligned(16))) static const int8_t smoke_weights[SMOKE_BYTES] = {
+__attribute__((section(".rodata.tinygen.weights.smoke"), aligned(16))) static const int8_t smoke_weights[SMOKE_BYTES] = {
     SMOKE_W64(0), SMOKE_W64(64), SMOKE_W64(128), SMOKE_W64(192),
 };
 
-__attribute__((section(".tinygen.arena.smoke"), aligned(16))) static int8_t smoke_arena[SMOKE_BYTES];
+__attribute__((section(".bss.tinygen.arena.smoke"), aligned(16))) static int8_t smoke_arena[SMOKE_BYTES];
 
 int main(void)
 {

@@ -23,11 +23,11 @@ export interface MemoryRegion {
 export interface Placement {
   /** Vector table, code, read-only data (weights by default), and the .data load image. */
   code: string;
-  /** Input sections `.tinygen.weights*` (default: the code region). */
+  /** Input sections `.rodata.tinygen.weights*` (default: the code region). */
   weights: string;
   /** .data, .bss and the heap. Must be RAM. */
   data: string;
-  /** Input sections `.tinygen.arena*`, not zeroed (default: the data region). Must be RAM. */
+  /** Input sections `.bss.tinygen.arena*`, not zeroed (default: the data region). Must be RAM. */
   arena: string;
   /** The main stack (default: the data region). Must be RAM. */
   stack: string;

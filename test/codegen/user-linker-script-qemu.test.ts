@@ -1,0 +1,85 @@
+/**
+ * The generated C in a user's own firmware: a vendor-style linker script that never mentions
+ * tinygen, the user's own startup code, no C library start-up files. The weights must land in
+ * flash as read-only data and the arena in zero-initialised RAM (.bss), so the arena adds no byte
+ * to the flash image (it did when the arena had a section of its own that such a script placed
+ * after .data, with a load image in flash).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileModel } from '../../src/pipeline.ts';
+import { compileFlags } from '../../src/toolchain/flags.ts';
+import { loadBoard } from '../../src/boards/board.ts';
+import { GCC, NM, SIZE } from '../../src/toolchain/tools.ts';
+import { kernelLibrary } from '../../src/toolchain/object-cache.ts';
+import { PACKAGE_ROOT } from '../../src/version.ts';
+import { MODELS } from '../helpers/paths.ts';
+import { tinygen } from '../helpers/cli.ts';
+
+const FIXTURE = join(PACKAGE_ROOT, 'test', 'fixtures', 'user-firmware');
+
+describe('a model in firmware with a linker script that does not know tinygen', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tinygen-user-ld-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('puts the arena in .bss and the weights in flash: the flash image holds no arena byte', async () => {
+    const model = join(MODELS, 'tiny_cnn_qop.onnx');
+    const compile = await tinygen(['compile', model, '-o', dir, '--name', 'tiny', '--io', 'arena']);
+    expect(compile.exitCode, compile.stderr).toBe(0);
+    const source = readFileSync(join(dir, 'tiny_model.c'), 'utf8');
+    const arenaBytes = compileModel({ modelPath: model, io: 'arena' }).plan.arenaBytes;
+    expect(arenaBytes).toBeGreaterThan(1000);
+    const board = loadBoard('mps2-an386');
+    // The kernels as every firmware build links them (the same sources, cached per CPU and flags).
+    const kernels = (await kernelLibrary(GCC, compileFlags(board))).objects;
+    const elf = join(dir, 'user.elf');
+    await execa(GCC, [
+      ...compileFlags(board),
+      '-nostartfiles',
+      '--specs=nosys.specs',
+      `-T${join(FIXTURE, 'vendor.ld')}`,
+      '-DMODEL_HEADER="tiny_model.h"',
+      '-DMODEL_RUN=tiny_run',
+      `-I${dir}`,
+      `-I${join(dir, 'tinygen')}`,
+      join(FIXTURE, 'main.c'),
+      join(dir, 'tiny_model.c'),
+      ...kernels,
+      '-lm',
+      '-o',
+      elf,
+    ]);
+    const { stdout } = await execa(SIZE, ['-A', '-d', elf]);
+    const sections = new Map(
+      stdout
+        .split('\n')
+        .map((line) => /^(\.\S+)\s+(\d+)\s+(\d+)/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1]!, { size: Number(m[2]), address: Number(m[3]) }]),
+    );
+    // Only the vendor script's sections: nothing orphaned, and the arena inside .bss.
+    expect([...sections.keys()].filter((name) => !name.startsWith('.ARM') && !name.startsWith('.comment') && !name.startsWith('.debug'))).toEqual(['.isr_vector', '.text', '.data', '.bss']);
+    expect(sections.get('.data')!.size).toBeLessThan(arenaBytes);
+    const symbols = new Map(
+      (await execa(NM, ['-S', elf])).stdout
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((f) => f.length === 4)
+        .map(([address, size, , name]) => [name!, { address: parseInt(address!, 16), size: parseInt(size!, 16) }]),
+    );
+    const within = (symbol: string, section: string) => {
+      const { address, size } = symbols.get(symbol)!;
+      const { address: start, size: length } = sections.get(section)!;
+      return address >= start && address + size <= start + length;
+    };
+    expect(symbols.get('tiny_arena')!.size).toBe(arenaBytes);
+    expect(within('tiny_arena', '.bss')).toBe(true);
+    // Every weight array of the model is read-only data in flash.
+    const weights = [...source.matchAll(/static const \w+ (\w+)\[\d+\] TG_WEIGHTS_SECTION/g)].map((m) => m[1]!);
+    expect(weights.length).toBeGreaterThan(0);
+    for (const name of weights) expect(within(name, '.text'), name).toBe(true);
+  });
+});
