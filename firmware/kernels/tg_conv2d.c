@@ -46,8 +46,8 @@ static uint32_t tg_dot_s16_s8(const int16_t *patch, const int8_t *filter, int32_
         memcpy(&w4, filter + t, 4);
         memcpy(&x02, patch + t, 4);
         memcpy(&x13, patch + t + 2, 4);
-        sum = __smlad(x02, __sxtb16(w4), sum);
-        sum = __smlad(x13, __sxtb16((w4 >> 8) | (w4 << 24)), sum);
+        sum = __smlad((int16x2_t)x02, __sxtb16((int8x4_t)w4), sum);
+        sum = __smlad((int16x2_t)x13, __sxtb16((int8x4_t)((w4 >> 8) | (w4 << 24))), sum);
     }
     acc = (uint32_t)sum;
 #else

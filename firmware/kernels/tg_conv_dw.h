@@ -62,12 +62,12 @@ static inline __attribute__((always_inline)) void tg_dw_four(const tg_conv_dw_t 
             uint32_t x4, w4;
             memcpy(&x4, x, 4);
             memcpy(&w4, k, 4);
-            int32_t xe = (int32_t)__sxtb16(x4), xo = tg_odd_bytes(x4);
+            int32_t xe = tg_even_bytes(x4), xo = tg_odd_bytes(x4);
             if (subtract) {
-                xe = (int32_t)__ssub16((uint32_t)xe, zx_pair);
-                xo = (int32_t)__ssub16((uint32_t)xo, zx_pair);
+                xe = (int32_t)__ssub16(xe, (int16x2_t)zx_pair);
+                xo = (int32_t)__ssub16(xo, (int16x2_t)zx_pair);
             }
-            const int32_t we = (int32_t)__sxtb16(w4), wo = tg_odd_bytes(w4);
+            const int32_t we = tg_even_bytes(w4), wo = tg_odd_bytes(w4);
             a0 = __smlabb(xe, we, a0);
             a2 = __smlatt(xe, we, a2);
             a1 = __smlabb(xo, wo, a1);
@@ -101,8 +101,8 @@ static inline __attribute__((always_inline)) void tg_dw_four_3x3(const int8_t *x
         uint32_t x4, w4;                                                       \
         memcpy(&x4, (xp), 4);                                                  \
         memcpy(&w4, (kp), 4);                                                  \
-        const int32_t xe = (int32_t)__sxtb16(x4), xo = tg_odd_bytes(x4);    \
-        const int32_t we = (int32_t)__sxtb16(w4), wo = tg_odd_bytes(w4);    \
+        const int32_t xe = tg_even_bytes(x4), xo = tg_odd_bytes(x4);    \
+        const int32_t we = tg_even_bytes(w4), wo = tg_odd_bytes(w4);    \
         a0 = __smlabb(xe, we, a0);                                             \
         a2 = __smlatt(xe, we, a2);                                             \
         a1 = __smlabb(xo, wo, a1);                                             \

@@ -26,6 +26,12 @@ static inline int32_t tg_odd_bytes(uint32_t word)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(pairs) : "r"(word));
     return pairs;
 }
+
+/* Bytes 0 and 2 of a word as two halfwords (SXTB16; the ACLE intrinsic takes a signed word). */
+static inline int32_t tg_even_bytes(uint32_t word)
+{
+    return (int32_t)__sxtb16((int8x4_t)word);
+}
 #endif
 
 #if !defined(TG_DOT_MVE)
@@ -46,10 +52,10 @@ static inline void tg_dot_2x2_s8(const int8_t *x0, const int8_t *x1, const int8_
         memcpy(&p1, x1 + i, 4);
         memcpy(&f0, w0 + i, 4);
         memcpy(&f1, w1 + i, 4);
-        const int32_t p0e = (int32_t)__sxtb16(p0), p0o = tg_odd_bytes(p0);
-        const int32_t p1e = (int32_t)__sxtb16(p1), p1o = tg_odd_bytes(p1);
-        const int32_t f0e = (int32_t)__sxtb16(f0), f0o = tg_odd_bytes(f0);
-        const int32_t f1e = (int32_t)__sxtb16(f1), f1o = tg_odd_bytes(f1);
+        const int32_t p0e = tg_even_bytes(p0), p0o = tg_odd_bytes(p0);
+        const int32_t p1e = tg_even_bytes(p1), p1o = tg_odd_bytes(p1);
+        const int32_t f0e = tg_even_bytes(f0), f0o = tg_odd_bytes(f0);
+        const int32_t f1e = tg_even_bytes(f1), f1o = tg_odd_bytes(f1);
         a00 = __smlad(p0e, f0e, a00);
         a00 = __smlad(p0o, f0o, a00);
         a01 = __smlad(p0e, f1e, a01);
@@ -123,18 +129,18 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
     for (; i + 4 <= k; i += 4) {
         uint32_t p, f;
         memcpy(&p, x + i, 4);
-        const int32_t pe = (int32_t)__sxtb16(p), po = tg_odd_bytes(p);
+        const int32_t pe = tg_even_bytes(p), po = tg_odd_bytes(p);
         memcpy(&f, w0 + i, 4);
-        a0 = __smlad(pe, (int32_t)__sxtb16(f), a0);
+        a0 = __smlad(pe, tg_even_bytes(f), a0);
         a0 = __smlad(po, tg_odd_bytes(f), a0);
         memcpy(&f, w1 + i, 4);
-        a1 = __smlad(pe, (int32_t)__sxtb16(f), a1);
+        a1 = __smlad(pe, tg_even_bytes(f), a1);
         a1 = __smlad(po, tg_odd_bytes(f), a1);
         memcpy(&f, w2 + i, 4);
-        a2 = __smlad(pe, (int32_t)__sxtb16(f), a2);
+        a2 = __smlad(pe, tg_even_bytes(f), a2);
         a2 = __smlad(po, tg_odd_bytes(f), a2);
         memcpy(&f, w3 + i, 4);
-        a3 = __smlad(pe, (int32_t)__sxtb16(f), a3);
+        a3 = __smlad(pe, tg_even_bytes(f), a3);
         a3 = __smlad(po, tg_odd_bytes(f), a3);
     }
 #endif

@@ -20,7 +20,9 @@ static inline float tg_fmaf(float a, float b, float c)
 }
 #else
 #include <float.h>
-_Static_assert(DBL_MANT_DIG == 53 && FLT_MANT_DIG == 24, "tg_fmaf needs IEEE binary64 doubles and binary32 floats");
+#if DBL_MANT_DIG != 53 || FLT_MANT_DIG != 24
+#error "tg_fmaf needs IEEE binary64 doubles and binary32 floats"
+#endif
 
 static inline float tg_fmaf(float a, float b, float c)
 {

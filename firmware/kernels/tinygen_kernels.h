@@ -24,6 +24,18 @@
 #define TG_WEIGHTS_SECTION
 #endif
 #endif
+/*
+ * The arena's alignment, written after the declarator where C99, C11 and C++ all accept GCC's
+ * attribute (C11's _Alignas and C++'s alignas go in different places of a declaration). Define it
+ * before including this header for a compiler without GNU attributes.
+ */
+#ifndef TG_ALIGNED
+#if defined(__GNUC__) || defined(__clang__)
+#define TG_ALIGNED(n) __attribute__((aligned(n)))
+#else
+#error "tinygen: define TG_ALIGNED(n) for this compiler (the arena needs 8-byte alignment)"
+#endif
+#endif
 #ifndef TG_ARENA_SECTION
 #if defined(__GNUC__) && defined(__ARM_EABI__)
 #define TG_ARENA_SECTION __attribute__((section(".bss.tinygen.arena")))

@@ -7,18 +7,19 @@ export class NonFiniteConstantError extends Error {
   }
 }
 
-/** A float32 value as a C99 hexadecimal literal, so the C compiler reads back the same bits. */
+/**
+ * A float32 value as a decimal literal that C and C++ (which has no hexadecimal floats before
+ * C++17) read back as the same bits: the shortest decimal that reads back as the value in double
+ * precision (float32 values are exact doubles). It lies within 2^-53 of the value, far closer than
+ * the half unit of a float32 that separates it from a rounding boundary, so a compiler's correctly
+ * rounded float conversion lands on the value.
+ */
 export function cFloat(value: number): string {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, value);
-  const bits = view.getUint32(0);
-  const sign = bits >>> 31 ? '-' : '';
-  const exponent = (bits >>> 23) & 0xff;
-  const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) throw new NonFiniteConstantError(value);
-  if (exponent === 0 && mantissa === 0) return `${sign}0.0f`;
-  const digits = (mantissa << 1).toString(16).padStart(6, '0');
-  return exponent === 0 ? `${sign}0x0.${digits}p-126f` : `${sign}0x1.${digits}p${exponent - 127}f`;
+  const single = Math.fround(value);
+  if (!Number.isFinite(single)) throw new NonFiniteConstantError(value);
+  if (single === 0) return Object.is(single, -0) ? '-0.0f' : '0.0f';
+  const text = String(single);
+  return `${/[.e]/.test(text) ? text : `${text}.0`}f`;
 }
 
 /** An integer as C source; INT32_MIN needs spelling as an expression. */

@@ -157,7 +157,7 @@ class Emitter implements EmitContext {
   scratch(node: Node): string {
     const offset = this.lowered.plan.scratchOffsets.get(this.stepOf(node));
     if (offset === undefined) throw new Error(`internal: node '${node.name}' has no scratch space`);
-    return `((void *)&${this.name}_arena[${offset}])`;
+    return `((int8_t *)&${this.name}_arena[${offset}])`;
   }
 }
 

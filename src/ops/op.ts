@@ -100,7 +100,7 @@ export interface EmitContext {
   aliased(node: Node): boolean;
   /** True when the node runs in place: its output takes over the storage of an input that dies there. */
   inPlace(node: Node): boolean;
-  /** A C expression (void *) for the node's scratch space in the arena (ops with scratchBytes). */
+  /** A C expression (int8_t *) for the node's scratch space in the arena (ops with scratchBytes); cast it for wider elements. */
   scratch(node: Node): string;
 }
 

@@ -24,11 +24,12 @@ export const KERNELS_DIR = join(PACKAGE_ROOT, 'firmware', 'kernels');
 export const HARNESS_DIR = join(PACKAGE_ROOT, 'firmware', 'harness');
 
 /**
- * Entries kept; the least recently used beyond this are removed. A kernel library is a few hundred
- * KB (several checkouts and every board's flags share the folder); a model's object is mostly a
- * few KB to a few hundred (its weights), up to about 2 MB for an ASan build of a large model.
+ * Entries kept; the least recently used beyond this are removed (an entry is touched whenever a
+ * build uses it). A kernel library is a few hundred KB (several checkouts and every board's flags
+ * share the folder); a model's object is mostly a few KB to a few hundred (its weights), up to
+ * about 2 MB for an ASan build of a large model. tinygen's own test suite makes about 2,000.
  */
-const MAX_ENTRIES = 2048;
+const MAX_ENTRIES = 4096;
 /** New entries between two prunes (each one lists the whole folder). */
 const PRUNE_EVERY = 64;
 
@@ -230,9 +231,18 @@ function touch(dir: string): void {
 }
 
 function prune(root: string): void {
+  // Another process may prune at the same time: an entry gone meanwhile is skipped.
+  const lastUse = (path: string) => {
+    try {
+      return statSync(path).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
   const entries = readdirSync(root)
     .filter((name) => !name.startsWith('.'))
-    .map((name) => ({ path: join(root, name), used: statSync(join(root, name)).mtimeMs }))
+    .map((name) => ({ path: join(root, name), used: lastUse(join(root, name)) }))
+    .filter((entry): entry is { path: string; used: number } => entry.used !== undefined)
     .sort((a, b) => b.used - a.used);
   for (const stale of entries.slice(MAX_ENTRIES)) rmSync(stale.path, { recursive: true, force: true });
 }

@@ -14,7 +14,7 @@ import type { ConvChainRowsParams } from './definition.ts';
  */
 export function emitConvChainRows(node: PreparedNode<ConvChainRowsParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const scratch = `(int8_t *)${ctx.scratch(node)}`;
+  const scratch = ctx.scratch(node);
   const patch = `${scratch} + ${p.patchOffset}`;
   let previous = '';
   for (const [i, layer] of p.layers.entries()) {

@@ -21,7 +21,8 @@ export function emitQLinearConv(node: PreparedNode<ConvParams>, graph: Graph, ct
     'tg_conv2d_t',
     `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.inZeroPoint}, ${weights}, ${zw}, ${bias}, ${channelRequantInitializer(ctx, p.requant)} }`,
   );
-  const patch = convPatchBytes(node, graph) > 0 ? ctx.scratch(node) : 'NULL';
+  // The generic kernel widens its patch to int16 halfword pairs (tg_patch_slot).
+  const patch = convPatchBytes(node, graph) > 0 ? `(int16_t *)${ctx.scratch(node)}` : 'NULL';
   return `tg_conv2d_s8_${p.requant.mode}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${patch});`;
 }
 
@@ -64,7 +65,7 @@ function emitDepthwise(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitCo
   if (ctx.inPlace(node)) {
     return ctx.specialised(kernelOf('tg_conv_dw_in_place', p.requant.mode, 'tg_conv_dw.h'), params, [
       ...io,
-      { declaration: 'int8_t *ring', name: 'ring', value: `(int8_t *)${ctx.scratch(node)}` },
+      { declaration: 'int8_t *ring', name: 'ring', value: ctx.scratch(node) },
       { declaration: 'int32_t ring_rows', name: 'ring_rows', value: String(inPlaceRingRows(node, graph)) },
     ]);
   }
@@ -158,7 +159,7 @@ function emitDense(node: PreparedNode<ConvParams>, graph: Graph, ctx: EmitContex
   if (ctx.inPlace(node)) {
     return ctx.specialised(kernelOf('tg_conv_dense_in_place', p.requant.mode, 'tg_conv_dense.h'), params, [
       ...args,
-      { declaration: 'int8_t *ring', name: 'ring', value: `(int8_t *)${ctx.scratch(node)} + ${convPatchBytes(node, graph)}` },
+      { declaration: 'int8_t *ring', name: 'ring', value: `${ctx.scratch(node)} + ${convPatchBytes(node, graph)}` },
       { declaration: 'int32_t ring_rows', name: 'ring_rows', value: String(inPlaceRingRows(node, graph)) },
     ]);
   }

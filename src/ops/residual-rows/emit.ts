@@ -37,7 +37,7 @@ export function emitResidualRows(node: PreparedNode<ResidualRowsParams>, graph: 
     '{',
     `    const int8_t *x = ${ctx.pointer(x)};`,
     `    int8_t *z = ${ctx.pointer(node.outputs[0]!)};`,
-    `    int8_t *window = (int8_t *)${ctx.scratch(node)};`,
+    `    int8_t *window = ${ctx.scratch(node)};`,
     `    int8_t *branch = window + ${3 * m};`,
     `    int8_t *patch = branch + ${p.outRowBytes};`,
     `    memset(window + ${m}, ${zero}, ${2 * m});`,
