@@ -46,7 +46,28 @@ export function defaultName(modelPath: string): string {
   return cIdentifier(basename(modelPath, extname(modelPath)).toLowerCase());
 }
 
+/** C and C++ keywords (C23's and C++20's included): a model name is a symbol prefix, and no prefix may read as one. */
+const KEYWORDS = new Set(
+  (
+    'alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t char16_t char32_t class compl concept const ' +
+    'const_cast consteval constexpr constinit continue co_await co_return co_yield decltype default delete do double dynamic_cast else enum ' +
+    'explicit export extern false float for friend goto if inline int long mutable namespace new noexcept not not_eq nullptr operator or ' +
+    'or_eq private protected public register reinterpret_cast requires restrict return short signed sizeof static static_assert ' +
+    'static_cast struct switch template this thread_local throw true try typedef typeid typename typeof typeof_unqual union unsigned ' +
+    'using virtual void volatile wchar_t while xor xor_eq'
+  ).split(' '),
+);
+
+/** `--name`: a C identifier that is not a keyword and not reserved to the implementation (a leading underscore). */
+export function checkModelName(name: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+    throw new UserError(`--name ${JSON.stringify(name)} is not usable as a C name: use letters, digits and underscores, starting with a letter`);
+  }
+  if (KEYWORDS.has(name)) throw new UserError(`--name ${JSON.stringify(name)} is a C or C++ keyword: choose another model name`);
+}
+
 export function compileModel(request: CompileRequest): Compiled {
+  if (request.name !== undefined) checkModelName(request.name);
   const bytes = readModelFile(request.modelPath);
   const tflite = isTfliteModel(bytes, request.modelPath);
   const loaded: LoadedModel = tflite

@@ -7,7 +7,7 @@
  * before any cell starts, and is a UserError.
  */
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
-import { mkdirSync } from 'node:fs';
+import { createFolder } from '../util/output-files.ts';
 import os from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -225,7 +225,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const { cells, boards, roundings } = plan(options);
   const jobs = options.jobs ?? os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs: expected a positive whole number, got ${jobs}`);
-  if (options.keepDir) mkdirSync(resolve(options.keepDir), { recursive: true });
+  if (options.keepDir) createFolder(options.keepDir);
 
   options.onStart?.(cells.map(publicCell), Math.min(jobs, cells.length));
   let done = 0;

@@ -76,4 +76,28 @@ describe('bad input', () => {
     writeFileSync(path, new Uint8Array(100));
     expectOneLineError(await tinygen(['run', join(MODELS, 'tiny_cnn_qop.onnx'), '--input', path]), /100 bytes is not a whole number of 256-byte input records/);
   });
+
+  it('a --name that is no C name, or a keyword, writes nothing', async () => {
+    for (const [name, pattern] of [
+      ['1-bad-name', /--name "1-bad-name" is not usable as a C name/],
+      ['_reserved', /--name "_reserved" is not usable as a C name/],
+      ['int', /--name "int" is a C or C\+\+ keyword/],
+      ['class', /--name "class" is a C or C\+\+ keyword/],
+    ] as const) {
+      const out = join(dir, `named-${name}`);
+      expectOneLineError(await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', out, '--name', name]), pattern);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('an output folder that cannot be created: under a file, or where the file system refuses (/proc), without hanging', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    expectOneLineError(await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', join(file, 'out')]), /cannot create the folder .*a-file\/out: .*a-file is a file, not a folder/);
+    // Node's recursive mkdir loops forever on this path; tinygen must answer at once.
+    expectOneLineError(await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', '/proc/tinygen-out']), /cannot create the folder \/proc\/tinygen-out: .*\(ENOENT\)/);
+    const record = join(dir, 'record.bin');
+    writeFileSync(record, Buffer.alloc(256));
+    expectOneLineError(await tinygen(['run', join(MODELS, 'tiny_cnn_qop.onnx'), '--input', record, '--dump', '/proc/tinygen-dump']), /cannot create the folder \/proc\/tinygen-dump\/0: .*\(ENOENT\)/);
+  });
 });

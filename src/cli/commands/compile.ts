@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeOutputFile } from '../../util/output-files.ts';
 import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
 import { IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { basename, join } from 'node:path';
@@ -52,15 +53,20 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     const measured = board && args.measure ? await measureFirmware(compiled.name, generated, board) : undefined;
     const report = buildReport(compiled, generated, measured);
     const kernelDir = join(args.out, 'tinygen');
-    mkdirSync(kernelDir, { recursive: true });
     const written: string[] = [];
-    for (const [file, text] of [...generated.files, ...reportFiles(report)]) {
-      writeFileSync(join(args.out, file), text);
-      written.push(join(args.out, file));
-    }
-    for (const source of kernelLibraryFiles()) {
-      copyFileSync(source, join(kernelDir, basename(source)));
-      written.push(join(kernelDir, basename(source)));
+    try {
+      for (const [file, text] of [...generated.files, ...reportFiles(report)]) {
+        writeOutputFile(join(args.out, file), text);
+        written.push(join(args.out, file));
+      }
+      for (const source of kernelLibraryFiles()) {
+        writeOutputFile(join(kernelDir, basename(source)), readFileSync(source));
+        written.push(join(kernelDir, basename(source)));
+      }
+    } catch (error) {
+      // A folder that fills up or turns read-only halfway keeps no half of the output.
+      for (const file of written) rmSync(file, { force: true });
+      throw error;
     }
     const summary = {
       model: args.model,

@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../../util/output-files.ts';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { conformanceMarkdown, runConformanceTest, summarize, testDirs, type ConformanceRow } from '../../conformance/run.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
@@ -41,8 +40,7 @@ export const conformanceCommand: CommandModule<object, ConformanceArgs> = {
     });
     if (tty) process.stderr.write('\n');
     if (args.markdown) {
-      mkdirSync(dirname(args.markdown), { recursive: true });
-      writeFileSync(args.markdown, conformanceMarkdown(rows, args.rounding));
+      writeOutputFile(args.markdown, conformanceMarkdown(rows, args.rounding));
     }
     const counts = summarize(rows);
     const disputed = rows.filter((r) => r.status === 'fail' && r.test in DISPUTED).length;

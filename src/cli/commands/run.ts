@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from '../../util/output-files.ts';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '../../errors.ts';
@@ -62,15 +63,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.dump) {
       for (const [r, run] of runs.entries()) {
         const dir = join(args.dump, String(r));
-        try {
-          mkdirSync(dir, { recursive: true });
-          for (const [file, bytes] of dumpIntermediates(graph, run.values)) writeFileSync(join(dir, file), bytes);
-        } catch (err) {
-          throw new UserError(`--dump ${args.dump}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        }
+        for (const [file, bytes] of dumpIntermediates(graph, run.values)) writeOutputFile(join(dir, file), bytes);
       }
     }
-    if (args.output) writeFileSync(args.output, Buffer.concat(results.map((r) => valuesToRecord(r))));
+    if (args.output) writeOutputFile(args.output, Buffer.concat(results.map((r) => valuesToRecord(r))));
     const asJson = results.map((outputs) =>
       outputs.map((v: Value, i) => ({ name: graph.outputs[i], dtype: v.dtype, shape: v.shape, data: Array.from(v.data as ArrayLike<number>) })),
     );

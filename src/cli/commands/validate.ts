@@ -1,8 +1,8 @@
 import { textTable } from '../../report/table.ts';
 import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../../util/output-files.ts';
 import os from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ValidateReport } from '../../validate/validate.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
@@ -126,14 +126,6 @@ function roundingModes(values: readonly string[]): RoundingMode[] {
   });
 }
 
-function writeReport(file: string, text: string): void {
-  try {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
-    writeFileSync(file, text);
-  } catch (err) {
-    throw new UserError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <models..>',
@@ -209,8 +201,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     } finally {
       progress?.finish();
     }
-    if (args.reportJson) writeReport(args.reportJson, `${JSON.stringify(report, null, 2)}\n`);
-    if (args.junit) writeReport(args.junit, matrixJunit(report));
+    if (args.reportJson) writeOutputFile(args.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+    if (args.junit) writeOutputFile(args.junit, matrixJunit(report));
     if (args.json) printJson(report);
     else if (report.cells.length === 1) printCell(report.cells[0]!);
     else printMatrixReport(report);
