@@ -1,6 +1,8 @@
 /*
  * tinygen kernel library: portable C, NHWC activations, int8 weights.
  * Each kernel is held to the bytes of tinygen's reference interpreter (src/ops/<op>/reference.ts).
+ * Part of tinygen (MIT license, see LICENSE); firmware built with it may be distributed under any
+ * terms, with or without this notice.
  */
 #ifndef TINYGEN_KERNELS_H
 #define TINYGEN_KERNELS_H

@@ -46,7 +46,8 @@ describe.concurrent('fits check', () => {
     // stack 2048 + heap 1024 = 4352 > 4096.
     expect(result.stderr.trim()).toBe(
       `tinygen: error: model ${join(MODELS, 'tiny_cnn_qop.onnx')} does not fit board 'tiny-board' before code is even counted: ` +
-        'flash region FLASH needs 1188 bytes (weights 1188) but has 1024; ram region RAM needs 4352 bytes (arena 1280 + stack 2048 + heap 1024) but has 4096',
+        "flash region FLASH needs 1188 bytes but has 1024: the model's weights 1188; " +
+        "ram region RAM needs 4352 bytes but has 4096: the model's arena 1280, and the stack 2048 and heap 1024 that board 'tiny-board' reserves for the firmware",
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -62,7 +63,7 @@ describe.concurrent('fits check', () => {
     expect(result.exitCode).toBe(1);
     // 512 x 600 int8 weights + 600 int32 biases (the input zero point's share, 0 here) + one float32
     // multiplier = 309,604 bytes; microbit's flash is 256 KiB.
-    expect(result.stdout).toContain(`model ${model} does not fit board 'microbit' before code is even counted: flash region FLASH needs 309604 bytes (weights 309604) but has 262144`);
+    expect(result.stdout).toContain(`model ${model} does not fit board 'microbit' before code is even counted: flash region FLASH needs 309604 bytes but has 262144: the model's weights 309604`);
     expect(result.stdout).not.toMatch(/overflowed/); // refused before the linker ran
   });
 

@@ -9,7 +9,7 @@ import { kernelLibraryFiles } from '../../toolchain/object-cache.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
 import { loadBoard } from '../../boards/board.ts';
-import { checkFits } from '../../boards/fits.ts';
+import { checkFits, describeRegionUse } from '../../boards/fits.ts';
 import { measureFirmware } from '../../report/measure-firmware.ts';
 import { buildReport } from '../../report/report.ts';
 import { reportFiles } from '../../report/report-files.ts';
@@ -100,7 +100,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     console.log(`  report:    ${compiled.name}_report.md, ${compiled.name}_report.json, ${compiled.name}_memory.svg`);
     console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model; add it to the include path)`);
     for (const use of fits ?? []) {
-      console.log(`  ${args.board} ${use.kind} ${use.region}: ${use.needed} of ${use.available} bytes before code (${Object.entries(use.parts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+      console.log(`  ${args.board} ${use.kind} ${use.region}: ${use.needed} of ${use.available} bytes before code: ${describeRegionUse(use, board!)}`);
     }
   },
 };
