@@ -40,12 +40,52 @@ export function kernelSources(): string[] {
     .map((f) => join(KERNELS_DIR, f));
 }
 
-/** Every file of the kernel library (sources and headers), as `tinygen compile` ships it. */
+/** Every file of the kernel library (sources and headers). */
 export function kernelLibraryFiles(): string[] {
   return readdirSync(KERNELS_DIR)
     .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
     .sort()
     .map((f) => join(KERNELS_DIR, f));
+}
+
+/** A function definition in a kernel source: its signature alone on a line, at the margin, not static. */
+const DEFINITION = /^(?!static\b)[a-z][\w ]*[\s*](tg_\w+)\(.*\)$/gm;
+const CALL = /\b(tg_\w+)\s*\(/g;
+/** A prototype (tinygen_kernels.h declares every kernel): it names a function without calling it. */
+const PROTOTYPE = /^[a-z][\w ]*[\s*]tg_\w+\([^;{]*\);$/gm;
+const INCLUDE = /^#include "([^"]+)"/gm;
+
+/**
+ * The kernel library files a model needs, as `tinygen compile` ships them: every header, and the
+ * sources that define a function the model's C calls, directly or through the headers it
+ * includes and the sources already taken.
+ */
+export function kernelFilesFor(modelSources: readonly string[]): string[] {
+  const files = kernelLibraryFiles();
+  const text = new Map(files.map((file) => [basename(file), readFileSync(file, 'utf8')]));
+  const definedIn = new Map<string, string>();
+  for (const [name, source] of text) {
+    if (name.endsWith('.c')) for (const [, fn] of source.matchAll(DEFINITION)) definedIn.set(fn!, name);
+  }
+  const taken = new Set<string>();
+  const pending = [...modelSources];
+  while (pending.length > 0) {
+    const source = pending.pop()!;
+    for (const [, header] of source.matchAll(INCLUDE)) {
+      if (text.has(header!) && !taken.has(header!)) {
+        taken.add(header!);
+        pending.push(text.get(header!)!);
+      }
+    }
+    for (const [, fn] of source.replace(PROTOTYPE, '').matchAll(CALL)) {
+      const file = definedIn.get(fn!);
+      if (file && !taken.has(file)) {
+        taken.add(file);
+        pending.push(text.get(file)!);
+      }
+    }
+  }
+  return files.filter((file) => file.endsWith('.h') || taken.has(basename(file)));
 }
 
 let cacheDisabled = process.env.TINYGEN_NO_CACHE === '1';

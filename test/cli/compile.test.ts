@@ -1,11 +1,16 @@
-/** `tinygen compile` output is self-contained: it builds with nothing but its own folder. */
+/**
+ * `tinygen compile` output is self-contained: it builds with nothing but its own folder, and its
+ * kernel folder holds only the sources the model calls into.
+ */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { tinygen } from '../helpers/cli.ts';
 import { MODELS } from '../helpers/paths.ts';
+import { MLPERF_TINY_NETWORKS, writeMlperfTinyNetwork, type MlperfTinyNetwork } from '../helpers/tflite-networks.ts';
+import { KERNELS_DIR, kernelFilesFor, kernelSources } from '../../src/toolchain/object-cache.ts';
 
 describe('tinygen compile', () => {
   it('writes the model and the kernel library, which build clean with -Wall -Wextra -Werror', async () => {
@@ -19,5 +24,37 @@ describe('tinygen compile', () => {
     expect(gcc.all).toBe('');
     expect(gcc.exitCode).toBe(0);
     expect((await execa(join(out, 'app'), { reject: false })).exitCode).toBe(0);
+  });
+
+  it('ships only the kernel sources a model calls into, and those link: MLPerf Tiny four networks, tiny_cnn in both roundings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinygen-compile-kernels-'));
+    const models = [
+      ...(Object.keys(MLPERF_TINY_NETWORKS) as MlperfTinyNetwork[]).map((n) => [writeMlperfTinyNetwork(n, dir), 'tflite'] as const),
+      [join(MODELS, 'tiny_cnn_qop.onnx'), 'onnx'] as const,
+      [join(MODELS, 'tiny_cnn_qop.onnx'), 'tflite'] as const,
+    ];
+    const all = kernelSources().length;
+    for (const [model, rounding] of models) {
+      const out = join(dir, `${basename(model)}-${rounding}`);
+      const result = await tinygen(['compile', model, '-o', out, '--name', 'net', '--rounding', rounding]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const kernels = readdirSync(join(out, 'tinygen')).filter((f) => f.endsWith('.c'));
+      expect(kernels.length, model).toBeLessThan(all);
+      writeFileSync(join(out, 'main.c'), '#include "net_model.h"\nint main(void) { return 0; }\n');
+      // Every symbol the model's C references must be defined: a missing kernel source fails the link.
+      const sources = [join(out, 'main.c'), join(out, 'net_model.c'), ...kernels.map((f) => join(out, 'tinygen', f))];
+      const gcc = await execa('gcc', ['-std=c11', '-O0', `-I${join(out, 'tinygen')}`, ...sources, '-lm', '-o', join(out, 'app')], { reject: false, all: true });
+      expect(gcc.all, `${model} ${rounding}`).toBe('');
+    }
+  });
+
+  it('finds, for every kernel tinygen_kernels.h declares, the source that defines it', () => {
+    const header = readFileSync(join(KERNELS_DIR, 'tinygen_kernels.h'), 'utf8');
+    const declared = [...header.matchAll(/^[a-z][\w ]*[\s*](tg_\w+)\(/gm)].map((m) => m[1]!);
+    expect(declared.length).toBeGreaterThan(40);
+    for (const fn of declared) {
+      const sources = kernelFilesFor([`x = ${fn}(0);`]).filter((f) => f.endsWith('.c'));
+      expect(sources.some((f) => new RegExp(`^[a-z][\\w ]*[\\s*]${fn}\\(`, 'm').test(readFileSync(f, 'utf8'))), fn).toBe(true);
+    }
   });
 });

@@ -5,7 +5,7 @@ import { IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
-import { kernelLibraryFiles } from '../../toolchain/object-cache.ts';
+import { kernelFilesFor } from '../../toolchain/object-cache.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
 import { loadBoard } from '../../boards/board.ts';
@@ -59,7 +59,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
         writeOutputFile(join(args.out, file), text);
         written.push(join(args.out, file));
       }
-      for (const source of kernelLibraryFiles()) {
+      // The headers, and the kernel sources the model calls into.
+      for (const source of kernelFilesFor([...generated.files.values()])) {
         writeOutputFile(join(kernelDir, basename(source)), readFileSync(source));
         written.push(join(kernelDir, basename(source)));
       }
