@@ -100,4 +100,15 @@ describe('bad input', () => {
     writeFileSync(record, Buffer.alloc(256));
     expectOneLineError(await tinygen(['run', join(MODELS, 'tiny_cnn_qop.onnx'), '--input', record, '--dump', '/proc/tinygen-dump']), /cannot create the folder \/proc\/tinygen-dump\/0: .*\(ENOENT\)/);
   });
+
+  it('a misspelt flag or command is one line naming the nearest one; a bad --inputs count says what is wrong', async () => {
+    const model = join(MODELS, 'tiny_cnn_qop.onnx');
+    expectOneLineError(await tinygen(['compile', model, '-o', join(dir, 'never'), '--optimise', 'ram']), /unknown argument: optimise \(did you mean --optimize\?\)/);
+    expectOneLineError(await tinygen(['compil', model]), /unknown arguments: compil \(did you mean compile\?\)/);
+    expectOneLineError(await tinygen(['compile', model, '-o', join(dir, 'never'), '--frobnicate']), /unknown argument: frobnicate; see tinygen --help$/);
+    for (const count of ['-3', '0', '2.5']) {
+      expectOneLineError(await tinygen(['validate', model, '--board', 'mps2-an386', '--inputs', count]), new RegExp(`--inputs: expected a positive whole number of random inputs, or a file of input records; got ${count.replace('.', '\\.')}`));
+    }
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
 });

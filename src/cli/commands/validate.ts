@@ -168,6 +168,10 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example('$0 validate model.onnx --board mps2-an386 --inputs 20', 'exit 0 only if every output byte matches')
       .example('$0 validate a.onnx b.onnx --board all --junit report.xml', 'every model on every emulated board, in parallel') as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
+    // A count, or a file of records; a number that is not a positive count is a mistake, not a file name.
+    if (/^[-+]?\d+(\.\d*)?$/.test(args.inputs) && !(/^\d+$/.test(args.inputs) && Number(args.inputs) > 0)) {
+      throw new UserError(`--inputs: expected a positive whole number of random inputs, or a file of input records; got ${args.inputs}`);
+    }
     const inputs = /^\d+$/.test(args.inputs) ? Number(args.inputs) : args.inputs;
     if (!(args.timeout > 0)) throw new UserError(`--timeout: expected a positive number of seconds, got ${args.timeout}`);
     if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
