@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa } from './exec.ts';
 import type { Board } from '../boards/board.ts';
 import { compileFlags, LINK_LIBS, linkFlags } from './flags.ts';
 import { renderLinkerScript, renderStartup } from './templates.ts';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa } from './exec.ts';
 import { HARNESS_DIR, kernelLibrary, objectLibrary } from './object-cache.ts';
 
 export interface HostBuild {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { execa } from 'execa';
+import { execa } from './exec.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { limitToCpus } from './parallel.ts';
 import { toolVersion } from './tools.ts';

@@ -2,7 +2,7 @@
  * Runs a firmware ELF on the board's QEMU machine, with semihosting for argv, files and exit status.
  */
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa } from './exec.ts';
 import type { Board } from '../boards/board.ts';
 import { UserError } from '../errors.ts';
 import { qemuArgv } from './flags.ts';

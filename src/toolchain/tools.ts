@@ -1,7 +1,7 @@
 /**
  * The external tools tinygen drives, and a check that they are installed.
  */
-import { execa } from 'execa';
+import { execa } from './exec.ts';
 import { UserError } from '../errors.ts';
 
 export const GCC = 'arm-none-eabi-gcc';
