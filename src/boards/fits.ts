@@ -42,7 +42,7 @@ export function regionUse(board: Board, models: readonly ModelFootprint[]): Regi
 const MODEL_PARTS = new Set(['weights', 'arena']);
 
 /** "the model's arena 1280, and the stack 2048 and heap 1024 that board 'x' reserves for the firmware". */
-export function describeRegionUse(use: RegionUse, board: Board): string {
+export function describeRegionUse(use: RegionUse, board: Board, models = 1): string {
   const list = (entries: [string, number][]) => {
     const items = entries.map(([what, bytes]) => `${what} ${bytes}`);
     return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items[0]!;
@@ -50,7 +50,7 @@ export function describeRegionUse(use: RegionUse, board: Board): string {
   const parts = Object.entries(use.parts).filter(([, bytes]) => bytes > 0);
   const model = parts.filter(([what]) => MODEL_PARTS.has(what));
   const reserved = parts.filter(([what]) => !MODEL_PARTS.has(what));
-  return [...(model.length ? [`the model's ${list(model)}`] : []), ...(reserved.length ? [`the ${list(reserved)} that board '${board.id}' reserves for the firmware`] : [])].join(', and ');
+  return [...(model.length ? [`the ${models === 1 ? "model's" : "models'"} ${list(model)}`] : []), ...(reserved.length ? [`the ${list(reserved)} that board '${board.id}' reserves for the firmware`] : [])].join(', and ');
 }
 
 /** Throws one line with the numbers of every region that overflows. */
@@ -58,7 +58,7 @@ export function checkFits(board: Board, models: readonly ModelFootprint[], label
   const uses = regionUse(board, models);
   const over = uses.filter((u) => u.needed > u.available);
   if (over.length > 0) {
-    const detail = over.map((u) => `${u.kind} region ${u.region} needs ${u.needed} bytes but has ${u.available}: ${describeRegionUse(u, board)}`).join('; ');
+    const detail = over.map((u) => `${u.kind} region ${u.region} needs ${u.needed} bytes but has ${u.available}: ${describeRegionUse(u, board, models.length)}`).join('; ');
     throw new UserError(`${label} does not fit board '${board.id}' before code is even counted: ${detail}`);
   }
   return uses;

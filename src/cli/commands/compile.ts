@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { UserError } from '../../errors.ts';
 import { writeOutputFile } from '../../util/output-files.ts';
 import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
 import { IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
@@ -11,11 +12,11 @@ import { formatBytes, printJson } from '../output.ts';
 import { loadBoard } from '../../boards/board.ts';
 import { checkFits, describeRegionUse } from '../../boards/fits.ts';
 import { measureFirmware } from '../../report/measure-firmware.ts';
-import { buildReport } from '../../report/report.ts';
+import { buildReport, type ModelReport } from '../../report/report.ts';
 import { reportFiles } from '../../report/report-files.ts';
 
 interface CompileArgs {
-  model: string;
+  models: string[];
   out: string;
   name?: string;
   rounding?: RoundingMode;
@@ -28,13 +29,13 @@ interface CompileArgs {
 
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
-  command: 'compile <model>',
-  describe: 'Compile an ONNX model into C: <name>_model.c/.h plus the kernel library, ready to drop into a firmware project, with its report (<name>_report.md/.json) and memory timeline (<name>_memory.svg)',
+  command: 'compile <models..>',
+  describe: 'Compile ONNX or TFLite models into C: <name>_model.c/.h for each plus one kernel library, ready to drop into a firmware project, with its report (<name>_report.md/.json) and memory timeline (<name>_memory.svg)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('model', { type: 'string', demandOption: true, describe: 'the model: ONNX (.onnx; int8 or uint8, QOperator or QDQ form) or TFLite (.tflite; int8)' })
+      .positional('models', { type: 'string', array: true, demandOption: true, describe: 'the model: ONNX (.onnx; int8 or uint8, QOperator or QDQ form) or TFLite (.tflite; int8); several share one kernel folder, for one firmware' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (created if missing)' })
-      .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name)' })
+      .option('name', { type: 'string', describe: 'C symbol prefix, e.g. kws gives kws_run() (default: the model file name; one model only)' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding); default tflite for TFLite models, onnx for ONNX' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
@@ -42,25 +43,42 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
       .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/')
-      .example('$0 compile model.tflite -o out/ --name kws --io arena', 'kws_input(0) and kws_output(0) point into the arena; call kws_run()') as Argv<CompileArgs>,
+      .example('$0 compile model.tflite -o out/ --name kws --io arena', 'kws_input(0) and kws_output(0) point into the arena; call kws_run()')
+      .example('$0 compile kws.tflite vww.tflite -o out/', 'kws_model.c/.h and vww_model.c/.h, one out/tinygen/ for both') as Argv<CompileArgs>,
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
+    const models = args.models;
+    if (args.name !== undefined && models.length > 1) throw new UserError('--name names one model; with several, each takes the name of its file');
     // Everything is generated in memory first, so a bad model leaves no partial output.
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io, optimize: args.optimize });
-    const generated = generate(compiled);
+    const units = models.map((model) => {
+      const compiled = compileModel({ modelPath: model, rounding: args.rounding, name: args.name, io: args.io, optimize: args.optimize });
+      return { model, compiled, generated: generate(compiled) };
+    });
+    const names = units.map((u) => u.compiled.name);
+    const clash = names.find((name, i) => names.indexOf(name) !== i);
+    if (clash) throw new UserError(`two models would both be named '${clash}' (after their files): give them files of different names, or compile them apart with --name`);
     const board = args.board ? loadBoard(args.board) : undefined;
-    const fits = board ? checkFits(board, [generated], `model ${args.model}`) : undefined;
-    // With a board, the report's code, stack and static data come from a real build for it.
-    const measured = board && args.measure ? await measureFirmware(compiled.name, generated, board) : undefined;
-    const report = buildReport(compiled, generated, measured);
+    // Models in one firmware each keep their own arena: the board must hold them all.
+    const fits = board ? checkFits(board, units.map((u) => u.generated), models.length === 1 ? `model ${models[0]}` : `models ${models.join(', ')}`) : undefined;
+    const reports: ModelReport[] = [];
+    for (const { compiled, generated } of units) {
+      // With a board, the report's code, stack and static data come from a real build for it.
+      const measured = board && args.measure ? await measureFirmware(compiled.name, generated, board) : undefined;
+      reports.push(buildReport(compiled, generated, measured));
+    }
     const kernelDir = join(args.out, 'tinygen');
     const written: string[] = [];
+    const modelFiles: string[][] = [];
     try {
-      for (const [file, text] of [...generated.files, ...reportFiles(report)]) {
-        writeOutputFile(join(args.out, file), text);
-        written.push(join(args.out, file));
+      for (const [i, { generated }] of units.entries()) {
+        modelFiles.push([]);
+        for (const [file, text] of [...generated.files, ...reportFiles(reports[i]!)]) {
+          writeOutputFile(join(args.out, file), text);
+          written.push(join(args.out, file));
+          modelFiles[i]!.push(join(args.out, file));
+        }
       }
-      // The headers, and the kernel sources the model calls into.
-      for (const source of kernelFilesFor([...generated.files.values()])) {
+      // One kernel folder for every model: the headers, and the sources any of them calls into.
+      for (const source of kernelFilesFor(units.flatMap((u) => [...u.generated.files.values()]))) {
         writeOutputFile(join(kernelDir, basename(source)), readFileSync(source));
         written.push(join(kernelDir, basename(source)));
       }
@@ -69,39 +87,47 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       for (const file of written) rmSync(file, { force: true });
       throw error;
     }
-    const summary = {
-      model: args.model,
-      name: compiled.name,
-      rounding: compiled.rounding,
-      io: compiled.io,
-      sha256: compiled.sha256,
-      arenaBytes: generated.arenaBytes,
-      modelRamBytes: report.modelRamBytes,
-      constantBytes: generated.constantBytes,
-      lowerBoundBytes: report.lowerBoundBytes,
-      flashBytes: report.flashBytes,
-      ramBytes: report.ramBytes,
-      inputs: generated.inputs,
-      outputs: generated.outputs,
-      files: written,
-      ...(fits ? { board: args.board, regions: fits } : {}),
-    };
-    if (args.json) return printJson(summary);
-    console.log(`compiled ${args.model} -> ${args.out}`);
-    if (compiled.io === 'arena') {
-      console.log(`  functions: ${compiled.name}_input(i), ${compiled.name}_output(i) and int ${compiled.name}_run(void) in ${compiled.name}_model.h (inputs and outputs in the arena)`);
-    } else {
-      console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
+    const kernelFiles = written.filter((file) => !modelFiles.flat().includes(file));
+    const summaries = units.map(({ model, compiled, generated }, i) => {
+      const report = reports[i]!;
+      return {
+        model,
+        name: compiled.name,
+        rounding: compiled.rounding,
+        io: compiled.io,
+        sha256: compiled.sha256,
+        arenaBytes: generated.arenaBytes,
+        modelRamBytes: report.modelRamBytes,
+        constantBytes: generated.constantBytes,
+        lowerBoundBytes: report.lowerBoundBytes,
+        flashBytes: report.flashBytes,
+        ramBytes: report.ramBytes,
+        inputs: generated.inputs,
+        outputs: generated.outputs,
+        files: [...modelFiles[i]!, ...(models.length === 1 ? kernelFiles : [])],
+      };
+    });
+    const boardFields = fits ? { board: args.board, regions: fits } : {};
+    // One model: its summary, as ever; several: each model's, with the shared kernel files apart.
+    if (args.json) return printJson(models.length === 1 ? { ...summaries[0]!, ...boardFields } : { models: summaries, kernels: kernelFiles, ...boardFields });
+    for (const [i, { model, compiled, generated }] of units.entries()) {
+      const report = reports[i]!;
+      console.log(`compiled ${model} -> ${args.out}`);
+      if (compiled.io === 'arena') {
+        console.log(`  functions: ${compiled.name}_input(i), ${compiled.name}_output(i) and int ${compiled.name}_run(void) in ${compiled.name}_model.h (inputs and outputs in the arena)`);
+      } else {
+        console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
+      }
+      console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM; model RAM ${formatBytes(report.modelRamBytes)} with the input and output buffers`);
+      console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
+      if (report.flashBytes !== null) {
+        console.log(`  measured:  on ${report.board}: flash ${formatBytes(report.flashBytes)} with code ${report.flash.codeBytes} B; RAM ${formatBytes(report.ramBytes!)} with stack ${report.ram.stackBytes} B`);
+      }
+      console.log(`  report:    ${compiled.name}_report.md, ${compiled.name}_report.json, ${compiled.name}_memory.svg`);
     }
-    console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM; model RAM ${formatBytes(report.modelRamBytes)} with the input and output buffers`);
-    console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
-    if (report.flashBytes !== null) {
-      console.log(`  measured:  on ${report.board}: flash ${formatBytes(report.flashBytes)} with code ${report.flash.codeBytes} B; RAM ${formatBytes(report.ramBytes!)} with stack ${report.ram.stackBytes} B`);
-    }
-    console.log(`  report:    ${compiled.name}_report.md, ${compiled.name}_report.json, ${compiled.name}_memory.svg`);
-    console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model; add it to the include path)`);
+    console.log(`  kernels:   ${kernelDir}/ (compile its .c files with the model${models.length > 1 ? 's' : ''}; add it to the include path)`);
     for (const use of fits ?? []) {
-      console.log(`  ${args.board} ${use.kind} ${use.region}: ${use.needed} of ${use.available} bytes before code: ${describeRegionUse(use, board!)}`);
+      console.log(`  ${args.board} ${use.kind} ${use.region}: ${use.needed} of ${use.available} bytes before code: ${describeRegionUse(use, board!, models.length)}`);
     }
   },
 };
