@@ -198,6 +198,9 @@ export function renderMemoryTimeline(input: TimelineInput): string {
     const boundY = stripTop + LIVE_STRIP_HEIGHT - (input.lowerBoundBytes * LIVE_STRIP_HEIGHT) / scaleTop;
     parts.push(line(plotLeft, boundY, plotRight, boundY, 'stroke="#c0392b" stroke-width="1" stroke-dasharray="6 4"'));
     parts.push(`<rect x="${plotLeft}" y="${stripTop}" width="${px(plotWidth)}" height="${LIVE_STRIP_HEIGHT}" fill="none" stroke="#888" stroke-width="1"/>`);
+    // The strip's scale, at its right edge: its top and its floor in bytes.
+    parts.push(text(plotRight + 6, stripTop + 9, formatBytes(scaleTop), 'class="live-scale" fill="#555"'));
+    parts.push(text(plotRight + 6, stripTop + LIVE_STRIP_HEIGHT, '0 B', 'class="live-scale" fill="#555"'));
     return parts;
   }
 }

@@ -118,6 +118,15 @@ describe('renderMemoryTimeline', () => {
     expect(svg).toContain('lower bound 3,072 B');
   });
 
+  it('gives the live-bytes strip a byte scale: its top is the largest of the arena and the live bytes', () => {
+    const svg = renderMemoryTimeline(sample);
+    const scale = [...svg.matchAll(/<text [^>]*class="live-scale"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(scale).toEqual(['4,096 B', '0 B']);
+    // A step with 2,048 of those 4,096 bytes live fills half the strip's height.
+    const bars = [...svg.matchAll(/<rect class="live" [^>]*height="([^"]*)"/g)].map((m) => Number(m[1]));
+    expect(bars).toEqual([24, 48, 36, 12]);
+  });
+
   it('keeps tiny buffers visible and labels only the ones that have room', () => {
     const svg = renderMemoryTimeline({ ...sample, arenaBytes: 1_000_000, lowerBoundBytes: 1_000_000, buffers: [{ tensors: ['tiny'], offset: 0, bytes: 8, first: 0, last: 0 }] });
     const [rect] = bufferRects(svg);
