@@ -28,14 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(argv)
       .scriptName('tinygen')
       .usage('$0 <command> [options]\n\nCompiles quantized ONNX and TFLite networks into static C for Arm Cortex-M and proves the firmware bit-exact under QEMU.')
-      .command(compileCommand)
-      .command(runCommand)
-      .command(validateCommand)
-      .command(reportCommand)
-      .command(benchCommand)
-      .command(demoCommand)
-      .command(conformanceCommand)
-      .command(boardsCommand)
+      .command([...COMMANDS])
       .option('cache', {
         type: 'boolean',
         default: true,
@@ -71,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   return Number(process.exitCode ?? 0);
 }
 
+/** The commands, in the order --help lists them (each has its own argument type: one array needs the cast). */
 const COMMANDS: readonly CommandModule<object, never>[] = [compileCommand, runCommand, validateCommand, reportCommand, benchCommand, demoCommand, conformanceCommand, boardsCommand] as never;
 
 /** The flags the commands declare, read by running their builders on a recorder of .option() calls. */

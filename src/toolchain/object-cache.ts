@@ -33,19 +33,16 @@ const MAX_ENTRIES = 4096;
 /** New entries between two prunes (each one lists the whole folder). */
 const PRUNE_EVERY = 64;
 
-export function kernelSources(): string[] {
-  return readdirSync(KERNELS_DIR)
-    .filter((f) => f.endsWith('.c'))
-    .sort()
-    .map((f) => join(KERNELS_DIR, f));
-}
-
 /** Every file of the kernel library (sources and headers). */
 export function kernelLibraryFiles(): string[] {
   return readdirSync(KERNELS_DIR)
     .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
     .sort()
     .map((f) => join(KERNELS_DIR, f));
+}
+
+export function kernelSources(): string[] {
+  return kernelLibraryFiles().filter((f) => f.endsWith('.c'));
 }
 
 /** A function definition in a kernel source: its signature alone on a line, at the margin, not static. */

@@ -3,6 +3,7 @@
  * a byte-level simulation of the schedule, per-step live bytes from tensor lifetimes, and where
  * an op must run in place.
  */
+import { expect } from 'vitest';
 import type { Graph, Node } from '../../src/ir/graph.ts';
 import { isConstant, tensorBytes, tensorOf } from '../../src/ir/graph.ts';
 import { ARENA_ALIGNMENT, type MemoryPlan, type Storage } from '../../src/passes/plan-memory.ts';
@@ -302,4 +303,10 @@ export function expectedInPlace(graph: Graph, plan: MemoryPlan, ops: readonly st
     if (eligible) expected.add(node.name);
   });
   return expected;
+}
+
+/** What every plan must pass: the byte-level simulation, and per-step live bytes from tensor lifetimes. */
+export function expectSoundPlan({ graph, plan, io }: { graph: Graph; plan: MemoryPlan; io: IoPlacement }, label: string): void {
+  expect(simulatePlan(graph, plan), label).toEqual([]);
+  expect(plan.liveBytes, label).toEqual(liveBytesFromTensors(graph, plan, io));
 }

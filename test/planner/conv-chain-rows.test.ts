@@ -12,14 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileModel, type Compiled } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { randomInputs } from '../../src/validate/records.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { writeMlperfTinyNetwork } from '../helpers/tflite-networks.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
-import { liveBytesFromTensors, simulatePlan } from './check-plan.ts';
+import { expectSoundPlan, simulatePlan } from './check-plan.ts';
 import { randomPointwiseChain } from './random-graphs.ts';
-import { convChain } from './conv-rows-models.ts';
+import { convChain, expectSameReference } from './conv-rows-models.ts';
 import type { Node } from '../../src/ir/graph.ts';
 import { convVariant } from '../../src/ops/qlinear-conv/definition.ts';
 
@@ -100,15 +98,10 @@ describe('ConvChainRows', () => {
       for (const io of ['caller', 'arena'] as const) {
         const fused = compileModel({ modelPath: path, io });
         const unfused = compileModel({ modelPath: path, io, optimize: 'time' });
-        expect(simulatePlan(fused.graph, fused.plan), `model ${i} ${io}`).toEqual([]);
-        expect(fused.plan.liveBytes, `model ${i} ${io}`).toEqual(liveBytesFromTensors(fused.graph, fused.plan, io));
+        expectSoundPlan(fused, `model ${i} ${io}`);
         expect(fused.plan.arenaBytes, `model ${i} ${io}`).toBeLessThanOrEqual(unfused.plan.arenaBytes);
         inPlace += chainSteps(fused).filter((c) => c.inPlace).length;
-        const random = seededRandom(i + 5);
-        for (let run = 0; run < 3; run++) {
-          const inputs = randomInputs(fused.graph, random);
-          expect(runReference(fused.graph, inputs).outputs, `model ${i} run ${run}`).toEqual(runReference(unfused.graph, inputs).outputs);
-        }
+        expectSameReference(fused, unfused, i + 5, 3, `model ${i}`);
       }
     }
     // Measured, for the record: see the console line.
@@ -123,8 +116,7 @@ describe('ConvChainRows', () => {
       const fused = compileModel({ modelPath: path, io: 'arena' });
       const unfused = compileModel({ modelPath: path, io: 'arena', optimize: 'time' });
       expect(simulatePlan(fused.graph, fused.plan), `model ${i}`).toEqual([]);
-      const inputs = randomInputs(fused.graph, seededRandom(i + 9));
-      expect(runReference(fused.graph, inputs).outputs, `model ${i}`).toEqual(runReference(unfused.graph, inputs).outputs);
+      expectSameReference(fused, unfused, i + 9, 1, `model ${i}`);
       for (const [rounding, io] of [['tflite', 'arena'], ['onnx', 'caller']] as const) {
         const diff = await hostDiff(path, rounding, 3, i + 1, { io });
         expect(diff.mismatches, `model ${i} ${rounding} ${io}: ${JSON.stringify(diff.first)}`).toBe(0);

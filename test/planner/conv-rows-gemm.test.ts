@@ -11,16 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
-import { randomInputs } from '../../src/validate/records.ts';
-import { seededRandom } from '../../src/util/random.ts';
 import { ActivationFunctionType as Act, Padding } from '../../src/frontend/tflite/schema.ts';
 import { CalibratedSpecBuilder } from '../helpers/tflite-networks.ts';
 import { buildTflite } from '../helpers/tflite-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { SHARED } from '../helpers/paths.ts';
-import { liveBytesFromTensors, simulatePlan } from './check-plan.ts';
-import { convIntoDense, type ConvIntoDense } from './conv-rows-models.ts';
+import { expectSoundPlan } from './check-plan.ts';
+import { convIntoDense, expectSameReference, type ConvIntoDense } from './conv-rows-models.ts';
 
 const MICRO_SPEECH = join(SHARED, 'conformance', 'tflite', 'micro_speech_quantized', 'model.tflite');
 const ops = (path: string, optimize?: 'time') => compileModel({ modelPath: path, ...(optimize ? { optimize } : {}) }).graph.nodes.map((n) => n.op);
@@ -68,14 +65,9 @@ describe('ConvRowsGemm', () => {
       for (const io of ['caller', 'arena'] as const) {
         const fused = compileModel({ modelPath: path, io });
         const unfused = compileModel({ modelPath: path, io, optimize: 'time' });
-        expect(simulatePlan(fused.graph, fused.plan), `model ${i} ${io}`).toEqual([]);
-        expect(fused.plan.liveBytes, `model ${i} ${io}`).toEqual(liveBytesFromTensors(fused.graph, fused.plan, io));
+        expectSoundPlan(fused, `model ${i} ${io}`);
         expect(fused.plan.arenaBytes, `model ${i} ${io}`).toBeLessThan(unfused.plan.arenaBytes);
-        const random = seededRandom(i + 11);
-        for (let run = 0; run < 4; run++) {
-          const inputs = randomInputs(fused.graph, random);
-          expect(runReference(fused.graph, inputs).outputs, `model ${i} run ${run}`).toEqual(runReference(unfused.graph, inputs).outputs);
-        }
+        expectSameReference(fused, unfused, i + 11, 4, `model ${i}`);
       }
     }
   });

@@ -7,6 +7,11 @@
  * a calibration would pick them (CalibratedSpecBuilder), so the bytes use the int8 range.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { Compiled } from '../../src/pipeline.ts';
+import { runReference } from '../../src/reference/interpreter.ts';
+import { randomInputs } from '../../src/validate/records.ts';
+import { seededRandom } from '../../src/util/random.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CalibratedSpecBuilder } from '../helpers/tflite-networks.ts';
@@ -70,4 +75,13 @@ export function convChain(seed: number): string {
   const path = join(mkdtempSync(join(tmpdir(), 'tinygen-model-')), `conv_chain_${seed}.tflite`);
   writeFileSync(path, buildTflite(b.spec([input.index], [y.index])));
   return path;
+}
+
+/** The fused model's reference computes the unfused layers' bytes, on `runs` inputs drawn from `seed`. */
+export function expectSameReference(fused: Compiled, unfused: Compiled, seed: number, runs: number, label: string): void {
+  const random = seededRandom(seed);
+  for (let run = 0; run < runs; run++) {
+    const inputs = randomInputs(fused.graph, random);
+    expect(runReference(fused.graph, inputs).outputs, `${label} run ${run}`).toEqual(runReference(unfused.graph, inputs).outputs);
+  }
 }

@@ -66,28 +66,25 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       reports.push(buildReport(compiled, generated, measured));
     }
     const kernelDir = join(args.out, 'tinygen');
-    const written: string[] = [];
-    const modelFiles: string[][] = [];
+    const modelFiles: string[][] = units.map(() => []);
+    const kernelFiles: string[] = [];
+    const write = (path: string, data: string | Uint8Array, files: string[]) => {
+      writeOutputFile(path, data);
+      files.push(path);
+    };
     try {
       for (const [i, { generated }] of units.entries()) {
-        modelFiles.push([]);
-        for (const [file, text] of [...generated.files, ...reportFiles(reports[i]!)]) {
-          writeOutputFile(join(args.out, file), text);
-          written.push(join(args.out, file));
-          modelFiles[i]!.push(join(args.out, file));
-        }
+        for (const [file, text] of [...generated.files, ...reportFiles(reports[i]!)]) write(join(args.out, file), text, modelFiles[i]!);
       }
       // One kernel folder for every model: the headers, and the sources any of them calls into.
       for (const source of kernelFilesFor(units.flatMap((u) => [...u.generated.files.values()]))) {
-        writeOutputFile(join(kernelDir, basename(source)), readFileSync(source));
-        written.push(join(kernelDir, basename(source)));
+        write(join(kernelDir, basename(source)), readFileSync(source), kernelFiles);
       }
     } catch (error) {
       // A folder that fills up or turns read-only halfway keeps no half of the output.
-      for (const file of written) rmSync(file, { force: true });
+      for (const file of [...modelFiles.flat(), ...kernelFiles]) rmSync(file, { force: true });
       throw error;
     }
-    const kernelFiles = written.filter((file) => !modelFiles.flat().includes(file));
     const summaries = units.map(({ model, compiled, generated }, i) => {
       const report = reports[i]!;
       return {

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeOutputFile } from '../../util/output-files.ts';
 import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
 import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
@@ -60,13 +61,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       measured = await measureFirmware(compiled.name, generated, board);
     }
     const report = buildReport(compiled, generated, measured);
-    if (args.svg) {
-      try {
-        writeFileSync(args.svg, memoryTimeline(report));
-      } catch (err) {
-        throw new UserError(`--svg ${args.svg}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
-    }
+    if (args.svg) writeOutputFile(args.svg, memoryTimeline(report));
     if (args.json) return printJson(report);
     console.log(args.markdown ? reportMarkdown(report) : reportText(report));
   },
