@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Runs the CLI from one esbuild bundle of src/ (dist/tinygen.mjs), rebuilt whenever a source is
-// newer than it, so `npx tinygen` starts fast and never sees stale code. Where the bundle cannot
-// be written (a read-only install), the sources run through tsx instead.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// Runs the CLI from one esbuild bundle of src/ (dist/tinygen.mjs). An installed package ships the
+// bundle and no sources. In a checkout the bundle is rebuilt whenever a source is newer than it,
+// so it is never stale; where it cannot be written, the sources run through tsx instead.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'src', 'cli', 'main.ts');
+const sources = join(root, 'src');
 const bundle = join(root, 'dist', 'tinygen.mjs');
 
 function newestMtime(dir) {
@@ -20,17 +20,13 @@ function newestMtime(dir) {
 }
 
 async function freshBundle() {
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'))) return bundle;
+  if (!existsSync(sources)) return bundle;
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(sources)) return bundle;
   try {
-    const { build } = await import('esbuild');
-    mkdirSync(dirname(bundle), { recursive: true });
-    // Written aside and renamed, so tinygen processes started together never load half a bundle.
-    const staging = `${bundle}.${process.pid}.tmp`;
-    await build({ entryPoints: [entry], outfile: staging, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
-    renameSync(staging, bundle);
+    const { buildBundle } = await import('../scripts/build-bundle.mjs');
+    await buildBundle();
     return bundle;
   } catch {
-    rmSync(`${bundle}.${process.pid}.tmp`, { force: true });
     return undefined;
   }
 }
@@ -42,6 +38,6 @@ if (built) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(pathToFileURL(entry).href));
+  ({ main } = await import(pathToFileURL(join(sources, 'cli', 'main.ts')).href));
 }
 process.exitCode = await main(process.argv.slice(2));
