@@ -42,9 +42,28 @@ export interface Compiled extends Lowered {
   imported: Graph;
 }
 
+/** The model file's name, made a C identifier; `_model` is added where the name alone is taken. */
 export function defaultName(modelPath: string): string {
-  return cIdentifier(basename(modelPath, extname(modelPath)).toLowerCase());
+  const name = cIdentifier(basename(modelPath, extname(modelPath)).toLowerCase());
+  return KEYWORDS.has(name) || fileNameTaken(name) !== undefined ? `${name}_model` : name;
 }
+
+/**
+ * The model's files are <name>.c and <name>.h, so a name must not be a file that sits beside them
+ * or that they include: a header called stdint.h would shadow the C library's wherever the output
+ * folder is on the include path. Returns what the name would clash with.
+ */
+function fileNameTaken(name: string): string | undefined {
+  if (C_STANDARD_HEADERS.has(name)) return `the C library's ${name}.h`;
+  if (/^(tinygen|tg_)/.test(name)) return "tinygen's own kernel files (tinygen_*, tg_*)";
+  if (HARNESS_FILES.has(name)) return `the ${name}.c that validation and measurement builds write beside the model`;
+  return undefined;
+}
+
+const C_STANDARD_HEADERS = new Set(
+  'assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal stdalign stdarg stdatomic stdbit stdbool stdckdint stddef stdint stdio stdlib stdnoreturn string tgmath threads time uchar wchar wctype'.split(' '),
+);
+const HARNESS_FILES = new Set(['main', 'startup', 'harness_model', 'report_main']);
 
 /** C and C++ keywords (C23's and C++20's included): a model name is a symbol prefix, and no prefix may read as one. */
 const KEYWORDS = new Set(
@@ -64,6 +83,8 @@ export function checkModelName(name: string): void {
     throw new UserError(`--name ${JSON.stringify(name)} is not usable as a C name: use letters, digits and underscores, starting with a letter`);
   }
   if (KEYWORDS.has(name)) throw new UserError(`--name ${JSON.stringify(name)} is a C or C++ keyword: choose another model name`);
+  const clash = fileNameTaken(name);
+  if (clash !== undefined) throw new UserError(`--name ${JSON.stringify(name)} would write ${name}.h and ${name}.c, which clash with ${clash}: choose another model name`);
 }
 
 export function compileModel(request: CompileRequest): Compiled {

@@ -1,5 +1,5 @@
 /**
- * Code generation: renders <name>_model.c and <name>_model.h from templates/, following the
+ * Code generation: renders <name>.c and <name>.h from templates/, following the
  * lowered graph and its memory plan. Output is deterministic for a given model and options.
  */
 import type { Graph, Node } from '../ir/graph.ts';
@@ -24,6 +24,10 @@ export interface GenerateOptions {
   /** Where inputs and outputs live; 'caller' when not given. */
   io?: IoPlacement;
 }
+
+/** The generated model's C source and header are named after the model, and nothing else. */
+export const modelSourceFile = (name: string): string => `${name}.c`;
+export const modelHeaderFile = (name: string): string => `${name}.h`;
 
 export interface GeneratedModel {
   /** File name → contents. */
@@ -228,8 +232,8 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     outputs: outputs.map(apiView),
   };
   const files = new Map<string, string>([
-    [`${name}_model.h`, renderTemplate('model.h.hbs', view)],
-    [`${name}_model.c`, renderTemplate('model.c.hbs', view)],
+    [modelHeaderFile(name), renderTemplate('model.h.hbs', view)],
+    [modelSourceFile(name), renderTemplate('model.c.hbs', view)],
   ]);
   return { files, io, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
 }

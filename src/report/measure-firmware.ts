@@ -12,7 +12,7 @@ import type { Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { allOrFirstFailure } from '../toolchain/parallel.ts';
 import { KERNELS_DIR } from '../toolchain/object-cache.ts';
-import type { GeneratedModel } from '../codegen/generate.ts';
+import { modelSourceFile, type GeneratedModel } from '../codegen/generate.ts';
 import { generateReportMain } from '../codegen/report-main.ts';
 import { parseCallGraph, worstStack, type StackUse } from './call-graph.ts';
 
@@ -47,7 +47,7 @@ export async function measureFirmware(name: string, generated: GeneratedModel, b
     const [withModel, baseline] = await allOrFirstFailure([
       buildFirmware({
         board,
-        sources: [join(workDir, `${name}_model.c`), main],
+        sources: [join(workDir, modelSourceFile(name)), main],
         withKernels: true,
         includeDirs,
         outDir: join(workDir, 'model'),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Compiled } from '../pipeline.ts';
 import { generate } from '../pipeline.ts';
-import type { GeneratedModel } from '../codegen/generate.ts';
+import { modelSourceFile, type GeneratedModel } from '../codegen/generate.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import { buildHost, runHost } from '../toolchain/host.ts';
 import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/object-cache.ts';
@@ -39,7 +39,7 @@ export async function buildHostModel(compiled: Compiled, options: HostModelOptio
   options.mutateSources?.(files);
   for (const [file, text] of files) writeFileSync(join(dir, file), text);
   const exe = await buildHost({
-    sources: [join(dir, `${compiled.name}_model.c`), join(dir, 'harness_model.c')],
+    sources: [join(dir, modelSourceFile(compiled.name)), join(dir, 'harness_model.c')],
     withHarness: true,
     includeDirs: [dir, KERNELS_DIR, HARNESS_DIR],
     outDir: dir,

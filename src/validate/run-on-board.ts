@@ -10,7 +10,7 @@ import { runFirmware, type RunResult } from '../toolchain/qemu.ts';
 import { describeExitStatus, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
 import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/object-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
-import type { GeneratedModel } from '../codegen/generate.ts';
+import { modelSourceFile, type GeneratedModel } from '../codegen/generate.ts';
 import { recordBytes } from './records.ts';
 import type { ValidateStage } from './stage.ts';
 
@@ -54,7 +54,7 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   progress(`building firmware for ${board.id}`, 'build');
   const build = await buildFirmware({
     board,
-    sources: [join(workDir, `${name}_model.c`), join(workDir, 'harness_model.c')],
+    sources: [join(workDir, modelSourceFile(name)), join(workDir, 'harness_model.c')],
     withKernels: true,
     withHarness: true,
     includeDirs: [workDir, KERNELS_DIR, HARNESS_DIR],

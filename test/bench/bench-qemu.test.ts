@@ -57,7 +57,7 @@ describe.concurrent('tinygen bench', () => {
     // than one tick.
     const loop = '{ uint32_t spins = 5000u; __asm__ volatile("1: subs %0, %0, #1\\n\\tbne 1b" : "+r"(spins) : : "cc"); }';
     const addLoop = (files: Map<string, string>) => {
-      for (const [name, text] of files) if (name.endsWith('_model.c')) files.set(name, text.replace('TG_LAYER_DONE(3);', `${loop}\n    TG_LAYER_DONE(3);`));
+      for (const [name, text] of files) if (name.endsWith('.c') && name !== 'harness_model.c') files.set(name, text.replace('TG_LAYER_DONE(3);', `${loop}\n    TG_LAYER_DONE(3);`));
     };
     const [base, looped] = await Promise.all([
       bench({ modelPath: TINY, board: 'mps2-an386', rounding: 'tflite' }),
@@ -74,7 +74,7 @@ describe.concurrent('tinygen bench', () => {
 
   it('reports a hung firmware as a failure, not as figures', async () => {
     const hang = (files: Map<string, string>) => {
-      for (const [name, text] of files) if (name.endsWith('_model.c')) files.set(name, text.replace('TG_LAYER_DONE(3);', 'for (;;) { __asm__ volatile(""); }'));
+      for (const [name, text] of files) if (name.endsWith('.c') && name !== 'harness_model.c') files.set(name, text.replace('TG_LAYER_DONE(3);', 'for (;;) { __asm__ volatile(""); }'));
     };
     const result = await bench({ modelPath: TINY, board: 'mps2-an386', mutateSources: hang, timeoutMs: 3000 });
     expect(result.failure).toMatch(/did not finish/);

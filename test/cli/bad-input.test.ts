@@ -82,6 +82,10 @@ describe('bad input', () => {
       ['1-bad-name', /--name "1-bad-name" is not usable as a C name/],
       ['_reserved', /--name "_reserved" is not usable as a C name/],
       ['class', /--name "class" is a C or C\+\+ keyword/],
+      // The model's files are <name>.c and <name>.h: a stdint.h beside them would shadow the C library's.
+      ['stdint', /--name "stdint" would write stdint.h and stdint.c, which clash with the C library's stdint.h/],
+      ['tg_dot', /clash with tinygen's own kernel files/],
+      ['harness_model', /clash with the harness_model.c that validation/],
     ] as const) {
       const out = join(dir, `named-${name}`);
       expectOneLineError(await tinygen(['compile', join(MODELS, 'tiny_cnn_qop.onnx'), '-o', out, '--name', name]), pattern);

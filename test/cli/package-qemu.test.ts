@@ -39,7 +39,7 @@ describe('the packed tarball, installed into an empty prefix', () => {
     const demo = await execa(tinygenBin, ['demo', '--inputs', '3'], { cwd: project, reject: false });
     expect(demo.exitCode, demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(/^PASS /m);
-    expect(readdirSync(join(project, 'tinygen-demo'))).toContain('demo_model.c');
+    expect(readdirSync(join(project, 'tinygen-demo'))).toContain('demo.c');
   });
 
   it('validates a TFLite model of the user\'s on another board', async () => {

@@ -38,7 +38,7 @@ describe('two models in one program', () => {
     const upper = (name: string) => name.toUpperCase();
     const main = [
       '#include <stdio.h>',
-      ...names.map((n) => `#include "${n}_model.h"`),
+      ...names.map((n) => `#include "${n}.h"`),
       ...names.flatMap((n) => [`static int8_t ${n}_in[${upper(n)}_INPUT_BYTES];`, `static int8_t ${n}_out[${upper(n)}_OUTPUT_BYTES];`]),
       'int main(int argc, char **argv)',
       '{',
@@ -54,7 +54,7 @@ describe('two models in one program', () => {
     ].join('\n');
     writeFileSync(join(out, 'main.c'), main);
     const flags = [...HOST_CFLAGS, ...SANITIZE];
-    const sources = [join(out, 'main.c'), ...names.map((n) => join(out, `${n}_model.c`)), ...kernelSources];
+    const sources = [join(out, 'main.c'), ...names.map((n) => join(out, `${n}.c`)), ...kernelSources];
     const objects = await Promise.all(sources.map((source) => objectLibrary({ compiler: 'gcc', flags, sources: [source], includeDirs: [out, join(out, 'tinygen')] })));
     const exe = join(out, 'app');
     await execa('gcc', [...flags, ...objects.flatMap((o) => o.objects), '-lm', '-o', exe]);

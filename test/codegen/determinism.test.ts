@@ -13,7 +13,7 @@ describe('generated C', () => {
   it('is deterministic', () => {
     const first = generate(compileModel({ modelPath }));
     const second = generate(compileModel({ modelPath }));
-    expect([...first.files.keys()]).toEqual(['tiny_cnn_u8_qop_model.h', 'tiny_cnn_u8_qop_model.c']);
+    expect([...first.files.keys()]).toEqual(['tiny_cnn_u8_qop.h', 'tiny_cnn_u8_qop.c']);
     expect(second.files).toEqual(first.files);
   });
 
@@ -27,13 +27,13 @@ describe('generated C', () => {
   });
 
   it('keeps the uint8 API of a uint8 model', () => {
-    const header = generate(compileModel({ modelPath })).files.get('tiny_cnn_u8_qop_model.h')!;
+    const header = generate(compileModel({ modelPath })).files.get('tiny_cnn_u8_qop.h')!;
     expect(header).toContain('int tiny_cnn_u8_qop_run(const uint8_t *input, uint8_t *output);');
   });
 
   it('changes with the rounding mode', () => {
-    const onnx = generate(compileModel({ modelPath, rounding: 'onnx' })).files.get('tiny_cnn_u8_qop_model.c')!;
-    const tflite = generate(compileModel({ modelPath, rounding: 'tflite' })).files.get('tiny_cnn_u8_qop_model.c')!;
+    const onnx = generate(compileModel({ modelPath, rounding: 'onnx' })).files.get('tiny_cnn_u8_qop.c')!;
+    const tflite = generate(compileModel({ modelPath, rounding: 'tflite' })).files.get('tiny_cnn_u8_qop.c')!;
     // The convolutions' and the matrix product's per-layer kernels run their body in the mode.
     expect(onnx).toMatch(/tg_conv_\w+_body\(.*, TG_ROUND_ONNX\);/);
     expect(tflite).toMatch(/tg_conv_\w+_body\(.*, TG_ROUND_TFLITE\);/);

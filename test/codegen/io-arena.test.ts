@@ -17,16 +17,16 @@ const TINY = join(MODELS, 'tiny_cnn_qop.onnx');
 describe('--io arena', () => {
   it('declares accessors into the arena and a run without arguments', () => {
     const generated = generate(compileModel({ modelPath: TINY, io: 'arena' }));
-    const header = generated.files.get('tiny_cnn_qop_model.h')!;
+    const header = generated.files.get('tiny_cnn_qop.h')!;
     expect(header).toContain('void *tiny_cnn_qop_input(int index);');
     expect(header).toContain('const void *tiny_cnn_qop_output(int index);');
     expect(header).toContain('int tiny_cnn_qop_run(void);');
-    const source = generated.files.get('tiny_cnn_qop_model.c')!;
+    const source = generated.files.get('tiny_cnn_qop.c')!;
     expect(source).toMatch(/int tiny_cnn_qop_run\(void\)\n\{/);
     // Each accessor returns its tensor's place in the arena, and NULL past the last index.
     expect(source).toMatch(/case 0:\n\s+return &tiny_cnn_qop_arena\[\d+\];\n\s+default:\n\s+return NULL;/);
     // The caller's API is unchanged by default.
-    const caller = generate(compileModel({ modelPath: TINY })).files.get('tiny_cnn_qop_model.h')!;
+    const caller = generate(compileModel({ modelPath: TINY })).files.get('tiny_cnn_qop.h')!;
     expect(caller).toContain('int tiny_cnn_qop_run(const int8_t *input, int8_t *output);');
     expect(caller).not.toContain('tiny_cnn_qop_input(');
   });

@@ -42,7 +42,7 @@ describe.concurrent('generated C under C99 -pedantic and C++11', () => {
       const out = join(dir, label.replace(/\W+/g, '_'));
       const compile = await tinygen(['compile', path(), '-o', out, '--name', 'net']);
       expect(compile.exitCode, compile.stderr).toBe(0);
-      const header = readFileSync(join(out, 'net_model.h'), 'utf8');
+      const header = readFileSync(join(out, 'net.h'), 'utf8');
       // A C++ file that includes the header and reads every macro it defines: shapes as array
       // initializers, the rest (sizes, scales, zero points) as numbers.
       const macros = [...header.matchAll(/^#define (NET_\w+) (.+)$/gm)].map((m) => ({ name: m[1]!, shape: m[2]!.startsWith('{') }));
@@ -50,13 +50,13 @@ describe.concurrent('generated C under C99 -pedantic and C++11', () => {
       const shapes = macros.filter((m) => m.shape).map((m, i) => `static const long shape_${i}[] = ${m.name};`);
       const numbers = macros.filter((m) => !m.shape).map((m) => ` + (double)(${m.name})`);
       const user = join(out, 'user.cpp');
-      writeFileSync(user, ['#include "net_model.h"', '', ...shapes, '', 'double net_constants(void);', 'double net_constants(void)', '{', `    return 0.0${numbers.join('')}${shapes.map((_, i) => ` + (double)shape_${i}[0]`).join('')};`, '}', ''].join('\n'));
+      writeFileSync(user, ['#include "net.h"', '', ...shapes, '', 'double net_constants(void);', 'double net_constants(void)', '{', `    return 0.0${numbers.join('')}${shapes.map((_, i) => ` + (double)shape_${i}[0]`).join('')};`, '}', ''].join('\n'));
       const includeDirs = [out, join(out, 'tinygen')];
       for (const id of BOARDS) {
         const cpu = cpuFlags(loadBoard(id));
         for (const [compiler, flags, source] of [
-          [GCC, C99, 'net_model.c'],
-          [GXX, CXX11, 'net_model.c'],
+          [GCC, C99, 'net.c'],
+          [GXX, CXX11, 'net.c'],
           [GXX, CXX11, 'user.cpp'],
         ] as const) {
           await objectLibrary({ compiler, flags: [...cpu, ...flags], sources: [join(out, source)], includeDirs }).catch((error: Error) => {

@@ -29,7 +29,7 @@ describe('a model in firmware with a linker script that does not know tinygen', 
     const model = join(MODELS, 'tiny_cnn_qop.onnx');
     const compile = await tinygen(['compile', model, '-o', dir, '--name', 'tiny', '--io', 'arena']);
     expect(compile.exitCode, compile.stderr).toBe(0);
-    const source = readFileSync(join(dir, 'tiny_model.c'), 'utf8');
+    const source = readFileSync(join(dir, 'tiny.c'), 'utf8');
     const arenaBytes = compileModel({ modelPath: model, io: 'arena' }).plan.arenaBytes;
     expect(arenaBytes).toBeGreaterThan(1000);
     const board = loadBoard('mps2-an386');
@@ -41,12 +41,12 @@ describe('a model in firmware with a linker script that does not know tinygen', 
       '-nostartfiles',
       '--specs=nosys.specs',
       `-T${join(FIXTURE, 'vendor.ld')}`,
-      '-DMODEL_HEADER="tiny_model.h"',
+      '-DMODEL_HEADER="tiny.h"',
       '-DMODEL_RUN=tiny_run',
       `-I${dir}`,
       `-I${join(dir, 'tinygen')}`,
       join(FIXTURE, 'main.c'),
-      join(dir, 'tiny_model.c'),
+      join(dir, 'tiny.c'),
       ...kernels,
       '-lm',
       '-o',

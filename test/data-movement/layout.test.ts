@@ -3,6 +3,7 @@
  * with no transposes of their own; views with the same quantization on both sides alias their
  * input, with another one they requantize; bad input is one UserError line naming the node.
  */
+import { modelSourceFile } from '../../src/codegen/generate.ts';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type ElemType } from '../helpers/onnx-builder.ts';
 import { oracleDiff } from '../helpers/oracle.ts';
@@ -89,11 +90,11 @@ describe('data movement in networks', () => {
     const same = build(0.1);
     const reshapeNode = same.graph.nodes.find((n) => n.op === 'Reshape')!;
     expect(same.plan.aliasedSteps.has(same.graph.nodes.indexOf(reshapeNode))).toBe(true);
-    expect(generate(same).files.get(`${same.name}_model.c`)).not.toContain('tg_requant_copy_s8');
+    expect(generate(same).files.get(modelSourceFile(same.name))).not.toContain('tg_requant_copy_s8');
     const other = build(0.2);
     const unsqueezeNode = other.graph.nodes.find((n) => n.op === 'Unsqueeze')!;
     expect(other.plan.aliasedSteps.has(other.graph.nodes.indexOf(unsqueezeNode))).toBe(false);
-    expect(generate(other).files.get(`${other.name}_model.c`)).toContain('tg_requant_copy_s8');
+    expect(generate(other).files.get(modelSourceFile(other.name))).toContain('tg_requant_copy_s8');
   });
 
   it('rejects what it cannot honour with one line naming the node and the reason', () => {

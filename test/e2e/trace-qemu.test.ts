@@ -12,7 +12,7 @@ import { runMatrix } from '../../src/validate/matrix.ts';
 import { matrixJunit } from '../../src/validate/junit.ts';
 import type { LayerDivergence } from '../../src/validate/trace.ts';
 import { MODELS } from '../helpers/paths.ts';
-import { plantBiasBug } from '../helpers/plant.ts';
+import { modelSourceEntry, plantBiasBug } from '../helpers/plant.ts';
 import { tinygen } from '../helpers/cli.ts';
 
 const TINY = join(MODELS, 'tiny_cnn_qop.onnx');
@@ -84,7 +84,7 @@ describe.concurrent('first diverging layer under QEMU (mps2-an386)', () => {
       inputs: 2,
       mutateSources(files) {
         plantBiasBug(files);
-        const [name, source] = [...files].find(([f]) => f.endsWith('_model.c'))!;
+        const [name, source] = modelSourceEntry(files);
         files.set(name, `${source}\n#ifdef TINYGEN_TRACE\n#error planted: no trace build\n#endif\n`);
       },
     });

@@ -2,6 +2,7 @@
  * End to end under QEMU: the example models compile, build for mps2-an386, run, and match the
  * reference byte for byte; and a build with one constant deliberately wrong is caught.
  */
+import { modelSourceEntry } from '../helpers/plant.ts';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { validate } from '../../src/validate/validate.ts';
@@ -30,7 +31,7 @@ describe.concurrent('validate under QEMU on mps2-an386', () => {
       board: 'mps2-an386',
       inputs: 20,
       mutateSources(files) {
-        const [name, source] = [...files].find(([f]) => f.endsWith('_model.c'))!;
+        const [name, source] = modelSourceEntry(files);
         // The fully connected layer's output zero point, one step off (its clamp bounds, kept below
         // the zero point, move with it so the int8 range stays): every output byte moves by one.
         const mutated = source.replace(

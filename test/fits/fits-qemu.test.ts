@@ -88,8 +88,8 @@ describe.concurrent('several models in one image', () => {
     writeFileSync(
       join(out, 'main.c'),
       [
-        '#include "kws_model.h"',
-        '#include "vww_model.h"',
+        '#include "kws.h"',
+        '#include "vww.h"',
         'int main(void)',
         '{',
         '    static int8_t a_in[KWS_INPUT_BYTES], a_out[KWS_OUTPUT_BYTES];',
@@ -100,7 +100,7 @@ describe.concurrent('several models in one image', () => {
       ].join('\n'),
     );
     const kernels = readdirSync(join(out, 'tinygen')).filter((f) => f.endsWith('.c')).map((f) => join(out, 'tinygen', f));
-    const sources = [join(out, 'main.c'), join(out, 'kws_model.c'), join(out, 'vww_model.c'), ...kernels];
+    const sources = [join(out, 'main.c'), join(out, 'kws.c'), join(out, 'vww.c'), ...kernels];
     // Built for a Cortex-M4F as well as for the host: no duplicate symbols either way.
     const arm = await execa('arm-none-eabi-gcc', ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off', `-I${join(out, 'tinygen')}`, '--specs=nosys.specs', ...sources, '-lm', '-o', join(out, 'image.elf')], { reject: false, all: true });
     expect(arm.all).toBe('');

@@ -9,7 +9,7 @@ describe('multi-input, multi-output graphs', () => {
   const model = twoInTwoOut();
 
   it('get one pointer per input and output in the generated API', () => {
-    const header = generate(compileModel({ modelPath: model })).files.get('model_model.h')!;
+    const header = generate(compileModel({ modelPath: model })).files.get('model.h')!;
     expect(header).toContain('int model_run(const int8_t *input0, const int8_t *input1, int8_t *output0, int8_t *output1);');
     expect(header).toContain('#define MODEL_OUTPUT0_SHAPE { 1, 3, 6, 6 }');
   });

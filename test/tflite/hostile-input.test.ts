@@ -24,9 +24,9 @@ describe('hostile .tflite input', () => {
       writeFileSync(model, relu(act('x */ #error injected\n/* ', [1, 4]), act('y\n#error two', [1, 4])));
       const result = await tinygen(['compile', model, '-o', join(dir, 'out'), '--name', 'inj']);
       expect(result.exitCode, result.stderr).toBe(0);
-      const header = readFileSync(join(dir, 'out', 'inj_model.h'), 'utf8');
+      const header = readFileSync(join(dir, 'out', 'inj.h'), 'utf8');
       expect(header).not.toMatch(/^#error/m);
-      const sources = [join(dir, 'out', 'inj_model.c'), ...readdirSync(join(dir, 'out', 'tinygen')).filter((f) => f.endsWith('.c')).map((f) => join(dir, 'out', 'tinygen', f))];
+      const sources = [join(dir, 'out', 'inj.c'), ...readdirSync(join(dir, 'out', 'tinygen')).filter((f) => f.endsWith('.c')).map((f) => join(dir, 'out', 'tinygen', f))];
       const gcc = await execa('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', `-I${join(dir, 'out', 'tinygen')}`, ...sources], { reject: false, all: true });
       expect(gcc.all).toBe('');
       expect(gcc.exitCode).toBe(0);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel, generate, type Compiled } from '../../src/pipeline.ts';
-import type { GeneratedModel } from '../../src/codegen/generate.ts';
+import { modelSourceFile, type GeneratedModel } from '../../src/codegen/generate.ts';
 import { randomRecords } from '../../src/validate/records.ts';
 import { compareTrace, describeDivergence, parseTrace, referenceValues, traceOnHost } from '../../src/validate/trace.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
@@ -40,7 +40,7 @@ describe('layer trace on the host', () => {
   const [record] = randomRecords(compiled.graph, 1, 7);
 
   it('generates a TG_TRACE line per output of every step that runs code, and no more', () => {
-    const source = [...generated.files].find(([f]) => f.endsWith('_model.c'))![1];
+    const source = generated.files.get(modelSourceFile(compiled.name))!;
     const lines = source.split('\n').filter((l) => /^\s+TG_TRACE\(/.test(l));
     expect(lines).toHaveLength(generated.traced.length);
     expect(generated.traced.map((t) => t.step)).toEqual(generated.layers.flatMap((l, step) => (l.runs ? [step] : [])));

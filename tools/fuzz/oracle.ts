@@ -39,8 +39,8 @@ export function stderrDefect(exitCode: number | null, stderr: string): DefectKin
 
 /** gcc -std=c11 -Wall -Wextra -Werror -c on the generated model .c; the error text on failure. */
 export function buildGeneratedC(dir: string): Promise<string | undefined> {
-  const model = readdirSync(dir).find((f) => f.endsWith('_model.c'));
-  if (!model) return Promise.resolve(`no *_model.c in ${dir}`);
+  const model = readdirSync(dir).find((f) => f.endsWith('.c'));
+  if (!model) return Promise.resolve(`no model .c in ${dir}`);
   return new Promise((resolve) => {
     const gcc = spawn('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-c', join(dir, model), `-I${dir}`, `-I${join(dir, 'tinygen')}`, '-o', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';

@@ -6,6 +6,7 @@ import { IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
+import { modelHeaderFile } from '../../codegen/generate.ts';
 import { kernelFilesFor } from '../../toolchain/object-cache.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { formatBytes, printJson } from '../output.ts';
@@ -30,7 +31,7 @@ interface CompileArgs {
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
   command: 'compile <models..>',
-  describe: 'Compile ONNX or TFLite models into C: <name>_model.c/.h for each plus one kernel library, ready to drop into a firmware project, with its report (<name>_report.md/.json) and memory timeline (<name>_memory.svg)',
+  describe: 'Compile ONNX or TFLite models into C: <name>.c and <name>.h for each plus one kernel library, ready to drop into a firmware project, with its report (<name>_report.md/.json) and memory timeline (<name>_memory.svg)',
   builder: (yargs: Argv) =>
     yargs
       .positional('models', { type: 'string', array: true, demandOption: true, describe: 'the model: ONNX (.onnx; int8 or uint8, QOperator or QDQ form) or TFLite (.tflite; int8); several share one kernel folder, for one firmware' })
@@ -42,9 +43,9 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
-      .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws_model.c, out/kws_model.h and out/tinygen/')
+      .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws.c, out/kws.h and out/tinygen/')
       .example('$0 compile model.tflite -o out/ --name kws --io arena', 'kws_input(0) and kws_output(0) point into the arena; call kws_run()')
-      .example('$0 compile kws.tflite vww.tflite -o out/', 'kws_model.c/.h and vww_model.c/.h, one out/tinygen/ for both') as Argv<CompileArgs>,
+      .example('$0 compile kws.tflite vww.tflite -o out/', 'kws.c/.h and vww.c/.h, one out/tinygen/ for both') as Argv<CompileArgs>,
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
     const models = args.models;
     if (args.name !== undefined && models.length > 1) throw new UserError('--name names one model; with several, each takes the name of its file');
@@ -111,9 +112,9 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       const report = reports[i]!;
       console.log(`compiled ${model} -> ${args.out}`);
       if (compiled.io === 'arena') {
-        console.log(`  functions: ${compiled.name}_input(i), ${compiled.name}_output(i) and int ${compiled.name}_run(void) in ${compiled.name}_model.h (inputs and outputs in the arena)`);
+        console.log(`  functions: ${compiled.name}_input(i), ${compiled.name}_output(i) and int ${compiled.name}_run(void) in ${modelHeaderFile(compiled.name)} (inputs and outputs in the arena)`);
       } else {
-        console.log(`  function:  int ${compiled.name}_run(...) in ${compiled.name}_model.h`);
+        console.log(`  function:  int ${compiled.name}_run(...) in ${modelHeaderFile(compiled.name)}`);
       }
       console.log(`  arena:     ${formatBytes(generated.arenaBytes)} of RAM; model RAM ${formatBytes(report.modelRamBytes)} with the input and output buffers`);
       console.log(`  constants: ${formatBytes(generated.constantBytes)} of flash`);
