@@ -93,11 +93,19 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
      * post-incrementing its own pointer. Written in C (vld1q_s8 and vmladavaq_s8), gcc derives the
      * four filter rows from one base and spends an add on each address, or, where the row length
      * is a compile-time constant, replaces the loop with compares: 12 to 17 instructions a step.
-     * VMLADAVA accumulates in even registers ("Te").
+     * VMLADAVA accumulates in even registers.
      */
     const int32_t steps = k / 16;
     {
-        const int8_t *xp = x, *p0 = w0, *p1 = w1, *p2 = w2, *p3 = w3;
+        /*
+         * Every operand in a register of its own choosing, fixed here: left to gcc's allocator, an
+         * inlined copy under -O3 (or -fpeel-loops) can fail with "impossible constraints". Even
+         * registers for the accumulators; r7 (the Thumb frame pointer) and r9 (the platform
+         * register, reserved by some RTOSes) are left alone.
+         */
+        register int32_t r_a0 __asm__("r0") = a0, r_a1 __asm__("r2") = a1, r_a2 __asm__("r4") = a2, r_a3 __asm__("r6") = a3;
+        register const int8_t *xp __asm__("r1") = x, *p0 __asm__("r3") = w0, *p1 __asm__("r5") = w1, *p2 __asm__("r8") = w2, *p3 __asm__("r10") = w3;
+        register int32_t n __asm__("r12") = steps;
         __asm__("wls lr, %[n], 2f\n"
                 "1:\n\t"
                 "vldrb.8 q0, [%[x]], #16\n\t"
@@ -111,9 +119,10 @@ static inline void tg_dot_1x4_s8(const int8_t *x, const int8_t *w0, const int8_t
                 "vmladava.s8 %[a3], q0, q1\n\t"
                 "le lr, 1b\n"
                 "2:"
-                : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [x] "+r"(xp), [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3)
-                : [n] "r"(steps)
+                : [a0] "+r"(r_a0), [a1] "+r"(r_a1), [a2] "+r"(r_a2), [a3] "+r"(r_a3), [x] "+r"(xp), [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3)
+                : [n] "r"(n)
                 : "q0", "q1", "lr", "memory");
+        a0 = r_a0, a1 = r_a1, a2 = r_a2, a3 = r_a3;
     }
     i = steps * 16;
     if (i < k) {

@@ -7,6 +7,18 @@
 #ifndef TINYGEN_KERNELS_H
 #define TINYGEN_KERNELS_H
 
+/*
+ * Float arithmetic rounds each operation on its own, whatever the project's flags: a fused
+ * multiply-add (gcc's default -ffp-contract=fast on cores with an FPU) rounds once where the
+ * reference rounds twice, and that can move a byte. Every tinygen source includes this header
+ * first, so the pragma covers all of tinygen's code and none of the project's.
+ */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include <stdint.h>
 #include "tg_requant.h"
 

@@ -63,6 +63,8 @@ export interface MatrixOptions {
   mutateSources?: (cell: MatrixCell, files: Map<string, string>) => void;
   /** After a mismatch, name the first diverging layer (ValidateOptions.trace; default true). */
   trace?: boolean;
+  /** Extra compiler flags for every cell's firmware (ValidateOptions.cflags). */
+  cflags?: string[];
 }
 
 /**
@@ -281,6 +283,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       },
       ...(options.mutateSources ? { mutateSources: (files: Map<string, string>) => options.mutateSources!(publicCell(cell), files) } : {}),
       ...(options.trace === false ? { trace: false } : {}),
+      ...(options.cflags ? { cflags: options.cflags } : {}),
     });
     const mismatchFailure = report.failure === undefined && report.mismatchCount > 0;
     return {

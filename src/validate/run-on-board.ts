@@ -25,6 +25,8 @@ export interface BoardRunOptions {
   timeoutMs: number;
   /** -D flags for every source, e.g. TINYGEN_PROFILE. */
   defines?: Record<string, string>;
+  /** Compiler flags after the board's (which they override: -O3, -ffp-contract=fast), for the model, the harness and the kernels. */
+  cflags?: string[];
   /** Run under -icount shift=0 (deterministic instruction counts). */
   icount?: boolean;
   onProgress?: (text: string, stage: ValidateStage) => void;
@@ -60,6 +62,7 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
     includeDirs: [workDir, KERNELS_DIR, HARNESS_DIR],
     outDir: workDir,
     ...(options.defines ? { defines: options.defines } : {}),
+    ...(options.cflags ? { extraCflags: options.cflags } : {}),
   });
   writeFileSync(join(workDir, 'inputs.bin'), Buffer.concat(records));
   rmSync(join(workDir, 'outputs.bin'), { force: true });

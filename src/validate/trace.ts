@@ -159,6 +159,8 @@ export interface TraceOptions {
   workDir: string;
   timeoutMs: number;
   mutateSources?: (files: Map<string, string>) => void;
+  /** The board build's extra compiler flags (ValidateOptions.cflags); the host build keeps its own. */
+  cflags?: string[];
 }
 
 /** The reference's value of every tensor for one input record. */
@@ -197,6 +199,7 @@ export async function traceOnBoard(options: TraceOptions, values = referenceValu
     defines: { [TRACE_DEFINE]: '' },
     extraArgs: [TRACE_FILE],
     ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
+    ...(options.cflags ? { cflags: options.cflags } : {}),
   });
   if (run.failure) throw new Error(`the trace firmware failed: ${run.failure.message}`);
   return compareTrace(compiled.graph, generated.traced, values, parseTrace(new Uint8Array(readFileSync(join(dir, TRACE_FILE)))));

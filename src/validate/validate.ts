@@ -47,6 +47,8 @@ export interface ValidateOptions {
    * board, and name the first diverging layer (default true).
    */
   trace?: boolean;
+  /** Compiler flags after the board's (which they override: -O3, -ffp-contract=fast), for the model, the harness and the kernels. */
+  cflags?: string[];
 }
 
 export interface Mismatch {
@@ -135,6 +137,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
       timeoutMs,
       onProgress: progress,
       ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
+      ...(options.cflags ? { cflags: options.cflags } : {}),
     });
     const { count, listed } = compareOutputs(expected, outputs, generated.outputs);
     const { text, data, bss } = build.sizes;
@@ -152,6 +155,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
           workDir,
           timeoutMs,
           ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
+          ...(options.cflags ? { cflags: options.cflags } : {}),
         });
       } catch (error) {
         // Diagnosis only: the mismatch verdict stands whatever happens here.

@@ -28,6 +28,7 @@ interface ValidateArgs {
   reportJson?: string;
   junit?: string;
   trace: boolean;
+  cflags?: string;
 }
 
 export function printValidateReport(report: ValidateReport): void {
@@ -164,6 +165,10 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         default: true,
         describe: 'after a mismatch, rerun the first mismatching input with every layer output captured (host C and board) and name the first layer that differs from the reference (--no-trace: skip)',
       })
+      .option('cflags', {
+        type: 'string',
+        describe: "extra compiler flags for the firmware (model, harness and kernels), after tinygen's own, which they override: check your project's flags, e.g. --cflags='-O3 -ffp-contract=fast'",
+      })
       .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file (one testsuite per board, one testcase per cell)' })
       .example('$0 validate model.onnx --board mps2-an386 --inputs 20', 'exit 0 only if every output byte matches')
       .example('$0 validate a.onnx b.onnx --board all --junit report.xml', 'every model on every emulated board, in parallel') as Argv<ValidateArgs>,
@@ -193,6 +198,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         keepDir: args.keep,
         timeoutMs: args.timeout * 1000,
         trace: args.trace,
+        ...(args.cflags?.trim() ? { cflags: args.cflags.trim().split(/\s+/) } : {}),
         onStart: (cells) => {
           // One cell: the stages, on a terminal, as before. Several: the matrix display.
           if (cells.length === 1) single = progressReporter(!args.json);
