@@ -2,6 +2,7 @@
  * The compiler front to back: load a model, lower it, and (optionally) generate C. Commands
  * and tests enter here so every path runs the same stages.
  */
+import type { ArenaPlacement } from './codegen/api.ts';
 import { basename, extname } from 'node:path';
 import { loadOnnxBytes, type InputBindings, type LoadedModel } from './frontend/onnx/load.ts';
 import { isTfliteModel, loadTfliteBytes } from './frontend/tflite/load.ts';
@@ -25,6 +26,8 @@ export interface CompileRequest {
   allowFloat?: boolean;
   /** Where inputs and outputs live (see IoPlacement); 'caller' by default. */
   io?: IoPlacement;
+  /** Where the arena lives (see ArenaPlacement); 'static' by default. */
+  arena?: ArenaPlacement;
   /** What the memory planner favours (see OptimizeGoal); 'balanced' by default. */
   optimize?: OptimizeGoal;
   /** See CompileOptions.lineBuffer. */
@@ -37,6 +40,7 @@ export interface Compiled extends Lowered {
   name: string;
   rounding: RoundingMode;
   io: IoPlacement;
+  arena: ArenaPlacement;
   optimize: OptimizeGoal;
   /** The graph as imported, before the passes (the report lowers it for the other --optimize goals). */
   imported: Graph;
@@ -99,7 +103,7 @@ export function compileModel(request: CompileRequest): Compiled {
   const io = request.io ?? 'caller';
   const optimize = request.optimize ?? 'balanced';
   const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io, optimize, ...(request.lineBuffer === false ? { lineBuffer: false } : {}) }));
-  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, optimize, imported: loaded.graph };
+  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, arena: request.arena ?? 'static', optimize, imported: loaded.graph };
 }
 
 /** A refusal raised past import names the model file first, as the loaders' own do. */
@@ -120,6 +124,7 @@ export function generate(compiled: Compiled): GeneratedModel {
       source: basename(compiled.modelPath),
       rounding: compiled.rounding,
       io: compiled.io,
+      arena: compiled.arena,
     }),
   );
 }

@@ -11,6 +11,8 @@ export interface ModelFootprint {
   /** Bytes of constant data (weights, biases, tables). */
   constantBytes: number;
   arenaBytes: number;
+  /** 'external': the caller's arena, which models that never run at once share (the largest counts). */
+  arena?: 'static' | 'external';
 }
 
 export interface RegionUse {
@@ -32,7 +34,9 @@ export function regionUse(board: Board, models: readonly ModelFootprint[]): Regi
     uses.set(region.name, use);
   };
   add('weights', 'weights', models.reduce((s, m) => s + m.constantBytes, 0));
-  add('arena', 'arena', models.reduce((s, m) => s + m.arenaBytes, 0));
+  const external = models.filter((m) => m.arena === 'external');
+  const ownArenas = models.filter((m) => m.arena !== 'external').reduce((s, m) => s + m.arenaBytes, 0);
+  add('arena', 'arena', ownArenas + Math.max(0, ...external.map((m) => m.arenaBytes)));
   add('stack', 'stack', board.placement.stackSize);
   add('data', 'heap', board.placement.heapSize);
   return [...uses.values()];

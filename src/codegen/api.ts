@@ -56,6 +56,15 @@ export function apiOutputs(graph: Graph): ApiTensor[] {
 }
 
 /** The parameter list of <name>_run: inputs (const) then outputs. */
-export function runSignature(inputs: readonly ApiTensor[], outputs: readonly ApiTensor[]): string {
-  return [...inputs.map((t) => `const ${t.ctype} *${t.param}`), ...outputs.map((t) => `${t.ctype} *${t.param}`)].join(', ');
+/**
+ * Where the arena lives: 'static', one array inside the model's .c; 'external', the caller's
+ * buffer, passed to every call, so models that never run at once can share one.
+ */
+export type ArenaPlacement = 'static' | 'external';
+export const ARENA_PLACEMENTS: readonly ArenaPlacement[] = ['static', 'external'];
+/** The alignment an external arena must have (the static one is declared with it). */
+export const ARENA_ALIGNMENT = 8;
+
+export function runSignature(inputs: readonly ApiTensor[], outputs: readonly ApiTensor[], arena: ArenaPlacement = 'static'): string {
+  return [...(arena === 'external' ? ['void *arena'] : []), ...inputs.map((t) => `const ${t.ctype} *${t.param}`), ...outputs.map((t) => `${t.ctype} *${t.param}`)].join(', ');
 }

@@ -10,7 +10,7 @@ import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
-import { apiInputs, apiOutputs, ctypeOf, runSignature, type ApiTensor } from './api.ts';
+import { apiInputs, apiOutputs, ARENA_ALIGNMENT, ctypeOf, runSignature, type ApiTensor, type ArenaPlacement } from './api.ts';
 import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, NonFiniteConstantError } from './c-literals.ts';
 import { UserError } from '../errors.ts';
 
@@ -23,6 +23,8 @@ export interface GenerateOptions {
   rounding: RoundingMode;
   /** Where inputs and outputs live; 'caller' when not given. */
   io?: IoPlacement;
+  /** Where the arena lives; 'static' when not given. */
+  arena?: ArenaPlacement;
 }
 
 /** The generated model's C source and header are named after the model, and nothing else. */
@@ -34,6 +36,8 @@ export interface GeneratedModel {
   files: Map<string, string>;
   /** 'caller': <name>_run takes the buffers; 'arena': <name>_input(i) and <name>_output(i) point into the arena. */
   io: IoPlacement;
+  /** 'external': every function takes the arena as its first argument. */
+  arena: ArenaPlacement;
   inputs: ApiTensor[];
   outputs: ApiTensor[];
   arenaBytes: number;
@@ -199,7 +203,8 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     layers.push({ node: node.name, constantBytes: emitter.nodeConstantBytes, runs: code !== '' });
   });
   const io = options.io ?? 'caller';
-  const signature = io === 'arena' ? 'void' : runSignature(inputs, outputs);
+  const arena = options.arena ?? 'static';
+  const signature = io === 'arena' ? (arena === 'external' ? 'void *arena' : 'void') : runSignature(inputs, outputs, arena);
   const arenaOffset = (tensor: string) => {
     const where = plan.storage.get(tensor);
     if (where?.kind !== 'arena') throw new Error(`internal: API tensor '${tensor}' is not in the arena`);
@@ -222,6 +227,8 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     upper: name.toUpperCase(),
     arenaBytes: plan.arenaBytes,
     hasArena: plan.arenaBytes > 0,
+    externalArena: arena === 'external',
+    arenaAlignment: ARENA_ALIGNMENT,
     constantBytes: emitter.constantBytes,
     declarations: emitter.declarations,
     includes: emitter.includes,
@@ -235,5 +242,5 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     [modelHeaderFile(name), renderTemplate('model.h.hbs', view)],
     [modelSourceFile(name), renderTemplate('model.c.hbs', view)],
   ]);
-  return { files, io, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
+  return { files, io, arena, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
 }

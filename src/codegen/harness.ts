@@ -24,8 +24,11 @@ export function generateHarnessAdapter(name: string, model: GeneratedModel): Map
     outputBytes: total(model.outputs),
     inputs: withOffsets(model.inputs),
     outputs: withOffsets(model.outputs),
+    upper: name.toUpperCase(),
     ioInArena: model.io === 'arena',
-    args: [...model.inputs, ...model.outputs].map((t) => `harness_${t.param}`).join(', '),
+    externalArena: model.arena === 'external',
+    hasArena: model.arenaBytes > 0,
+    args: [...(model.arena === 'external' ? ['harness_arena'] : []), ...[...model.inputs, ...model.outputs].map((t) => `harness_${t.param}`)].join(', '),
   };
   return new Map([['harness_model.c', renderTemplate('harness_model.c.hbs', view)]]);
 }

@@ -8,11 +8,15 @@ import type { GeneratedModel } from './generate.ts';
 export function generateReportMain(name: string, model: GeneratedModel): string {
   // With inputs and outputs in the arena there are no application buffers: run() takes none.
   const buffers = model.io === 'arena' ? [] : [...model.inputs, ...model.outputs];
+  const external = model.arena === 'external';
   return renderTemplate('report_main.c.hbs', {
     version: TOOL_VERSION,
     name,
+    upper: name.toUpperCase(),
     buffers,
-    signature: model.io === 'arena' ? 'void' : runSignature(model.inputs, model.outputs),
-    args: buffers.map((t) => `app_${t.param}`).join(', '),
+    externalArena: external,
+    hasArena: model.arenaBytes > 0,
+    signature: model.io === 'arena' ? (external ? 'void *arena' : 'void') : runSignature(model.inputs, model.outputs, model.arena),
+    args: [...(external ? ['app_arena'] : []), ...buffers.map((t) => `app_${t.param}`)].join(', '),
   });
 }

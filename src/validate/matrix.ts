@@ -6,6 +6,7 @@
  * still runs. Bad input (an unknown board, a model that cannot be read or compiled) is found
  * before any cell starts, and is a UserError.
  */
+import type { ArenaPlacement } from '../codegen/api.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { createFolder } from '../util/output-files.ts';
 import os from 'node:os';
@@ -42,6 +43,8 @@ export interface MatrixOptions {
   roundings?: readonly RoundingMode[];
   /** Where the models' inputs and outputs live (default 'caller'), for every cell. */
   io?: IoPlacement;
+  /** Where the arena lives (ValidateOptions.arena). */
+  arena?: ArenaPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
   /** A count of random inputs, or a file of raw input records (the same for every cell). */
@@ -162,8 +165,8 @@ interface CompiledModel {
  * that an input file holds whole records for it; every cell of that model and rounding mode then
  * validates this one compilation on its board.
  */
-function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, io: IoPlacement | undefined, optimize: OptimizeGoal | undefined): CompiledModel {
-  const compiled = compileModel({ modelPath, rounding, io, optimize });
+function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, options: Pick<MatrixOptions, 'io' | 'arena' | 'optimize'>): CompiledModel {
+  const compiled = compileModel({ modelPath, rounding, io: options.io, arena: options.arena, optimize: options.optimize });
   const generated = generate(compiled);
   if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generated.inputs));
   return { compiled, generated };
@@ -184,7 +187,7 @@ function plan(options: MatrixOptions): { cells: PlannedCell[]; boards: Board[]; 
   const models = [...new Map(options.models.map((m) => [resolve(m), m])).values()];
   const boards = resolveBoards(options.boards);
   const requested: (RoundingMode | undefined)[] = options.roundings?.length ? [...new Set(options.roundings)] : [undefined];
-  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs, options.io, options.optimize)));
+  const modelCompilations = models.map((model) => requested.map((r) => compileOnce(model, r, options.inputs, options)));
 
   const stems = models.map((m) => basename(m, extname(m)));
   const shown = models.map((m, i) => (stems.filter((s) => s === stems[i]).length > 1 ? m : basename(m)));
@@ -272,6 +275,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       inputs: options.inputs,
       rounding: cell.rounding,
       ...(options.io ? { io: options.io } : {}),
+      ...(options.arena ? { arena: options.arena } : {}),
       ...(options.optimize ? { optimize: options.optimize } : {}),
       seed: options.seed,
       keepDir: cell.workDir,

@@ -2,6 +2,7 @@
  * tinygen validate: compile a model, build the firmware for a board, run it under QEMU on many
  * inputs, and compare every output byte with the reference interpreter.
  */
+import type { ArenaPlacement } from '../codegen/api.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ export interface ValidateOptions {
   rounding?: RoundingMode;
   /** Where the model's inputs and outputs live (default 'caller'). */
   io?: IoPlacement;
+  /** Where the arena lives (default 'static'). */
+  arena?: ArenaPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
   seed?: number;
@@ -184,6 +187,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
 }
 
 function compileAndGenerate(options: ValidateOptions): { compiled: Compiled; generated: GeneratedModel } {
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, optimize: options.optimize });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, arena: options.arena, optimize: options.optimize });
   return { compiled, generated: generate(compiled) };
 }

@@ -21,12 +21,12 @@ import { writeMlperfTinyNetwork } from '../helpers/tflite-networks.ts';
 const SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
 
 describe('two models in one program', () => {
-  it('share one kernel folder, link together and each compute the reference bytes', async () => {
+  it.each(['static', 'external'] as const)('share one kernel folder, link together and each compute the reference bytes (%s arena)', async (arena) => {
     const dir = mkdtempSync(join(tmpdir(), 'tinygen-two-models-'));
     // A TFLite network (fully connected layers) and an ONNX CNN: different kernels, one folder.
     const models = [writeMlperfTinyNetwork('ad', dir), join(MODELS, 'tiny_cnn_qop.onnx')];
     const out = join(dir, 'out');
-    const result = await tinygen(['compile', ...models, '-o', out, '--json']);
+    const result = await tinygen(['compile', ...models, '-o', out, '--json', '--arena', arena]);
     expect(result.exitCode, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as { models: { name: string }[]; kernels: string[] };
     const names = summary.models.map((m) => m.name);
@@ -35,17 +35,24 @@ describe('two models in one program', () => {
     expect(kernelSources.length).toBeGreaterThan(0);
 
     // Each model's input record in, each model's output record out, the models called in turn.
+    // An external arena is one buffer for both, sized for the larger; a run refuses NULL or a
+    // misaligned one.
     const upper = (name: string) => name.toUpperCase();
+    const [a, b] = names.map(upper);
+    const external = arena === 'external';
+    const arenaArg = external ? 'shared_arena, ' : '';
     const main = [
       '#include <stdio.h>',
       ...names.map((n) => `#include "${n}.h"`),
       ...names.flatMap((n) => [`static int8_t ${n}_in[${upper(n)}_INPUT_BYTES];`, `static int8_t ${n}_out[${upper(n)}_OUTPUT_BYTES];`]),
+      ...(external ? [`static uint64_t shared_arena[((${a}_ARENA_BYTES > ${b}_ARENA_BYTES ? ${a}_ARENA_BYTES : ${b}_ARENA_BYTES) + 7) / 8];`] : []),
       'int main(int argc, char **argv)',
       '{',
       '    FILE *in = argc > 2 ? fopen(argv[1], "rb") : NULL, *out = argc > 2 ? fopen(argv[2], "wb") : NULL;',
       '    if (!in || !out) return 2;',
+      ...(external ? names.flatMap((n) => [`    if (${n}_run(NULL, ${n}_in, ${n}_out) != -1) return 6;`, `    if (${n}_run((char *)shared_arena + 4, ${n}_in, ${n}_out) != -1) return 7;`]) : []),
       ...names.map((n) => `    if (fread(${n}_in, 1, sizeof ${n}_in, in) != sizeof ${n}_in) return 3;`),
-      ...names.map((n) => `    if (${n}_run(${n}_in, ${n}_out) != 0) return 4;`),
+      ...names.map((n) => `    if (${n}_run(${arenaArg}${n}_in, ${n}_out) != 0) return 4;`),
       ...names.map((n) => `    fwrite(${n}_out, 1, sizeof ${n}_out, out);`),
       '    fclose(in);',
       '    return fclose(out) == 0 ? 0 : 5;',
@@ -60,8 +67,8 @@ describe('two models in one program', () => {
     await execa('gcc', [...flags, ...objects.flatMap((o) => o.objects), '-lm', '-o', exe]);
 
     const random = seededRandom(5);
+    const compiled = models.map((m) => compileModel({ modelPath: m }));
     for (let round = 0; round < 3; round++) {
-      const compiled = models.map((m) => compileModel({ modelPath: m }));
       const inputs = compiled.map((c) => randomInputs(c.graph, random));
       writeFileSync(join(out, 'in.bin'), Buffer.concat(inputs.map((values) => valuesToRecord(values))));
       await execa(exe, [join(out, 'in.bin'), join(out, 'out.bin')]);

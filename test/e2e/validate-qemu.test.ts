@@ -25,6 +25,16 @@ describe.concurrent('validate under QEMU on mps2-an386', () => {
     }
   }
 
+  for (const io of ['caller', 'arena'] as const) {
+    it(`is bit-exact with the arena the caller's (--arena external, --io ${io}) on the M4F and the M55`, async () => {
+      for (const board of ['mps2-an386', 'mps3-an547']) {
+        const report = await validate({ modelPath: join(MODELS, 'tiny_cnn_qop.onnx'), board, inputs: 5, io, arena: 'external' });
+        expect(report.mismatchCount, board).toBe(0);
+        expect(report.passed, board).toBe(true);
+      }
+    });
+  }
+
   it('fails, naming input, output and values, when a kernel constant is off by one', async () => {
     const report = await validate({
       modelPath: join(MODELS, 'tiny_cnn_qop.onnx'),

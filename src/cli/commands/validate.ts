@@ -9,7 +9,8 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
-import { formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
+import { ARENA_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
+import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
 import { describeFirstDivergence } from '../../validate/trace.ts';
 import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
@@ -28,6 +29,7 @@ interface ValidateArgs {
   reportJson?: string;
   junit?: string;
   trace: boolean;
+  arena: ArenaPlacement;
   cflags?: string;
 }
 
@@ -153,6 +155,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         describe: `requantization mode (${ROUNDING_MODES.join(', ')}; default: the model's); repeat it for several`,
       })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
+      .option('arena', { choices: ARENA_PLACEMENTS, default: 'static' as ArenaPlacement, describe: ARENA_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once (default: the number of CPUs, ${os.availableParallelism()})` })
@@ -191,6 +194,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         boards: args.board,
         roundings: args.rounding?.length ? roundingModes(args.rounding) : undefined,
         io: args.io,
+        arena: args.arena,
         optimize: args.optimize,
         inputs,
         seed: args.seed,
