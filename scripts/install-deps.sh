@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what tinygen needs on Debian or Ubuntu: the Arm GNU toolchain with newlib and QEMU
-# (only the apt packages that are missing), then the npm dependencies with `npm ci`.
+# Installs what tinygen needs on Debian or Ubuntu: the Arm GNU toolchain with newlib and QEMU,
+# and make and cmake, which the firmware examples' test builds with (only the apt packages that
+# are missing), then the npm dependencies with `npm ci`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm make cmake)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

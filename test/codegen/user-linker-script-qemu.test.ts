@@ -1,11 +1,12 @@
 /**
  * The generated C in a user's own firmware: a vendor-style linker script that never mentions
- * tinygen, the user's own startup code, no C library start-up files. The weights must land in
+ * tinygen, the user's own startup code, no C library start-up files (those of examples/app; the
+ * examples' own test runs them under QEMU with an external arena, this one links a static arena). The weights must land in
  * flash as read-only data and the arena in zero-initialised RAM (.bss), so the arena adds no byte
  * to the flash image (it did when the arena had a section of its own that such a script placed
  * after .data, with a load image in flash).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -19,7 +20,8 @@ import { PACKAGE_ROOT } from '../../src/version.ts';
 import { MODELS } from '../helpers/paths.ts';
 import { tinygen } from '../helpers/cli.ts';
 
-const FIXTURE = join(PACKAGE_ROOT, 'test', 'fixtures', 'user-firmware');
+/** The user's startup code and linker script of the firmware examples. */
+const APP = join(PACKAGE_ROOT, 'examples', 'app');
 
 describe('a model in firmware with a linker script that does not know tinygen', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tinygen-user-ld-'));
@@ -36,16 +38,18 @@ describe('a model in firmware with a linker script that does not know tinygen', 
     // The kernels as every firmware build links them (the same sources, cached per CPU and flags).
     const kernels = (await kernelLibrary(GCC, compileFlags(board))).objects;
     const elf = join(dir, 'user.elf');
+    const main = join(dir, 'main.c');
+    writeFileSync(main, '#include "tiny.h"\nint main(void) { return tiny_run(); }\n');
     await execa(GCC, [
       ...compileFlags(board),
       '-nostartfiles',
       '--specs=nosys.specs',
-      `-T${join(FIXTURE, 'vendor.ld')}`,
-      '-DMODEL_HEADER="tiny.h"',
-      '-DMODEL_RUN=tiny_run',
+      `-T${join(APP, 'mps2-an386.ld')}`,
+      `-I${APP}`,
       `-I${dir}`,
       `-I${join(dir, 'tinygen')}`,
-      join(FIXTURE, 'main.c'),
+      main,
+      join(APP, 'startup.c'),
       join(dir, 'tiny.c'),
       ...kernels,
       '-lm',
