@@ -77,8 +77,20 @@ export interface Board {
   console: BoardConsole;
   /** The QEMU machine that emulates the board; absent for boards that are only built. */
   qemu?: { machine: string; cpu?: string };
+  /**
+   * Whether firmware for the board uses Arm semihosting (newlib's rdimon: console, files, exit),
+   * which needs a debugger or QEMU attached. Without it (the default for a board with no QEMU
+   * machine: a real part), the startup code starts the C library itself, stdout goes to the UART
+   * console or nowhere, and exit and faults stop the core. validate and bench need semihosting.
+   */
+  semihosting: boolean;
   /** The file the board was loaded from, as shown in messages. */
   file: string;
+}
+
+/** Why a board without semihosting cannot be validated or benchmarked. */
+export function semihostingNeeded(board: Pick<Board, 'id' | 'file'>): string {
+  return `board ${board.id} is built without semihosting ("semihosting": false in ${board.file}): validate and bench read their records over semihosting, so they need a board that uses it`;
 }
 
 /** boards/ in the package root (found from this module's URL, see src/version.ts). */
@@ -316,7 +328,7 @@ function jsonErrorMessage(shown: string, text: string, e: Error): string {
 }
 
 function readBoard(c: Checker, json: unknown, stem: string | undefined): Board | undefined {
-  const o = c.object(json, '', TOP_REQUIRED, ['qemu']);
+  const o = c.object(json, '', TOP_REQUIRED, ['qemu', 'semihosting']);
   const g = <T>(check: () => T) => c.guard(check);
 
   const id = g(() => c.string(o.id, 'id', ID_PATTERN, 'a lower-case id of letters, digits, ".", "_" or "-"'));
@@ -458,7 +470,7 @@ function readBoard(c: Checker, json: unknown, stem: string | undefined): Board |
       const q = c.object(o.qemu, 'qemu', ['machine'], ['cpu']);
       const machine = g(() => c.string(q.machine, 'qemu.machine', /^[A-Za-z0-9._-]+$/, 'a QEMU machine name like "mps2-an386"'));
       const qcpu = q.cpu === undefined ? undefined : g(() => c.string(q.cpu, 'qemu.cpu', /^[A-Za-z0-9._-]+$/, 'a QEMU cpu name like "cortex-m4"'));
-      if (consoleKind === 'none') {
+      if (consoleKind === 'none' && o.semihosting !== false) {
         g(() => c.fail('console', 'expected "semihosting" or a UART: a board with a QEMU machine runs the harness over semihosting'));
       }
       if (machine === undefined || (q.cpu !== undefined && qcpu === undefined)) return undefined;
@@ -466,13 +478,19 @@ function readBoard(c: Checker, json: unknown, stem: string | undefined): Board |
     });
   }
 
+  const semihosting = o.semihosting === undefined ? o.qemu !== undefined : g(() => {
+    if (typeof o.semihosting !== 'boolean') return c.expected('semihosting', 'true or false', o.semihosting);
+    if (!o.semihosting && consoleKind === 'semihosting') return c.fail('semihosting', 'expected true: the console is "semihosting"; give a UART or "none" to build without it');
+    return o.semihosting;
+  });
+
   if (
     id === undefined || description === undefined || cpu === undefined || fpu === undefined || features === undefined ||
-    clockHz === undefined || memory === undefined || placement === undefined || consoleKind === undefined
+    clockHz === undefined || memory === undefined || placement === undefined || consoleKind === undefined || semihosting === undefined
   ) {
     return undefined;
   }
-  const board: Board = { id, description, cpu, fpu, features, clockHz, memory, placement, console: consoleKind, file: c.fileName };
+  const board: Board = { id, description, cpu, fpu, features, clockHz, memory, placement, console: consoleKind, semihosting, file: c.fileName };
   if (qemu) board.qemu = qemu;
   return board;
 }

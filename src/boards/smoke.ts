@@ -63,6 +63,9 @@ export interface SmokeOptions {
   keepDir?: string;
 }
 
+/** How long a board without semihosting runs under QEMU: it cannot exit, so it is stopped. */
+const BARE_RUN_MS = 3000;
+
 export async function smokeTest(board: Board, options: SmokeOptions = {}): Promise<SmokeResult> {
   const start = performance.now();
   const outDir = options.keepDir ? path.resolve(options.keepDir) : mkdtempSync(path.join(tmpdir(), `tinygen-smoke-${board.id}-`));
@@ -77,14 +80,15 @@ export async function smokeTest(board: Board, options: SmokeOptions = {}): Promi
       const detail = message.find((l) => /error|overflow|undefined reference/i.test(l)) ?? message[0] ?? 'build failed';
       return done({ passed: false, booted: false, failure: `the smoke firmware does not build: ${detail.trim()}` });
     }
-    if (!board.qemu) return done({ passed: true, booted: false, sizes: build.sizes });
+    // Without semihosting the firmware can only be watched through a UART, and it cannot make QEMU exit.
+    if (!board.qemu || (!board.semihosting && !uartConsole(board))) return done({ passed: true, booted: false, sizes: build.sizes });
     // A UART console: QEMU writes the serial port to a file, and the line must arrive there.
     const serialFile = uartConsole(board) ? 'uart.log' : undefined;
     const run = await runFirmware({
       board,
       elfPath: build.elfPath,
       args: [],
-      timeoutMs: options.timeoutMs ?? 20_000,
+      timeoutMs: board.semihosting ? (options.timeoutMs ?? 20_000) : BARE_RUN_MS,
       cwd: outDir,
       ...(serialFile ? { serialFile } : {}),
     });
@@ -92,8 +96,14 @@ export async function smokeTest(board: Board, options: SmokeOptions = {}): Promi
     const printed = serialPath ? (existsSync(serialPath) ? readFileSync(serialPath, 'utf8') : '') : run.stdout;
     const values = parseSmokeLine(printed);
     const base = { booted: true, sizes: build.sizes, ...(values ? { values } : {}), ...(serialPath ? { serial: printed } : {}) };
-    if (run.timedOut) return done({ ...base, passed: false, failure: `QEMU ${board.qemu.machine} did not exit within ${options.timeoutMs ?? 20_000} ms` });
-    if (run.exitCode !== 0) {
+    if (!board.semihosting) {
+      // The firmware stops its core at exit, after writing its status to the UART; QEMU runs on until killed.
+      const exit = /^tinygen: (exit -?\d+|fault: .*)$/m.exec(printed);
+      if (!exit) return done({ ...base, passed: false, failure: `the smoke firmware wrote no "tinygen: exit" line on its UART within ${BARE_RUN_MS} ms` });
+      if (exit[1] !== 'exit 0') return done({ ...base, passed: false, failure: `the smoke firmware stopped with "tinygen: ${exit[1]}" on its UART` });
+    } else if (run.timedOut) {
+      return done({ ...base, passed: false, failure: `QEMU ${board.qemu.machine} did not exit within ${options.timeoutMs ?? 20_000} ms` });
+    } else if (run.exitCode !== 0) {
       const fault = run.stderr.split('\n').find((l) => l.startsWith('tinygen: fault:'));
       return done({
         ...base,

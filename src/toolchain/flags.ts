@@ -42,12 +42,16 @@ export function compileFlags(board: Board): string[] {
   ];
 }
 
-/** Flags for linking: newlib with semihosting (rdimon), the board's linker script, unused sections dropped. */
+/**
+ * Flags for linking: newlib with semihosting (rdimon) where the board uses it, else with the
+ * no-OS stubs (nosys, the startup code defining _write and _exit); the board's linker script;
+ * unused sections dropped.
+ */
 export function linkFlags(board: Board, linkerScript: string, mapFile?: string): string[] {
-  const flags = [...cpuFlags(board), '--specs=rdimon.specs', '-T', linkerScript, '-Wl,--gc-sections'];
-  // A UART console: the startup code's __wrap__write sends stdout and stderr to the UART and
-  // passes every other file descriptor on to rdimon's _write (semihosting).
-  if (uartConsole(board)) flags.push('-Wl,--wrap=_write');
+  const flags = [...cpuFlags(board), board.semihosting ? '--specs=rdimon.specs' : '--specs=nosys.specs', '-T', linkerScript, '-Wl,--gc-sections'];
+  // A UART console with semihosting: the startup code's __wrap__write sends stdout and stderr to
+  // the UART and passes every other file descriptor on to rdimon's _write (semihosting files).
+  if (board.semihosting && uartConsole(board)) flags.push('-Wl,--wrap=_write');
   if (mapFile) flags.push(`-Wl,-Map=${mapFile}`);
   return flags;
 }

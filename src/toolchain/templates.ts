@@ -50,6 +50,7 @@ export function boardView(board: Board) {
     handlerStackSize: hex(HANDLER_STACK_BYTES),
     irqs: Array.from({ length: IRQ_VECTORS }, (_, i) => i),
     uart: uartView(board) ?? false,
+    semihosting: board.semihosting,
   };
 }
 

@@ -12,7 +12,7 @@ import { createFolder } from '../util/output-files.ts';
 import os from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { listBoardIds, loadBoard, type Board } from '../boards/board.ts';
+import { listBoardIds, loadBoard, semihostingNeeded, type Board } from '../boards/board.ts';
 import { compileModel, generate, type Compiled } from '../pipeline.ts';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
@@ -136,6 +136,7 @@ export function resolveBoards(specs: readonly string[]): { spec: string; board: 
       if (!entry.board.qemu) {
         throw new UserError(`board '${entry.board.id}' (${entry.board.file}) has no QEMU machine, so it can be built for but not validated`);
       }
+      if (!entry.board.semihosting) throw new UserError(semihostingNeeded(entry.board));
       const key = resolve(entry.board.file);
       if (!seen.has(key)) {
         seen.add(key);
@@ -150,7 +151,7 @@ export function resolveBoards(specs: readonly string[]): { spec: string; board: 
 export function qemuBoards(): { spec: string; board: Board }[] {
   const boards = listBoardIds()
     .map((id) => ({ spec: id, board: loadBoard(id) }))
-    .filter((b) => b.board.qemu !== undefined);
+    .filter((b) => b.board.qemu !== undefined && b.board.semihosting);
   if (boards.length === 0) throw new UserError('--board all: no board in boards/ has a QEMU machine');
   return boards;
 }

@@ -2,9 +2,10 @@
  * Builds the harness firmware for a compiled model and runs it under QEMU on input records: the
  * part of validation that benchmarks share. The firmware writes one output record per input.
  */
+import { UserError } from '../errors.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Board } from '../boards/board.ts';
+import { semihostingNeeded, type Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { runFirmware, type RunResult } from '../toolchain/qemu.ts';
 import { describeExitStatus, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
@@ -47,6 +48,9 @@ export interface BoardRun {
 }
 
 export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
+  if (!options.board.semihosting) {
+    throw new UserError(semihostingNeeded(options.board));
+  }
   const { board, generated, name, records, workDir, timeoutMs } = options;
   const progress = options.onProgress ?? (() => {});
   mkdirSync(workDir, { recursive: true });

@@ -3,7 +3,11 @@
  * 0x40004000). The smoke firmware's printf must arrive in the serial-port file, not on semihosting;
  * bad uart fields are named by their JSON path; stm32f746-disco (USART1) still builds.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { NM } from '../../src/toolchain/tools.ts';
+
+const OBJDUMP = 'arm-none-eabi-objdump';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +17,15 @@ import { runFirmware } from '../../src/toolchain/qemu.ts';
 import { tinygenInProcess } from '../helpers/cli-in-process.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'mps2-an386-uart.json');
+
+/** No semihosting call (BKPT 0xAB) in the image, and nothing of newlib's rdimon. */
+async function expectNoSemihosting(elf: string): Promise<void> {
+  const code = (await execa(OBJDUMP, ['-d', elf])).stdout;
+  expect(code).toMatch(/\bmain>:/);
+  expect(code).not.toMatch(/\bbkpt\s+0x00ab\b/);
+  const symbols = (await execa(NM, [elf])).stdout;
+  expect(symbols).not.toMatch(/initialise_monitor_handles|_swiwrite/);
+}
 
 describe('UART console', () => {
   it('the smoke firmware prints through the CMSDK UART under QEMU', async () => {
@@ -47,6 +60,37 @@ describe('UART console', () => {
     expect(checkBoard({ ...good, console: "uart" }, "b.json", "mps2-an386-uart").errors[0]).toMatch(/^b\.json: console: expected one of "semihosting", "none", got "uart" \(a UART is an object/);
     expect(checkBoard({ ...good, console: 7 }, "b.json", "mps2-an386-uart").errors[0]).toMatch(/^b\.json: console: expected "semihosting", "none" or/);
     expect(checkBoard({ ...good, console: { uart: { kind: 'cmsdk', base: 0 } } }, 'b.json', 'mps2-an386-uart').errors).toEqual([]);
+  });
+
+  it('without semihosting ("semihosting": false): the startup runs main itself, printf and the exit status reach the UART, and no BKPT 0xAB is linked', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tinygen-bare-'));
+    const file = path.join(dir, 'mps2-an386-bare.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(FIXTURE, 'utf8')), id: 'mps2-an386-bare', semihosting: false }));
+    const board = loadBoard(file);
+    expect(board.semihosting).toBe(false);
+    const result = await smokeTest(board, { keepDir: path.join(dir, 'build') });
+    expect(result.failure).toBeUndefined();
+    expect(result.passed).toBe(true);
+    expect(result.values).toEqual(expectedSmokeValues(board));
+    expect(result.serial).toMatch(/^tinygen: exit 0$/m);
+    await expectNoSemihosting(path.join(dir, 'build', 'smoke.elf'));
+    // validate cannot feed such a board its records: one line, exit 2.
+    const validate = await tinygenInProcess(['validate', path.join('examples', 'demo_cnn.onnx'), '--board', file, '--inputs', '1']);
+    expect(validate.exitCode).toBe(2);
+    expect(validate.stderr).toMatch(/board mps2-an386-bare is built without semihosting/);
+  });
+
+  it('real parts (stm32f746-disco, nrf52840-dk) link without semihosting by default', async () => {
+    for (const id of ['stm32f746-disco', 'nrf52840-dk']) {
+      const board = loadBoard(id);
+      expect(board.semihosting, id).toBe(false);
+      const dir = mkdtempSync(path.join(tmpdir(), `tinygen-${id}-`));
+      const result = await smokeTest(board, { keepDir: dir });
+      expect(result.passed, result.failure).toBe(true);
+      await expectNoSemihosting(path.join(dir, 'smoke.elf'));
+    }
+    // Boards that QEMU runs keep it: the validation harness reads its records over it.
+    expect(loadBoard('mps2-an386').semihosting).toBe(true);
   });
 
   it('boards check of stm32f746-disco (USART1 at 0x40011000) still builds', async () => {
