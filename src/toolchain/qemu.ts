@@ -22,6 +22,8 @@ export interface RunOptions {
   icount?: boolean;
   /** Boards with a UART console: QEMU writes the first serial port to this file (relative to `cwd`). */
   serialFile?: string;
+  /** Each line the firmware prints on stdout, as it arrives (the whole stdout is in the result too). */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -54,6 +56,7 @@ export async function runFirmware(options: RunOptions): Promise<RunResult> {
     icount: options.icount ?? false,
     ...(options.serialFile !== undefined ? { serialFile: options.serialFile } : {}),
   });
+  const onLine = options.onStdoutLine;
   const result = await execa(QEMU, argv, {
     cwd: options.cwd,
     timeout: options.timeoutMs,
@@ -61,6 +64,19 @@ export async function runFirmware(options: RunOptions): Promise<RunResult> {
     reject: false,
     stdin: 'ignore',
     stripFinalNewline: false,
+    // Each line passed on as it arrives, and kept as it was (newline included).
+    ...(onLine
+      ? {
+          stdout: {
+            *transform(line: unknown) {
+              const text = String(line);
+              onLine(text.replace(/\r?\n$/, ''));
+              yield text;
+            },
+            preserveNewlines: true,
+          },
+        }
+      : {}),
   });
   if (result.exitCode === undefined && !result.timedOut && !result.isTerminated) {
     // QEMU did not start at all (spawn failed).

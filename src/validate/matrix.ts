@@ -62,6 +62,8 @@ export interface MatrixOptions {
   /** A cell's stage as it starts (compiling, building, running under QEMU): a line for people, and the stage. */
   onCellProgress?: (cell: MatrixCell, text: string, stage: ValidateStage) => void;
   onCellDone?: (cell: MatrixCell, report: CellReport, done: number, total: number) => void;
+  /** A cell's inferences as its firmware finishes them (ValidateOptions.onInference). */
+  onCellInference?: (cell: MatrixCell, done: number, total: number) => void;
   /** Test seam: edits one cell's generated sources before its build (see ValidateOptions). */
   mutateSources?: (cell: MatrixCell, files: Map<string, string>) => void;
   /** After a mismatch, name the first diverging layer (ValidateOptions.trace; default true). */
@@ -286,6 +288,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
         stage = s;
         options.onCellProgress?.(publicCell(cell), text, s);
       },
+      ...(options.onCellInference ? { onInference: (done: number, total: number) => options.onCellInference!(publicCell(cell), done, total) } : {}),
       ...(options.mutateSources ? { mutateSources: (files: Map<string, string>) => options.mutateSources!(publicCell(cell), files) } : {}),
       ...(options.trace === false ? { trace: false } : {}),
       ...(options.cflags ? { cflags: options.cflags } : {}),

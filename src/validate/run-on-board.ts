@@ -31,6 +31,8 @@ export interface BoardRunOptions {
   /** Run under -icount shift=0 (deterministic instruction counts). */
   icount?: boolean;
   onProgress?: (text: string, stage: ValidateStage) => void;
+  /** Each inference as the firmware finishes it: how many are done, of how many. */
+  onInference?: (done: number, total: number) => void;
   /** Test seam: edits the generated sources before the build. */
   mutateSources?: (files: Map<string, string>) => void;
   /** Arguments after the two record files (a TINYGEN_TRACE build takes its trace file there, relative to workDir). */
@@ -71,7 +73,23 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
   writeFileSync(join(workDir, 'inputs.bin'), Buffer.concat(records));
   rmSync(join(workDir, 'outputs.bin'), { force: true });
   progress(`running ${records.length} inference${records.length === 1 ? '' : 's'} under QEMU (${board.qemu?.machine ?? board.id})`, 'run');
-  const run = await runFirmware({ board, elfPath: build.elfPath, args: ['inputs.bin', 'outputs.bin', ...(options.extraArgs ?? [])], cwd: workDir, timeoutMs, icount: options.icount ?? false });
+  const onInference = options.onInference;
+  const run = await runFirmware({
+    board,
+    elfPath: build.elfPath,
+    args: ['inputs.bin', 'outputs.bin', ...(options.extraArgs ?? [])],
+    cwd: workDir,
+    timeoutMs,
+    icount: options.icount ?? false,
+    ...(onInference
+      ? {
+          onStdoutLine: (line: string) => {
+            const done = /^tinygen: inference (\d+) ticks /.exec(line);
+            if (done) onInference(Number(done[1]) + 1, records.length);
+          },
+        }
+      : {}),
+  });
   let outputs = new Uint8Array();
   try {
     outputs = new Uint8Array(readFileSync(join(workDir, 'outputs.bin')));

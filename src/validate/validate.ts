@@ -38,6 +38,8 @@ export interface ValidateOptions {
   timeoutMs?: number;
   /** Each stage as it starts: a line for people, and the stage. */
   onProgress?: (text: string, stage: ValidateStage) => void;
+  /** Each inference as the firmware finishes it under QEMU: how many are done, of how many. */
+  onInference?: (done: number, total: number) => void;
   /**
    * The model already compiled (with this rounding and name) and generated: the matrix compiles
    * each (model, rounding) once and validates it on every board.
@@ -139,6 +141,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
       workDir,
       timeoutMs,
       onProgress: progress,
+      ...(options.onInference ? { onInference: options.onInference } : {}),
       ...(options.mutateSources ? { mutateSources: options.mutateSources } : {}),
       ...(options.cflags ? { cflags: options.cflags } : {}),
     });

@@ -25,6 +25,17 @@ describe.concurrent('validate under QEMU on mps2-an386', () => {
     }
   }
 
+  it('reports each inference as the firmware finishes it, and the CLI prints one line per stage when piped', async () => {
+    const counts: [number, number][] = [];
+    const report = await validate({ modelPath: join(MODELS, 'tiny_cnn_qop.onnx'), board: 'mps2-an386', inputs: 12, onInference: (done, total) => counts.push([done, total]) });
+    expect(report.passed).toBe(true);
+    expect(counts).toEqual(Array.from({ length: 12 }, (_, i) => [i + 1, 12]));
+    const cli = await tinygen(['validate', join(MODELS, 'tiny_cnn_qop.onnx'), '--board', 'mps2-an386', '--inputs', '2']);
+    expect(cli.exitCode).toBe(0);
+    expect(cli.stderr.split('\n')).toEqual(expect.arrayContaining(['tinygen: building firmware for mps2-an386...', 'tinygen: running 2 inferences under QEMU (mps2-an386)...']));
+    expect(cli.stderr).not.toMatch(/inferences, ETA/);
+  });
+
   for (const io of ['caller', 'arena'] as const) {
     it(`is bit-exact with the arena the caller's (--arena external, --io ${io}) on the M4F and the M55`, async () => {
       for (const board of ['mps2-an386', 'mps3-an547']) {

@@ -9,7 +9,7 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
-import { ARENA_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
+import { ARENA_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, type Progress } from '../output.ts';
 import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
 import { describeFirstDivergence } from '../../validate/trace.ts';
 import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
@@ -186,7 +186,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       throw new UserError(`--jobs: expected a positive whole number, got ${args.jobs}`);
     }
     let progress: MatrixProgress | undefined;
-    let single: ((stage: string) => void) | undefined;
+    let single: Progress | undefined;
     let report: MatrixReport;
     try {
       report = await runMatrix({
@@ -205,12 +205,14 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         ...(args.cflags?.trim() ? { cflags: args.cflags.trim().split(/\s+/) } : {}),
         onStart: (cells) => {
           // One cell: the stages, on a terminal, as before. Several: the matrix display.
-          if (cells.length === 1) single = progressReporter(!args.json);
+          // One cell: its stages (also in a CI log) and, on a terminal, its inferences as they run.
+          if (cells.length === 1) single = progressReporter(!args.json, true);
           else progress = matrixProgress(cells.length);
         },
         onCellStart: (cell) => progress?.onCellStart(cell),
         onCellProgress: (cell, text, stage) => (progress ? progress.onCellProgress(cell, text, stage) : single?.(text)),
         onCellDone: (cell, cellReport, done, total) => progress?.onCellDone(cell, cellReport, done, total),
+        onCellInference: (_cell, done, total) => single?.inferences(done, total),
       });
     } finally {
       progress?.finish();
