@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/pipeline.ts';
 import { compileFlags } from '../../src/toolchain/flags.ts';
 import { loadBoard } from '../../src/boards/board.ts';
-import { GCC, NM, SIZE } from '../../src/toolchain/tools.ts';
+import { GCC } from '../../src/toolchain/tools.ts';
+import { elfLayout, loadedSections } from '../helpers/elf.ts';
 import { kernelLibrary } from '../../src/toolchain/object-cache.ts';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 import { MODELS } from '../helpers/paths.ts';
@@ -56,29 +57,10 @@ describe('a model in firmware with a linker script that does not know tinygen', 
       '-o',
       elf,
     ]);
-    const { stdout } = await execa(SIZE, ['-A', '-d', elf]);
-    const sections = new Map(
-      stdout
-        .split('\n')
-        .map((line) => /^(\.\S+)\s+(\d+)\s+(\d+)/.exec(line))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => [m[1]!, { size: Number(m[2]), address: Number(m[3]) }]),
-    );
+    const { sections, symbols, within } = await elfLayout(elf);
     // Only the vendor script's sections: nothing orphaned, and the arena inside .bss.
-    expect([...sections.keys()].filter((name) => !name.startsWith('.ARM') && !name.startsWith('.comment') && !name.startsWith('.debug'))).toEqual(['.isr_vector', '.text', '.data', '.bss']);
+    expect(loadedSections({ sections, symbols, within })).toEqual(['.isr_vector', '.text', '.data', '.bss']);
     expect(sections.get('.data')!.size).toBeLessThan(arenaBytes);
-    const symbols = new Map(
-      (await execa(NM, ['-S', elf])).stdout
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter((f) => f.length === 4)
-        .map(([address, size, , name]) => [name!, { address: parseInt(address!, 16), size: parseInt(size!, 16) }]),
-    );
-    const within = (symbol: string, section: string) => {
-      const { address, size } = symbols.get(symbol)!;
-      const { address: start, size: length } = sections.get(section)!;
-      return address >= start && address + size <= start + length;
-    };
     expect(symbols.get('tiny_arena')!.size).toBe(arenaBytes);
     expect(within('tiny_arena', '.bss')).toBe(true);
     // Every weight array of the model is read-only data in flash.

@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileModel, generate } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { recordBytes, recordToValues, valuesToRecord } from '../../src/validate/records.ts';
-import { NM, QEMU, SIZE } from '../../src/toolchain/tools.ts';
+import { QEMU } from '../../src/toolchain/tools.ts';
+import { elfLayout, loadedSections } from '../helpers/elf.ts';
 import { PACKAGE_ROOT } from '../../src/version.ts';
 
 const EXAMPLES = join(PACKAGE_ROOT, 'examples');
@@ -44,27 +45,10 @@ async function runUnderQemu(elf: string): Promise<string[]> {
  * array of the generated models in flash.
  */
 async function expectSections(elf: string, generated: string): Promise<void> {
-  const sections = new Map(
-    (await execa(SIZE, ['-A', '-d', elf])).stdout
-      .split('\n')
-      .map((line) => /^(\.\S+)\s+(\d+)\s+(\d+)/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1]!, { size: Number(m[2]), address: Number(m[3]) }]),
-  );
-  expect([...sections.keys()].filter((name) => !/^\.(ARM|comment|debug)/.test(name))).toEqual(['.isr_vector', '.text', '.data', '.bss']);
+  const layout = await elfLayout(elf);
+  const { sections, symbols, within } = layout;
+  expect(loadedSections(layout)).toEqual(['.isr_vector', '.text', '.data', '.bss']);
   expect(sections.get('.data')!.size).toBe(0);
-  const symbols = new Map(
-    (await execa(NM, ['-S', elf])).stdout
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .filter((fields) => fields.length === 4)
-      .map(([address, size, , name]) => [name!, { address: parseInt(address!, 16), size: parseInt(size!, 16) }]),
-  );
-  const within = (symbol: string, section: string) => {
-    const { address, size } = symbols.get(symbol)!;
-    const { address: start, size: length } = sections.get(section)!;
-    return address >= start && address + size <= start + length;
-  };
   expect(symbols.get('arena')!.size).toBeGreaterThan(500);
   expect(within('arena', '.bss')).toBe(true);
   const weights = ['demo_kws.c', 'demo_cnn.c'].flatMap((file) => [...readFileSync(join(generated, file), 'utf8').matchAll(/static const \w+ (\w+)\[\d+\] TG_WEIGHTS_SECTION/g)].map((m) => m[1]!));
