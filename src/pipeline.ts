@@ -3,6 +3,7 @@
  * and tests enter here so every path runs the same stages.
  */
 import type { ArenaPlacement } from './codegen/api.ts';
+import type { WeightsPlacement } from './codegen/weights-blob.ts';
 import { basename, extname } from 'node:path';
 import { loadOnnxBytes, type InputBindings, type LoadedModel } from './frontend/onnx/load.ts';
 import { isTfliteModel, loadTfliteBytes } from './frontend/tflite/load.ts';
@@ -28,6 +29,8 @@ export interface CompileRequest {
   io?: IoPlacement;
   /** Where the arena lives (see ArenaPlacement); 'static' by default. */
   arena?: ArenaPlacement;
+  /** Where the constants live (see WeightsPlacement); 'embedded' by default. */
+  weights?: WeightsPlacement;
   /** What the memory planner favours (see OptimizeGoal); 'balanced' by default. */
   optimize?: OptimizeGoal;
   /** See CompileOptions.lineBuffer. */
@@ -41,6 +44,7 @@ export interface Compiled extends Lowered {
   rounding: RoundingMode;
   io: IoPlacement;
   arena: ArenaPlacement;
+  weights: WeightsPlacement;
   optimize: OptimizeGoal;
   /** The graph as imported, before the passes (the report lowers it for the other --optimize goals). */
   imported: Graph;
@@ -103,7 +107,7 @@ export function compileModel(request: CompileRequest): Compiled {
   const io = request.io ?? 'caller';
   const optimize = request.optimize ?? 'balanced';
   const lowered = withModelPath(request.modelPath, () => lower(loaded.graph, { rounding, io, optimize, ...(request.lineBuffer === false ? { lineBuffer: false } : {}) }));
-  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, arena: request.arena ?? 'static', optimize, imported: loaded.graph };
+  return { ...lowered, sha256: loaded.sha256, modelPath: request.modelPath, name: request.name ?? defaultName(request.modelPath), rounding, io, arena: request.arena ?? 'static', weights: request.weights ?? 'embedded', optimize, imported: loaded.graph };
 }
 
 /** A refusal raised past import names the model file first, as the loaders' own do. */
@@ -125,6 +129,7 @@ export function generate(compiled: Compiled): GeneratedModel {
       rounding: compiled.rounding,
       io: compiled.io,
       arena: compiled.arena,
+      weights: compiled.weights,
     }),
   );
 }

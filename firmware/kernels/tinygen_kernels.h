@@ -536,4 +536,25 @@ typedef struct {
 
 void tg_float_softmax(const tg_float_softmax_t *p, const float *input, float *output);
 
+/*
+ * Weights in a separate blob (--weights blob; src/codegen/weights-blob.ts writes it): an 80-byte
+ * header, then the payload the model's constants point into.
+ *   0 magic "TGWB"   4 format version (u32, 1)   8 architecture hash (SHA-256 of the model's code)
+ *   40 SHA-256 of the payload   72 payload bytes (u32)   76 CRC-32 (IEEE) of bytes 0..75 and the payload
+ * Little-endian. tg_weights_check returns TG_WEIGHTS_OK (0) or why the blob does not fit the code.
+ */
+#define TG_WEIGHTS_HEADER_BYTES 80u
+#define TG_WEIGHTS_FORMAT_VERSION 1u
+#define TG_WEIGHTS_OK 0
+#define TG_WEIGHTS_NULL (-1)
+#define TG_WEIGHTS_MISALIGNED (-2)
+#define TG_WEIGHTS_TRUNCATED (-3)
+#define TG_WEIGHTS_BAD_MAGIC (-4)
+#define TG_WEIGHTS_BAD_VERSION (-5)
+#define TG_WEIGHTS_WRONG_ARCHITECTURE (-6)
+#define TG_WEIGHTS_WRONG_SIZE (-7)
+#define TG_WEIGHTS_CORRUPT (-8)
+
+int tg_weights_check(const void *blob, unsigned long length, const uint8_t architecture[32], uint32_t payload_bytes);
+
 #endif /* TINYGEN_KERNELS_H */

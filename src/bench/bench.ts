@@ -9,6 +9,7 @@
  * the same shapes and quantization, read the same way (src/bench/yardstick); the model is then
  * compiled in tflite rounding, the arithmetic CMSIS-NN computes.
  */
+import type { WeightsPlacement } from '../codegen/weights-blob.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ export interface BenchOptions {
   io?: IoPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
+  /** Where the constants live (default 'embedded'; 'blob': the harness binds the blob before the first run). */
+  weights?: WeightsPlacement;
   name?: string;
   /** Random inputs to run (the counts are per inference; the first is the headline). */
   inputs?: number;
@@ -114,7 +117,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
 
   progress('compiling');
   // Against CMSIS-NN every layer runs on its own (no residual block row by row), so each has its counterpart.
-  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, optimize: options.optimize, ...(options.against ? { lineBuffer: false } : {}) });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, weights: options.weights, optimize: options.optimize, ...(options.against ? { lineBuffer: false } : {}) });
   const generated = generate(compiled);
   checkFits(board, [generated], `model ${options.modelPath}`);
   const records = randomRecords(compiled.graph, inputs, seed);

@@ -57,6 +57,10 @@ export const OPTIMIZE_OPTION_TEXT =
 export const ARENA_OPTION_TEXT =
   'where the arena lives: static (the default: one array inside <name>.c) or external (the caller passes it to every call, <NAME>_ARENA_BYTES long, so models that never run at once can share one)';
 
+/** The --weights option's help. */
+export const WEIGHTS_OPTION_TEXT =
+  "where the constants live: embedded (the default: const arrays in <name>.c) or blob (a separate file, <name>.weights.bin, with a checked header, that firmware binds at run time with <name>_bind_weights, so the weights can be updated without reflashing the code)";
+
 /** The --io option's help, shared by the commands that compile. */
 export const IO_OPTION_TEXT =
   'where inputs and outputs live: caller (the default: buffers the caller passes to <name>_run) or arena (in the arena, through <name>_input(i) and <name>_output(i); the planner reuses an input once consumed, so the model needs less RAM)';

@@ -2,6 +2,7 @@
  * Code generation: renders <name>.c and <name>.h from templates/, following the
  * lowered graph and its memory plan. Output is deterministic for a given model and options.
  */
+import { architectureHash, weightsBlob, WeightsPayload, WEIGHTS_HEADER_BYTES, WEIGHTS_RESULTS, type WeightsPlacement } from './weights-blob.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../ir/graph.ts';
 import type { CType, EmitContext, IoPlacement, SpecialisedArgument, SpecialisedKernel } from '../ops/op.ts';
@@ -25,6 +26,8 @@ export interface GenerateOptions {
   io?: IoPlacement;
   /** Where the arena lives; 'static' when not given. */
   arena?: ArenaPlacement;
+  /** Where the constants live; 'embedded' (const arrays in the .c) when not given. */
+  weights?: WeightsPlacement;
 }
 
 /** The generated model's C source and header are named after the model, and nothing else. */
@@ -38,6 +41,8 @@ export interface GeneratedModel {
   io: IoPlacement;
   /** 'external': every function takes the arena as its first argument. */
   arena: ArenaPlacement;
+  /** With --weights blob: the blob file (<name>.weights.bin), header and payload. */
+  weightsBlob?: Uint8Array;
   inputs: ApiTensor[];
   outputs: ApiTensor[];
   arenaBytes: number;
@@ -64,10 +69,15 @@ class Emitter implements EmitContext {
   private step = -1;
   private readonly used = new Set<string>();
 
+  /** Names whose value is only known at run time (they point into the weights blob). */
+  private readonly runtimeSymbols = new Set<string>();
+
   constructor(
     private readonly lowered: Lowered,
     private readonly name: string,
     private readonly api: Map<string, ApiTensor>,
+    /** With --weights blob, where the constants go instead of const arrays. */
+    readonly payload?: WeightsPayload,
   ) {}
 
   beginNode(index: number): void {
@@ -112,8 +122,14 @@ class Emitter implements EmitContext {
 
   constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
     const symbol = this.fresh(suffix);
-    const format = ctype === 'float' ? cFloat : cInt;
-    this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
+    if (this.payload) {
+      const offset = this.payload.add(ctype, values);
+      this.declarations.push(`#define ${symbol} ((const ${ctype} *)(${this.name}_weights + ${offset})) /* [${values.length}] */`);
+      this.runtimeSymbols.add(symbol);
+    } else {
+      const format = ctype === 'float' ? cFloat : cInt;
+      this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
+    }
     this.constantBytes += values.length * CTYPE_BYTES[ctype];
     this.nodeConstantBytes += values.length * CTYPE_BYTES[ctype];
     return symbol;
@@ -121,7 +137,14 @@ class Emitter implements EmitContext {
 
   constStruct(suffix: string, ctype: string, initializer: string): string {
     const symbol = this.fresh(suffix);
-    this.declarations.push(`static const ${ctype} ${symbol} = ${initializer};`);
+    if ((initializer.match(/[A-Za-z_]\w*/g) ?? []).some((word) => this.runtimeSymbols.has(word))) {
+      // It points into the weights blob, known only at run time: a const compound literal built
+      // where it is used, its other fields still constants the compiler folds into the kernel.
+      this.declarations.push(`#define ${symbol} ((const ${ctype})${initializer.replace(/\s*\n\s*/g, ' ')})`);
+      this.runtimeSymbols.add(symbol);
+    } else {
+      this.declarations.push(`static const ${ctype} ${symbol} = ${initializer};`);
+    }
     return symbol;
   }
 
@@ -180,7 +203,8 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   const inputs = apiInputs(graph);
   const outputs = apiOutputs(graph);
   const api = new Map([...inputs, ...outputs].map((a) => [a.tensor, a]));
-  const emitter = new Emitter(lowered, name, api);
+  const payload = options.weights === 'blob' ? new WeightsPayload() : undefined;
+  const emitter = new Emitter(lowered, name, api, payload);
   const steps: { index: number; comment: string; code: string; traces: { pointer: string; bytes: number }[] }[] = [];
   const layers: GeneratedModel['layers'] = [];
   const traced: GeneratedModel['traced'] = [];
@@ -237,10 +261,30 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
     ioInArena: io === 'arena',
     inputs: inputs.map(apiView),
     outputs: outputs.map(apiView),
+    weightsBlob: payload ? { payloadBytes: payload.bytes, blobBytes: WEIGHTS_HEADER_BYTES + payload.bytes, architecture: '', results: WEIGHTS_RESULTS } : undefined,
   };
+  let weightsBlobFile: Uint8Array | undefined;
+  if (payload && view.weightsBlob) {
+    // The architecture is the code without the model file's stamp (and with no hash in it yet).
+    const unstamped = renderTemplate('model.c.hbs', { ...view, version: '', sha256: '', source: '', weightsBlob: { ...view.weightsBlob, architecture: cArrayBody(new Uint8Array(32), cInt) } });
+    const architecture = architectureHash(unstamped);
+    view.weightsBlob.architecture = cArrayBody(architecture, cInt);
+    weightsBlobFile = weightsBlob(payload.toBytes(), architecture);
+  }
   const files = new Map<string, string>([
     [modelHeaderFile(name), renderTemplate('model.h.hbs', view)],
     [modelSourceFile(name), renderTemplate('model.c.hbs', view)],
   ]);
-  return { files, io, arena, inputs, outputs, arenaBytes: plan.arenaBytes, constantBytes: emitter.constantBytes, layers, traced };
+  return {
+    files,
+    io,
+    arena,
+    ...(weightsBlobFile ? { weightsBlob: weightsBlobFile } : {}),
+    inputs,
+    outputs,
+    arenaBytes: plan.arenaBytes,
+    constantBytes: emitter.constantBytes,
+    layers,
+    traced,
+  };
 }

@@ -1,4 +1,5 @@
 /** The adapter between a generated model and the validation harness (firmware/harness). */
+import { cArrayBody, cInt } from './c-literals.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
 import type { ApiTensor } from './api.ts';
@@ -28,6 +29,8 @@ export function generateHarnessAdapter(name: string, model: GeneratedModel): Map
     ioInArena: model.io === 'arena',
     externalArena: model.arena === 'external',
     hasArena: model.arenaBytes > 0,
+    weightsBlob: model.weightsBlob ? cArrayBody(model.weightsBlob, cInt) : false,
+    weightsBlobBytes: model.weightsBlob?.length ?? 0,
     args: [...(model.arena === 'external' ? ['harness_arena'] : []), ...[...model.inputs, ...model.outputs].map((t) => `harness_${t.param}`)].join(', '),
   };
   return new Map([['harness_model.c', renderTemplate('harness_model.c.hbs', view)]]);

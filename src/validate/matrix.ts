@@ -7,6 +7,7 @@
  * before any cell starts, and is a UserError.
  */
 import type { ArenaPlacement } from '../codegen/api.ts';
+import type { WeightsPlacement } from '../codegen/weights-blob.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { createFolder } from '../util/output-files.ts';
 import os from 'node:os';
@@ -45,6 +46,8 @@ export interface MatrixOptions {
   io?: IoPlacement;
   /** Where the arena lives (ValidateOptions.arena). */
   arena?: ArenaPlacement;
+  /** Where the constants live (ValidateOptions.weights). */
+  weights?: WeightsPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
   /** A count of random inputs, or a file of raw input records (the same for every cell). */
@@ -168,8 +171,8 @@ interface CompiledModel {
  * that an input file holds whole records for it; every cell of that model and rounding mode then
  * validates this one compilation on its board.
  */
-function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, options: Pick<MatrixOptions, 'io' | 'arena' | 'optimize'>): CompiledModel {
-  const compiled = compileModel({ modelPath, rounding, io: options.io, arena: options.arena, optimize: options.optimize });
+function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, options: Pick<MatrixOptions, 'io' | 'arena' | 'weights' | 'optimize'>): CompiledModel {
+  const compiled = compileModel({ modelPath, rounding, io: options.io, arena: options.arena, weights: options.weights, optimize: options.optimize });
   const generated = generate(compiled);
   if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generated.inputs));
   return { compiled, generated };
@@ -279,6 +282,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       rounding: cell.rounding,
       ...(options.io ? { io: options.io } : {}),
       ...(options.arena ? { arena: options.arena } : {}),
+      ...(options.weights ? { weights: options.weights } : {}),
       ...(options.optimize ? { optimize: options.optimize } : {}),
       seed: options.seed,
       keepDir: cell.workDir,

@@ -3,6 +3,7 @@
  * inputs, and compare every output byte with the reference interpreter.
  */
 import type { ArenaPlacement } from '../codegen/api.ts';
+import type { WeightsPlacement } from '../codegen/weights-blob.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ export interface ValidateOptions {
   io?: IoPlacement;
   /** Where the arena lives (default 'static'). */
   arena?: ArenaPlacement;
+  /** Where the constants live (default 'embedded'; 'blob': the harness binds the blob first). */
+  weights?: WeightsPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
   seed?: number;
@@ -190,6 +193,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
 }
 
 function compileAndGenerate(options: ValidateOptions): { compiled: Compiled; generated: GeneratedModel } {
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, arena: options.arena, optimize: options.optimize });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, arena: options.arena, weights: options.weights, optimize: options.optimize });
   return { compiled, generated: generate(compiled) };
 }

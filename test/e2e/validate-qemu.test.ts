@@ -36,6 +36,16 @@ describe.concurrent('validate under QEMU on mps2-an386', () => {
     expect(cli.stderr).not.toMatch(/inferences, ETA/);
   });
 
+  it('is bit-exact with the weights in a blob that the harness binds (--weights blob), with an external arena too', async () => {
+    for (const board of ['mps2-an386', 'mps3-an547']) {
+      for (const arena of ['static', 'external'] as const) {
+        const report = await validate({ modelPath: join(MODELS, 'tiny_cnn_u8_qop.onnx'), board, inputs: 5, weights: 'blob', arena });
+        expect(report.failure, `${board} ${arena}`).toBeUndefined();
+        expect(report.mismatchCount, `${board} ${arena}`).toBe(0);
+      }
+    }
+  });
+
   for (const io of ['caller', 'arena'] as const) {
     it(`is bit-exact with the arena the caller's (--arena external, --io ${io}) on the M4F and the M55`, async () => {
       for (const board of ['mps2-an386', 'mps3-an547']) {

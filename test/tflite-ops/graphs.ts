@@ -46,7 +46,7 @@ export function unaryGraph(cases: readonly UnaryCase[]): Graph {
 
 export function compileGraph(graph: Graph): Compiled {
   const lowered = lower(graph, { rounding: 'tflite' });
-  return { ...lowered, sha256: '0'.repeat(64), modelPath: 'tflite_ops.tflite', name: 'tflite_ops', rounding: 'tflite', io: 'caller', arena: 'static', optimize: 'balanced', imported: graph };
+  return { ...lowered, sha256: '0'.repeat(64), modelPath: 'tflite_ops.tflite', name: 'tflite_ops', rounding: 'tflite', io: 'caller', arena: 'static', weights: 'embedded', optimize: 'balanced', imported: graph };
 }
 
 /**

@@ -2,8 +2,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { UserError } from '../../errors.ts';
 import { writeOutputFile } from '../../util/output-files.ts';
 import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
-import { ARENA_OPTION_TEXT, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
+import { ARENA_OPTION_TEXT, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, WEIGHTS_OPTION_TEXT } from '../output.ts';
 import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
+import { WEIGHTS_PLACEMENTS, weightsBlobFile, type WeightsPlacement } from '../../codegen/weights-blob.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { compileModel, generate } from '../../pipeline.ts';
@@ -24,6 +25,7 @@ interface CompileArgs {
   rounding?: RoundingMode;
   io: IoPlacement;
   arena: ArenaPlacement;
+  weights: WeightsPlacement;
   optimize: OptimizeGoal;
   board?: string;
   measure: boolean;
@@ -42,12 +44,14 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization: onnx (ONNX Runtime, float32 half-even) or tflite (integer double rounding); default tflite for TFLite models, onnx for ONNX' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('arena', { choices: ARENA_PLACEMENTS, default: 'static' as ArenaPlacement, describe: ARENA_OPTION_TEXT })
+      .option('weights', { choices: WEIGHTS_PLACEMENTS, default: 'embedded' as WeightsPlacement, describe: WEIGHTS_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
       .example('$0 compile model.onnx -o out/ --name kws', 'writes out/kws.c, out/kws.h and out/tinygen/')
       .example('$0 compile model.tflite -o out/ --name kws --io arena', 'kws_input(0) and kws_output(0) point into the arena; call kws_run()')
+      .example('$0 compile kws.tflite -o out/ --weights blob', 'out/kws.weights.bin holds the weights; firmware binds it with kws_bind_weights(blob, size)')
       .example('$0 compile kws.tflite vww.tflite -o out/ --arena external', 'kws_run(arena, ...) and vww_run(arena, ...) share one buffer of the larger ARENA_BYTES')
       .example('$0 compile kws.tflite vww.tflite -o out/', 'kws.c/.h and vww.c/.h, one out/tinygen/ for both') as Argv<CompileArgs>,
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
@@ -55,7 +59,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     if (args.name !== undefined && models.length > 1) throw new UserError('--name names one model; with several, each takes the name of its file');
     // Everything is generated in memory first, so a bad model leaves no partial output.
     const units = models.map((model) => {
-      const compiled = compileModel({ modelPath: model, rounding: args.rounding, name: args.name, io: args.io, arena: args.arena, optimize: args.optimize });
+      const compiled = compileModel({ modelPath: model, rounding: args.rounding, name: args.name, io: args.io, arena: args.arena, weights: args.weights, optimize: args.optimize });
       return { model, compiled, generated: generate(compiled) };
     });
     const names = units.map((u) => u.compiled.name);
@@ -80,6 +84,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     try {
       for (const [i, { generated }] of units.entries()) {
         for (const [file, text] of [...generated.files, ...reportFiles(reports[i]!)]) write(join(args.out, file), text, modelFiles[i]!);
+        if (generated.weightsBlob) write(join(args.out, weightsBlobFile(units[i]!.compiled.name)), generated.weightsBlob, modelFiles[i]!);
       }
       // One kernel folder for every model: the headers, and the sources any of them calls into.
       for (const source of kernelFilesFor(units.flatMap((u) => [...u.generated.files.values()]))) {

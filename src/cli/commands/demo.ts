@@ -24,7 +24,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .option('inputs', { alias: 'n', type: 'number', default: 20, describe: 'random inputs to compare' }) as Argv<DemoArgs>,
   handler: async (args: ArgumentsCamelCase<DemoArgs>) => {
     console.log(`1. compile ${DEMO_MODEL}`);
-    await compileCommand.handler({ ...args, _: [], $0: args.$0, models: [DEMO_MODEL], out: args.out, name: 'demo', rounding: 'onnx', io: 'caller', arena: 'static', optimize: 'balanced', measure: true, json: false });
+    await compileCommand.handler({ ...args, _: [], $0: args.$0, models: [DEMO_MODEL], out: args.out, name: 'demo', rounding: 'onnx', io: 'caller', arena: 'static', weights: 'embedded', optimize: 'balanced', measure: true, json: false });
     console.log(`\n2. validate on ${args.board}: build firmware, run ${args.inputs} inputs under QEMU, compare every byte`);
     const progress = progressReporter(true, true);
     const report = await validate({ modelPath: DEMO_MODEL, board: args.board, inputs: args.inputs, name: 'demo', onProgress: progress, onInference: progress.inferences });

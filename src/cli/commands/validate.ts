@@ -9,8 +9,9 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
-import { ARENA_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, type Progress } from '../output.ts';
+import { ARENA_OPTION_TEXT, WEIGHTS_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, type Progress } from '../output.ts';
 import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
+import { WEIGHTS_PLACEMENTS, type WeightsPlacement } from '../../codegen/weights-blob.ts';
 import { describeFirstDivergence } from '../../validate/trace.ts';
 import { matrixProgress, type MatrixProgress } from '../matrix-progress.ts';
 
@@ -30,6 +31,7 @@ interface ValidateArgs {
   junit?: string;
   trace: boolean;
   arena: ArenaPlacement;
+  weights: WeightsPlacement;
   cflags?: string;
 }
 
@@ -156,6 +158,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('arena', { choices: ARENA_PLACEMENTS, default: 'static' as ArenaPlacement, describe: ARENA_OPTION_TEXT })
+      .option('weights', { choices: WEIGHTS_PLACEMENTS, default: 'embedded' as WeightsPlacement, describe: WEIGHTS_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once (default: the number of CPUs, ${os.availableParallelism()})` })
@@ -195,6 +198,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         roundings: args.rounding?.length ? roundingModes(args.rounding) : undefined,
         io: args.io,
         arena: args.arena,
+        weights: args.weights,
         optimize: args.optimize,
         inputs,
         seed: args.seed,
