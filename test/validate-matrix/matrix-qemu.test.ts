@@ -12,6 +12,7 @@ import { matrixJunit } from '../../src/validate/junit.ts';
 import { BOARDS_DIR } from '../../src/boards/board.ts';
 import { MODELS } from '../helpers/paths.ts';
 import { tinygen } from '../helpers/cli.ts';
+import { PACKAGE_ROOT } from '../../src/version.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-matrix-'));
 const QOP = join(MODELS, 'tiny_cnn_qop.onnx');
@@ -245,6 +246,15 @@ describe.concurrent('tinygen validate: a matrix of models × boards', () => {
     expect(failed.failure).toMatch(/flash/i);
     expect(failed.flashBytes).toBeNull();
     expect(cellOf(report, QOP, 'mps2-an386').passed).toBe(true);
+  });
+
+  it('the summary counts rounding modes as a factor only when every model ran in each', async () => {
+    // A TFLite and an ONNX model: each in its own format's rounding by default, so 2 cells, not 2 × 2.
+    const models = [join(PACKAGE_ROOT, 'examples', 'demo_kws.tflite'), QOP];
+    const own = await tinygen(['validate', ...models, '--board', 'mps2-an386', '--inputs', '1']);
+    expect(own.stdout).toMatch(/^2 cells \(2 models × 1 board\): 2 passed, 0 failed/m);
+    const both = await tinygen(['validate', ...models, '--board', 'mps2-an386', '--rounding', 'onnx', '--rounding', 'tflite', '--inputs', '1']);
+    expect(both.stdout).toMatch(/^4 cells \(2 models × 1 board × 2 rounding modes\): 4 passed, 0 failed/m);
   });
 
   it('--board all is every board in boards/ with a QEMU machine, and runs on each', async () => {
