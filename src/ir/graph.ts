@@ -21,6 +21,8 @@ export interface Tensor {
   /** Present for constants (initializers); absent for activations. */
   data?: TensorData;
   quant?: Quantization;
+  /** A graph output's element type as the model file declares it (ONNX), checked once types are inferred. */
+  declaredDtype?: DType;
 }
 
 export type AttrValue = number | string | number[] | string[];

@@ -7,6 +7,7 @@ import { verifyGraph } from '../ir/verify.ts';
 import type { CompileOptions } from '../ops/op.ts';
 import { inferShapes } from './infer-shapes.ts';
 import { checkLimits, MAX_TENSOR_BYTES } from './check-limits.ts';
+import { checkDeclaredTypes } from './check-declared-types.ts';
 import { UserError } from '../errors.ts';
 import { checkQuantization } from './check-quantization.ts';
 import { uint8ToInt8 } from './uint8-to-int8.ts';
@@ -24,6 +25,7 @@ export interface Pass {
 
 export const PASSES: readonly Pass[] = [
   { name: 'infer-shapes', run: inferShapes },
+  { name: 'check-declared-types', run: checkDeclaredTypes },
   { name: 'check-limits', run: checkLimits },
   { name: 'check-quantization', run: checkQuantization },
   { name: 'uint8-to-int8', run: uint8ToInt8 },

@@ -43,21 +43,41 @@ describe('nodes are told apart by identity, not by name', () => {
   });
 });
 
-describe('zero points lie in their tensor type range', () => {
-  it("QLinearConv's input zero point stored as INT32 100000: one line naming the tensor, exit 2, no output", async () => {
+describe('zero points have their tensor type and lie in its range', () => {
+  // Which QLinearConv's input zero point is stored as INT32, with which value, and the one line expected.
+  const cases: [string, number, number, RegExp][] = [
+    // The first conv reads the graph input, whose type (int8) is declared: the zero point's type must be it.
+    ['in range, on the graph input (accepted silently before)', 0, 0, /tiny_cnn_qop\.onnx: node '.*' \(QLinearConv\): tensor 'input' is u?int8 but its zero point '.*' is int32: a zero point has its tensor's type/],
+    ['100000, on the graph input', 0, 100000, /tiny_cnn_qop\.onnx: node '.*' \(QLinearConv\): tensor 'input' is u?int8 but its zero point '.*' is int32/],
+    // A later conv reads a pool's output, which keeps the first conv's quantization: reading it otherwise is refused.
+    ['100000, on an inner tensor', 1, 100000, /tiny_cnn_qop\.onnx: node '.*' \(MaxPool\): its output '.*' keeps its input's quantization \(scale .*, zero point -?\d+\), but a consumer reads it as scale .*, zero point 100000/],
+  ];
+  it.each(cases)("QLinearConv's input zero point stored as INT32, %s: one line, exit 2, no output", async (_, convIndex, value, expected) => {
     const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
       const graph = model.graph!;
-      const conv = graph.node!.find((n) => n.opType === 'QLinearConv')!;
+      const conv = graph.node!.filter((n) => n.opType === 'QLinearConv')[convIndex]!;
       const zeroPoint = graph.initializer!.find((t) => t.name === conv.input![2])!;
-      Object.assign(zeroPoint, { dataType: 6 /* INT32 */, rawData: new Uint8Array(new Int32Array([100000]).buffer), int32Data: [] });
+      Object.assign(zeroPoint, { dataType: 6 /* INT32 */, rawData: new Uint8Array(new Int32Array([value]).buffer), int32Data: [] });
     });
-    const out = join(tmpdir(), `tinygen-zp-${process.pid}`);
+    const out = join(tmpdir(), `tinygen-zp-${process.pid}-${convIndex}-${value}`);
     const result = await tinygen(['compile', path, '-o', out]);
     expect(result.exitCode).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/tiny_cnn_qop\.onnx: tensor '.*' \(u?int8\): zero point 100000 is outside u?int8's range/);
+    expect(lines[0]).toMatch(expected);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a QLinear op reads its input as its producer wrote it', () => {
+  it("a conv that reads a pool's output with another zero point than the conv before wrote it with is refused (ONNX Runtime computes with the reader's; tinygen used the writer's: 29 bytes off in 5 inputs)", async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      const graph = model.graph!;
+      const second = graph.node!.filter((n) => n.opType === 'QLinearConv')[1]!;
+      const zeroPoint = graph.initializer!.find((t) => t.name === second.input![2])!;
+      Object.assign(zeroPoint, { rawData: new Uint8Array([7]), int32Data: [] });
+    });
+    await expectRefusal(path, /tiny_cnn_qop\.onnx: node 'MaxPool_1' \(MaxPool\): its output '.*' keeps its input's quantization \(scale .*, zero point -128\), but a consumer reads it as scale .*, zero point 7$/);
   });
 });
 
@@ -131,12 +151,22 @@ describe('files and values that used to hang or crash are refused with one line'
   it('a denormal output scale (1e-45): exit 2 in both rounding modes, not an internal error', async () => {
     const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
       const graph = model.graph!;
-      const conv = graph.node!.find((n) => n.opType === 'QLinearConv')!;
-      const scale = graph.initializer!.find((t) => t.name === conv.input![6])!;
-      Object.assign(scale, { rawData: new Uint8Array(new Float32Array([1e-45]).buffer), floatData: [] });
+      const [conv, next] = graph.node!.filter((n) => n.opType === 'QLinearConv');
+      // The first conv's output scale, and the next conv's input scale, which reads the same bytes (after a MaxPool).
+      for (const name of [conv!.input![6], next!.input![1]]) {
+        const scale = graph.initializer!.find((t) => t.name === name)!;
+        Object.assign(scale, { rawData: new Uint8Array(new Float32Array([1e-45]).buffer), floatData: [] });
+      }
     });
     await expectRefusal(path, /tiny_cnn_qop\.onnx: node '.*' \(QLinearConv\): a compile-time float constant is Infinity/, ['--rounding', 'onnx']);
     await expectRefusal(path, /tiny_cnn_qop\.onnx: .*too large for tflite rounding/, ['--rounding', 'tflite']);
+  });
+
+  it('a graph output declared float32 on a model that computes int8 there (was accepted, the API giving int8)', async () => {
+    const path = mutateOnnx(join(MODELS, 'tiny_cnn_qop.onnx'), (model) => {
+      model.graph!.output![0]!.type!.tensorType!.elemType = 1; // FLOAT
+    });
+    await expectRefusal(path, /tiny_cnn_qop\.onnx: graph output 'output' is declared float32 but the model computes int8 there$/);
   });
 
   it('a negative batch dimension (was taken as 1)', async () => {

@@ -15,11 +15,12 @@ describe('1-D windows', () => {
   it('keep a chain of 1-D layers NHWC inside: views and transposes only at the API', () => {
     const g = new GraphBuilder();
     const x = g.input('x', 'int8', [1, 3, 16]);
-    const conv = (input: string, cIn: number, cOut: number, attrs: Record<string, number[]>) =>
-      g.node('QLinearConv', [input, g.scalar(0.05), g.scalar(1, 'int8'), g.constant('int8', [cOut, cIn, 3], new Array(cOut * cIn * 3).fill(2)), g.scalar(0.01), g.scalar(0, 'int8'), g.scalar(0.1), g.scalar(-3, 'int8')], attrs)[0]!;
+    // Each conv reads its input with the quantization its producer wrote it with (x: 0.05 / 1).
+    const conv = (input: string, cIn: number, cOut: number, attrs: Record<string, number[]>, inScale = 0.05, inZero = 1) =>
+      g.node('QLinearConv', [input, g.scalar(inScale), g.scalar(inZero, 'int8'), g.constant('int8', [cOut, cIn, 3], new Array(cOut * cIn * 3).fill(2)), g.scalar(0.01), g.scalar(0, 'int8'), g.scalar(0.1), g.scalar(-3, 'int8')], attrs)[0]!;
     const c1 = conv(x, 3, 4, { pads: [1, 1] });
     const p = g.node('MaxPool', [c1], { kernel_shape: [2], strides: [2] })[0]!;
-    const c2 = conv(p, 4, 5, { strides: [2] });
+    const c2 = conv(p, 4, 5, { strides: [2] }, 0.1, -3);
     g.output(g.rename(c2, 'y'), 'int8', [1, 5, 3]);
     const compiled = compileModel({ modelPath: g.save() });
     expect(compiled.graph.nodes.map((n) => n.op)).toEqual(['Unsqueeze', 'Transpose', 'QLinearConv', 'MaxPool', 'QLinearConv', 'Transpose', 'Squeeze']);

@@ -118,18 +118,23 @@ export class ImportContext {
     return tensor;
   }
 
+  /** The zero point's element type behind each Quantization made here, for annotate's check. */
+  private readonly zeroPointTypes = new WeakMap<Quantization, { name: string; dtype: DType }>();
+
   /** Quantization from a (scale, zero point) pair of constant inputs; a missing zero point is 0. */
   quantization(node: OnnxNodeView, scaleName: string, zeroPointName: string, role: string, axis?: number): Quantization {
     const scale = this.constant(node, scaleName, `${role} scale`);
     if (scale.dtype !== 'float32') throw new UserError(`${node.label}: ${role} scale '${scaleName}' must be float32`);
     const scales = Array.from(scale.data as Float32Array);
-    const zeroPoints =
-      zeroPointName === '' ? scales.map(() => 0) : Array.from(this.constant(node, zeroPointName, `${role} zero point`).data as Int8Array, Number);
+    const zeroPoint = zeroPointName === '' ? undefined : this.constant(node, zeroPointName, `${role} zero point`);
+    const zeroPoints = zeroPoint ? Array.from(zeroPoint.data as Int8Array, Number) : scales.map(() => 0);
     if (zeroPoints.length !== scales.length) {
       throw new UserError(`${node.label}: ${role} has ${scales.length} scales but ${zeroPoints.length} zero points`);
     }
     if (scales.some((s) => !(s > 0) || !Number.isFinite(s))) throw new UserError(`${node.label}: ${role} scale must be positive and finite`);
-    return scales.length > 1 || axis !== undefined ? { scale: scales, zeroPoint: zeroPoints, axis } : { scale: scales, zeroPoint: zeroPoints };
+    const quant: Quantization = scales.length > 1 || axis !== undefined ? { scale: scales, zeroPoint: zeroPoints, axis } : { scale: scales, zeroPoint: zeroPoints };
+    if (zeroPoint) this.zeroPointTypes.set(quant, { name: zeroPointName, dtype: zeroPoint.dtype });
+    return quant;
   }
 
   /** The element type of a zero-point constant decides a quantized tensor's type; default uint8 (ONNX). */
@@ -138,10 +143,27 @@ export class ImportContext {
     return this.constant(node, zeroPointName, 'zero point').dtype;
   }
 
+  /** Per-channel quantization along `axis` (one scale: as it is), keeping what annotate checks. */
+  alongAxis(quant: Quantization, axis: number): Quantization {
+    if (quant.scale.length <= 1) return quant;
+    const copy = { ...quant, axis };
+    const zeroPoint = this.zeroPointTypes.get(quant);
+    if (zeroPoint) this.zeroPointTypes.set(copy, zeroPoint);
+    return copy;
+  }
+
   /** Attaches quantization to an existing tensor, refusing to contradict an earlier annotation. */
   annotate(node: OnnxNodeView, tensorName: string, quant: Quantization): void {
     const tensor = this.graph.tensors.get(tensorName);
     if (!tensor) return;
+    // A zero point has the type of the tensor it quantizes (ONNX: both are T). Checked where the
+    // tensor's type is already known to be 8-bit (a graph input, a constant, a quantized op's
+    // output); an op's float32-declared output gets its type later, and check-quantization then
+    // holds its zero points to its range.
+    const zeroPoint = this.zeroPointTypes.get(quant);
+    if (zeroPoint && (tensor.dtype === 'int8' || tensor.dtype === 'uint8') && zeroPoint.dtype !== tensor.dtype) {
+      throw new UserError(`${node.label}: tensor '${tensorName}' is ${tensor.dtype} but its zero point '${zeroPoint.name}' is ${zeroPoint.dtype}: a zero point has its tensor's type`);
+    }
     if (tensor.quant && !sameQuant(tensor.quant, quant)) {
       throw new UserError(`${node.label}: tensor '${tensorName}' is used with two different quantizations`);
     }

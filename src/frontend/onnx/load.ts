@@ -127,6 +127,9 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
   for (const output of g.output ?? []) {
     const outputName = output.name ?? '';
     if (!graph.tensors.has(outputName)) throw new UserError(`${source}: graph output '${outputName}' is never produced`);
+    const declared = output.type?.tensorType?.elemType ?? 0;
+    // 0 is UNDEFINED: the file leaves the type to the producer.
+    if (declared !== 0) graph.tensors.get(outputName)!.declaredDtype = dtypeFromOnnx(declared, `${source}: graph output '${outputName}'`);
     graph.outputs.push(outputName);
   }
   withSource(() => nchwToNhwc(graph));

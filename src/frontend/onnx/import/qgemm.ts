@@ -12,7 +12,7 @@ export function importQGemm(node: OnnxNodeView, ctx: ImportContext): Node {
   if (bTensor.shape.length !== 2) throw new UserError(`${node.label}: B must be 2-D, got [${bTensor.shape}]`);
   ctx.annotate(node, a, ctx.quantization(node, aScale, aZero, 'A'));
   const bQuant = ctx.quantization(node, bScale, bZero, 'B');
-  ctx.annotate(node, b, bQuant.scale.length > 1 ? { ...bQuant, axis: transB ? 0 : 1 } : bQuant);
+  ctx.annotate(node, b, ctx.alongAxis(bQuant, transB ? 0 : 1));
   if (c !== '' && ctx.constant(node, c, 'C (bias)').dtype !== 'int32') throw new UserError(`${node.label}: C (bias) must be int32`);
   const output = node.outputs[0]!;
   if (yScale === '' && yZero !== '') throw new UserError(`${node.label}: y_zero_point is given without y_scale`);

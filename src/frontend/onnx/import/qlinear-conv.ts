@@ -14,7 +14,7 @@ export function importQLinearConv(node: OnnxNodeView, ctx: ImportContext): Node 
   }
   ctx.annotate(node, x, ctx.quantization(node, xScale, xZero, 'input'));
   const wQuant = ctx.quantization(node, wScale, wZero, 'weight');
-  ctx.annotate(node, w, wQuant.scale.length > 1 ? { ...wQuant, axis: 0 } : wQuant);
+  ctx.annotate(node, w, ctx.alongAxis(wQuant, 0));
   if (bias !== '' && ctx.constant(node, bias, 'bias').dtype !== 'int32') throw new UserError(`${node.label}: bias must be int32`);
   ctx.declareOutput(node.outputs[0]!, ctx.zeroPointType(node, yZero), ctx.quantization(node, yScale, yZero, 'output'));
   const kernelShape = node.ints('kernel_shape', weights.shape.slice(2));

@@ -8,7 +8,7 @@ export function importQLinearMatMul(node: OnnxNodeView, ctx: ImportContext): Nod
   const bTensor = ctx.constant(node, b, 'B (weights)');
   ctx.annotate(node, a, ctx.quantization(node, aScale, aZero, 'A'));
   const bQuant = ctx.quantization(node, bScale, bZero, 'B');
-  ctx.annotate(node, b, bQuant.scale.length > 1 ? { ...bQuant, axis: bTensor.shape.length - 1 } : bQuant);
+  ctx.annotate(node, b, ctx.alongAxis(bQuant, bTensor.shape.length - 1));
   ctx.declareOutput(node.outputs[0]!, ctx.zeroPointType(node, yZero), ctx.quantization(node, yScale, yZero, 'output'));
   return { name: node.name, op: 'QLinearMatMul', inputs: [a, b], outputs: [node.outputs[0]!], attrs: {} };
 }
