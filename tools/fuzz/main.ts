@@ -1,7 +1,9 @@
 /**
  * The fuzzer: seeded mutants of the example and test models (half ONNX, half TFLite), each
  * compiled by the real CLI, 10 s and 1 GiB at most, accepted C built with -Werror.
- * Run: npm run fuzz -- --count 1000 --seed 1 [--jobs 2] [--defects /tmp/tinygen-fuzz-defects]
+ * Every --validate-every'th accepted mutant is also validated under QEMU (mps2-an386, 3 inputs):
+ * a firmware that fails to build, crashes or differs from the reference is a defect.
+ * Run: npm run fuzz -- --count 1000 --seed 1 [--jobs 2] [--validate-every 25] [--defects /tmp/tinygen-fuzz-defects]
  * Exits 1 if any mutant is a defect; each defect's mutant is saved to the defects folder.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mapInParallel } from '../../src/toolchain/parallel.ts';
 import { fuzzTempDir, loadSeeds, makeMutant } from './corpus.ts';
-import { compileWithCli, type Outcome, type Verdict } from './oracle.ts';
+import { compileWithCli, validateWithCli, type Outcome, type Verdict } from './oracle.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,12 +19,14 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     jobs: { type: 'string', default: '2' },
     defects: { type: 'string', default: '/tmp/tinygen-fuzz-defects' },
+    'validate-every': { type: 'string', default: '25' },
     verbose: { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
 const seed = Number(values.seed);
 const jobs = Number(values.jobs);
+const validateEvery = Number(values['validate-every']);
 
 const seeds = loadSeeds();
 const work = fuzzTempDir();
@@ -31,6 +35,8 @@ const byFormat = { onnx: new Map<string, number>(), tflite: new Map<string, numb
 let slowest = { ms: 0, label: '' };
 let peak = { kib: 0, label: '' };
 let defects = 0;
+let accepted = 0;
+const validated = { passed: 0, refused: 0, mismatch: 0 };
 const started = performance.now();
 
 const indices = Array.from({ length: count }, (_, i) => i);
@@ -38,8 +44,15 @@ await mapInParallel(indices, jobs, async (index) => {
   const mutant = makeMutant(seeds, seed, index);
   const file = join(work, `m${index}.${mutant.format}`);
   writeFileSync(file, mutant.bytes);
-  const verdict: Verdict = await compileWithCli(file, join(work, `out${index}`));
+  let verdict: Verdict = await compileWithCli(file, join(work, `out${index}`));
   const label = `#${index} ${mutant.seed}: ${mutant.what}`.slice(0, 200);
+  if (verdict.outcome === 'accepted' && validateEvery > 0 && ++accepted % validateEvery === 0) {
+    // A sample of what compiles is also run: it must be bit-exact on a board.
+    const run = await validateWithCli(file, join(work, `validate${index}`));
+    validated[run.outcome]++;
+    if (run.outcome === 'mismatch') verdict = { ...verdict, outcome: 'mismatch', detail: run.detail };
+    rmSync(join(work, `validate${index}`), { recursive: true, force: true });
+  }
   const outcome: Outcome = verdict.outcome;
   tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
   byFormat[mutant.format].set(outcome, (byFormat[mutant.format].get(outcome) ?? 0) + 1);
@@ -62,6 +75,7 @@ rmSync(work, { recursive: true, force: true });
 const fmt = (m: Map<string, number>) => [...m].sort().map(([k, v]) => `${k} ${v}`).join(', ');
 console.log(`mutants: ${count} (seed ${seed}; ${Math.ceil(count / 2)} ONNX, ${Math.floor(count / 2)} TFLite) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(`  accepted: ${tally.get('accepted') ?? 0}, cleanly refused: ${tally.get('refused') ?? 0}, defects: ${defects}`);
+console.log(`  validated under QEMU (every ${validateEvery}th accepted): ${validated.passed} bit-exact, ${validated.refused} refused by validate, ${validated.mismatch} not bit-exact`);
 console.log(`  ONNX:   ${fmt(byFormat.onnx)}`);
 console.log(`  TFLite: ${fmt(byFormat.tflite)}`);
 const kinds = [...tally].filter(([k]) => k !== 'accepted' && k !== 'refused');

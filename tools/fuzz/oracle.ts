@@ -14,7 +14,7 @@ import { PACKAGE_ROOT } from '../../src/version.ts';
 export const TIME_LIMIT_MS = 10_000;
 export const MEMORY_LIMIT_KIB = 1024 * 1024;
 
-export type DefectKind = 'exit-code' | 'multi-line' | 'stack-trace' | 'bad-prefix' | 'timeout' | 'memory' | 'c-build' | 'internal-error';
+export type DefectKind = 'exit-code' | 'multi-line' | 'stack-trace' | 'bad-prefix' | 'timeout' | 'memory' | 'c-build' | 'internal-error' | 'mismatch';
 export type Outcome = 'accepted' | 'refused' | DefectKind;
 
 export interface Verdict {
@@ -91,6 +91,47 @@ export function compileWithCli(file: string, outDir: string): Promise<Verdict> {
       if (exitCode === 2) return done('refused', own.trim());
       const buildError = await buildGeneratedC(outDir);
       done(buildError ? 'c-build' : 'accepted', buildError ?? '');
+    });
+  });
+}
+
+/** What validating an accepted mutant under QEMU gave. */
+export interface ValidateVerdict {
+  /** 'passed': bit-exact; 'refused': exit 2 (say, it does not fit the board); 'mismatch': anything else. */
+  outcome: 'passed' | 'refused' | 'mismatch';
+  detail: string;
+}
+
+/**
+ * `tinygen validate` on an accepted mutant under QEMU (mps2-an386, a few random inputs): the
+ * firmware it compiles must build, run and give the reference's bytes. Exit 1 (a mismatch, a
+ * crash, a hang or a build that fails) is a defect; exit 2 is a clean refusal (the model does not
+ * fit the board).
+ */
+export function validateWithCli(file: string, workDir: string): Promise<ValidateVerdict> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [join(PACKAGE_ROOT, 'bin', 'tinygen.js'), 'validate', file, '--board', 'mps2-an386', '--inputs', '3', '--timeout', '30', '--keep', workDir, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (stdout.length < 1_000_000) stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 100_000) stderr += d.toString();
+    });
+    child.on('close', (exitCode) => {
+      if (exitCode === 0) return resolve({ outcome: 'passed', detail: '' });
+      if (exitCode === 2) return resolve({ outcome: 'refused', detail: stderr.trim() });
+      let detail = stderr.trim().split('\n').pop() ?? '';
+      try {
+        const cell = (JSON.parse(stdout) as { cells: { failure?: string; mismatchCount?: number }[] }).cells[0];
+        detail = cell?.failure ?? `${cell?.mismatchCount ?? '?'} bytes differ from the reference`;
+      } catch {
+        // no JSON: the detail is stderr's last line
+      }
+      resolve({ outcome: 'mismatch', detail: `exit ${exitCode}: ${detail}` });
     });
   });
 }
