@@ -10,7 +10,7 @@ import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-bad-'));
 const HELLO_WORLD = join(SHARED, 'conformance', 'tflite', 'hello_world_int8', 'model.tflite');
-const { FLOAT32, INT8 } = TensorType;
+const { FLOAT32, INT8, INT16 } = TensorType;
 const { FULLY_CONNECTED, L2_NORMALIZATION } = BuiltinOperator;
 
 const expectOneLineError = (file: string, bytes: Uint8Array | string, pattern: RegExp) => expectOneLineError_(dir, file, bytes, pattern);
@@ -63,6 +63,24 @@ describe('bad TFLite input', () => {
       outputs: [2],
     });
     await expectOneLineError('float.tflite', floatModel, /float\.tflite: a float model \(no int8 tensors\)/);
+  });
+
+  it("a 16x8 model (int16 activations, int8 weights) is named as such, not as a float model", async () => {
+    // TFLM's own SEANet ADD test: int16 throughout, no int8 tensor.
+    const seanet = readFileSync(join(SHARED, 'conformance', 'tflm-seanet', 'add', 'add1.tflite'));
+    await expectOneLineError('add1.tflite', seanet, /add1\.tflite: int16 activations \(TFLite's 16x8 quantization: int16 activations, int8 weights\) are not supported yet/);
+    // int8 weights, int16 activations: refused where the first int16 activation is declared.
+    const sixteenByEight = buildTflite({
+      tensors: [
+        { name: 'x', type: INT16, shape: [1, 2], scale: [0.5], zeroPoint: [0] },
+        { name: 'w', type: INT8, shape: [2, 2], data: new Int8Array([1, 2, 3, 4]), scale: [0.5] },
+        { name: 'y', type: INT16, shape: [1, 2], scale: [0.5], zeroPoint: [0] },
+      ],
+      operators: [{ code: FULLY_CONNECTED, inputs: [0, 1, -1], outputs: [2] }],
+      inputs: [0],
+      outputs: [2],
+    });
+    await expectOneLineError('fc16x8.tflite', sixteenByEight, /fc16x8\.tflite: graph input 'x' is INT16: int16 activations \(TFLite's 16x8 quantization/);
   });
 
   it('a bias that is not int32', async () => {

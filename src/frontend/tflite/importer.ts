@@ -43,6 +43,9 @@ export type OperatorImporter = (op: OperatorView, importer: TfliteImporter) => N
 /** The operators an importer accepts: each one's importer and the highest version it takes. */
 export type OperatorTable = Partial<Record<BuiltinOperatorName, { importer: OperatorImporter; maxVersion: number }>>;
 
+/** The refusal of TFLite's 16x8 mode, the same wherever it shows. */
+const INT16_NOT_YET = "int16 activations (TFLite's 16x8 quantization: int16 activations, int8 weights) are not supported yet; tinygen compiles int8-quantized TFLite models";
+
 export class TfliteImporter {
   readonly graph: Graph;
   private readonly subgraph: SubGraph;
@@ -66,6 +69,11 @@ export class TfliteImporter {
 
   run(): Graph {
     if (!this.tensors.some((t) => t.type === TensorType.INT8)) {
+      // TFLite's 16x8 mode: int16 activations and int8 weights (whose tensors are constants).
+      const activations16 = this.tensors.some((t) => t.type === TensorType.INT16 && (this.buffers[t.buffer]?.data?.length ?? 0) === 0);
+      if (activations16) {
+        throw new UserError(INT16_NOT_YET);
+      }
       throw new UserError('a float model (no int8 tensors); tinygen compiles int8-quantized TFLite models (full-integer post-training quantization)');
     }
     for (const [i, index] of this.subgraph.inputs.entries()) {
@@ -118,6 +126,7 @@ export class TfliteImporter {
     const dtype = SUPPORTED_TYPES.get(tensor.type);
     if (!dtype) {
       const type = TENSOR_TYPE_NAMES.get(tensor.type) ?? `type ${tensor.type}`;
+      if (tensor.type === TensorType.INT16) throw new UserError(`${label} is INT16: ${INT16_NOT_YET}`);
       throw new UserError(`${label} is ${type}; tinygen reads int8 models (int8 activations and weights, int32 biases)`);
     }
     if (tensor.isSparse) throw new UserError(`${label} is sparse; sparse tensors are not supported`);
