@@ -86,7 +86,7 @@ const KEYWORDS = new Set(
 );
 
 /** `--name`: a C identifier that is not a keyword and not reserved to the implementation (a leading underscore). */
-export function checkModelName(name: string): void {
+function checkModelName(name: string): void {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
     throw new UserError(`--name ${JSON.stringify(name)} is not usable as a C name: use letters, digits and underscores, starting with a letter`);
   }

@@ -1,7 +1,7 @@
 /** The generated function's interface: one pointer per graph input and output, in the model's own types and layout. */
 import type { Graph, Tensor } from '../ir/graph.ts';
 import { elementCount, tensorBytes, tensorOf } from '../ir/graph.ts';
-import type { CType } from '../ops/op.ts';
+import type { CType, IoPlacement } from '../ops/op.ts';
 
 export interface ApiTensor {
   /** The C parameter name. */
@@ -55,7 +55,6 @@ export function apiOutputs(graph: Graph): ApiTensor[] {
   return describe(graph, graph.outputs, 'output');
 }
 
-/** The parameter list of <name>_run: inputs (const) then outputs. */
 /**
  * Where the arena lives: 'static', one array inside the model's .c; 'external', the caller's
  * buffer, passed to every call, so models that never run at once can share one.
@@ -65,6 +64,12 @@ export const ARENA_PLACEMENTS: readonly ArenaPlacement[] = ['static', 'external'
 /** The alignment an external arena must have (the static one is declared with it). */
 export const ARENA_ALIGNMENT = 8;
 
-export function runSignature(inputs: readonly ApiTensor[], outputs: readonly ApiTensor[], arena: ArenaPlacement = 'static'): string {
-  return [...(arena === 'external' ? ['void *arena'] : []), ...inputs.map((t) => `const ${t.ctype} *${t.param}`), ...outputs.map((t) => `${t.ctype} *${t.param}`)].join(', ');
+/**
+ * The parameter list of <name>_run: the arena when it is the caller's, then (unless they live in
+ * the arena) inputs (const) and outputs; `void` when that leaves none.
+ */
+export function runSignature(inputs: readonly ApiTensor[], outputs: readonly ApiTensor[], io: IoPlacement, arena: ArenaPlacement): string {
+  const buffers = io === 'arena' ? [] : [...inputs.map((t) => `const ${t.ctype} *${t.param}`), ...outputs.map((t) => `${t.ctype} *${t.param}`)];
+  const parameters = [...(arena === 'external' ? ['void *arena'] : []), ...buffers];
+  return parameters.length > 0 ? parameters.join(', ') : 'void';
 }

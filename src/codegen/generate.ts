@@ -5,7 +5,7 @@
 import { architectureHash, weightsBlob, WeightsPayload, WEIGHTS_HEADER_BYTES, WEIGHTS_RESULTS, type WeightsPlacement } from './weights-blob.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../ir/graph.ts';
-import type { CType, EmitContext, IoPlacement, SpecialisedArgument, SpecialisedKernel } from '../ops/op.ts';
+import { CTYPE_BYTES, type CType, type EmitContext, type IoPlacement, type SpecialisedArgument, type SpecialisedKernel } from '../ops/op.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
@@ -57,7 +57,6 @@ export interface GeneratedModel {
   traced: { step: number; tensor: string; bytes: number }[];
 }
 
-const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
 
 class Emitter implements EmitContext {
   readonly declarations: string[] = [];
@@ -228,7 +227,7 @@ export function generateModel(lowered: Lowered, options: GenerateOptions): Gener
   });
   const io = options.io ?? 'caller';
   const arena = options.arena ?? 'static';
-  const signature = io === 'arena' ? (arena === 'external' ? 'void *arena' : 'void') : runSignature(inputs, outputs, arena);
+  const signature = runSignature(inputs, outputs, io, arena);
   const arenaOffset = (tensor: string) => {
     const where = plan.storage.get(tensor);
     if (where?.kind !== 'arena') throw new Error(`internal: API tensor '${tensor}' is not in the arena`);

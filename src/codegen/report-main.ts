@@ -16,7 +16,7 @@ export function generateReportMain(name: string, model: GeneratedModel): string 
     buffers,
     externalArena: external,
     hasArena: model.arenaBytes > 0,
-    signature: model.io === 'arena' ? (external ? 'void *arena' : 'void') : runSignature(model.inputs, model.outputs, model.arena),
+    signature: runSignature(model.inputs, model.outputs, model.io, model.arena),
     args: [...(external ? ['app_arena'] : []), ...buffers.map((t) => `app_${t.param}`)].join(', '),
   });
 }

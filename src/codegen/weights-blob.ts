@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import type { CType } from '../ops/op.ts';
+import { CTYPE_BYTES, type CType } from '../ops/op.ts';
 
 export type WeightsPlacement = 'embedded' | 'blob';
 export const WEIGHTS_PLACEMENTS: readonly WeightsPlacement[] = ['embedded', 'blob'];
@@ -23,9 +23,9 @@ export const WEIGHTS_PLACEMENTS: readonly WeightsPlacement[] = ['embedded', 'blo
 export const weightsBlobFile = (name: string): string => `${name}.weights.bin`;
 
 export const WEIGHTS_HEADER_BYTES = 80;
-export const WEIGHTS_FORMAT_VERSION = 1;
+const WEIGHTS_FORMAT_VERSION = 1;
 /** Every array of the payload starts at a multiple of this, and so must the blob in memory. */
-export const WEIGHTS_ALIGNMENT = 16;
+const WEIGHTS_ALIGNMENT = 16;
 
 /** <NAME>_bind_weights's results: the same numbers as tinygen_kernels.h's TG_WEIGHTS_*. */
 export const WEIGHTS_RESULTS: readonly { name: string; value: number; meaning: string }[] = [
@@ -39,8 +39,6 @@ export const WEIGHTS_RESULTS: readonly { name: string; value: number; meaning: s
   { name: 'WRONG_SIZE', value: -7, meaning: 'its payload is not the size this code reads' },
   { name: 'CORRUPT', value: -8, meaning: 'the CRC-32 does not match: damaged in storage or in transfer' },
 ];
-
-const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
 
 /** The payload, built array by array as the code generator declares constants. */
 export class WeightsPayload {

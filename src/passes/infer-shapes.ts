@@ -3,10 +3,7 @@ import type { Graph } from '../ir/graph.ts';
 import { cloneGraph, tensorOf } from '../ir/graph.ts';
 import { opDefinition } from '../ops/registry.ts';
 import { UserError } from '../errors.ts';
-import type { Quantization } from '../ir/graph.ts';
-
-const sameQuantization = (a: Quantization, b: Quantization) =>
-  a.scale.length === b.scale.length && a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i]);
+import { sameQuantization } from '../ops/common/requant-table.ts';
 
 export function inferShapes(input: Graph): Graph {
   const graph = cloneGraph(input);

@@ -78,6 +78,9 @@ export interface HarnessReport {
  * Reads the "tinygen: inference <i> ticks <n>" and "tinygen: done inferences <n>" lines, and the
  * profile's "inference <i> layer <l> ticks <n>" and "inference <i> stack <bytes>" lines.
  */
+/** The line the harness prints after each inference: its index and its ticks. */
+export const INFERENCE_LINE = /^tinygen: inference (\d+) ticks (\d+)\r?$/;
+
 export function parseHarnessStdout(stdout: string): HarnessReport {
   const ticks: number[] = [];
   const layerTicks: HarnessReport['layerTicks'] = [];
@@ -94,7 +97,7 @@ export function parseHarnessStdout(stdout: string): HarnessReport {
       stackBytes[Number(s[1])] = Number(s[2]);
       continue;
     }
-    const t = /^tinygen: inference (\d+) ticks (\d+)\r?$/.exec(line);
+    const t = INFERENCE_LINE.exec(line);
     if (t) {
       if (Number(t[1]) !== ticks.length) throw new Error(`harness output out of order: ${line}`);
       ticks.push(Number(t[2]));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { semihostingNeeded, type Board } from '../boards/board.ts';
 import { buildFirmware, type BuildResult } from '../toolchain/build.ts';
 import { runFirmware, type RunResult } from '../toolchain/qemu.ts';
-import { describeExitStatus, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
+import { describeExitStatus, INFERENCE_LINE, parseHarnessStdout, type HarnessReport } from '../toolchain/harness.ts';
 import { HARNESS_DIR, KERNELS_DIR } from '../toolchain/object-cache.ts';
 import { generateHarnessAdapter } from '../codegen/harness.ts';
 import { modelSourceFile, type GeneratedModel } from '../codegen/generate.ts';
@@ -84,7 +84,7 @@ export async function runOnBoard(options: BoardRunOptions): Promise<BoardRun> {
     ...(onInference
       ? {
           onStdoutLine: (line: string) => {
-            const done = /^tinygen: inference (\d+) ticks /.exec(line);
+            const done = INFERENCE_LINE.exec(line);
             if (done) onInference(Number(done[1]) + 1, records.length);
           },
         }

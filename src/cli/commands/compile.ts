@@ -7,7 +7,7 @@ import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
 import { WEIGHTS_PLACEMENTS, weightsBlobFile, type WeightsPlacement } from '../../codegen/weights-blob.ts';
 import { basename, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { compileModel, generate } from '../../pipeline.ts';
+import { compileModel, defaultName, generate } from '../../pipeline.ts';
 import { modelHeaderFile } from '../../codegen/generate.ts';
 import { kernelFilesFor } from '../../toolchain/object-cache.ts';
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
@@ -57,23 +57,22 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
   handler: async (args: ArgumentsCamelCase<CompileArgs>) => {
     const models = args.models;
     if (args.name !== undefined && models.length > 1) throw new UserError('--name names one model; with several, each takes the name of its file');
+    // The names come from the arguments alone: two alike are refused before anything is compiled.
+    const names = models.map((model) => args.name ?? defaultName(model));
+    const clash = names.find((name, i) => names.indexOf(name) !== i);
+    if (clash) throw new UserError(`two models would both be named '${clash}' (after their files): give them files of different names, or compile them apart with --name`);
     // Everything is generated in memory first, so a bad model leaves no partial output.
     const units = models.map((model) => {
       const compiled = compileModel({ modelPath: model, rounding: args.rounding, name: args.name, io: args.io, arena: args.arena, weights: args.weights, optimize: args.optimize });
       return { model, compiled, generated: generate(compiled) };
     });
-    const names = units.map((u) => u.compiled.name);
-    const clash = names.find((name, i) => names.indexOf(name) !== i);
-    if (clash) throw new UserError(`two models would both be named '${clash}' (after their files): give them files of different names, or compile them apart with --name`);
     const board = args.board ? loadBoard(args.board) : undefined;
     // Models in one firmware each keep their own arena: the board must hold them all.
     const fits = board ? checkFits(board, units.map((u) => u.generated), models.length === 1 ? `model ${models[0]}` : `models ${models.join(', ')}`) : undefined;
-    const reports: ModelReport[] = [];
-    for (const { compiled, generated } of units) {
-      // With a board, the report's code, stack and static data come from a real build for it.
-      const measured = board && args.measure ? await measureFirmware(compiled.name, generated, board) : undefined;
-      reports.push(buildReport(compiled, generated, measured));
-    }
+    // With a board, the report's code, stack and static data come from a real build for it (the models' builds side by side).
+    const reports: ModelReport[] = await Promise.all(
+      units.map(async ({ compiled, generated }) => buildReport(compiled, generated, board && args.measure ? await measureFirmware(compiled.name, generated, board) : undefined)),
+    );
     const kernelDir = join(args.out, 'tinygen');
     const modelFiles: string[][] = units.map(() => []);
     const kernelFiles: string[] = [];
