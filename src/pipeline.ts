@@ -100,7 +100,7 @@ export function compileModel(request: CompileRequest): Compiled {
   const bytes = readModelFile(request.modelPath);
   const tflite = isTfliteModel(bytes, request.modelPath);
   const loaded: LoadedModel = tflite
-    ? loadTfliteBytes(bytes, request.modelPath)
+    ? loadTfliteBytes(bytes, request.modelPath, new Map([...(request.bindings ?? [])].flatMap(([name, t]) => (t.data ? [[name, t.data]] : []))))
     : loadOnnxBytes(bytes, request.modelPath, { bindings: request.bindings, allowFloat: request.allowFloat });
   // Each format defaults to the arithmetic of its own runtime: TFLM for TFLite, ONNX Runtime for ONNX.
   const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');

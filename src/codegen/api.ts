@@ -22,6 +22,8 @@ export function ctypeOf(tensor: Tensor): CType {
       return 'int8_t';
     case 'uint8':
       return 'uint8_t';
+    case 'int16':
+      return 'int16_t';
     case 'int32':
       return 'int32_t';
     case 'float32':

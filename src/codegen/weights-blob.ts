@@ -65,6 +65,7 @@ export class WeightsPayload {
         const v = values[i]!;
         if (ctype === 'int8_t') view.setInt8(offset + i, v);
         else if (ctype === 'uint8_t') view.setUint8(offset + i, v);
+        else if (ctype === 'int16_t') view.setInt16(offset + 2 * i, v, true);
         else if (ctype === 'int32_t') view.setInt32(offset + 4 * i, v, true);
         else view.setFloat32(offset + 4 * i, v, true);
       }

@@ -3,9 +3,9 @@
  * only structural attributes plus the compile-time parameters their op computes once.
  */
 
-export type DType = 'int8' | 'uint8' | 'int32' | 'int64' | 'float32';
+export type DType = 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'float32';
 
-export type TensorData = Int8Array | Uint8Array | Int32Array | Float32Array | BigInt64Array;
+export type TensorData = Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array | BigInt64Array;
 
 export interface Quantization {
   /** float32 scales: one per tensor, or one per slice along `axis`. */
@@ -66,6 +66,8 @@ export function dtypeBytes(dtype: DType): number {
     case 'int8':
     case 'uint8':
       return 1;
+    case 'int16':
+      return 2;
     case 'int32':
     case 'float32':
       return 4;
@@ -74,10 +76,11 @@ export function dtypeBytes(dtype: DType): number {
   }
 }
 
-/** The [min, max] of a quantized storage type (int8, uint8); undefined for any other type. */
+/** The [min, max] of a quantized storage type (int8, uint8, int16); undefined for any other type. */
 export function quantizedRange(dtype: DType): [number, number] | undefined {
   if (dtype === 'int8') return [-128, 127];
   if (dtype === 'uint8') return [0, 255];
+  if (dtype === 'int16') return [-32768, 32767];
   return undefined;
 }
 

@@ -123,8 +123,8 @@ export interface SpecialisedArgument {
   value: string;
 }
 
-export type CType = 'int8_t' | 'uint8_t' | 'int32_t' | 'float';
-export const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int32_t: 4, float: 4 };
+export type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'float';
+export const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, int32_t: 4, float: 4 };
 
 /** A node after the prepare-ops pass: its op's compile-time parameters are present and typed. */
 export type PreparedNode<P> = Node<P> & { params: P };

@@ -23,7 +23,10 @@ const MUST_PASS = [
   'test_maxpool_2d_uint8',
 ];
 
-const DIRS = ['onnx-node', 'extra'].flatMap((suite) => testDirs(join(SHARED, 'conformance', suite)));
+/** Folders of ../shared/conformance/tflm-seanet whose every case must give TFLM's exact bytes. */
+const TFLM_MUST_PASS = ['pad', 'strided_slice'];
+
+const DIRS = ['onnx-node', 'extra', 'tflm-seanet'].flatMap((suite) => testDirs(join(SHARED, 'conformance', suite)));
 // Each folder runs once (reference and host C), shared by its own test and the whole-table test.
 const rows = new Map<string, Promise<ConformanceRow>>();
 const rowOf = (dir: string): Promise<ConformanceRow> => {
@@ -39,6 +42,7 @@ describe.concurrent('conformance run', () => {
     // Only tests whose expected data is known to be wrong may fail (src/conformance/disputed.ts).
     if (row.status === 'fail') expect(DISPUTED[row.test], `${row.test} fails: ${row.reason}`).toBeDefined();
     if (MUST_PASS.includes(row.test)) expect(row.status, row.reason).toBe('pass');
+    if (row.suite === 'tflm-seanet' && TFLM_MUST_PASS.includes(basename(dirname(dir)))) expect(row.status, row.reason).toBe('pass');
   });
 });
 
@@ -46,6 +50,8 @@ describe('conformance table', () => {
   it('runs every folder, passes the quantized tests of supported ops, and matches docs/conformance.md', async () => {
     const all = await Promise.all(DIRS.map(rowOf));
     expect(all.length).toBeGreaterThan(300);
+    // TFLM's 81 SEANet cases, each one row.
+    expect(all.filter((r) => r.suite === 'tflm-seanet')).toHaveLength(81);
     expect(all.filter((r) => r.status === 'fail' && !(r.test in DISPUTED))).toEqual([]);
     for (const test of MUST_PASS) expect(all.find((r) => r.test === test)?.status, test).toBe('pass');
     const doc = readFileSync(join(PACKAGE_ROOT, 'docs', 'conformance.md'), 'utf8');

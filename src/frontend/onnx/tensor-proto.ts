@@ -39,6 +39,8 @@ function fromRaw(dtype: DType, raw: Uint8Array, count: number): TensorData {
       return new Int8Array(bytes.buffer, 0, count);
     case 'uint8':
       return new Uint8Array(bytes.buffer, 0, count);
+    case 'int16':
+      return new Int16Array(bytes.buffer, 0, count);
     case 'int32':
       return new Int32Array(bytes.buffer, 0, count);
     case 'float32':
@@ -54,6 +56,8 @@ function fromFields(dtype: DType, proto: TensorProto): TensorData {
       return Int8Array.from(proto.int32Data ?? []);
     case 'uint8':
       return Uint8Array.from(proto.int32Data ?? []);
+    case 'int16':
+      return Int16Array.from(proto.int32Data ?? []);
     case 'int32':
       return Int32Array.from(proto.int32Data ?? []);
     case 'float32':
@@ -63,7 +67,7 @@ function fromFields(dtype: DType, proto: TensorProto): TensorData {
   }
 }
 
-const BYTES: Record<DType, number> = { int8: 1, uint8: 1, int32: 4, float32: 4, int64: 8 };
+const BYTES: Record<DType, number> = { int8: 1, uint8: 1, int16: 2, int32: 4, float32: 4, int64: 8 };
 
 /** A TensorProto as an IR constant. `what` names it in errors (e.g. "initializer 'w'"). */
 export function decodeTensorProto(proto: TensorProto, what: string): Tensor {

@@ -11,7 +11,7 @@ import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ActivationFunctionType as Activation } from './schema.ts';
-import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireInt8Activation, tfliteClamp, type ActivationTypes, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
 
@@ -25,13 +25,19 @@ export function checked(importer: TfliteImporter, node: Node): Node[] {
   return [node];
 }
 
-/** Reads the operator's activation inputs and its one output, all int8 per tensor. */
-export function int8Operands(op: OperatorView, importer: TfliteImporter, count: number): { inputs: string[]; output: string } {
+/**
+ * Reads the operator's activation inputs and its one output, quantized per tensor: int8, or int16
+ * too where `types` says so, every operand of one type.
+ */
+export function int8Operands(op: OperatorView, importer: TfliteImporter, count: number, types: ActivationTypes = ['int8']): { inputs: string[]; output: string } {
   const inputs = op.operator.inputs.slice(0, count).map((index, i) => importer.read(index, `input ${i}`));
   if (inputs.length !== count) throw new UserError(`needs ${count} inputs, has ${inputs.length}`);
-  inputs.forEach((name, i) => requireInt8Activation(importer, name, `input ${i}`));
+  inputs.forEach((name, i) => requireInt8Activation(importer, name, `input ${i}`, types));
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output');
+  requireInt8Activation(importer, output, 'output', types);
+  const dtype = importer.tensor(output).dtype;
+  const other = inputs.find((name) => importer.tensor(name).dtype !== dtype);
+  if (other !== undefined) throw new UserError(`the input '${other}' is ${importer.tensor(other).dtype} and the output '${output}' ${dtype}; TFLM's kernel needs one type`);
   return { inputs, output };
 }
 
@@ -91,13 +97,13 @@ export function importConcatenation(op: OperatorView, importer: TfliteImporter):
 }
 
 export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1);
+  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   const paddings = importer.integers(op.operator.inputs[1]!, 'paddings');
   const rank = importer.tensor(inputs[0]!).shape.length;
   if (paddings.length !== 2 * rank) throw new UserError(`the paddings hold ${paddings.length} values; a rank-${rank} input needs [${rank}, 2]`);
   if (paddings.some((p) => p < 0)) throw new UserError(`negative paddings [${paddings}] are not supported`);
-  // The raw int8 fill: the zero point, which stands for real 0.
+  // The raw fill: the zero point, which stands for real 0.
   const zeroPoint = importer.tensor(output).quant!.zeroPoint[0]!;
   // TFLite's [rank, 2] (before, after) pairs → ONNX's [begins..., ends...].
   const [begins, ends] = [paddings.filter((_, i) => i % 2 === 0), paddings.filter((_, i) => i % 2 === 1)];

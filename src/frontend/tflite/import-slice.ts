@@ -23,7 +23,7 @@ export function importStridedSlice(op: OperatorView, importer: TfliteImporter): 
   if (options?.ellipsisMask) throw new UserError(`ellipsis_mask ${options.ellipsisMask} is not supported`);
   if (options?.newAxisMask) throw new UserError(`new_axis_mask ${options.newAxisMask} is not supported`);
   if (options?.offset) throw new UserError('offset (end relative to begin) is not supported');
-  const { inputs, output } = int8Operands(op, importer, 1);
+  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   const [, beginIndex, endIndex, stridesIndex] = op.operator.inputs;
   const [begin, end, strides] = [

@@ -4,7 +4,7 @@
  * version checked, and the helpers for fused activations. load.ts gives it the operator table.
  */
 import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/graph.ts';
-import { elementCount, dtypeBytes, uniqueName } from '../../ir/graph.ts';
+import { elementCount, dtypeBytes, quantizedRange, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { checkNodeCount } from '../limits.ts';
 import { roundHalfAway } from '../../numerics/requantize.ts';
@@ -27,6 +27,7 @@ const SUPPORTED_TYPES = new Map<number, DType>([
   [TensorType.INT32, 'int32'],
   [TensorType.INT64, 'int64'],
   [TensorType.INT8, 'int8'],
+  [TensorType.INT16, 'int16'],
 ]);
 
 const TENSOR_TYPE_NAMES = new Map(Object.entries(TensorType).map(([name, code]) => [code as number, name]));
@@ -43,8 +44,6 @@ export type OperatorImporter = (op: OperatorView, importer: TfliteImporter) => N
 /** The operators an importer accepts: each one's importer and the highest version it takes. */
 export type OperatorTable = Partial<Record<BuiltinOperatorName, { importer: OperatorImporter; maxVersion: number }>>;
 
-/** The refusal of TFLite's 16x8 mode, the same wherever it shows. */
-const INT16_NOT_YET = "int16 activations (TFLite's 16x8 quantization: int16 activations, int8 weights) are not supported yet; tinygen compiles int8-quantized TFLite models";
 
 export class TfliteImporter {
   readonly graph: Graph;
@@ -58,6 +57,8 @@ export class TfliteImporter {
     private readonly model: TfliteModel,
     name: string,
     private readonly operators: OperatorTable,
+    /** Graph inputs (by tensor name) bound to compile-time values, which then are constants. */
+    private readonly bindings: ReadonlyMap<string, TensorData> = new Map(),
   ) {
     const subgraphs = model.subgraphs;
     if (subgraphs.length === 0) throw new UserError('the model has no subgraphs');
@@ -68,23 +69,27 @@ export class TfliteImporter {
   }
 
   run(): Graph {
-    if (!this.tensors.some((t) => t.type === TensorType.INT8)) {
-      // TFLite's 16x8 mode: int16 activations and int8 weights (whose tensors are constants).
-      const activations16 = this.tensors.some((t) => t.type === TensorType.INT16 && (this.buffers[t.buffer]?.data?.length ?? 0) === 0);
-      if (activations16) {
-        throw new UserError(INT16_NOT_YET);
-      }
-      throw new UserError('a float model (no int8 tensors); tinygen compiles int8-quantized TFLite models (full-integer post-training quantization)');
+    // TFLite's 16x8 mode has int16 activations and int8 weights; a float model has neither.
+    if (!this.tensors.some((t) => t.type === TensorType.INT8 || t.type === TensorType.INT16)) {
+      throw new UserError('a float model (no int8 or int16 tensors); tinygen compiles int8-quantized TFLite models (full-integer post-training quantization, or 16x8)');
     }
     for (const [i, index] of this.subgraph.inputs.entries()) {
       // Listed twice, it would become two API arguments of which only one is read.
       if (this.subgraph.inputs.indexOf(index) !== i) throw new UserError(`graph input ${index} is listed twice`);
+      const bound = this.bindings.get(this.tensorAt(index).name);
+      if (bound) {
+        this.declare(index, 'bound graph input', bound);
+        continue;
+      }
       const name = this.declare(index, 'graph input');
       const tensor = this.graph.tensors.get(name)!;
       if (tensor.data) throw new UserError(`graph input '${name}' is a constant`);
       if (tensor.shape.some((d) => d <= 0)) throw new UserError(`graph input '${name}' has shape [${tensor.shape}]; tinygen needs static, non-empty shapes`);
       this.graph.inputs.push(name);
     }
+    const inputNames = new Set(this.subgraph.inputs.map((index) => this.tensorAt(index).name));
+    const unknown = [...this.bindings.keys()].find((name) => !inputNames.has(name));
+    if (unknown !== undefined) throw new UserError(`'${unknown}' is bound to a value but is not a graph input (inputs: ${[...inputNames].join(', ')})`);
     if (this.graph.inputs.length === 0) throw new UserError('the model has no inputs');
     checkNodeCount(this.subgraph.operators.length);
     const codes = this.model.operatorCodes;
@@ -120,24 +125,23 @@ export class TfliteImporter {
   }
 
   /** Adds tensor `index` to the graph (with its constant data, if it has any) and returns its IR name. */
-  private declare(index: number, role: string): string {
+  private declare(index: number, role: string, bound?: TensorData): string {
     const tensor = this.tensorAt(index);
     const label = `${role} '${tensor.name}'`;
     const dtype = SUPPORTED_TYPES.get(tensor.type);
     if (!dtype) {
       const type = TENSOR_TYPE_NAMES.get(tensor.type) ?? `type ${tensor.type}`;
-      if (tensor.type === TensorType.INT16) throw new UserError(`${label} is INT16: ${INT16_NOT_YET}`);
-      throw new UserError(`${label} is ${type}; tinygen reads int8 models (int8 activations and weights, int32 biases)`);
+      throw new UserError(`${label} is ${type}; tinygen reads int8 models (int8 activations and weights, int32 biases) and 16x8 ones (int16 activations, int8 weights, int64 biases)`);
     }
     if (tensor.isSparse) throw new UserError(`${label} is sparse; sparse tensors are not supported`);
     const shape = tensor.shape;
     const name = uniqueName(this.graph, tensor.name || `tensor_${index}`);
-    const data = this.constantData(tensor, dtype, shape, label);
+    const data = bound ? boundData(bound, dtype, shape, label) : this.constantData(tensor, dtype, shape, label);
     const quant = quantization(tensor, label);
     // The kernels count elements and bytes in int32.
     if (elementCount(shape) * dtypeBytes(dtype) > 2 ** 31 - 1) throw new UserError(`${label} has shape [${shape}]: more than 2^31 - 1 bytes`);
-    const range = dtype === 'int8' ? [-128, 127] : undefined;
-    if (range && quant?.zeroPoint.some((z) => z < range[0]! || z > range[1]!)) throw new UserError(`${label} has a zero point outside int8`);
+    const range = quantizedRange(dtype);
+    if (range && quant?.zeroPoint.some((z) => z < range[0] || z > range[1])) throw new UserError(`${label} has a zero point outside ${dtype}`);
     this.graph.tensors.set(name, { name, dtype, shape, ...(data ? { data } : {}), ...(quant ? { quant } : {}) });
     this.names.set(index, name);
     return name;
@@ -157,6 +161,8 @@ export class TfliteImporter {
         return new Int8Array(aligned, 0, count);
       case 'uint8':
         return new Uint8Array(aligned, 0, count);
+      case 'int16':
+        return new Int16Array(aligned, 0, count);
       case 'int32':
         return new Int32Array(aligned, 0, count);
       case 'float32':
@@ -193,6 +199,9 @@ export class TfliteImporter {
 
   /** The values of a constant int32 or int64 tensor that is read, not computed with (a shape). */
   integers(index: number, role: string): number[] {
+    const declared = this.names.get(index);
+    const known = declared === undefined ? undefined : this.graph.tensors.get(declared);
+    if (known?.data && (known.dtype === 'int32' || known.dtype === 'int64')) return Array.from(known.data as Int32Array | BigInt64Array, Number);
     const tensor = this.tensorAt(index);
     const dtype = SUPPORTED_TYPES.get(tensor.type);
     const data = dtype === 'int32' || dtype === 'int64' ? this.constantData(tensor, dtype, tensor.shape, role) : undefined;
@@ -210,6 +219,15 @@ export class TfliteImporter {
     this.graph.tensors.set(name, { name, dtype, shape: [], ...(quant ? { quant } : {}) });
     return name;
   }
+}
+
+/** A bound graph input's value, which must match the input's type and element count. */
+function boundData(bound: TensorData, dtype: DType, shape: number[], label: string): TensorData {
+  const count = elementCount(shape);
+  const type = bound instanceof Int32Array ? 'int32' : bound instanceof Int16Array ? 'int16' : bound instanceof Int8Array ? 'int8' : undefined;
+  if (type !== dtype) throw new UserError(`${label} is ${dtype}; its bound value is ${type ?? 'of another type'}`);
+  if (bound.length !== count) throw new UserError(`${label} has shape [${shape}] (${count} values); its bound value has ${bound.length}`);
+  return bound;
 }
 
 /** A tensor's quantization: scale float32, zero point int64 in the schema; per channel along quantized_dimension. */
@@ -258,9 +276,16 @@ export function tfliteClamp(bounds: readonly number[], quant: Quantization | und
   return [quantize(bounds[0]!), quantize(bounds[1]!)];
 }
 
-export function requireInt8Activation(importer: TfliteImporter, name: string, role: string): void {
+/** The refusal of an int16 activation by an operator whose 16x8 form is not supported. */
+export const INT16_NOT_YET = "int16 activations (TFLite's 16x8 quantization) are not supported for this operator yet";
+
+/** The quantized activation types an operator takes: int8, and int16 where its 16x8 form is supported. */
+export type ActivationTypes = readonly ('int8' | 'int16')[];
+
+export function requireInt8Activation(importer: TfliteImporter, name: string, role: string, types: ActivationTypes = ['int8']): void {
   const tensor = importer.tensor(name);
-  if (tensor.dtype !== 'int8') throw new UserError(`the ${role} '${name}' is ${tensor.dtype}; float and hybrid operators are not supported (quantize the model to int8)`);
+  if (tensor.dtype === 'int16' && !types.includes('int16')) throw new UserError(`the ${role} '${name}' is int16: ${INT16_NOT_YET}`);
+  if (!(types as readonly string[]).includes(tensor.dtype)) throw new UserError(`the ${role} '${name}' is ${tensor.dtype}; float and hybrid operators are not supported (quantize the model to int8)`);
   if (!tensor.quant || tensor.quant.scale.length !== 1) throw new UserError(`the ${role} '${name}' must be quantized per tensor`);
 }
 

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import type { Node } from '../../ir/graph.ts';
+import type { Node, TensorData } from '../../ir/graph.ts';
 import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
@@ -27,12 +27,15 @@ export function isTfliteModel(bytes: Uint8Array, path: string): boolean {
   return extname(path).toLowerCase() === '.tflite' || new FlatFile(bytes).identifier() === TFLITE_IDENTIFIER;
 }
 
-export function loadTfliteBytes(bytes: Uint8Array, source: string): LoadedModel {
+/** Graph inputs (by tensor name) bound to compile-time values. */
+export type TfliteBindings = ReadonlyMap<string, TensorData>;
+
+export function loadTfliteBytes(bytes: Uint8Array, source: string, bindings: TfliteBindings = new Map()): LoadedModel {
   if (new FlatFile(bytes).identifier() !== TFLITE_IDENTIFIER) {
     throw new UserError(`${source}: not a TFLite model (no "${TFLITE_IDENTIFIER}" file identifier)`);
   }
   try {
-    const graph = new TfliteImporter(TfliteModel.fromBytes(bytes), basename(source, extname(source)), OPERATORS).run();
+    const graph = new TfliteImporter(TfliteModel.fromBytes(bytes), basename(source, extname(source)), OPERATORS, bindings).run();
     return { graph, sha256: createHash('sha256').update(bytes).digest('hex'), source };
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`${source}: ${err.message}`);

@@ -56,7 +56,7 @@ export function referenceAxisMap(p: AxisMap, x: Value, dtype: DType): Value {
   return { dtype, shape: [...p.outShape], data: out };
 }
 
-const CTYPES: Partial<Record<DType, CType>> = { int8: 'int8_t', uint8: 'uint8_t', int32: 'int32_t', float32: 'float' };
+const CTYPES: Partial<Record<DType, CType>> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', float32: 'float' };
 
 /** One tg_axis_map call; its constant arrays are declared through ctx. */
 export function emitAxisMap(ctx: EmitContext, p: AxisMap, dtype: DType, input: string, output: string): string {

@@ -10,6 +10,8 @@ export function allocate(dtype: DType, count: number): TensorData {
       return new Int8Array(count);
     case 'uint8':
       return new Uint8Array(count);
+    case 'int16':
+      return new Int16Array(count);
     case 'int32':
       return new Int32Array(count);
     case 'float32':

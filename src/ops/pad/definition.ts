@@ -8,8 +8,8 @@
  * Reflect pads must be smaller than the axis and wrap pads at most its size: ONNX Runtime reads
  * memory outside the input beyond those.
  */
-import type { Graph, Node } from '../../ir/graph.ts';
-import { tensorOf } from '../../ir/graph.ts';
+import type { DType, Graph, Node } from '../../ir/graph.ts';
+import { quantizedRange, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { constantData, requireDtype } from '../common/values.ts';
@@ -40,7 +40,7 @@ function fullPads(node: Node, rank: number): number[] {
 export function inferPad(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
   const qdq = node.attrs.qdq === 1;
-  requireDtype(node, x, qdq ? ['int8', 'uint8'] : ['int8', 'uint8', 'int32', 'float32'], 'input');
+  requireDtype(node, x, qdq ? ['int8', 'uint8'] : ['int8', 'uint8', 'int16', 'int32', 'float32'], 'input');
   const rank = x.shape.length;
   checkAxisMapRank(label(node), rank);
   const pads = fullPads(node, rank);
@@ -95,7 +95,7 @@ function source(mode: string, j: number, extent: number): number {
   }
 }
 
-/** The value of constant padding, in the output's int8 (or int32) representation. */
+/** The value of constant padding, in the output's storage type. */
 function fillValue(node: Node, graph: Graph, options: CompileOptions): number {
   const y = tensorOf(graph, node.outputs[0]!);
   const name = node.inputs[1]!;
@@ -104,7 +104,7 @@ function fillValue(node: Node, graph: Graph, options: CompileOptions): number {
     const raw = node.attrs.value as number;
     if (node.attrs.dataType === 'float32') return raw;
     if (!Number.isInteger(raw)) throw new UserError(`${label(node)}: value ${raw} is not an integer of the ${node.attrs.dataType} data`);
-    const [lo, hi] = node.attrs.dataType === 'uint8' ? [0, 255] : node.attrs.dataType === 'int8' ? [-128, 127] : [-(2 ** 31), 2 ** 31 - 1];
+    const [lo, hi] = quantizedRange(node.attrs.dataType as DType) ?? [-(2 ** 31), 2 ** 31 - 1];
     if (raw < lo || raw > hi) throw new UserError(`${label(node)}: value ${raw} does not fit the ${node.attrs.dataType} data`);
     return node.attrs.dataType === 'uint8' ? raw - 128 : raw;
   }

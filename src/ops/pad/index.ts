@@ -5,7 +5,7 @@ import { emitPad } from './emit.ts';
 
 export const pad = defineOp({
   op: 'Pad',
-  summary: 'padding (constant, reflect, edge, wrap; negative pads crop) on int8 data, NHWC for 4-D',
+  summary: 'padding (constant, reflect, edge, wrap; negative pads crop) on int8 or int16 data, NHWC for 4-D',
   layout: layoutPad,
   infer: inferPad,
   toNhwc: padToNhwc,
