@@ -426,7 +426,7 @@ void tg_tflite_logistic_s8(const tg_tflite_activation_t *p, const int8_t *input,
 /* Output scale 1/128, zero point 0. */
 void tg_tflite_tanh_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
 
-/* TFLiteLeakyRelu (src/ops/tflite-leaky-relu): TFLM's int8 LEAKY_RELU. */
+/* TFLiteLeakyRelu (src/ops/tflite-leaky-relu): TFLM's int8 and int16 LEAKY_RELU. */
 typedef struct {
     int32_t input_zero_point, output_zero_point;
     int32_t identity_multiplier, identity_shift; /* x - zp >= 0: s_x / s_y */
@@ -434,6 +434,24 @@ typedef struct {
 } tg_tflite_leaky_relu_t;
 
 void tg_tflite_leaky_relu_s8(const tg_tflite_leaky_relu_t *p, const int8_t *input, int8_t *output, int32_t count);
+void tg_tflite_leaky_relu_s16(const tg_tflite_leaky_relu_t *p, const int16_t *input, int16_t *output, int32_t count);
+
+/* TFLite QUANTIZE between integer types (TFLM's Requantize): one multiplier, double rounding. */
+typedef struct {
+    int32_t input_zero_point;
+    int32_t output_zero_point;
+    int32_t multiplier;
+    int32_t shift;
+} tg_requantize_t;
+
+void tg_requantize_s8_s16(const tg_requantize_t *p, const int8_t *input, int16_t *output, int32_t count);
+void tg_requantize_s8_s32(const tg_requantize_t *p, const int8_t *input, int32_t *output, int32_t count);
+void tg_requantize_s16_s8(const tg_requantize_t *p, const int16_t *input, int8_t *output, int32_t count);
+void tg_requantize_s16_s16(const tg_requantize_t *p, const int16_t *input, int16_t *output, int32_t count);
+void tg_requantize_s16_s32(const tg_requantize_t *p, const int16_t *input, int32_t *output, int32_t count);
+void tg_requantize_s32_s8(const tg_requantize_t *p, const int32_t *input, int8_t *output, int32_t count);
+void tg_requantize_s32_s16(const tg_requantize_t *p, const int32_t *input, int16_t *output, int32_t count);
+void tg_requantize_s32_s32(const tg_requantize_t *p, const int32_t *input, int32_t *output, int32_t count);
 
 /* TFLiteHardSwish (src/ops/tflite-hard-swish): TFLM's int8 HARD_SWISH (HardSwishParams). */
 typedef struct {

@@ -37,6 +37,7 @@ import { qlinearSoftmax } from './qlinear-softmax/index.ts';
 import { tfliteSoftmax } from './tflite-softmax/index.ts';
 import { tfliteLogistic, tfliteTanh } from './tflite-activation/index.ts';
 import { tfliteLeakyRelu } from './tflite-leaky-relu/index.ts';
+import { tfliteRequantize } from './tflite-requantize/index.ts';
 import { tfliteHardSwish } from './tflite-hard-swish/index.ts';
 import { floatAdd, floatDiv, floatMul, floatSub } from './float-elementwise/index.ts';
 import { floatClip, floatHardSigmoid, floatHardSwish, floatLeakyRelu, floatRelu, floatSigmoid, floatTanh } from './float-activation/index.ts';
@@ -85,6 +86,7 @@ export const OPS: readonly RegisteredOp[] = [
   tfliteLogistic,
   tfliteTanh,
   tfliteLeakyRelu,
+  tfliteRequantize,
   tfliteHardSwish,
   floatAdd,
   floatSub,

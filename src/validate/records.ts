@@ -51,6 +51,7 @@ export function randomInputs(graph: Graph, random: () => number): Value[] {
       const r = random();
       if (t.dtype === 'float32') (data as Float32Array)[i] = i % 2 ? Math.round(r * 256 - 128) / 16 : r * 16 - 8;
       else if (t.dtype === 'int32') (data as Int32Array)[i] = Math.floor(r * 2 ** 32) | 0;
+      else if (t.dtype === 'int16') (data as Int16Array)[i] = Math.floor(r * 65536) - 32768;
       else (data as Uint8Array)[i] = Math.floor(r * 256);
     }
     return { dtype: t.dtype, shape: [...t.shape], data };

@@ -37,7 +37,7 @@ describe('TFLiteLeakyRelu: hand derivations (s_x = 1, s_y = 4, alpha = 0.5)', ()
   const c: UnaryCase = { op: 'TFLiteLeakyRelu', shape: [4], x: { scale: 1, zeroPoint: 0 }, y: { scale: 4, zeroPoint: 0 }, attrs: { alpha: 0.5 } };
 
   it("prepare: identity 1/4 and alpha 1/8 as TFLite's QuantizeMultiplier (2^30 with shifts -1 and -2)", () => {
-    expect(paramsOf(c)).toEqual({ inputZeroPoint: 0, outputZeroPoint: 0, identity: { multiplier: 2 ** 30, shift: -1 }, alpha: { multiplier: 2 ** 30, shift: -2 } });
+    expect(paramsOf(c)).toEqual({ inputZeroPoint: 0, outputZeroPoint: 0, identity: { multiplier: 2 ** 30, shift: -1 }, alpha: { multiplier: 2 ** 30, shift: -2 }, min: -128, max: 127 });
   });
 
   it('double rounding: a high-mul tie goes toward +inf, then the shift rounds half away from zero', () => {
@@ -165,7 +165,7 @@ describe('TFLiteLeakyRelu / TFLiteHardSwish reject what TFLM rejects, in one lin
   const rejected: [string, UnaryCase, RegExp][] = [
     ['HARD_SWISH output scale at most input scale / 128', { op: 'TFLiteHardSwish', shape: [4], x: { scale: 1, zeroPoint: 0 }, y: { scale: 1 / 256, zeroPoint: 0 } }, /at most the input scale \/ 128, which TFLM's int8 HARD_SWISH rejects/],
     ['HARD_SWISH output scale over 2^9 input scales', { op: 'TFLiteHardSwish', shape: [4], x: { scale: 0.001, zeroPoint: 0 }, y: { scale: 1, zeroPoint: 0 } }, /more than 2\^9 times the input scale/],
-    ['LEAKY_RELU identity multiplier too large', { op: 'TFLiteLeakyRelu', shape: [4], x: { scale: 1, zeroPoint: 0 }, y: { scale: 1e-10, zeroPoint: 0 }, attrs: { alpha: 0.1 } }, /s_x \/ s_y = .* too large for TFLM's int8 LEAKY_RELU/],
+    ['LEAKY_RELU identity multiplier too large', { op: 'TFLiteLeakyRelu', shape: [4], x: { scale: 1, zeroPoint: 0 }, y: { scale: 1e-10, zeroPoint: 0 }, attrs: { alpha: 0.1 } }, /s_x \/ s_y = .* too large for TFLM's LEAKY_RELU/],
     ['LEAKY_RELU without alpha', { op: 'TFLiteLeakyRelu', shape: [4], x: { scale: 1, zeroPoint: 0 }, y: { scale: 1, zeroPoint: 0 } }, /alpha must be a finite number/],
   ];
   for (const [name, c, message] of rejected) {

@@ -2,7 +2,7 @@
  * IR graphs of single TFLite-only ops (no ONNX form exists), lowered and compiled like a model,
  * for the reference interpreter and the host build.
  */
-import type { AttrValue, Graph, Tensor } from '../../src/ir/graph.ts';
+import type { AttrValue, DType, Graph, Tensor } from '../../src/ir/graph.ts';
 import { lower } from '../../src/passes/index.ts';
 import type { Compiled } from '../../src/pipeline.ts';
 import type { Value } from '../../src/ops/op.ts';
@@ -17,16 +17,19 @@ export interface Quant {
 }
 
 export interface UnaryCase {
-  op: 'TFLiteSoftmax' | 'TFLiteLogistic' | 'TFLiteTanh' | 'TFLiteLeakyRelu' | 'TFLiteHardSwish';
+  op: 'TFLiteSoftmax' | 'TFLiteLogistic' | 'TFLiteTanh' | 'TFLiteLeakyRelu' | 'TFLiteHardSwish' | 'TFLiteRequantize';
   shape: number[];
   x: Quant;
   y: Quant;
   attrs?: Record<string, AttrValue>;
+  /** int8 when not given. */
+  xType?: DType;
+  yType?: DType;
 }
 
-const int8Tensor = (name: string, shape: number[], q: Quant): Tensor => ({
+const quantizedTensor = (name: string, shape: number[], q: Quant, dtype: DType = 'int8'): Tensor => ({
   name,
-  dtype: 'int8',
+  dtype,
   shape: [...shape],
   quant: { scale: [Math.fround(q.scale)], zeroPoint: [q.zeroPoint] },
 });
@@ -35,8 +38,8 @@ const int8Tensor = (name: string, shape: number[], q: Quant): Tensor => ({
 export function unaryGraph(cases: readonly UnaryCase[]): Graph {
   const graph: Graph = { name: 'tflite_ops', tensors: new Map(), nodes: [], inputs: [], outputs: [] };
   cases.forEach((c, i) => {
-    graph.tensors.set(`x${i}`, int8Tensor(`x${i}`, c.shape, c.x));
-    graph.tensors.set(`y${i}`, int8Tensor(`y${i}`, c.shape, c.y));
+    graph.tensors.set(`x${i}`, quantizedTensor(`x${i}`, c.shape, c.x, c.xType));
+    graph.tensors.set(`y${i}`, quantizedTensor(`y${i}`, c.shape, c.y, c.yType));
     graph.nodes.push({ name: `op${i}`, op: c.op, inputs: [`x${i}`], outputs: [`y${i}`], attrs: { ...c.attrs } });
     graph.inputs.push(`x${i}`);
     graph.outputs.push(`y${i}`);

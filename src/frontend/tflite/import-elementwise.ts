@@ -103,8 +103,10 @@ export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
   const rank = importer.tensor(inputs[0]!).shape.length;
   if (paddings.length !== 2 * rank) throw new UserError(`the paddings hold ${paddings.length} values; a rank-${rank} input needs [${rank}, 2]`);
   if (paddings.some((p) => p < 0)) throw new UserError(`negative paddings [${paddings}] are not supported`);
-  // The raw fill: the zero point, which stands for real 0.
-  const zeroPoint = importer.tensor(output).quant!.zeroPoint[0]!;
+  // The raw fill: for int8 the zero point, which stands for real 0; for int16 a raw 0 whatever the
+  // zero point (TFLM's PAD, pad.cc).
+  const out = importer.tensor(output);
+  const zeroPoint = out.dtype === 'int16' ? 0 : out.quant!.zeroPoint[0]!;
   // TFLite's [rank, 2] (before, after) pairs → ONNX's [begins..., ends...].
   const [begins, ends] = [paddings.filter((_, i) => i % 2 === 0), paddings.filter((_, i) => i % 2 === 1)];
   return checked(importer, { name: op.name, op: 'Pad', inputs: [inputs[0]!, ''], outputs: [output], attrs: { mode: 'constant', pads: [...begins, ...ends], value: zeroPoint, qdq: 0 } });

@@ -280,7 +280,7 @@ export function tfliteClamp(bounds: readonly number[], quant: Quantization | und
 export const INT16_NOT_YET = "int16 activations (TFLite's 16x8 quantization) are not supported for this operator yet";
 
 /** The quantized activation types an operator takes: int8, and int16 where its 16x8 form is supported. */
-export type ActivationTypes = readonly ('int8' | 'int16')[];
+export type ActivationTypes = readonly ('int8' | 'int16' | 'int32')[];
 
 export function requireInt8Activation(importer: TfliteImporter, name: string, role: string, types: ActivationTypes = ['int8']): void {
   const tensor = importer.tensor(name);

@@ -156,17 +156,24 @@ function importReshape(op: OperatorView, importer: TfliteImporter): Node[] {
  * float32 → int8: QuantizeLinear rounding x / s half away from zero (TFLM's AffineQuantize).
  * int8 → int8: TFLM's Requantize (multiplier s_x / s_y in double, double rounding), which is the
  * requantizing copy an Identity with a declared output quantization (attrs.qdq) compiles to.
+ * Between other integer types (int8, int16, int32): the same Requantize, TFLiteRequantize.
  */
 function importQuantize(op: OperatorView, importer: TfliteImporter): Node[] {
   const input = importer.read(op.operator.inputs[0], 'input');
   const output = importer.write(op.operator.outputs[0], 'output');
-  const dtype = importer.tensor(input).dtype;
+  const [dtype, outType] = [importer.tensor(input).dtype, importer.tensor(output).dtype];
+  if (dtype !== 'float32' && (dtype !== 'int8' || outType !== 'int8')) {
+    // Between integer types (16x8 models requantize int16 to int32 or int8 and back).
+    for (const [name, role] of [[input, 'input'], [output, 'output']] as const) {
+      requireInt8Activation(importer, name, role, ['int8', 'int16', 'int32']);
+    }
+    return [{ name: op.name, op: 'TFLiteRequantize', inputs: [input], outputs: [output], attrs: {} }];
+  }
   requireInt8Activation(importer, output, 'output');
   if (dtype === 'int8') {
     requireInt8Activation(importer, input, 'input');
     return [{ name: op.name, op: 'Identity', inputs: [input], outputs: [output], attrs: { qdq: 1 } }];
   }
-  if (dtype !== 'float32') throw new UserError(`quantizing a ${dtype} tensor is not supported (float32 or int8 → int8)`);
   return [{ name: op.name, op: 'QuantizeLinear', inputs: [input], outputs: [output], attrs: { ties_away_from_zero: 1 } }];
 }
 

@@ -4,7 +4,7 @@
  * fixed point (a Q31 multiplier, a left shift, and the input radius beyond which the format
  * would overflow). The int8 per-tensor check also serves LEAKY_RELU and HARD_SWISH.
  */
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { DType, Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { quantizeMultiplier } from '../../numerics/requantize.ts';
@@ -47,14 +47,14 @@ export interface PerTensorQuant {
 }
 
 /**
- * Checks an int8 → int8 TFLM elementwise op (one input, one output, per-tensor quantization)
- * and returns both quantizations.
+ * Checks an int8 → int8 TFLM elementwise op (one input, one output, per-tensor quantization; or
+ * another of `types`, the output of the input's type) and returns both quantizations.
  */
-export function int8PerTensorIo(node: Node, graph: Graph): { input: PerTensorQuant; output: PerTensorQuant } {
+export function int8PerTensorIo(node: Node, graph: Graph, types: DType[] = ['int8']): { input: PerTensorQuant; output: PerTensorQuant } {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
-  requireDtype(node, x, ['int8'], 'input');
-  requireDtype(node, y, ['int8'], 'output');
+  requireDtype(node, x, types, 'input');
+  requireDtype(node, y, [x.dtype], 'output');
   const xq = quantOf(graph, node, x.name, 'input');
   const yq = quantOf(graph, node, y.name, 'output');
   if (xq.scale.length !== 1 || yq.scale.length !== 1) throw new UserError(`node '${node.name}' (${node.op}): input and output must be quantized per tensor`);

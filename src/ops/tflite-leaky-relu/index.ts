@@ -5,7 +5,7 @@ import { emitTfliteLeakyRelu } from './emit.ts';
 
 export const tfliteLeakyRelu = defineOp({
   op: 'TFLiteLeakyRelu',
-  summary: "TFLite int8 LEAKY_RELU by TFLM's two prepared multipliers (identity above the zero point, alpha below)",
+  summary: "TFLite int8 and int16 LEAKY_RELU by TFLM's two prepared multipliers (identity above the zero point, alpha below)",
   layout: 'any',
   // The kernel reads input[i] before it writes output[i].
   inPlace: () => [0],
