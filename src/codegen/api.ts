@@ -29,7 +29,7 @@ export function ctypeOf(tensor: Tensor): CType {
     case 'float32':
       return 'float';
     case 'int64':
-      throw new Error(`internal: int64 tensor '${tensor.name}' at the API`);
+      return 'int64_t';
   }
 }
 

@@ -27,8 +27,13 @@ export function cInt(value: number): string {
   return value === -2147483648 ? '(-2147483647 - 1)' : String(value);
 }
 
+/** An int64 as C source: INT64_C for the width, INT64_MIN as an expression. */
+export function cInt64(value: bigint): string {
+  return value === -(2n ** 63n) ? '(-INT64_C(9223372036854775807) - 1)' : `INT64_C(${value})`;
+}
+
 /** Array initializer body, wrapped at a fixed number of values per line. */
-export function cArrayBody(values: ArrayLike<number>, format: (v: number) => string, perLine = 16): string {
+export function cArrayBody<T extends number | bigint>(values: ArrayLike<T>, format: (v: T) => string, perLine = 16): string {
   const lines: string[] = [];
   for (let i = 0; i < values.length; i += perLine) {
     const row: string[] = [];

@@ -5,14 +5,14 @@
 import { architectureHash, weightsBlob, WeightsPayload, WEIGHTS_HEADER_BYTES, WEIGHTS_RESULTS, type WeightsPlacement } from './weights-blob.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { tensorBytes, tensorOf } from '../ir/graph.ts';
-import { CTYPE_BYTES, type CType, type EmitContext, type IoPlacement, type SpecialisedArgument, type SpecialisedKernel } from '../ops/op.ts';
+import { CTYPE_BYTES, type ConstValues, type CType, type EmitContext, type IoPlacement, type SpecialisedArgument, type SpecialisedKernel } from '../ops/op.ts';
 import { opDefinition } from '../ops/registry.ts';
 import type { Lowered } from '../passes/index.ts';
 import type { RoundingMode } from '../numerics/requantize.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { renderTemplate } from './render.ts';
 import { apiInputs, apiOutputs, ARENA_ALIGNMENT, ctypeOf, runSignature, type ApiTensor, type ArenaPlacement } from './api.ts';
-import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, NonFiniteConstantError } from './c-literals.ts';
+import { cArrayBody, cCommentText, cFloat, cIdentifier, cInt, cInt64, NonFiniteConstantError } from './c-literals.ts';
 import { UserError } from '../errors.ts';
 
 export interface GenerateOptions {
@@ -98,7 +98,7 @@ class Emitter implements EmitContext {
       // A constant read where an activation is expected (a weight's DequantizeLinear whose output
       // is needed at run time, say): it gets a const array of its own, once.
       const data = tensorOf(this.lowered.graph, tensor).data;
-      if (data && !(data instanceof BigInt64Array)) return this.constantPointer(tensor, data);
+      if (data) return this.constantPointer(tensor, data);
       throw new Error(`internal: tensor '${tensor}' has no storage`);
     }
     const ctype = ctypeOf(tensorOf(this.lowered.graph, tensor));
@@ -110,7 +110,7 @@ class Emitter implements EmitContext {
 
   private readonly constantArrays = new Map<string, string>();
 
-  private constantPointer(tensor: string, data: ArrayLike<number>): string {
+  private constantPointer(tensor: string, data: ConstValues): string {
     let symbol = this.constantArrays.get(tensor);
     if (!symbol) {
       symbol = this.constArray('constant', ctypeOf(tensorOf(this.lowered.graph, tensor)), data);
@@ -119,15 +119,15 @@ class Emitter implements EmitContext {
     return symbol;
   }
 
-  constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string {
+  constArray(suffix: string, ctype: CType, values: ConstValues): string {
     const symbol = this.fresh(suffix);
     if (this.payload) {
       const offset = this.payload.add(ctype, values);
       this.declarations.push(`#define ${symbol} ((const ${ctype} *)(${this.name}_weights + ${offset})) /* [${values.length}] */`);
       this.runtimeSymbols.add(symbol);
     } else {
-      const format = ctype === 'float' ? cFloat : cInt;
-      this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${cArrayBody(values, format)}\n};`);
+      const body = values instanceof BigInt64Array ? cArrayBody(Array.from(values), cInt64) : cArrayBody(values, ctype === 'float' ? cFloat : cInt);
+      this.declarations.push(`static const ${ctype} ${symbol}[${values.length}] TG_WEIGHTS_SECTION = {\n${body}\n};`);
     }
     this.constantBytes += values.length * CTYPE_BYTES[ctype];
     this.nodeConstantBytes += values.length * CTYPE_BYTES[ctype];

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { CTYPE_BYTES, type CType } from '../ops/op.ts';
+import { CTYPE_BYTES, type ConstValues, type CType } from '../ops/op.ts';
 
 export type WeightsPlacement = 'embedded' | 'blob';
 export const WEIGHTS_PLACEMENTS: readonly WeightsPlacement[] = ['embedded', 'blob'];
@@ -42,11 +42,11 @@ export const WEIGHTS_RESULTS: readonly { name: string; value: number; meaning: s
 
 /** The payload, built array by array as the code generator declares constants. */
 export class WeightsPayload {
-  private readonly arrays: { offset: number; ctype: CType; values: ArrayLike<number> }[] = [];
+  private readonly arrays: { offset: number; ctype: CType; values: ConstValues }[] = [];
   private end = 0;
 
   /** Places an array and returns its byte offset in the payload. */
-  add(ctype: CType, values: ArrayLike<number>): number {
+  add(ctype: CType, values: ConstValues): number {
     const offset = Math.ceil(this.end / WEIGHTS_ALIGNMENT) * WEIGHTS_ALIGNMENT;
     this.arrays.push({ offset, ctype, values });
     this.end = offset + values.length * CTYPE_BYTES[ctype];
@@ -61,6 +61,10 @@ export class WeightsPayload {
     const bytes = new Uint8Array(this.end);
     const view = new DataView(bytes.buffer);
     for (const { offset, ctype, values } of this.arrays) {
+      if (values instanceof BigInt64Array) {
+        values.forEach((v, i) => view.setBigInt64(offset + 8 * i, v, true));
+        continue;
+      }
       for (let i = 0; i < values.length; i++) {
         const v = values[i]!;
         if (ctype === 'int8_t') view.setInt8(offset + i, v);

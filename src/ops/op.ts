@@ -82,7 +82,7 @@ export interface EmitContext {
   /** A C expression for the pointer to a tensor's storage. */
   pointer(tensor: string): string;
   /** Declares a file-scope constant array and returns its C name. */
-  constArray(suffix: string, ctype: CType, values: ArrayLike<number>): string;
+  constArray(suffix: string, ctype: CType, values: ConstValues): string;
   /** Declares a file-scope `static const <type> <name> = <initializer>;` and returns its name. */
   constStruct(suffix: string, ctype: string, initializer: string): string;
   /**
@@ -123,8 +123,11 @@ export interface SpecialisedArgument {
   value: string;
 }
 
-export type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'float';
-export const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, int32_t: 4, float: 4 };
+export type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'float';
+export const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, int32_t: 4, int64_t: 8, float: 4 };
+
+/** A constant array's values: numbers, or bigints for int64_t (16x8 biases). */
+export type ConstValues = ArrayLike<number> | BigInt64Array;
 
 /** A node after the prepare-ops pass: its op's compile-time parameters are present and typed. */
 export type PreparedNode<P> = Node<P> & { params: P };
