@@ -243,6 +243,19 @@ static inline __attribute__((always_inline)) int32x4_t tg_requant_strided_mve(co
 }
 #endif
 
+/*
+ * TFLite's MultiplyByQuantizedMultiplier for int64 accumulators (16x8 layers): the multiplier
+ * rounded half up to 15 bits (at most 0x7FFF), one rounding half toward +inf, and a plain
+ * narrowing to int32, which is what TFLM's bytes come from. shift is in [-31, 7].
+ */
+static inline int32_t tg_mbqm_s64(int64_t acc, int32_t multiplier, int32_t shift)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    const int32_t total_shift = 15 - shift;
+    /* >> of a negative int64 is arithmetic on every compiler tinygen targets (gcc, clang). */
+    return (int32_t)(uint32_t)(uint64_t)((acc * reduced + ((int64_t)1 << (total_shift - 1))) >> total_shift);
+}
+
 static inline int32_t tg_requantize(const tg_requant_t *rq, int32_t channel, int32_t acc)
 {
     const int32_t c = rq->per_channel ? channel : 0;

@@ -79,6 +79,25 @@ typedef struct {
 } tg_conv2d_t;
 
 /*
+ * Conv16x8 (src/ops/conv-16x8): TFLM's 16x8 convolution, int16 activations, int8 weights, no zero
+ * points. bias64 (or neither bias): int64 sum and TFLM's int64 requantization; bias32: int32
+ * sum and its int32 requantization.
+ */
+typedef struct {
+    tg_window_t win;
+    int32_t groups;
+    int32_t depthwise_weights;  /* weights are [k_h][k_w][out_c] (one input channel per group) */
+    const int8_t *weights;      /* [out_c][k_h][k_w][in_c / groups] otherwise */
+    const int64_t *bias64;      /* [out_c], or NULL */
+    const int32_t *bias32;      /* [out_c], or NULL */
+    const int32_t *multiplier;  /* [out_c] */
+    const int32_t *shift;       /* [out_c] */
+    int32_t act_min, act_max;
+} tg_conv_s16_t;
+
+void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output);
+
+/*
  * Grouped 2-D convolution (group 1, depthwise with multiplier, anything between). `patch` is
  * scratch space for k_h * k_w * (in_c / groups) int16 values; unused (may be NULL) for depthwise
  * layers (several groups of one input channel each).
@@ -267,13 +286,28 @@ typedef struct {
     float x_ratio, y_ratio, fixed;      /* onnx: fma(x, x_ratio, fma(y, y_ratio, fixed)) */
     int32_t offset;                     /* onnx: 128 when ONNX Runtime computes in uint8, else 0 */
     int32_t x_offset, y_offset;         /* tflite: minus the zero points */
-    int32_t left_shift;                 /* tflite: 20 */
+    int32_t left_shift;                 /* tflite: 20 (int8) or 15 (int16) */
     int32_t x_multiplier, x_shift, y_multiplier, y_shift;
     int32_t out_multiplier, out_shift, out_zero_point;
     tg_ort_float_binary_t ort_float;    /* onnx: ONNX Runtime's unfused DQ -> float Add -> Q, x's and y's quantization as a and b */
 } tg_qadd_t;
 
 void tg_qlinear_add_s8(const tg_qadd_t *p, const int8_t *x, const int8_t *y, int8_t *output);
+/* TFLite's 16x8 ADD: the tflite fields only (mode TG_ROUND_TFLITE), int16 operands and output. */
+void tg_qlinear_add_s16(const tg_qadd_t *p, const int16_t *x, const int16_t *y, int16_t *output);
+
+/* TFLiteSub (src/ops/tflite-sub): TFLM's int8 and int16 SUB, x - y with numpy broadcasting. */
+typedef struct {
+    tg_broadcast_t bc;
+    int32_t act_min, act_max;
+    int32_t x_offset, y_offset;         /* minus the zero points */
+    int32_t left_shift;                 /* 20 (int8) or 15 (int16) */
+    int32_t x_multiplier, x_shift, y_multiplier, y_shift; /* shifts <= 0 */
+    int32_t out_multiplier, out_shift, out_zero_point;    /* out_shift <= 0 */
+} tg_tflite_sub_t;
+
+void tg_tflite_sub_s8(const tg_tflite_sub_t *p, const int8_t *x, const int8_t *y, int8_t *output);
+void tg_tflite_sub_s16(const tg_tflite_sub_t *p, const int16_t *x, const int16_t *y, int16_t *output);
 
 /* QLinearMul (src/ops/qlinear-mul): (a - za)(b - zb), requantized. */
 typedef struct {

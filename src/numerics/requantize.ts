@@ -117,6 +117,18 @@ export function requantizeTflite(acc: number, m: QuantizedMultiplier, zeroPoint:
   return clamp(multiplyByQuantizedMultiplier(acc, m) + zeroPoint, min, max);
 }
 
+/**
+ * TFLite's MultiplyByQuantizedMultiplier for an int64 accumulator (16x8 convolutions, fully
+ * connected layers with int64 bias): the Q31 multiplier is first rounded half up to 15 bits
+ * (capped at 0x7FFF), then x · m15 / 2^(15 - shift) is rounded once, half toward +inf, and
+ * narrowed to int32 without saturation. Coarser than the int32 path, and TFLM's bytes depend on it.
+ */
+export function multiplyByQuantizedMultiplier64(acc: bigint, m: QuantizedMultiplier): number {
+  const reduced = m.multiplier < 0x7fff0000 ? (m.multiplier + 2 ** 15) >> 16 : 0x7fff;
+  const totalShift = BigInt(15 - m.shift);
+  return Number(BigInt.asIntN(32, (acc * BigInt(reduced) + (1n << (totalShift - 1n))) >> totalShift));
+}
+
 /** Per-output-channel requantization constants, in the form the chosen mode needs. */
 export type Requant =
   | { mode: 'onnx'; multipliers: number[]; zeroPoint: number; min: number; max: number }

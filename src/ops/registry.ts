@@ -5,6 +5,7 @@
  */
 import type { RegisteredOp } from './op.ts';
 import { qlinearConv } from './qlinear-conv/index.ts';
+import { conv16x8 } from './conv-16x8/index.ts';
 import { qlinearMatMul } from './qlinear-matmul/index.ts';
 import { qgemm } from './qgemm/index.ts';
 import { matMulInteger } from './matmul-integer/index.ts';
@@ -53,6 +54,7 @@ import { floatReduceMean } from './float-reduce-mean/index.ts';
 
 export const OPS: readonly RegisteredOp[] = [
   qlinearConv,
+  conv16x8,
   qlinearMatMul,
   qgemm,
   matMulInteger,

@@ -1,6 +1,7 @@
 /**
  * CONV_2D and DEPTHWISE_CONV_2D → QLinearConv (TFLM's int8 convolutions: per-tensor or
- * per-output-channel weights, int32 bias, fused activation in the requantization clamp).
+ * per-output-channel weights, int32 bias, fused activation in the requantization clamp), or
+ * Conv16x8 for 16x8 layers (int16 activations, int8 weights, int64 or int32 bias).
  * The IR's conv is NHWC like the file, and so are its weights: CONV_2D's OHWI and
  * DEPTHWISE_CONV_2D's [1][k_h][k_w][C·M] are the orders the kernels read, and pass through as
  * they are. (A depthwise layer over one input channel is an ordinary conv, whose weight is OHWI.)
@@ -63,7 +64,9 @@ export function importDepthwiseConv2d(op: OperatorView, importer: TfliteImporter
 function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGeometry): Node[] {
   const [inputIndex, weightsIndex, biasIndex = -1] = op.operator.inputs;
   const input = importer.read(inputIndex, 'input');
-  requireInt8Activation(importer, input, 'input');
+  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  // 16x8: int16 activations, int8 weights, int64 (or int32) bias; TFLM's own arithmetic (Conv16x8).
+  const sixteen = importer.tensor(input).dtype === 'int16';
   const [n, h, w, c] = nhwcDims(importer, input, 'input');
   const weights = importer.tensor(importer.constant(weightsIndex, 'weights'));
   if (weights.dtype !== 'int8' || weights.shape.length !== 4) throw new UserError(`the weights '${weights.name}' must be int8 4-D, got ${weights.dtype} [${weights.shape}]`);
@@ -75,16 +78,22 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
   const inputs = [irWeights];
   if (biasIndex >= 0) {
     const bias = importer.tensor(importer.constant(biasIndex, 'bias'));
-    if (bias.dtype !== 'int32' || elementCount(bias.shape) !== outC) throw new UserError(`the bias '${bias.name}' must be int32 with ${outC} values, got ${bias.dtype} [${bias.shape}]`);
+    const types = sixteen ? ['int64', 'int32'] : ['int32'];
+    if (!types.includes(bias.dtype) || elementCount(bias.shape) !== outC) throw new UserError(`the bias '${bias.name}' must be ${types.join(' or ')} with ${outC} values, got ${bias.dtype} [${bias.shape}]`);
     inputs.push(bias.name);
   }
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output');
+  requireInt8Activation(importer, output, 'output', [sixteen ? 'int16' : 'int8']);
+  if (sixteen) {
+    // TFLM's 16x8 kernels read no zero point; a nonzero one would be silently dropped, so it is refused.
+    const offCentre = [input, weights.name, output].find((name) => importer.tensor(name).quant?.zeroPoint.some((z) => z !== 0));
+    if (offCentre !== undefined) throw new UserError(`'${offCentre}' has a nonzero zero point; 16x8 quantization has none, and TFLM's 16x8 convolution ignores it`);
+  }
   const { attrs, outputHW } = windowAttrs({ padding: geometry.padding, kernel: [kh, kw], strides: geometry.strides, dilations: geometry.dilations }, [h, w]);
   requireOutputShape(importer, output, [n, ...outputHW, outC]);
   const bounds = activationBounds(geometry.activation);
-  const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant);
-  return [{ name: op.name, op: 'QLinearConv', inputs: [input, ...inputs], outputs: [output], attrs: { ...attrs, group, ...(clamp ? { clamp } : {}) } }];
+  const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant, sixteen ? 'int16' : 'int8');
+  return [{ name: op.name, op: sixteen ? 'Conv16x8' : 'QLinearConv', inputs: [input, ...inputs], outputs: [output], attrs: { ...attrs, group, ...(clamp ? { clamp } : {}) } }];
 }
 
 /**

@@ -266,13 +266,15 @@ export function activationBounds(code: number): number[] | undefined {
 /**
  * The integer clamp TFLM applies for a fused activation's real bounds (CalculateActivationRangeQuantized,
  * and FloatToQuantizedType for RELU6): `z + round(fround(b / s))` half away from zero in the
- * output's quantization, saturated to int8; an infinite bound is int8's end. This is attrs.clamp.
+ * output's quantization, saturated to the output type (int8 unless given); an infinite bound is the
+ * type's end. This is attrs.clamp.
  */
-export function tfliteClamp(bounds: readonly number[], quant: Quantization | undefined): [number, number] {
+export function tfliteClamp(bounds: readonly number[], quant: Quantization | undefined, dtype: 'int8' | 'int16' = 'int8'): [number, number] {
   if (!quant) throw new Error('internal: an activation clamp on an unquantized output');
   const [scale, zeroPoint] = [quant.scale[0]!, quant.zeroPoint[0]!];
+  const [lo, hi] = quantizedRange(dtype)!;
   const quantize = (bound: number) =>
-    Number.isFinite(bound) ? Math.min(127, Math.max(-128, zeroPoint + roundHalfAway(Math.fround(Math.fround(bound) / scale)))) : bound > 0 ? 127 : -128;
+    Number.isFinite(bound) ? Math.min(hi, Math.max(lo, zeroPoint + roundHalfAway(Math.fround(Math.fround(bound) / scale)))) : bound > 0 ? hi : lo;
   return [quantize(bounds[0]!), quantize(bounds[1]!)];
 }
 

@@ -35,11 +35,12 @@ export function clampAttr(node: Node): [number, number] | undefined {
   return [bounds[0] as number, bounds[1] as number];
 }
 
-/** Quantized [min, max] of a node's output (int8 by prepare time): the type's range narrowed by attrs.clamp, if any. */
+/** Quantized [min, max] of a node's output (int8 or int16 by prepare time): the type's range narrowed by attrs.clamp, if any. */
 export function activationRange(node: Node, graph: Graph, output = node.outputs[0]!): [number, number] {
   const bounds = clampAttr(node);
-  if (!bounds) return [-128, 127];
-  const range = storageRange(tensorOf(graph, output).dtype);
+  const dtype = tensorOf(graph, output).dtype;
+  if (!bounds) return dtype === 'int16' ? storageRange(dtype) : [-128, 127];
+  const range = storageRange(dtype);
   if (bounds[0] < range[0] || bounds[1] > range[1]) throw new Error(`internal: '${node.name}' (${node.op}) clamp [${bounds}] outside its output's range`);
   return bounds;
 }

@@ -8,15 +8,18 @@ export interface ConvSum {
   weightZeroPoints: readonly number[];
   /** The weight is [1][k_h][k_w][out_c] (a depthwise layer's), not [out_c][k_h][k_w][in_c / groups]. */
   depthwiseWeights?: boolean;
+  /** False: the exact sum (16x8 layers, which TFLM sums in int64); int32-wrapped otherwise. */
+  wrap?: boolean;
 }
 
 /**
  * Calls `visit` for each output element of an NHWC grouped convolution, in output order, with
  * its output channel and acc = sum (x - zx)(w - zw) over the in-bounds taps (padding holds the
- * input zero point, so it contributes nothing), wrapped to int32 as the C's uint32 sum is.
+ * input zero point, so it contributes nothing), wrapped to int32 as the C's uint32 sum is (unless
+ * p.wrap is false).
  * Weights are [out_c][k_h][k_w][in_c / groups], or [1][k_h][k_w][out_c] with p.depthwiseWeights.
  */
-export function forEachConvSum(p: ConvSum, input: Int8Array, w: Int8Array, visit: (index: number, channel: number, acc: number) => void): void {
+export function forEachConvSum(p: ConvSum, input: Int8Array | Int16Array, w: Int8Array, visit: (index: number, channel: number, acc: number) => void): void {
   const g = p.geometry;
   const inPerGroup = g.inC / p.groups;
   const outPerGroup = g.outC / p.groups;
@@ -43,6 +46,6 @@ export function forEachConvSum(p: ConvSum, input: Int8Array, w: Int8Array, visit
               for (let ic = 0; ic < inPerGroup; ic++) acc += (input[pixel + ic]! - p.inZeroPoint) * (w[taps + ic]! - zw);
             }
           }
-          visit(o++, oc, acc | 0);
+          visit(o++, oc, p.wrap === false ? acc : acc | 0);
         }
 }
