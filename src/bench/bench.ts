@@ -10,6 +10,7 @@
  * compiled in tflite rounding, the arithmetic CMSIS-NN computes.
  */
 import type { WeightsPlacement } from '../codegen/weights-blob.ts';
+import type { BoundValues } from '../frontend/bindings.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,8 @@ export interface BenchOptions {
   io?: IoPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
+  /** Graph inputs bound to compile-time values (--bind). */
+  bound?: BoundValues;
   /** Where the constants live (default 'embedded'; 'blob': the harness binds the blob before the first run). */
   weights?: WeightsPlacement;
   name?: string;
@@ -117,7 +120,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
 
   progress('compiling');
   // Against CMSIS-NN every layer runs on its own (no residual block row by row), so each has its counterpart.
-  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, weights: options.weights, optimize: options.optimize, ...(options.against ? { lineBuffer: false } : {}) });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding, name: options.name, io: options.io, weights: options.weights, optimize: options.optimize, ...(options.bound ? { bound: options.bound } : {}), ...(options.against ? { lineBuffer: false } : {}) });
   const generated = generate(compiled);
   checkFits(board, [generated], `model ${options.modelPath}`);
   const records = randomRecords(compiled.graph, inputs, seed);

@@ -50,6 +50,12 @@ export function formatBytes(n: number): string {
 }
 
 /** The --optimize option's help, shared by the commands that compile. */
+export const BIND_OPTION = {
+  type: 'string',
+  array: true,
+  describe: 'bind a graph input to a value at compile time: NAME=v1,v2,... in its own type and shape, which makes it a constant (e.g. the int32 output shape of TFLite TRANSPOSE_CONV tests); repeatable',
+} as const;
+
 export const OPTIMIZE_OPTION_TEXT =
   "what the memory planner favours where a convolution can run in place over an input of another size (its kernel then copies each output byte once more) or layers can run row by row as one step: balanced (the default: least RAM while those copies stay within 5% of the model's estimated instructions), ram (least RAM) or time (every layer apart, no such copies)";
 

@@ -8,6 +8,7 @@
  */
 import type { ArenaPlacement } from '../codegen/api.ts';
 import type { WeightsPlacement } from '../codegen/weights-blob.ts';
+import type { BoundValues } from '../frontend/bindings.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { createFolder } from '../util/output-files.ts';
 import os from 'node:os';
@@ -50,6 +51,8 @@ export interface MatrixOptions {
   weights?: WeightsPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
+  /** Graph inputs bound to compile-time values (--bind). */
+  bound?: BoundValues;
   /** A count of random inputs, or a file of raw input records (the same for every cell). */
   inputs: number | string;
   seed?: number;
@@ -171,8 +174,8 @@ interface CompiledModel {
  * that an input file holds whole records for it; every cell of that model and rounding mode then
  * validates this one compilation on its board.
  */
-function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, options: Pick<MatrixOptions, 'io' | 'arena' | 'weights' | 'optimize'>): CompiledModel {
-  const compiled = compileModel({ modelPath, rounding, io: options.io, arena: options.arena, weights: options.weights, optimize: options.optimize });
+function compileOnce(modelPath: string, rounding: RoundingMode | undefined, inputs: number | string, options: Pick<MatrixOptions, 'io' | 'arena' | 'weights' | 'optimize' | 'bound'>): CompiledModel {
+  const compiled = compileModel({ modelPath, rounding, io: options.io, arena: options.arena, weights: options.weights, optimize: options.optimize, ...(options.bound ? { bound: options.bound } : {}) });
   const generated = generate(compiled);
   if (typeof inputs === 'string') readRecordFile(inputs, recordBytes(generated.inputs));
   return { compiled, generated };
@@ -284,6 +287,7 @@ async function runCell(cell: PlannedCell, options: MatrixOptions): Promise<CellR
       ...(options.arena ? { arena: options.arena } : {}),
       ...(options.weights ? { weights: options.weights } : {}),
       ...(options.optimize ? { optimize: options.optimize } : {}),
+      ...(options.bound ? { bound: options.bound } : {}),
       seed: options.seed,
       keepDir: cell.workDir,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

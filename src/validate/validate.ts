@@ -4,6 +4,7 @@
  */
 import type { ArenaPlacement } from '../codegen/api.ts';
 import type { WeightsPlacement } from '../codegen/weights-blob.ts';
+import type { BoundValues } from '../frontend/bindings.ts';
 import type { IoPlacement, OptimizeGoal } from '../ops/op.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,8 @@ export interface ValidateOptions {
   weights?: WeightsPlacement;
   /** What the memory planner favours (default 'balanced'). */
   optimize?: OptimizeGoal;
+  /** Graph inputs bound to compile-time values (--bind). */
+  bound?: BoundValues;
   seed?: number;
   name?: string;
   /** Keep the build in this directory instead of a temporary one. */
@@ -193,6 +196,6 @@ export async function validate(options: ValidateOptions): Promise<ValidateReport
 }
 
 function compileAndGenerate(options: ValidateOptions): { compiled: Compiled; generated: GeneratedModel } {
-  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, arena: options.arena, weights: options.weights, optimize: options.optimize });
+  const compiled = compileModel({ modelPath: options.modelPath, rounding: options.rounding, name: options.name, io: options.io, arena: options.arena, weights: options.weights, optimize: options.optimize, ...(options.bound ? { bound: options.bound } : {}) });
   return { compiled, generated: generate(compiled) };
 }

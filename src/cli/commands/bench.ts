@@ -3,7 +3,8 @@ import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } fr
 import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts';
 import { bench } from '../../bench/bench.ts';
 import { benchText } from '../../bench/format-bench.ts';
-import { printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, WEIGHTS_OPTION_TEXT } from '../output.ts';
+import { BIND_OPTION, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, WEIGHTS_OPTION_TEXT } from '../output.ts';
+import { parseBindings } from '../../frontend/bindings.ts';
 import { WEIGHTS_PLACEMENTS, type WeightsPlacement } from '../../codegen/weights-blob.ts';
 import { YARDSTICKS, type Yardstick } from '../../bench/yardstick/against.ts';
 
@@ -14,6 +15,7 @@ interface BenchArgs {
   rounding?: RoundingMode;
   io: IoPlacement;
   optimize: OptimizeGoal;
+  bind?: string[];
   inputs: number;
   seed: number;
   json: boolean;
@@ -37,6 +39,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
+      .option('bind', BIND_OPTION)
       .option('weights', { choices: WEIGHTS_PLACEMENTS, default: 'embedded' as WeightsPlacement, describe: WEIGHTS_OPTION_TEXT })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON: instructions, macs, instructionsPerMac, layers, flash and RAM (and with --against, the same figures in "against")' })
       .option('keep', { type: 'string', describe: 'keep the builds in this directory' })
@@ -56,6 +59,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       rounding: args.rounding,
       io: args.io,
       optimize: args.optimize,
+      bound: parseBindings(args.bind),
       weights: args.weights,
       inputs: args.inputs,
       seed: args.seed,

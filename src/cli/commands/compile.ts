@@ -2,7 +2,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { UserError } from '../../errors.ts';
 import { writeOutputFile } from '../../util/output-files.ts';
 import { IO_PLACEMENTS, OPTIMIZE_GOALS, type IoPlacement, type OptimizeGoal } from '../../ops/op.ts';
-import { ARENA_OPTION_TEXT, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, WEIGHTS_OPTION_TEXT } from '../output.ts';
+import { parseBindings } from '../../frontend/bindings.ts';
+import { ARENA_OPTION_TEXT, BIND_OPTION, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, WEIGHTS_OPTION_TEXT } from '../output.ts';
 import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
 import { WEIGHTS_PLACEMENTS, weightsBlobFile, type WeightsPlacement } from '../../codegen/weights-blob.ts';
 import { basename, join } from 'node:path';
@@ -27,6 +28,7 @@ interface CompileArgs {
   arena: ArenaPlacement;
   weights: WeightsPlacement;
   optimize: OptimizeGoal;
+  bind?: string[];
   board?: string;
   measure: boolean;
   json: boolean;
@@ -46,6 +48,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option('arena', { choices: ARENA_PLACEMENTS, default: 'static' as ArenaPlacement, describe: ARENA_OPTION_TEXT })
       .option('weights', { choices: WEIGHTS_PLACEMENTS, default: 'embedded' as WeightsPlacement, describe: WEIGHTS_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
+      .option('bind', BIND_OPTION)
       .option('board', { alias: 'b', type: 'string', describe: 'check that the model fits this board (id or .json) before writing anything, and measure code, stack and static data by a build for it' })
       .option('measure', { type: 'boolean', default: true, describe: 'with --board, build for it to measure code, stack and static data (needs arm-none-eabi-gcc); --no-measure only checks that the model fits' })
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
@@ -63,7 +66,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     if (clash) throw new UserError(`two models would both be named '${clash}' (after their files): give them files of different names, or compile them apart with --name`);
     // Everything is generated in memory first, so a bad model leaves no partial output.
     const units = models.map((model) => {
-      const compiled = compileModel({ modelPath: model, rounding: args.rounding, name: args.name, io: args.io, arena: args.arena, weights: args.weights, optimize: args.optimize });
+      const compiled = compileModel({ modelPath: model, rounding: args.rounding, name: args.name, io: args.io, arena: args.arena, weights: args.weights, optimize: args.optimize, bound: parseBindings(args.bind) });
       return { model, compiled, generated: generate(compiled) };
     });
     const board = args.board ? loadBoard(args.board) : undefined;

@@ -12,7 +12,8 @@ import { buildReport } from '../../report/report.ts';
 import { reportMarkdown, reportText } from '../../report/format-report.ts';
 import { memoryTimeline } from '../../report/report-files.ts';
 import { UserError } from '../../errors.ts';
-import { printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
+import { BIND_OPTION, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT } from '../output.ts';
+import { parseBindings } from '../../frontend/bindings.ts';
 
 interface ReportArgs {
   model: string;
@@ -21,6 +22,7 @@ interface ReportArgs {
   rounding?: RoundingMode;
   io: IoPlacement;
   optimize: OptimizeGoal;
+  bind?: string[];
   json: boolean;
   markdown: boolean;
   svg?: string;
@@ -41,6 +43,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
       .option('io', { choices: IO_PLACEMENTS, default: 'caller' as IoPlacement, describe: IO_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
+      .option('bind', BIND_OPTION)
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('markdown', { type: 'boolean', default: false, describe: 'print the report as Markdown' })
       .option('svg', { type: 'string', describe: 'also write the SVG memory timeline (which tensor holds which arena bytes at each step) to this file' })
@@ -51,7 +54,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     // Before the build, so a bad path does not cost one.
     if (args.svg && !existsSync(dirname(resolve(args.svg)))) throw new UserError(`--svg ${args.svg}: the folder ${dirname(resolve(args.svg))} does not exist`);
     const progress = progressReporter(!args.json && !args.markdown);
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io, optimize: args.optimize });
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, name: args.name, io: args.io, optimize: args.optimize, bound: parseBindings(args.bind) });
     const generated = generate(compiled);
     let measured;
     if (args.board) {

@@ -11,13 +11,15 @@ import { readTensorProtoBytes } from '../../frontend/onnx/tensor-proto.ts';
 import { apiInputs } from '../../codegen/api.ts';
 import type { Value } from '../../ops/op.ts';
 import { readRecordFile, recordBytes, recordToValues, valuesToRecord } from '../../validate/records.ts';
-import { printJson } from '../output.ts';
+import { BIND_OPTION, printJson } from '../output.ts';
+import { parseBindings } from '../../frontend/bindings.ts';
 
 interface RunArgs {
   model: string;
   input: string;
   output?: string;
   rounding?: RoundingMode;
+  bind?: string[];
   json: boolean;
   dump?: string;
 }
@@ -49,13 +51,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('output', { alias: 'o', type: 'string', describe: 'also write the raw output records to this file' })
       .option('rounding', { choices: ROUNDING_MODES, describe: 'requantization mode (default: tflite for TFLite models, onnx for ONNX)' })
+      .option('bind', BIND_OPTION)
       .option('json', { type: 'boolean', default: false, describe: 'print outputs as JSON' })
       .option('dump', {
         type: 'string',
         describe: 'write every intermediate tensor to this folder (one subfolder per record: raw bytes per layer output and index.json), to compare with another runtime layer by layer',
       }) as Argv<RunArgs>,
   handler: (args: ArgumentsCamelCase<RunArgs>) => {
-    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding });
+    const compiled = compileModel({ modelPath: args.model, rounding: args.rounding, bound: parseBindings(args.bind) });
     const graph = compiled.graph;
     const records = readInputs(args.input, recordBytes(apiInputs(graph)));
     const runs = records.map((record) => runReference(graph, recordToValues(graph, graph.inputs, record)));

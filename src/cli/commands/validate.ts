@@ -9,7 +9,8 @@ import { ROUNDING_MODES, type RoundingMode } from '../../numerics/requantize.ts'
 import { DEFAULT_TIMEOUT_MS, describeMismatch, runMatrix, type CellReport, type MatrixReport } from '../../validate/matrix.ts';
 import { matrixJunit } from '../../validate/junit.ts';
 import { UserError } from '../../errors.ts';
-import { ARENA_OPTION_TEXT, WEIGHTS_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, type Progress } from '../output.ts';
+import { ARENA_OPTION_TEXT, BIND_OPTION, WEIGHTS_OPTION_TEXT, formatBytes, printJson, progressReporter, IO_OPTION_TEXT, OPTIMIZE_OPTION_TEXT, type Progress } from '../output.ts';
+import { parseBindings } from '../../frontend/bindings.ts';
 import { ARENA_PLACEMENTS, type ArenaPlacement } from '../../codegen/api.ts';
 import { WEIGHTS_PLACEMENTS, type WeightsPlacement } from '../../codegen/weights-blob.ts';
 import { describeFirstDivergence } from '../../validate/trace.ts';
@@ -22,6 +23,7 @@ interface ValidateArgs {
   rounding?: string[];
   io: IoPlacement;
   optimize: OptimizeGoal;
+  bind?: string[];
   seed: number;
   jobs?: number;
   keep?: string;
@@ -162,6 +164,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('arena', { choices: ARENA_PLACEMENTS, default: 'static' as ArenaPlacement, describe: ARENA_OPTION_TEXT })
       .option('weights', { choices: WEIGHTS_PLACEMENTS, default: 'embedded' as WeightsPlacement, describe: WEIGHTS_OPTION_TEXT })
       .option('optimize', { choices: OPTIMIZE_GOALS, default: 'balanced' as OptimizeGoal, describe: OPTIMIZE_OPTION_TEXT })
+      .option('bind', BIND_OPTION)
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random inputs' })
       .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once (default: the number of CPUs, ${os.availableParallelism()})` })
       .option('keep', { type: 'string', describe: "keep the build (sources, ELF, map, records) in this directory; with several cells, each in a directory of its own under it" })
@@ -202,6 +205,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         arena: args.arena,
         weights: args.weights,
         optimize: args.optimize,
+        bound: parseBindings(args.bind),
         inputs,
         seed: args.seed,
         jobs: args.jobs,

@@ -8,6 +8,7 @@ import onnxProto from 'onnx-proto';
 import type { Graph } from '../../ir/graph.ts';
 import { checkNodeCount } from '../limits.ts';
 import { UserError } from '../../errors.ts';
+import { boundTensorData, type BoundValues } from '../bindings.ts';
 import { findFloatImport, findOnnxImport, supportedOnnxOps } from './registry.ts';
 import { decodeTensorProto, dtypeFromOnnx, int64ToNumber } from './tensor-proto.ts';
 import { ImportContext, OnnxNodeView } from './import-context.ts';
@@ -30,12 +31,14 @@ export type InputBindings = Map<string, ReturnType<typeof decodeTensorProto>>;
 export interface LoadOptions {
   /** Graph inputs bound to constants. */
   bindings?: InputBindings;
+  /** Graph inputs bound to values of their own declared type and shape (--bind). */
+  boundValues?: BoundValues;
   /** Accept float32 ops as they stand (see OnnxImport 'float'); off, a float op is an error. */
   allowFloat?: boolean;
 }
 
 export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOptions = {}): LoadedModel {
-  const { bindings, allowFloat = false } = options;
+  const { bindings, boundValues, allowFloat = false } = options;
   let model: onnxProto.onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -83,6 +86,11 @@ export function loadOnnxBytes(bytes: Uint8Array, source: string, options: LoadOp
       }
       return v;
     });
+    const values = boundValues?.get(inputName);
+    if (values) {
+      graph.tensors.set(inputName, { name: inputName, dtype, shape, data: boundTensorData(values, dtype, shape, `${source}: bound graph input '${inputName}'`) });
+      continue;
+    }
     graph.tensors.set(inputName, { name: inputName, dtype, shape });
     graph.inputs.push(inputName);
   }

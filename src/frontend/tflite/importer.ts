@@ -7,6 +7,7 @@ import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/grap
 import { elementCount, dtypeBytes, quantizedRange, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { checkNodeCount } from '../limits.ts';
+import { boundTensorData } from '../bindings.ts';
 import { roundHalfAway } from '../../numerics/requantize.ts';
 import {
   ActivationFunctionType as Activation,
@@ -58,7 +59,7 @@ export class TfliteImporter {
     name: string,
     private readonly operators: OperatorTable,
     /** Graph inputs (by tensor name) bound to compile-time values, which then are constants. */
-    private readonly bindings: ReadonlyMap<string, TensorData> = new Map(),
+    private readonly bindings: ReadonlyMap<string, TensorData | readonly number[]> = new Map(),
   ) {
     const subgraphs = model.subgraphs;
     if (subgraphs.length === 0) throw new UserError('the model has no subgraphs');
@@ -125,7 +126,7 @@ export class TfliteImporter {
   }
 
   /** Adds tensor `index` to the graph (with its constant data, if it has any) and returns its IR name. */
-  private declare(index: number, role: string, bound?: TensorData): string {
+  private declare(index: number, role: string, bound?: TensorData | readonly number[]): string {
     const tensor = this.tensorAt(index);
     const label = `${role} '${tensor.name}'`;
     const dtype = SUPPORTED_TYPES.get(tensor.type);
@@ -136,7 +137,7 @@ export class TfliteImporter {
     if (tensor.isSparse) throw new UserError(`${label} is sparse; sparse tensors are not supported`);
     const shape = tensor.shape;
     const name = uniqueName(this.graph, tensor.name || `tensor_${index}`);
-    const data = bound ? boundData(bound, dtype, shape, label) : this.constantData(tensor, dtype, shape, label);
+    const data = Array.isArray(bound) ? boundTensorData(bound, dtype, shape, label) : bound ? boundData(bound as TensorData, dtype, shape, label) : this.constantData(tensor, dtype, shape, label);
     const quant = quantization(tensor, label);
     // The kernels count elements and bytes in int32.
     if (elementCount(shape) * dtypeBytes(dtype) > 2 ** 31 - 1) throw new UserError(`${label} has shape [${shape}]: more than 2^31 - 1 bytes`);

@@ -27,8 +27,8 @@ export function isTfliteModel(bytes: Uint8Array, path: string): boolean {
   return extname(path).toLowerCase() === '.tflite' || new FlatFile(bytes).identifier() === TFLITE_IDENTIFIER;
 }
 
-/** Graph inputs (by tensor name) bound to compile-time values. */
-export type TfliteBindings = ReadonlyMap<string, TensorData>;
+/** Graph inputs (by tensor name) bound to compile-time values: typed data, or numbers of the input's type. */
+export type TfliteBindings = ReadonlyMap<string, TensorData | readonly number[]>;
 
 export function loadTfliteBytes(bytes: Uint8Array, source: string, bindings: TfliteBindings = new Map()): LoadedModel {
   if (new FlatFile(bytes).identifier() !== TFLITE_IDENTIFIER) {
