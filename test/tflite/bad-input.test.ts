@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectOneLineError as expectOneLineError_ } from '../helpers/one-line-error.ts';
 import { SHARED } from '../helpers/paths.ts';
-import { buildTflite, type ModelSpec } from '../helpers/tflite-builder.ts';
+import { buildTflite, conv2dOptions, depthwiseOptions, type ModelSpec } from '../helpers/tflite-builder.ts';
 import { BuiltinOperator, TensorType } from '../../src/frontend/tflite/schema.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-tflite-bad-'));
 const HELLO_WORLD = join(SHARED, 'conformance', 'tflite', 'hello_world_int8', 'model.tflite');
-const { FLOAT32, INT8, INT16 } = TensorType;
-const { FULLY_CONNECTED, L2_NORMALIZATION } = BuiltinOperator;
+const { FLOAT32, INT8, INT16, INT32 } = TensorType;
+const { DEPTHWISE_CONV_2D, FULLY_CONNECTED, L2_NORMALIZATION } = BuiltinOperator;
 
 const expectOneLineError = (file: string, bytes: Uint8Array | string, pattern: RegExp) => expectOneLineError_(dir, file, bytes, pattern);
 
@@ -78,6 +78,22 @@ describe('bad TFLite input', () => {
       outputs: [2],
     });
     await expectOneLineError('fc16x8.tflite', sixteenByEight, /fc16x8\.tflite: operator 0 \(FULLY_CONNECTED\): the input 'x' is int16: int16 activations \(TFLite's 16x8 quantization\) are not supported for this operator yet/);
+  });
+
+  it('16x8 convolutions: an int32 bias on a depthwise layer (TFLM reads it as int64) and a nonzero zero point (TFLM drops it)', async () => {
+    const spec = (code: number, biasType: number, zeroPoint: number, withBias = true): ModelSpec => ({
+      tensors: [
+        { name: 'x', type: INT16, shape: [1, 2, 2, 2], scale: [0.5], zeroPoint: [zeroPoint] },
+        { name: 'w', type: INT8, shape: [1, 1, 1, 2], data: new Int8Array([1, 2]), scale: [0.5] },
+        { name: 'b', type: biasType, shape: [2], data: new Int32Array([0, 0]), scale: [0.25] },
+        { name: 'y', type: INT16, shape: [1, 2, 2, 2], scale: [0.5], zeroPoint: [0] },
+      ],
+      operators: [{ code, inputs: [0, 1, withBias ? 2 : -1], outputs: [3], options: code === DEPTHWISE_CONV_2D ? depthwiseOptions({ padding: 1, stride: [1, 1], multiplier: 1 }) : conv2dOptions({ padding: 1, stride: [1, 1] }) }],
+      inputs: [0],
+      outputs: [3],
+    });
+    await expectOneLineError('dw16.tflite', buildTflite(spec(DEPTHWISE_CONV_2D, INT32, 0)), /dw16\.tflite: operator 0 \(DEPTHWISE_CONV_2D\): the bias 'b' must be int64 with 2 values, got int32 \[2\]/);
+    await expectOneLineError('zp16.tflite', buildTflite(spec(DEPTHWISE_CONV_2D, INT32, 3, false)), /zp16\.tflite: operator 0 \(DEPTHWISE_CONV_2D\): 'x' has a nonzero zero point; 16x8 quantization has none, and TFLM's 16x8 convolution ignores it/);
   });
 
   it('a bias that is not int32', async () => {

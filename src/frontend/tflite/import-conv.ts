@@ -78,7 +78,8 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
   const inputs = [irWeights];
   if (biasIndex >= 0) {
     const bias = importer.tensor(importer.constant(biasIndex, 'bias'));
-    const types = sixteen ? ['int64', 'int32'] : ['int32'];
+    // TFLM's 16x8 depthwise kernel reads its bias as int64 whatever the file says, so an int32 one is refused.
+    const types = sixteen ? (geometry.depthwise ? ['int64'] : ['int64', 'int32']) : ['int32'];
     if (!types.includes(bias.dtype) || elementCount(bias.shape) !== outC) throw new UserError(`the bias '${bias.name}' must be ${types.join(' or ')} with ${outC} values, got ${bias.dtype} [${bias.shape}]`);
     inputs.push(bias.name);
   }
