@@ -12,7 +12,8 @@ export interface TensorSpec {
   /** A TensorType value (TensorType.INT8, INT32, FLOAT32, ...). */
   type: number;
   shape: number[];
-  data?: Int8Array | Int32Array | Float32Array;
+  /** Written little-endian as the file's buffer, whatever the element type. */
+  data?: Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array;
   scale?: number[];
   zeroPoint?: number[];
   quantizedDimension?: number;

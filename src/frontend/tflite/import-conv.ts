@@ -11,6 +11,7 @@ import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { nhwcDims, requireOutputShape, windowAttrs } from './spatial.ts';
+import { Padding } from './schema.ts';
 
 interface ConvGeometry {
   padding: number;
@@ -95,6 +96,61 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
   const bounds = activationBounds(geometry.activation);
   const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant, sixteen ? 'int16' : 'int8');
   return [{ name: op.name, op: sixteen ? 'Conv16x8' : 'QLinearConv', inputs: [input, ...inputs], outputs: [output], attrs: { ...attrs, group, ...(clamp ? { clamp } : {}) } }];
+}
+
+/**
+ * A 16x8 FULLY_CONNECTED (int16 input, int8 weights [N, K], int64 or int32 bias): TFLM's int16 FC
+ * is the arithmetic of a 1x1 Conv16x8 over K channels (the same sums, bias and requantization
+ * paths), except that per-tensor weights form s_x · s_w in float32 (GetQuantizedConvolutionMultipler),
+ * which attrs.scale_product says. The input is viewed as [1, rows, 1, K] and the result as the file's
+ * output shape; the weights [N, K] are already OHWI [N][1][1][K].
+ */
+export function importFullyConnected16x8(op: OperatorView, importer: TfliteImporter, input: string): Node[] {
+  const options = op.operator.options('FullyConnectedOptions');
+  const [, weightsIndex, biasIndex = -1] = op.operator.inputs;
+  const weights = importer.tensor(importer.constant(weightsIndex, 'weights'));
+  if (weights.dtype !== 'int8' || weights.shape.length !== 2) throw new UserError(`the weights '${weights.name}' must be int8 [out, in], got ${weights.dtype} [${weights.shape}]`);
+  const [n, k] = weights.shape as [number, number];
+  const quant = weights.quant;
+  if (!quant) throw new UserError(`the weights '${weights.name}' are not quantized`);
+  if (quant.scale.length > 1 && (quant.axis !== 0 || quant.scale.length !== n)) {
+    throw new UserError(`the weights '${weights.name}' have ${quant.scale.length} scales along dimension ${quant.axis}; per-channel weights need one per output channel (${n}, dimension 0)`);
+  }
+  const x = importer.tensor(input);
+  const total = elementCount(x.shape);
+  if (total % k !== 0) throw new UserError(`the input [${x.shape}] does not flatten to rows of ${k} (the weights' input size)`);
+  const rows = total / k;
+  const kernelWeights = uniqueName(importer.graph, `${weights.name}_ohwi`);
+  importer.graph.tensors.set(kernelWeights, { ...weights, name: kernelWeights, shape: [n, 1, 1, k] });
+  const inputs = [kernelWeights];
+  if (biasIndex >= 0) {
+    const bias = importer.tensor(importer.constant(biasIndex, 'bias'));
+    if (!['int64', 'int32'].includes(bias.dtype) || elementCount(bias.shape) !== n) throw new UserError(`the bias '${bias.name}' must be int64 or int32 with ${n} values, got ${bias.dtype} [${bias.shape}]`);
+    inputs.push(bias.name);
+  }
+  const output = importer.write(op.operator.outputs[0], 'output');
+  requireInt8Activation(importer, output, 'output', ['int16']);
+  const y = importer.tensor(output);
+  if (elementCount(y.shape) !== rows * n) throw new UserError(`the output [${y.shape}] does not hold the ${rows} x ${n} results`);
+  // TFLM's int16 FC applies zero points, but 16x8 quantization has none: a nonzero one is refused, as for CONV_2D.
+  const offCentre = [input, weights.name, output].find((name) => importer.tensor(name).quant?.zeroPoint.some((z) => z !== 0));
+  if (offCentre !== undefined) throw new UserError(`'${offCentre}' has a nonzero zero point; 16x8 quantization has none`);
+  const bounds = activationBounds(options?.fusedActivationFunction ?? 0);
+  const clamp = bounds && tfliteClamp(bounds, y.quant, 'int16');
+  const pixels = importer.intermediate(`${input}_pixels`, 'int16', x.quant);
+  const products = importer.intermediate(`${output}_pixels`, 'int16', y.quant);
+  const { attrs } = windowAttrs({ padding: Padding.VALID, kernel: [1, 1], strides: [1, 1], dilations: [1, 1] }, [rows, 1]);
+  return [
+    { name: `${op.name}_flatten`, op: 'Reshape', inputs: [input], outputs: [pixels], attrs: { shape: [1, rows, 1, k], allowzero: 0 } },
+    {
+      name: op.name,
+      op: 'Conv16x8',
+      inputs: [pixels, ...inputs],
+      outputs: [products],
+      attrs: { ...attrs, group: 1, ...(quant.scale.length === 1 ? { scale_product: 'float32' } : {}), ...(clamp ? { clamp } : {}) },
+    },
+    { name: `${op.name}_unflatten`, op: 'Reshape', inputs: [products], outputs: [output], attrs: { shape: [...y.shape], allowzero: 0 } },
+  ];
 }
 
 /**

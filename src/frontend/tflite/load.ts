@@ -15,7 +15,7 @@ import { sameQuantization } from '../../ops/common/requant-table.ts';
 import type { LoadedModel } from '../onnx/load.ts';
 import { FlatFile } from './flat-reader.ts';
 import { activationBounds, requireInt8Activation, tfliteClamp, TfliteImporter, type OperatorTable, type OperatorView } from './importer.ts';
-import { importConv2d, importDepthwiseConv2d } from './import-conv.ts';
+import { importConv2d, importDepthwiseConv2d, importFullyConnected16x8 } from './import-conv.ts';
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
 import { importHardSwish, importLeakyRelu } from './import-activations.ts';
 import { importStridedSlice } from './import-slice.ts';
@@ -91,7 +91,8 @@ function importFullyConnected(op: OperatorView, importer: TfliteImporter): Node[
   if (options && options.weightsFormat !== 0) throw new UserError('shuffled weights (weights_format other than DEFAULT) are not supported');
   const [inputIndex, weightsIndex, biasIndex = -1] = op.operator.inputs;
   const input = importer.read(inputIndex, 'input');
-  requireInt8Activation(importer, input, 'input');
+  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  if (importer.tensor(input).dtype === 'int16') return importFullyConnected16x8(op, importer, input);
   const weights = importer.tensor(importer.constant(weightsIndex, 'weights'));
   if (weights.dtype !== 'int8' || weights.shape.length !== 2) throw new UserError(`the weights '${weights.name}' must be int8 [out, in], got ${weights.dtype} [${weights.shape}]`);
   const [n, k] = weights.shape as [number, number];

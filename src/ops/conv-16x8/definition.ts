@@ -11,7 +11,9 @@
  * int32 bias sums in int32, wrapping, and uses the int32 one (double rounding).
  *
  * IR: inputs [x, w, bias?], outputs [y]; x and y int16 NHWC, w int8 [out_c][k_h][k_w][in_c / group]
- * or [1][k_h][k_w][out_c] for a depthwise layer (as QLinearConv); attrs as QLinearConv's.
+ * or [1][k_h][k_w][out_c] for a depthwise layer (as QLinearConv); attrs as QLinearConv's, and
+ * scale_product 'float32' where s_x · s_w is rounded to float32 before the division (TFLM's
+ * per-tensor FULLY_CONNECTED, which the TFLite importer makes a 1x1 Conv16x8; TflmScaleProduct).
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -61,7 +63,8 @@ export function prepareConv16x8(node: Node, graph: Graph): Conv16x8Params {
   const outC = y.shape[3]!;
   if (wq.scale.length !== 1 && wq.scale.length !== outC) throw new UserError(`node '${node.name}' (${node.op}): weight has ${wq.scale.length} scales for ${outC} output channels`);
   const accumulator = node.inputs[2] && tensorOf(graph, node.inputs[2]).dtype === 'int32' ? 'int32' : 'int64';
-  const multipliers = perChannel(wq.scale, outC).map((ws) => quantizeMultiplier(tflmRealMultiplier(xq.scale[0]!, ws, yq.scale[0]!, 'double')));
+  const product = node.attrs.scale_product === 'float32' ? 'float32' : 'double';
+  const multipliers = perChannel(wq.scale, outC).map((ws) => quantizeMultiplier(tflmRealMultiplier(xq.scale[0]!, ws, yq.scale[0]!, product)));
   const maxShift = accumulator === 'int64' ? MAX_INT64_PATH_SHIFT : 30;
   const tooLarge = multipliers.findIndex((m) => m.shift > maxShift);
   if (tooLarge >= 0) {
