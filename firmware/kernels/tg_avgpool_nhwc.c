@@ -131,3 +131,58 @@ void tg_avgpool_nhwc_s8_tflite(const tg_window_t *w, const int8_t *input, int8_t
         }
     }
 }
+
+/* TFLM's int16 rounding division, clamped to the activation range. */
+static inline int16_t tg_avg_divide_s16(int32_t sum, int32_t count, int32_t act_min, int32_t act_max)
+{
+    const int32_t half = count / 2;
+    const int32_t average = sum > 0 ? (sum + half) / count : (sum - half) / count;
+    return (int16_t)tg_clamp_i32(average, act_min, act_max);
+}
+
+/*
+ * TFLM's int16 AVERAGE_POOL_2D, the same walk as the s8 kernel in plain C. The compiler limits a
+ * window to 65535 taps, so the int32 sums and the rounding offset cannot overflow.
+ */
+void tg_avgpool_nhwc_s16(const tg_window_t *w, int32_t act_min, int32_t act_max, const int16_t *input, int16_t *output)
+{
+    const int32_t channels = w->in_c;
+    for (int32_t b = 0; b < w->batch; b++) {
+        const int16_t *image = input + b * w->in_h * w->in_w * channels;
+        for (int32_t oy = 0; oy < w->out_h; oy++) {
+            const int32_t y0 = oy * w->stride_h - w->pad_top;
+            const int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + w->k_h < w->in_h ? y0 + w->k_h : w->in_h;
+            for (int32_t ox = 0; ox < w->out_w; ox++, output += channels) {
+                const int32_t x0 = ox * w->stride_w - w->pad_left;
+                const int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + w->k_w < w->in_w ? x0 + w->k_w : w->in_w;
+                const int32_t count = (ye - ys) * (xe - xs);
+                int32_t c = 0;
+                for (; c + 4 <= channels; c += 4) {
+                    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    for (int32_t iy = ys; iy < ye; iy++) {
+                        const int16_t *row = image + (iy * w->in_w + xs) * channels + c;
+                        for (int32_t ix = xs; ix < xe; ix++, row += channels) {
+                            s0 += row[0];
+                            s1 += row[1];
+                            s2 += row[2];
+                            s3 += row[3];
+                        }
+                    }
+                    output[c] = tg_avg_divide_s16(s0, count, act_min, act_max);
+                    output[c + 1] = tg_avg_divide_s16(s1, count, act_min, act_max);
+                    output[c + 2] = tg_avg_divide_s16(s2, count, act_min, act_max);
+                    output[c + 3] = tg_avg_divide_s16(s3, count, act_min, act_max);
+                }
+                for (; c < channels; c++) {
+                    int32_t sum = 0;
+                    for (int32_t iy = ys; iy < ye; iy++) {
+                        for (int32_t ix = xs; ix < xe; ix++) {
+                            sum += image[(iy * w->in_w + ix) * channels + c];
+                        }
+                    }
+                    output[c] = tg_avg_divide_s16(sum, count, act_min, act_max);
+                }
+            }
+        }
+    }
+}

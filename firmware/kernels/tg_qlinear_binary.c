@@ -1,9 +1,31 @@
-/* The kernel library's QLinearAdd and QLinearMul (the bodies are in tg_qlinear_binary.h). */
+/* The kernel library's QLinearAdd and QLinearMul (the int8 bodies are in tg_qlinear_binary.h). */
 #include "tg_qlinear_binary.h"
 
 void tg_qlinear_add_s8(const tg_qadd_t *p, const int8_t *x, const int8_t *y, int8_t *output)
 {
     tg_qlinear_add_body(p, x, y, output);
+}
+
+/* TFLite's 16x8 ADD: the tflite arithmetic of tg_qadd_row with int16 values, left shift 15. */
+void tg_qlinear_add_s16(const tg_qadd_t *p, const int16_t *x, const int16_t *y, int16_t *output)
+{
+    const tg_tflm_add_sub_k k = {
+        0, p->left_shift, p->x_offset, p->y_offset,
+        p->x_multiplier, -p->x_shift, p->y_multiplier, -p->y_shift, p->out_multiplier, -p->out_shift,
+        p->out_zero_point, p->act_min - p->out_zero_point, p->act_max - p->out_zero_point,
+    };
+    const tg_broadcast_t *bc = &p->bc;
+    const int32_t last = bc->rank - 1;
+    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
+    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
+    int32_t ox = 0;
+    int32_t oy = 0;
+    do {
+        for (int32_t i = 0; i < n; i++) {
+            output[i] = (int16_t)tg_tflm_add_sub(&k, x[ox + i * sx], y[oy + i * sy]);
+        }
+        output += n;
+    } while (tg_broadcast_next(bc, index, &ox, &oy));
 }
 
 void tg_qlinear_mul_s8(const tg_qmul_t *p, const int8_t *a, const int8_t *b, int8_t *output)

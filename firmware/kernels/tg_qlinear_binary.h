@@ -201,6 +201,29 @@ static inline __attribute__((always_inline)) void tg_qlinear_add_body(const tg_q
     } while (tg_broadcast_next(bc, index, &ox, &oy));
 }
 
+/*
+ * TFLM's integer ADD (subtract 0) or SUB (subtract 1) of one pair, for int8 and int16 alike (TFLite
+ * SUB and the 16x8 ADD; src/ops/qlinear-add/reference.ts, tflmAddSubElement): each side less its
+ * zero point, shifted left (20 or 15 bits, room the int32 holds for either type), scaled by its
+ * multiplier, combined, scaled to the output, clamped, plus the zero point. The compiler keeps
+ * every multiplier below 1, so the shifts here are right shifts (0..31); lo and hi are the
+ * activation bounds less the zero point, so nothing overflows before the clamp.
+ */
+typedef struct {
+    int32_t subtract;
+    int32_t left, x_offset, y_offset;
+    int32_t x_multiplier, x_right, y_multiplier, y_right, out_multiplier, out_right;
+    int32_t zero_point, lo, hi;
+} tg_tflm_add_sub_k;
+
+static inline int32_t tg_tflm_add_sub(const tg_tflm_add_sub_k *k, int32_t x, int32_t y)
+{
+    const int32_t vx = tg_multiply_q31_tflite(x + k->x_offset, k->x_multiplier, k->left, k->x_right);
+    const int32_t vy = tg_multiply_q31_tflite(y + k->y_offset, k->y_multiplier, k->left, k->y_right);
+    const int32_t v = tg_multiply_q31_tflite(k->subtract ? vx - vy : vx + vy, k->out_multiplier, 0, k->out_right);
+    return tg_clamp_i32(v, k->lo, k->hi) + k->zero_point;
+}
+
 /* ---- QLinearMul ---------------------------------------------------------------------------- */
 
 static inline __attribute__((always_inline)) void tg_qmul_row(const tg_qmul_t *p, const int8_t *a, int32_t sa, const int8_t *b, int32_t sb, int8_t *out, int32_t n)

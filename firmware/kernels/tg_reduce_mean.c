@@ -149,3 +149,31 @@ void tg_reduce_mean_s8(const tg_reduce_mean_t *p, const int8_t *input, int8_t *o
         tg_reduce_step(p->kept_rank, p->kept_dim, p->kept_stride, p->kept_logical, kept_index, &kept_offset, &kept_logical);
     }
 }
+
+/*
+ * TFLM's int16 MEAN (QuantizedMeanOrSum<int16_t, int32_t>): the sum of x - zero point over the
+ * reduced axes in int32, wrapping on overflow as TFLM's accumulation does (done in uint32, where
+ * wrapping is defined), then one requantization by the multiplier with 1 / count folded in.
+ */
+void tg_reduce_mean_s16(const tg_reduce_mean_t *p, const int16_t *input, int16_t *output)
+{
+    const int32_t outputs = tg_reduce_count(p->kept_rank, p->kept_dim);
+    const int32_t outers = tg_reduce_count(p->outer_rank, p->outer_dim);
+    const uint32_t zero_point = (uint32_t)p->in_zero_point;
+    int32_t kept_index[6] = { 0 };
+    int32_t kept_offset = 0, kept_logical = 0;
+    for (int32_t o = 0; o < outputs; o++) {
+        int32_t outer_index[6] = { 0 };
+        int32_t outer_offset = 0, outer_logical = 0;
+        uint32_t acc = 0;
+        for (int32_t r = 0; r < outers; r++) {
+            const int16_t *x = input + kept_offset + outer_offset;
+            for (int32_t s = 0; s < p->seg_len; s++) {
+                acc += (uint32_t)(int32_t)x[s * p->seg_stride] - zero_point;
+            }
+            tg_reduce_step(p->outer_rank, p->outer_dim, p->outer_stride, p->outer_logical, outer_index, &outer_offset, &outer_logical);
+        }
+        output[o] = (int16_t)tg_requant_tflite((int32_t)acc, p->rq.multiplier[0], p->rq.shift[0], p->rq.zero_point, p->rq.act_min, p->rq.act_max);
+        tg_reduce_step(p->kept_rank, p->kept_dim, p->kept_stride, p->kept_logical, kept_index, &kept_offset, &kept_logical);
+    }
+}

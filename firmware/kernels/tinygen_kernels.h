@@ -200,6 +200,8 @@ void tg_matmul_s8(const tg_matmul_t *p, const int8_t *a, int8_t *y);
 
 /* Max over each window; padding never wins. */
 void tg_maxpool2d_s8(const tg_window_t *w, const int8_t *input, int8_t *output);
+/* int16 (TFLite 16x8): then clamped to [act_min, act_max], the fused activation's range. */
+void tg_maxpool2d_s16(const tg_window_t *w, int32_t act_min, int32_t act_max, const int16_t *input, int16_t *output);
 
 /* Per-axis quantization layout: outer x axis x inner elements, one scale per axis index. */
 typedef struct {
@@ -214,9 +216,14 @@ void tg_quantize_f32_s8(const tg_affine_t *q, const float *input, int8_t *output
 void tg_quantize_f32_s8_ties_away(const tg_affine_t *q, const float *input, int8_t *output);
 /* y = (x - zero_point) * scale, ONNX DequantizeLinear. */
 void tg_dequantize_s8_f32(const tg_affine_t *q, const int8_t *input, float *output);
+/* The same for int16 (16x8 models' QUANTIZE and DEQUANTIZE). */
+void tg_quantize_f32_s16(const tg_affine_t *q, const float *input, int16_t *output);
+void tg_quantize_f32_s16_ties_away(const tg_affine_t *q, const float *input, int16_t *output);
+void tg_dequantize_s16_f32(const tg_affine_t *q, const int16_t *input, float *output);
 
 /* Saturates each value to [lo, hi] (a Relu or Clip that could not fold into its producer). */
 void tg_clamp_s8(const int8_t *input, int8_t *output, int32_t count, int32_t lo, int32_t hi);
+void tg_clamp_s16(const int16_t *input, int16_t *output, int32_t count, int32_t lo, int32_t hi);
 
 /* Flips bit 7 of each byte: uint8 v <-> int8 v - 128, exact in both directions. */
 void tg_flip_sign_u8(const void *input, void *output, int32_t count);
@@ -354,6 +361,8 @@ void tg_avgpool2d_s8(const tg_avgpool_t *p, const int8_t *input, int8_t *output)
  * zero, saturated to int8. Channels innermost, so each tap is a run of contiguous bytes.
  */
 void tg_avgpool_nhwc_s8_tflite(const tg_window_t *w, const int8_t *input, int8_t *output);
+/* The same on int16 (TFLite 16x8), clamped to [act_min, act_max], the fused activation's range. */
+void tg_avgpool_nhwc_s16(const tg_window_t *w, int32_t act_min, int32_t act_max, const int16_t *input, int16_t *output);
 
 /* QLinearGlobalAveragePool (src/ops/qlinear-global-average-pool): mean over the spatial axes, per channel. */
 typedef struct {
@@ -384,6 +393,8 @@ typedef struct {
 } tg_reduce_mean_t;
 
 void tg_reduce_mean_s8(const tg_reduce_mean_t *p, const int8_t *input, int8_t *output);
+/* int16 (TFLite 16x8 MEAN, tflite rounding only): the int32 sum wraps as TFLM's does; clamped to rq's range. */
+void tg_reduce_mean_s16(const tg_reduce_mean_t *p, const int16_t *input, int16_t *output);
 
 /*
  * Integer matrix products (QGemm, MatMulInteger; src/ops/qgemm, src/ops/matmul-integer):
@@ -495,6 +506,26 @@ typedef struct {
 } tg_tflite_hard_swish_t;
 
 void tg_tflite_hard_swish_s8(const tg_tflite_hard_swish_t *p, const int8_t *input, int8_t *output, int32_t count);
+
+/*
+ * TFLiteTransposeConv (src/ops/tflite-transpose-conv): TFLM's TRANSPOSE_CONV. Input (iy, ix) and
+ * tap (ky, kx) land on output (iy * stride_h - pad_top + ky, ix * stride_w - pad_left + kx); win's
+ * dil_* are 1. s8: int8 activations with zero points, int32 bias, int32 requantization. s16: int16
+ * activations without zero points, int64 bias, TFLM's int64 requantization.
+ */
+typedef struct {
+    tg_window_t win;
+    int32_t input_zero_point, output_zero_point; /* s8 only */
+    const int8_t *weights;                       /* [out_c][k_h][k_w][in_c] */
+    const int32_t *bias32;                       /* s8: [out_c], or NULL */
+    const int64_t *bias64;                       /* s16: [out_c], or NULL */
+    const int32_t *multiplier;                   /* [out_c] */
+    const int32_t *shift;                        /* [out_c] */
+    int32_t act_min, act_max;
+} tg_transpose_conv_t;
+
+void tg_transpose_conv_s8_c(const tg_transpose_conv_t *p, const int8_t *input, int8_t *output);
+void tg_transpose_conv_s16_c(const tg_transpose_conv_t *p, const int16_t *input, int16_t *output);
 
 /* FloatConv (src/ops/float-conv): NCHW float32 convolution over 3 spatial axes [d, h, w] (1-D and 2-D have leading 1s). */
 typedef struct {

@@ -38,8 +38,10 @@ import { qlinearSoftmax } from './qlinear-softmax/index.ts';
 import { tfliteSoftmax } from './tflite-softmax/index.ts';
 import { tfliteLogistic, tfliteTanh } from './tflite-activation/index.ts';
 import { tfliteLeakyRelu } from './tflite-leaky-relu/index.ts';
+import { tfliteSub } from './tflite-sub/index.ts';
 import { tfliteRequantize } from './tflite-requantize/index.ts';
 import { tfliteHardSwish } from './tflite-hard-swish/index.ts';
+import { tfliteTransposeConv } from './tflite-transpose-conv/index.ts';
 import { floatAdd, floatDiv, floatMul, floatSub } from './float-elementwise/index.ts';
 import { floatClip, floatHardSigmoid, floatHardSwish, floatLeakyRelu, floatRelu, floatSigmoid, floatTanh } from './float-activation/index.ts';
 import { floatSoftmax } from './float-softmax/index.ts';
@@ -88,8 +90,10 @@ export const OPS: readonly RegisteredOp[] = [
   tfliteLogistic,
   tfliteTanh,
   tfliteLeakyRelu,
+  tfliteSub,
   tfliteRequantize,
   tfliteHardSwish,
+  tfliteTransposeConv,
   floatAdd,
   floatSub,
   floatMul,

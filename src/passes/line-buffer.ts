@@ -96,7 +96,8 @@ function convChains(graph: Graph, readers: Map<string, number>, producer: Map<st
 
 /** The two convs of a residual block ending at `add`, if it is one the row kernel runs. */
 function residualBlock(add: Node, graph: Graph, readers: Map<string, number>, producer: Map<string, Node>): { first: Node; second: Node } | undefined {
-  if (add.op !== 'QLinearAdd' || add.inputs.length !== 2) return undefined;
+  // The row kernel is int8 only (an int16 QLinearAdd is TFLite's 16x8 ADD).
+  if (add.op !== 'QLinearAdd' || add.inputs.length !== 2 || tensorOf(graph, add.outputs[0]!).dtype !== 'int8') return undefined;
   const rowConv = (n: Node | undefined): n is Node =>
     denseOverOneImage(n, graph) &&
     (n.attrs.kernel_shape as number[]).join() === '3,3' &&

@@ -24,7 +24,7 @@ const MUST_PASS = [
 ];
 
 /** Folders of ../shared/conformance/tflm-seanet whose every case must give TFLM's exact bytes. */
-const TFLM_MUST_PASS = ['conv', 'leaky_relu', 'pad', 'quantize', 'strided_slice'];
+const TFLM_MUST_PASS = ['add', 'conv', 'leaky_relu', 'pad', 'quantize', 'strided_slice', 'sub', 'transpose_conv'];
 
 const DIRS = ['onnx-node', 'extra', 'tflm-seanet'].flatMap((suite) => testDirs(join(SHARED, 'conformance', suite)));
 // Each folder runs once (reference and host C), shared by its own test and the whole-table test.

@@ -249,6 +249,7 @@ function mapAdd(node: Node, graph: Graph): Omit<MappedLayer, 'index' | 'node' | 
   const p = qlinearAdd.paramsOf(node);
   if (!p.tflite) refuse('onnx rounding (CMSIS-NN computes in tflite rounding)');
   const [a, b] = node.inputs as [string, string];
+  if (tensorOf(graph, a).dtype !== 'int8') refuse('int16 (the yardstick maps int8 adds only)');
   const out = tensorOf(graph, node.outputs[0]!).shape;
   if (elementCount(tensorOf(graph, a).shape) !== elementCount(out) || elementCount(tensorOf(graph, b).shape) !== elementCount(out)) {
     refuse('broadcasting (CMSIS-NN adds two vectors of one length)');
@@ -277,6 +278,7 @@ function mapAdd(node: Node, graph: Graph): Omit<MappedLayer, 'index' | 'node' | 
 function mapAveragePool(node: Node, graph: Graph): Omit<MappedLayer, 'index' | 'node' | 'op'> {
   const p = qlinearAveragePool.paramsOf(node);
   if (p.mode !== 'tflite') refuse('onnx rounding (CMSIS-NN computes in tflite rounding)');
+  if (tensorOf(graph, node.inputs[0]!).dtype !== 'int8') refuse('int16 (the yardstick maps int8 pools only)');
   if (!p.sameQuant) refuse('an output quantized differently from the input (CMSIS-NN pools without requantizing)');
   if (p.countIncludePad || p.clipCount) refuse('padding counted in the average (CMSIS-NN counts the taps inside the input)');
   const g = p.geometry;
@@ -302,7 +304,7 @@ function mapMaxPool(node: Node, graph: Graph): Omit<MappedLayer, 'index' | 'node
   const g = maxPool.paramsOf(node);
   if (g.batch !== 1) refuse('a batch of more than one');
   if (g.dilH !== 1 || g.dilW !== 1) refuse('dilations (CMSIS-NN pools have none)');
-  if (tensorOf(graph, node.inputs[0]!).dtype !== 'int8') refuse('a uint8 tensor');
+  if (tensorOf(graph, node.inputs[0]!).dtype !== 'int8') refuse('int16 or uint8 (the yardstick maps int8 pools only)');
   return { kind: 'max pool', call: pool('arm_max_pool_s8', g, -128, 127), inputs: activations(graph, [node.inputs[0]!]), output: node.outputs[0]! };
 }
 

@@ -1,13 +1,14 @@
 /**
  * TFLite operators that work on the model's NHWC tensors as they are, with the file's axes. ADD → QLinearAdd, MUL → QLinearMul (TFLM's integer arithmetic in
- * the ops' 'tflite' mode, numpy broadcasting, fused activation in the requantization clamp);
+ * the ops' 'tflite' mode, numpy broadcasting, fused activation in the requantization clamp); SUB →
+ * TFLiteSub (TFLM's, in either mode);
  * MEAN → QLinearReduceMean; CONCATENATION → Concat; PAD → Pad (the padding holds the zero
  * point, i.e. real 0); TRANSPOSE → Transpose; RELU, RELU6, RELU_N1_TO_1 → Clamp when the input
  * and output share quantization (TFLM then only clamps; see importRelu otherwise); SOFTMAX, LOGISTIC, TANH → the
  * TFLite-only ops that reproduce TFLM's integer methods.
  */
 import type { Node } from '../../ir/graph.ts';
-import { elementCount } from '../../ir/graph.ts';
+import { elementCount, quantizedRange } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ActivationFunctionType as Activation } from './schema.ts';
@@ -47,16 +48,22 @@ export function requireSameQuantization(importer: TfliteImporter, inputs: string
   if (differs) throw new UserError(`the input '${differs}' and the output '${output}' are quantized differently; TFLM's int8 kernel keeps the quantization`);
 }
 
-function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul', options: 'AddOptions' | 'MulOptions') {
+function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul' | 'TFLiteSub', options: 'AddOptions' | 'MulOptions' | 'SubOptions', types: ActivationTypes = ['int8']) {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
     const bounds = activationBounds(op.operator.options(options)?.fusedActivationFunction ?? Activation.NONE);
-    const { inputs, output } = int8Operands(op, importer, 2);
-    const clamp = bounds && tfliteClamp(bounds, importer.tensor(output).quant);
+    const { inputs, output } = int8Operands(op, importer, 2, types);
+    const y = importer.tensor(output);
+    const clamp = bounds && tfliteClamp(bounds, y.quant, y.dtype === 'int16' ? 'int16' : 'int8');
     return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: clamp ? { clamp } : {} });
   };
 }
 
-export const importAdd = importArithmetic('QLinearAdd', 'AddOptions');
+/**
+ * ADD and SUB take int16 too (16x8 models). TFLM ignores their pot_scale_int16 option: its int16
+ * kernels always take the general rescaling path, which the IR ops compute.
+ */
+export const importAdd = importArithmetic('QLinearAdd', 'AddOptions', ['int8', 'int16']);
+export const importSub = importArithmetic('TFLiteSub', 'SubOptions', ['int8', 'int16']);
 export const importMul = importArithmetic('QLinearMul', 'MulOptions');
 
 /**
@@ -66,7 +73,8 @@ export const importMul = importArithmetic('QLinearMul', 'MulOptions');
  * over every axis) is a Reshape of the result.
  */
 export function importMean(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1);
+  // int16 too: TFLM's 16x8 MEAN is the same integer kernel with int16 bounds.
+  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
   const rank = importer.tensor(inputs[0]!).shape.length;
   // Out-of-range axes are left for the op's own error.
   const axes = [...new Set(importer.integers(op.operator.inputs[1]!, 'axes').map((a) => (a < 0 && a >= -rank ? a + rank : a)))];
@@ -80,7 +88,7 @@ export function importMean(op: OperatorView, importer: TfliteImporter): Node[] {
   if (elementCount(computed) !== elementCount(declared.shape)) {
     throw new UserError(`the output '${output}' has shape [${declared.shape}], the operator computes [${computed}]`);
   }
-  const mean = importer.intermediate(`${output}_mean`, 'int8', declared.quant);
+  const mean = importer.intermediate(`${output}_mean`, declared.dtype, declared.quant);
   return [
     { ...node, outputs: [mean] },
     { name: `${op.name}_reshape`, op: 'Reshape', inputs: [mean], outputs: [output], attrs: { shape: [...declared.shape], allowzero: 0 } },
@@ -91,8 +99,10 @@ export function importConcatenation(op: OperatorView, importer: TfliteImporter):
   const options = op.operator.options('ConcatenationOptions');
   // TFLite's concatenation kernels refuse a fused activation.
   if ((options?.fusedActivationFunction ?? Activation.NONE) !== Activation.NONE) throw new UserError('a fused activation on CONCATENATION is not supported (TFLite defines none)');
-  const { inputs, output } = int8Operands(op, importer, op.operator.inputs.length);
+  const { inputs, output } = int8Operands(op, importer, op.operator.inputs.length, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
+  // TFLM's int16 concatenation requires zero points of 0 (concatenation.cc).
+  if (importer.tensor(output).dtype === 'int16' && importer.tensor(output).quant!.zeroPoint[0] !== 0) throw new UserError(`int16 CONCATENATION needs zero points of 0 (TFLM's kernel refuses others)`);
   return checked(importer, { name: op.name, op: 'QLinearConcat', inputs, outputs: [output], attrs: { axis: options?.axis ?? 0, requantize: 0 } });
 }
 
@@ -113,7 +123,7 @@ export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
 }
 
 export function importTranspose(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1);
+  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   const perm = importer.integers(op.operator.inputs[1]!, 'permutation');
   return checked(importer, { name: op.name, op: 'Transpose', inputs, outputs: [output], attrs: { perm } });
@@ -147,27 +157,33 @@ export function importActivationFunction(irOp: 'TFLiteLogistic' | 'TFLiteTanh') 
  */
 export function importRelu(activation: number) {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
-    const { inputs, output } = int8Operands(op, importer, 1);
+    const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
     const [x, y] = [importer.tensor(inputs[0]!).quant!, importer.tensor(output).quant!];
+    const dtype = importer.tensor(output).dtype as 'int8' | 'int16';
+    const [lo, hi] = quantizedRange(dtype)!;
+    // TFLM's int16 RELU requires zero points of 0 (activations_common.cc); RELU6 checks none.
+    if (dtype === 'int16' && activation === Activation.RELU && (x.zeroPoint[0] !== 0 || y.zeroPoint[0] !== 0)) {
+      throw new UserError(`int16 RELU needs zero points of 0 (TFLM's kernel refuses others), found ${x.zeroPoint[0]} and ${y.zeroPoint[0]}`);
+    }
     if (!sameQuantization(x, y)) {
       if (activation === Activation.RELU) {
         const relu: Node = { name: op.name, op: 'TFLiteLeakyRelu', inputs, outputs: [output], attrs: { alpha: 0 } };
-        // Where (127 - z_x) << shift wraps int32 (s_x / s_y of 2^23 or more), TFLM's lower clamp at
-        // z_y is no longer implied: it is then a Clamp of its own.
+        // Where (hi - z_x) << shift wraps int32 (s_x / s_y of 2^23 or more for int8, 2^15 for
+        // int16), TFLM's lower clamp at z_y is no longer implied: it is then a Clamp of its own.
         const { shift } = quantizeMultiplier(Math.fround(Math.fround(x.scale[0]!) / Math.fround(y.scale[0]!)));
         checked(importer, relu);
-        if (shift <= 0 || (127 - x.zeroPoint[0]!) * 2 ** shift <= INT32_MAX) return [relu];
-        const wrapped = importer.intermediate(`${output}_unclamped`, 'int8', y);
-        return [{ ...relu, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { clamp: [y.zeroPoint[0]!, 127] } }];
+        if (shift <= 0 || (hi - x.zeroPoint[0]!) * 2 ** shift <= INT32_MAX) return [relu];
+        const wrapped = importer.intermediate(`${output}_unclamped`, dtype, y);
+        return [{ ...relu, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { clamp: [y.zeroPoint[0]!, hi] } }];
       }
       if (activation === Activation.RELU6) {
         const [scale, zeroPoint] = [x.scale[0]!, x.zeroPoint[0]!];
         // FloatToQuantizedType: C's round (half away from zero) of the float32 quotient, saturated.
-        const six = Math.min(127, Math.max(-128, roundHalfAway(Math.fround(6 / Math.fround(scale))) + zeroPoint));
+        const six = Math.min(hi, Math.max(lo, roundHalfAway(Math.fround(6 / Math.fround(scale))) + zeroPoint));
         return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { clamp: [zeroPoint, six] } });
       }
       requireSameQuantization(importer, inputs, output);
     }
-    return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { clamp: tfliteClamp(activationBounds(activation)!, y) } });
+    return checked(importer, { name: op.name, op: 'Clamp', inputs, outputs: [output], attrs: { clamp: tfliteClamp(activationBounds(activation)!, y, dtype) } });
   };
 }

@@ -4,10 +4,14 @@
  * rounding half away from zero (the IR op's 'tflite' mode with equal quantizations). A fused
  * activation becomes a Clamp, as TFLM clamps the pooled value to the activation range. Both run
  * on the file's NHWC tensors (MaxPool is NHWC in the IR; the average pool is told channels_last).
+ *
+ * int16 ("16x8" models) takes TFLM's int16 kernels, the same rules on int16 values; there the
+ * fused activation is the op's own attrs.clamp (TFLM's int16 activation range), which the int16
+ * kernels apply as TFLM does, so the int8 graphs keep their Clamp nodes unchanged.
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { requireInt8Activation, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { clampedOutput, nhwcDims, requireOutputShape, windowAttrs } from './spatial.ts';
 
@@ -24,15 +28,23 @@ function importPool(op: OperatorView, importer: TfliteImporter, irOp: string, ex
   const o = op.operator.options('Pool2DOptions');
   if (!o) throw new UserError('Pool2DOptions are missing');
   const input = importer.read(op.operator.inputs[0], 'input');
-  requireInt8Activation(importer, input, 'input');
+  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
   const [n, h, w, c] = nhwcDims(importer, input, 'input');
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output');
-  if (!sameQuantization(importer.tensor(input).quant, importer.tensor(output).quant)) {
-    throw new UserError(`the input and output quantizations differ; TFLM's int8 pools keep the input's`);
+  requireInt8Activation(importer, output, 'output', ['int8', 'int16']);
+  const [x, y] = [importer.tensor(input), importer.tensor(output)];
+  if (x.dtype !== y.dtype) throw new UserError(`the input '${input}' is ${x.dtype} and the output '${output}' ${y.dtype}; TFLM's kernel needs one type`);
+  if (!sameQuantization(x.quant, y.quant)) {
+    throw new UserError(`the input and output quantizations differ; TFLM's ${x.dtype} pools keep the input's`);
   }
   const { attrs, outputHW } = windowAttrs({ padding: o.padding, kernel: [o.filterHeight, o.filterWidth], strides: [o.strideH, o.strideW], dilations: [1, 1] }, [h, w]);
   requireOutputShape(importer, output, [n, ...outputHW, c]);
+  if (y.dtype === 'int16') {
+    const node: Node = { name: op.name, op: irOp, inputs: [input], outputs: [output], attrs: { ...attrs, ...extraAttrs } };
+    const bounds = activationBounds(o.fusedActivationFunction);
+    if (bounds) node.attrs.clamp = tfliteClamp(bounds, y.quant, 'int16');
+    return [node];
+  }
   const { target, clamp } = clampedOutput(importer, op.name, output, o.fusedActivationFunction);
   return [{ name: op.name, op: irOp, inputs: [input], outputs: [target], attrs: { ...attrs, ...extraAttrs } }, ...clamp];
 }

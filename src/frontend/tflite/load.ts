@@ -3,7 +3,7 @@
  * the IR op the ONNX importers produce for the same computation (FULLY_CONNECTED → QGemm with
  * transB, RESHAPE → Reshape, QUANTIZE / DEQUANTIZE → QuantizeLinear / DequantizeLinear; the
  * spatial and elementwise operators in import-conv.ts, import-pool.ts and import-elementwise.ts,
- * STRIDED_SLICE in import-slice.ts).
+ * STRIDED_SLICE in import-slice.ts, TRANSPOSE_CONV in import-transpose-conv.ts).
  * Anything else is rejected with one line naming the operator index and its name.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +19,8 @@ import { importConv2d, importDepthwiseConv2d, importFullyConnected16x8 } from '.
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
 import { importHardSwish, importLeakyRelu } from './import-activations.ts';
 import { importStridedSlice } from './import-slice.ts';
-import { importActivationFunction, importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importSoftmax, importTranspose } from './import-elementwise.ts';
+import { importTransposeConv } from './import-transpose-conv.ts';
+import { importActivationFunction, importAdd, importConcatenation, importMean, importMul, importPad, importRelu, importSoftmax, importSub, importTranspose } from './import-elementwise.ts';
 import { ActivationFunctionType as Activation, TFLITE_IDENTIFIER, TfliteModel } from './schema.ts';
 
 /** TFLite by extension, or by the FlatBuffer file identifier whatever the file is called. */
@@ -73,8 +74,10 @@ const OPERATORS: OperatorTable = {
   RESHAPE: { importer: importReshape, maxVersion: 1 },
   SOFTMAX: { importer: importSoftmax, maxVersion: 3 },
   STRIDED_SLICE: { importer: importStridedSlice, maxVersion: 6 },
+  SUB: { importer: importSub, maxVersion: 5 },
   TANH: { importer: importActivationFunction('TFLiteTanh'), maxVersion: 3 },
   TRANSPOSE: { importer: importTranspose, maxVersion: 5 },
+  TRANSPOSE_CONV: { importer: importTransposeConv, maxVersion: 5 },
 };
 
 function reshapeNode(name: string, input: string, output: string, shape: number[]): Node {
@@ -170,7 +173,7 @@ function importQuantize(op: OperatorView, importer: TfliteImporter): Node[] {
     }
     return [{ name: op.name, op: 'TFLiteRequantize', inputs: [input], outputs: [output], attrs: {} }];
   }
-  requireInt8Activation(importer, output, 'output');
+  requireInt8Activation(importer, output, 'output', ['int8', 'int16']);
   if (dtype === 'int8') {
     requireInt8Activation(importer, input, 'input');
     return [{ name: op.name, op: 'Identity', inputs: [input], outputs: [output], attrs: { qdq: 1 } }];
@@ -178,10 +181,10 @@ function importQuantize(op: OperatorView, importer: TfliteImporter): Node[] {
   return [{ name: op.name, op: 'QuantizeLinear', inputs: [input], outputs: [output], attrs: { ties_away_from_zero: 1 } }];
 }
 
-/** int8 → float32 at the model's output. */
+/** int8 or int16 → float32 at the model's output. */
 function importDequantize(op: OperatorView, importer: TfliteImporter): Node[] {
   const input = importer.read(op.operator.inputs[0], 'input');
-  requireInt8Activation(importer, input, 'input');
+  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
   if (importer.tensor(input).data) throw new UserError(`dequantizing a constant (the input '${input}') is not supported`);
   const output = importer.write(op.operator.outputs[0], 'output');
   if (importer.tensor(output).dtype !== 'float32') throw new UserError(`the output '${output}' must be float32`);

@@ -20,17 +20,17 @@ import { sameQuantization } from '../common/requant-table.ts';
 
 export const clamp = defineOp<[lo: number, hi: number]>({
   op: 'Clamp',
-  summary: 'internal: saturate int8 to [min, max]',
+  summary: 'internal: saturate int8 or int16 to [min, max]',
   layout: 'any',
-  // tg_clamp_s8 reads input[i] before it writes output[i].
+  // tg_clamp_s8 and _s16 read input[i] before they write output[i].
   inPlace: () => [0],
   infer(node, graph) {
     const x = tensorOf(graph, node.inputs[0]!);
     const y = tensorOf(graph, node.outputs[0]!);
     if (!clampAttr(node)) throw new Error(`internal: Clamp '${node.name}' has no clamp`);
     if (y.quant && !sameQuantization(x.quant, y.quant)) {
-      requireDtype(node, x, ['int8'], 'input');
-      requireDtype(node, y, ['int8'], 'output');
+      requireDtype(node, x, ['int8', 'int16'], 'input');
+      requireDtype(node, y, [x.dtype], 'output');
       return [{ shape: [...x.shape] }];
     }
     return [{ shape: [...x.shape], dtype: x.dtype, quant: x.quant }];
@@ -46,7 +46,8 @@ export const clamp = defineOp<[lo: number, hi: number]>({
   },
   emit(node, graph, ctx) {
     const [lo, hi] = node.params;
-    const count = tensorOf(graph, node.outputs[0]!).shape.reduce((a, b) => a * b, 1);
-    return `tg_clamp_s8(${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${count}, ${lo}, ${hi});`;
+    const y = tensorOf(graph, node.outputs[0]!);
+    const count = y.shape.reduce((a, b) => a * b, 1);
+    return `tg_clamp_${y.dtype === 'int16' ? 's16' : 's8'}(${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)}, ${count}, ${lo}, ${hi});`;
   },
 });

@@ -1,4 +1,4 @@
-/** DequantizeLinear: int8/uint8 → float32, per tensor or per axis. */
+/** DequantizeLinear: int8/uint8/int16 → float32, per tensor or per axis. */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import type { OutputInfo } from '../op.ts';
@@ -7,7 +7,7 @@ import { quantOf, requireDtype } from '../common/values.ts';
 
 export function inferDequantizeLinear(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
-  requireDtype(node, x, ['int8', 'uint8'], 'input');
+  requireDtype(node, x, ['int8', 'uint8', 'int16'], 'input');
   const q = quantOf(graph, node, x.name, 'input');
   checkAffineAxis(node, x.shape, q.scale.length, q.axis);
   return [{ shape: [...x.shape] }];

@@ -7,7 +7,7 @@ import { outputValue } from '../common/values.ts';
 export function referenceDequantizeLinear(node: PreparedNode<AffineParams>, [x]: Value[], graph: Graph): Value[] {
   const p = node.params;
   const out = outputValue(graph, node);
-  const input = x!.data as Int8Array;
+  const input = x!.data as Int8Array | Int16Array;
   let i = 0;
   for (let o = 0; o < p.outer; o++)
     for (let a = 0; a < p.axis; a++)

@@ -10,27 +10,107 @@
  *   ORT rewrites to uint8: + 128), the conversion rounding half to even and saturating. A QDQ
  *   pattern ORT leaves unfused (attrs.ort_float) runs its DequantizeLinear → float32 Add →
  *   QuantizeLinear instead (ortFloatBinaryElement in src/ops/common/qlinear-binary.ts).
- * - tflite: TFLM's integer ADD: both inputs shifted left by 20 and scaled by their Q31
- *   multipliers (real sx / 2max(sx, sy) and sy / 2max), summed, scaled by the output multiplier
- *   (2max / (2^20 sc)), plus zc, clamped.
+ * - tflite: TFLM's integer ADD: both inputs (less their zero points) shifted left by 20 (int8) or
+ *   15 (int16) and scaled by their Q31 multipliers (real sx / 2max(sx, sy) and sy / 2max, computed
+ *   in double), summed, scaled by the output multiplier (2max / (2^shift sc)), plus zc, clamped.
+ *
+ * int16 ("16x8" TFLite models) exists in tflite mode only: A, B and the output all int16.
  */
-import type { Graph, Node } from '../../ir/graph.ts';
+import type { DType, Graph, Node, Tensor } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { quantizeMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
 import { fmaf } from '../../numerics/fma.ts';
 import type { CompileOptions } from '../op.ts';
-import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
+import { broadcastPlan, broadcastShape, MAX_BROADCAST_RANK, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
-import { quantOf } from '../common/values.ts';
-import type { OrtFloatBinary } from '../common/qlinear-binary.ts';
+import { quantOf, requireDtype } from '../common/values.ts';
+import { inferQLinearBinary, type OrtFloatBinary } from '../common/qlinear-binary.ts';
+import type { OutputInfo } from '../op.ts';
 
 const f32 = Math.fround;
 
-/** TFLM's int8 ADD shifts its inputs left by this much. */
+/** TFLM's int8 ADD (and SUB) shifts its inputs left by this much. */
 export const ADD_LEFT_SHIFT = 20;
+/** The same for int16: 65535 << 15 still fits an int32, and so does the sum of two halves of it. */
+export const ADD_LEFT_SHIFT_INT16 = 15;
+
+/** TFLM's integer constants of ADD and SUB (the two share them; only the ratios' precision differs). */
+export interface TflmAddSubConstants {
+  xOffset: number;
+  yOffset: number;
+  leftShift: number;
+  xMultiplier: QuantizedMultiplier;
+  yMultiplier: QuantizedMultiplier;
+  outMultiplier: QuantizedMultiplier;
+  zeroPoint: number;
+}
+
+/**
+ * TFLM's prepare of ADD (ratios in double) or SUB (ratios in float32: each quotient rounded to
+ * float32 before QuantizeMultiplier sees it). Scales are the file's float32 values. TFLM's
+ * QuantizeMultiplierSmallerThanOneExp aborts unless each ratio lies in (0, 1) and keeps a shift
+ * <= 0, so those cases are refused here.
+ */
+export function tflmAddSubConstants(
+  node: Node,
+  x: { scale: number; zeroPoint: number },
+  y: { scale: number; zeroPoint: number },
+  out: { scale: number; zeroPoint: number },
+  dtype: DType,
+  ratios: 'double' | 'float32',
+): TflmAddSubConstants {
+  const leftShift = dtype === 'int16' ? ADD_LEFT_SHIFT_INT16 : ADD_LEFT_SHIFT;
+  const [sx, sy, sc] = [f32(x.scale), f32(y.scale), f32(out.scale)];
+  let reals: [number, number, number];
+  if (ratios === 'double') {
+    const twiceMax = 2 * Math.max(sx, sy);
+    reals = [sx / twiceMax, sy / twiceMax, twiceMax / (2 ** leftShift * sc)];
+  } else {
+    const twiceMax = f32(2 * Math.max(sx, sy));
+    reals = [f32(sx / twiceMax), f32(sy / twiceMax), f32(twiceMax / f32(2 ** leftShift * sc))];
+  }
+  const [xMultiplier, yMultiplier, outMultiplier] = reals.map(quantizeMultiplier) as [QuantizedMultiplier, QuantizedMultiplier, QuantizedMultiplier];
+  const fail = (why: string): never => {
+    throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
+  };
+  if (!(reals[2] < 1) || outMultiplier.shift > 0) {
+    fail(`the output scale ${sc} is too small for TFLite's integer ${ratios === 'double' ? 'ADD' : 'SUB'} (needs max input scale / output scale < 2^${leftShift - 1})`);
+  }
+  if (!reals.every((r) => r > 0 && Number.isFinite(r))) fail(`the scales (${sx}, ${sy} and output ${sc}) give a zero or non-finite ratio, which TFLM's prepare refuses`);
+  return { xOffset: -x.zeroPoint, yOffset: -y.zeroPoint, leftShift, xMultiplier, yMultiplier, outMultiplier, zeroPoint: out.zeroPoint };
+}
+
+/** Shape and type rules: int8 (or uint8) as QLinearMul, or int16 throughout (TFLite 16x8). */
+export function inferQLinearAdd(node: Node, graph: Graph): OutputInfo[] {
+  const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
+  if (a.dtype !== 'int16' && b.dtype !== 'int16') return inferQLinearBinary(node, graph);
+  return [inferInt16Binary(node, graph)];
+}
+
+/** An int16 binary op (TFLM's 16x8 ADD and SUB): both inputs int16, per tensor, broadcasting as numpy. */
+export function inferInt16Binary(node: Node, graph: Graph, types: DType[] = ['int16']): OutputInfo {
+  const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
+  const fail = (why: string): never => {
+    throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
+  };
+  requireDtype(node, a, types, 'A');
+  requireDtype(node, b, [a.dtype], 'B');
+  const y = tensorOf(graph, node.outputs[0]!);
+  if (y.quant && y.dtype !== a.dtype) fail(`the output is ${y.dtype} but the inputs are ${a.dtype}`);
+  for (const [t, role] of [[a, 'A'], [b, 'B'], [y, 'output']] as const) {
+    if (!t.quant) fail(`${role} '${t.name}' has no quantization`);
+    if (t.quant!.scale.length !== 1) fail(`${role} '${t.name}' must be quantized per tensor`);
+  }
+  const shape = broadcastShape(a.shape, b.shape) ?? fail(`shapes [${a.shape}] and [${b.shape}] do not broadcast`);
+  if (shape.length > MAX_BROADCAST_RANK) fail(`rank ${shape.length} is above the supported ${MAX_BROADCAST_RANK}`);
+  if (shape.some((d) => d === 0)) fail(`empty tensors (shape [${shape}]) are not supported`);
+  return { shape, dtype: a.dtype };
+}
 
 export interface QAddParams {
+  /** int8, or int16 (tflite only). */
+  dtype: 'int8' | 'int16';
   /** Iteration over the output, with x's and y's strides. */
   plan: BroadcastPlan;
   /** True when x is B and y is A. */
@@ -40,15 +120,7 @@ export interface QAddParams {
   onnx?: { xRatio: number; yRatio: number; fixed: number; offset: number };
   /** onnx, attrs.ort_float: ONNX Runtime's unfused float path, with x's and y's quantization as "a" and "b". */
   ortFloat?: OrtFloatBinary;
-  tflite?: {
-    xOffset: number;
-    yOffset: number;
-    leftShift: number;
-    xMultiplier: QuantizedMultiplier;
-    yMultiplier: QuantizedMultiplier;
-    outMultiplier: QuantizedMultiplier;
-    zeroPoint: number;
-  };
+  tflite?: TflmAddSubConstants;
 }
 
 /** The node's inputs in the kernel's order: [x, y]. */
@@ -66,7 +138,12 @@ export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOpti
   const [sx, sy, sc] = [xq.scale[0]!, yq.scale[0]!, cq.scale[0]!];
   const [zx, zy, zc] = [xq.zeroPoint[0]!, yq.zeroPoint[0]!, cq.zeroPoint[0]!];
   const [actMin, actMax] = activationRange(node, graph);
+  const dtype = out.dtype === 'int16' ? 'int16' : 'int8';
+  if (dtype === 'int16' && options.rounding !== 'tflite') {
+    throw new UserError(`node '${node.name}' (${node.op}): int16 add is TFLite's 16x8 ADD and needs --rounding tflite`);
+  }
   const params: QAddParams = {
+    dtype,
     plan: broadcastPlan(tensorOf(graph, xName).shape, tensorOf(graph, yName).shape, out.shape),
     swap: node.attrs.ort_swap === 1,
     actMin,
@@ -85,23 +162,8 @@ export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOpti
     }
     params.onnx = { xRatio, yRatio, fixed, offset };
   } else {
-    // TFLM: float scales widened to double.
-    const twiceMax = 2 * Math.max(sx, sy);
-    const realOutput = twiceMax / (2 ** ADD_LEFT_SHIFT * sc);
-    if (!(realOutput < 1)) {
-      throw new UserError(
-        `node '${node.name}' (${node.op}): the output scale ${sc} is too small for TFLite's integer ADD (needs max input scale / output scale < 2^${ADD_LEFT_SHIFT - 1})`,
-      );
-    }
-    params.tflite = {
-      xOffset: -zx,
-      yOffset: -zy,
-      leftShift: ADD_LEFT_SHIFT,
-      xMultiplier: quantizeMultiplier(sx / twiceMax),
-      yMultiplier: quantizeMultiplier(sy / twiceMax),
-      outMultiplier: quantizeMultiplier(realOutput),
-      zeroPoint: zc,
-    };
+    // TFLM's add_common.cc: the float32 scales widened to double.
+    params.tflite = tflmAddSubConstants(node, { scale: sx, zeroPoint: zx }, { scale: sy, zeroPoint: zy }, { scale: sc, zeroPoint: zc }, dtype, 'double');
   }
   return params;
 }

@@ -1,4 +1,5 @@
 import type { Graph } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastInitializer, type BroadcastPlan } from '../common/broadcast.ts';
 import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
@@ -12,8 +13,6 @@ import { operands, type QAddParams } from './definition.ts';
 export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx: EmitContext, row?: { plan: BroadcastPlan; pointer: (name: string) => string }): string {
   const p = row ? { ...node.params, plan: row.plan } : node.params;
   const [x, y] = operands(node);
-  const xPtr = row ? row.pointer(x) : operandPointer(graph, ctx, x, 'x');
-  const yPtr = row ? row.pointer(y) : operandPointer(graph, ctx, y, 'y');
   const o = p.onnx ?? { xRatio: 0, yRatio: 0, fixed: 0, offset: 0 };
   const zero = { multiplier: 0, shift: 0 };
   const t = p.tflite ?? { xOffset: 0, yOffset: 0, leftShift: 0, xMultiplier: zero, yMultiplier: zero, outMultiplier: zero, zeroPoint: 0 };
@@ -39,6 +38,17 @@ export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx
     ortFloatInitializer(p.ortFloat),
   ];
   const params = ctx.constStruct('add', 'tg_qadd_t', `{ ${fields.join(', ')} }`);
+  if (p.dtype === 'int16') {
+    // TFLite 16x8 (tflite mode only): the library kernel, never row by row.
+    if (row) throw new Error(`internal: '${node.name}' is an int16 add inside a row kernel`);
+    const pointer = (name: string, suffix: string) => {
+      const data = tensorOf(graph, name).data;
+      return data ? ctx.constArray(suffix, 'int16_t', data as Int16Array) : ctx.pointer(name);
+    };
+    return `tg_qlinear_add_s16(&${params}, ${pointer(x, 'x')}, ${pointer(y, 'y')}, ${ctx.pointer(node.outputs[0]!)});`;
+  }
+  const xPtr = row ? row.pointer(x) : operandPointer(graph, ctx, x, 'x');
+  const yPtr = row ? row.pointer(y) : operandPointer(graph, ctx, y, 'y');
   return ctx.specialised({ header: 'tg_qlinear_binary.h', body: 'tg_qlinear_add_body', library: 'tg_qlinear_add_s8' }, params, [
     { declaration: 'const int8_t *x', name: 'x', value: xPtr },
     { declaration: 'const int8_t *y', name: 'y', value: yPtr },

@@ -23,6 +23,12 @@
  * The windows and the count are ONNX Runtime's in both modes: SAME_* pads resolved without
  * clamping at 0 (see resolveSamePadding), and the count is the kernel area with count_include_pad
  * (also for a ceil_mode window that runs past the end padding), else the taps inside the input.
+ *
+ * int16 (TFLite's 16x8 AVERAGE_POOL_2D, tflite rounding only) is TFLM's int16 kernel, which takes
+ * only the case TFLM's Prepare allows: NHWC, the output quantized as the input, padding not
+ * counted. The raw values of the taps inside the input summed in int32, divided by their count
+ * rounding half away from zero, clamped to attrs.clamp (the fused activation, put on the op by
+ * the importer for int16, as TFLM clamps inside the kernel).
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -31,6 +37,7 @@ import { makeRequant, type Requant } from '../../numerics/requantize.ts';
 import type { CompileOptions, LayoutKind, OutputInfo } from '../op.ts';
 import { resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
 import { requireDtype } from '../common/values.ts';
+import { activationRange } from '../common/activation.ts';
 import { outputOffset, perTensor } from '../common/mean.ts';
 import { ORT_NCHWC_BLOCK } from '../common/mlas.ts';
 
@@ -66,6 +73,8 @@ export interface AveragePoolParams {
   paddedW: number;
   /** The output zero point (int8), for the float path's QuantizeLinear. */
   outZeroPoint: number;
+  /** int16 (TFLM's 16x8 kernel): the activation range the average is clamped to. */
+  int16?: { actMin: number; actMax: number };
 }
 
 /**
@@ -120,7 +129,12 @@ function resolveSamePadding(node: Node, inputHW: [number, number]): void {
 
 export function inferQLinearAveragePool(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
-  requireDtype(node, x, ['int8', 'uint8'], 'input');
+  requireDtype(node, x, ['int8', 'uint8', 'int16'], 'input');
+  const y = tensorOf(graph, node.outputs[0]!);
+  if (x.dtype === 'int16' || y.dtype === 'int16') {
+    requireDtype(node, x, ['int16'], 'input');
+    requireDtype(node, y, ['int16'], 'output');
+  }
   if (x.shape.length !== 4) {
     const model = node.attrs.pool_rank === 1 ? `a 1-D pool's input lifted to 4-D` : 'a 4-D input';
     throw new UserError(`node '${node.name}' (${node.op}): needs ${model}, got [${x.shape}]`);
@@ -152,6 +166,7 @@ export function prepareQLinearAveragePool(node: Node, graph: Graph, options: Com
   const inDims = logicalDims(node, x.shape);
   const outDims = logicalDims(node, y.shape);
   const geometry = windowGeometry(node, [inDims.n, inDims.h, inDims.w, inDims.c], [outDims.n, outDims.h, outDims.w, outDims.c]);
+  if (x.dtype === 'int16' && options.rounding !== 'tflite') int16Refusal(node, 'which needs --rounding tflite');
   const xq = perTensor(graph, node, x.name, 'input');
   const yq = perTensor(graph, node, y.name, 'output');
   const offset = outputOffset(node);
@@ -181,5 +196,35 @@ export function prepareQLinearAveragePool(node: Node, graph: Graph, options: Com
     paddedW: geometry.inW + (node.attrs.pads as number[])[3]!,
     outZeroPoint: yq.zeroPoint,
   };
+  if (x.dtype === 'int16') {
+    const [actMin, actMax] = activationRange(node, graph);
+    params.int16 = { actMin, actMax };
+    checkInt16(node, params);
+  } else if (node.attrs.clamp !== undefined) {
+    // The int8 kernels have no clamp: an activation reaches them as a Clamp node of its own.
+    throw new Error(`internal: int8 QLinearAveragePool '${node.name}' has a clamp`);
+  }
   return params;
+}
+
+function int16Refusal(node: Node, why: string): never {
+  throw new UserError(`node '${node.name}' (${node.op}): int16 average pooling is TFLite's 16x8 AVERAGE_POOL_2D, ${why}`);
+}
+
+/**
+ * What TFLM's int16 kernel computes and nothing else: its Prepare refuses other quantizations,
+ * and its Eval fails on a window with no tap inside the input. With at most 65535 taps neither
+ * its int32 sum nor the sum plus or minus half the count can overflow.
+ */
+function checkInt16(node: Node, p: AveragePoolParams): void {
+  const refuse = (why: string) => int16Refusal(node, why);
+  const g = p.geometry;
+  if (!p.sameQuant) refuse('whose output keeps the input\'s scale and zero point');
+  if (p.countIncludePad || node.attrs.ort_float === 1) refuse('which counts only the taps inside the input');
+  if (node.attrs.channels_last !== 1) refuse('which runs on NHWC tensors');
+  if (g.dilH !== 1 || g.dilW !== 1) refuse('which has no dilations');
+  if (g.kH * g.kW > 65535) refuse(`whose int32 sum could overflow with a ${g.kH}x${g.kW} window`);
+  const empty = (out: number, stride: number, pad: number, k: number, size: number) =>
+    Array.from({ length: out }, (_, o) => o * stride - pad).some((start) => Math.max(start, 0) >= Math.min(start + k, size));
+  if (empty(g.outH, g.strideH, g.padTop, g.kH, g.inH) || empty(g.outW, g.strideW, g.padLeft, g.kW, g.inW)) refuse('which fails on a window with no tap inside the input');
 }

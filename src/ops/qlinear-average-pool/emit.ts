@@ -7,6 +7,11 @@ import { FLOAT_SUM, type AveragePoolParams } from './definition.ts';
 
 export function emitQLinearAveragePool(node: PreparedNode<AveragePoolParams>, _graph: Graph, ctx: EmitContext): string {
   const p = node.params;
+  if (p.int16) {
+    // prepare admitted only TFLM's int16 case: NHWC, quantization kept, padding not counted.
+    const window = ctx.constStruct('avgpool', 'tg_window_t', windowInitializer(p.geometry));
+    return `tg_avgpool_nhwc_s16(&${window}, ${p.int16.actMin}, ${p.int16.actMax}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+  }
   // TFLM's own case (TFLite's AVERAGE_POOL_2D): NHWC, the output quantized as the input, only the
   // taps inside the input counted: a channels-innermost kernel with none of the tests below.
   const channelsInnermost = p.inStrides[3] === 1 && p.outStrides[3] === 1;

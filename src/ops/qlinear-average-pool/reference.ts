@@ -47,8 +47,9 @@ function windowCount(p: AveragePoolParams, y0: number, x0: number, valid: number
 export function referenceQLinearAveragePool(node: PreparedNode<AveragePoolParams>, [x]: Value[], graph: Graph): Value[] {
   const p = node.params;
   const g = p.geometry;
-  const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
+  if (p.int16) return [int16AveragePool(p, x!.data as Int16Array, out)];
+  const input = x!.data as Int8Array;
   const [sn, sh, sw, sc] = p.inStrides;
   const [tn, th, tw, tc] = p.outStrides;
   const rq = p.requant;
@@ -90,4 +91,31 @@ export function referenceQLinearAveragePool(node: PreparedNode<AveragePoolParams
       }
     }
   return [out];
+}
+
+/**
+ * TFLM's int16 AVERAGE_POOL_2D (NHWC, output quantized as the input): the raw values of the taps
+ * inside the input summed, divided by their count rounding half away from zero, then clamped to
+ * the activation range.
+ */
+function int16AveragePool(p: AveragePoolParams, input: Int16Array, out: Value): Value {
+  const g = p.geometry;
+  const { actMin, actMax } = p.int16!;
+  let o = 0;
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outH; oy++) {
+      const y0 = oy * g.strideH - g.padTop;
+      const [yStart, yEnd] = [Math.max(y0, 0), Math.min(y0 + g.kH, g.inH)];
+      for (let ox = 0; ox < g.outW; ox++) {
+        const x0 = ox * g.strideW - g.padLeft;
+        const [xStart, xEnd] = [Math.max(x0, 0), Math.min(x0 + g.kW, g.inW)];
+        const count = (yEnd - yStart) * (xEnd - xStart);
+        for (let c = 0; c < g.inC; c++) {
+          let acc = 0;
+          for (let iy = yStart; iy < yEnd; iy++) for (let ix = xStart; ix < xEnd; ix++) acc += input[((b * g.inH + iy) * g.inW + ix) * g.inC + c]!;
+          out.data[o++] = clamp(divideRoundingAway(acc, count), actMin, actMax);
+        }
+      }
+    }
+  return out;
 }

@@ -4,7 +4,7 @@ import type { CType, EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import type { ConcatParams } from './definition.ts';
 
-const CTYPES: Record<string, CType> = { int8: 'int8_t', uint8: 'uint8_t', int32: 'int32_t', float32: 'float' };
+const CTYPES: Record<string, CType> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', float32: 'float' };
 
 export function emitQLinearConcat(node: PreparedNode<ConcatParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;

@@ -21,6 +21,8 @@
  * - 'tflite': TFLM's integer MEAN (reference QuantizedMeanOrSum, the only int8 path of its micro
  *   kernel, whatever the axes): the integer sum of x - zx, requantized once by the Q31 multiplier
  *   of sx / sy (the float scales divided in double) with 1 / count folded in, plus zy, saturated.
+ *   int16 (TFLite's 16x8 MEAN, tflite mode only) is the same kernel in TFLM (QuantizedMeanOrSum
+ *   with an int32 sum), saturated to int16; its int32 sum wraps as TFLM's does.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -70,7 +72,12 @@ function reducedAxes(node: Node, rank: number): number[] {
 
 export function inferQLinearReduceMean(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
-  requireDtype(node, x, ['int8', 'uint8'], 'input');
+  requireDtype(node, x, ['int8', 'uint8', 'int16'], 'input');
+  const y = tensorOf(graph, node.outputs[0]!);
+  if (x.dtype === 'int16' || y.dtype === 'int16') {
+    requireDtype(node, x, ['int16'], 'input');
+    requireDtype(node, y, ['int16'], 'output');
+  }
   const rank = x.shape.length;
   if (rank < 1 || rank > MAX_REDUCE_RANK) throw new UserError(`node '${node.name}' (${node.op}): input rank ${rank} is not supported (1 to ${MAX_REDUCE_RANK})`);
   const reduced = reducedAxes(node, rank);
@@ -104,6 +111,8 @@ function merge(axes: WalkAxis[]): WalkAxis[] {
 export function prepareQLinearReduceMean(node: Node, graph: Graph, options: CompileOptions): ReduceMeanParams {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
+  const int16 = x.dtype === 'int16';
+  if (int16 && options.rounding !== 'tflite') throw new UserError(`node '${node.name}' (${node.op}): int16 mean is TFLite's 16x8 MEAN and needs --rounding tflite`);
   const reduced = reducedAxes(node, x.shape.length);
   // The logical (model-order) shape and each logical axis's stride in storage.
   const nhwc = node.attrs.nhwc === 1;
@@ -148,7 +157,7 @@ export function prepareQLinearReduceMean(node: Node, graph: Graph, options: Comp
   if (options.rounding === 'onnx') {
     requant = { mode: 'onnx', multipliers: [1], zeroPoint: yq.zeroPoint, min: -128, max: 127 };
   } else {
-    const rq = makeRequant('tflite', xq.scale, [1], yq.scale, yq.zeroPoint);
+    const rq = int16 ? makeRequant('tflite', xq.scale, [1], yq.scale, yq.zeroPoint, -32768, 32767) : makeRequant('tflite', xq.scale, [1], yq.scale, yq.zeroPoint);
     if (rq.mode !== 'tflite') throw new Error('internal: tflite requantization expected');
     requant = { ...rq, multipliers: rq.multipliers.map((m) => tflmMeanMultiplier(m, count)) };
   }

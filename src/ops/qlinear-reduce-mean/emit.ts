@@ -1,4 +1,5 @@
 import type { Graph } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
 import { requantInitializer } from '../common/emit.ts';
@@ -12,7 +13,7 @@ function axesInitializer(axes: readonly WalkAxis[]): string {
   return `${axes.length}, ${pad(axes.map((a) => a.dim))}, ${pad(axes.map((a) => a.stride))}, ${pad(axes.map((a) => a.logical))}`;
 }
 
-export function emitQLinearReduceMean(node: PreparedNode<ReduceMeanParams>, _graph: Graph, ctx: EmitContext): string {
+export function emitQLinearReduceMean(node: PreparedNode<ReduceMeanParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
   const fields = [
     axesInitializer(p.kept),
@@ -27,5 +28,6 @@ export function emitQLinearReduceMean(node: PreparedNode<ReduceMeanParams>, _gra
     requantInitializer(ctx, p.requant),
   ];
   const params = ctx.constStruct('reduce_mean', 'tg_reduce_mean_t', `{ ${fields.join(', ')} }`);
-  return `tg_reduce_mean_s8(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
+  const kernel = tensorOf(graph, node.inputs[0]!).dtype === 'int16' ? 'tg_reduce_mean_s16' : 'tg_reduce_mean_s8';
+  return `${kernel}(&${params}, ${ctx.pointer(node.inputs[0]!)}, ${ctx.pointer(node.outputs[0]!)});`;
 }

@@ -5,7 +5,7 @@ import { emitQLinearReduceMean } from './emit.ts';
 
 export const qlinearReduceMean = defineOp({
   op: 'QLinearReduceMean',
-  summary: 'int8 mean over any axes (QDQ ReduceMean); over H and W of 4-D tensors on NHWC',
+  summary: 'int8 mean over any axes (QDQ ReduceMean), int16 as TFLite 16x8 MEAN; over H and W of 4-D tensors on NHWC',
   layout: reduceMeanLayout,
   infer: inferQLinearReduceMean,
   toNhwc: reduceMeanToNhwc,

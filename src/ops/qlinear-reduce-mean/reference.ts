@@ -62,8 +62,9 @@ export function block4Sum(v: readonly number[]): number {
 /** See definition.ts: ONNX Runtime's float order in onnx mode, TFLM's integer MEAN in tflite mode. */
 export function referenceQLinearReduceMean(node: PreparedNode<ReduceMeanParams>, [x]: Value[], graph: Graph): Value[] {
   const p = node.params;
-  const input = x!.data as Int8Array;
   const out = outputValue(graph, node);
+  if (x!.dtype === 'int16') return [int16Mean(p, x!.data as Int16Array, out)];
+  const input = x!.data as Int8Array;
   const outer = walk(p.outer);
   const deq = (offset: number) => dequantizeOnnx(input[offset]!, p.inZeroPoint, p.inScale);
   walk(p.kept).forEach((k, o) => {
@@ -89,4 +90,20 @@ export function referenceQLinearReduceMean(node: PreparedNode<ReduceMeanParams>,
     out.data[o] = quantizeOnnx(f32(sum / p.count), p.outScale, p.requant.zeroPoint);
   });
   return [out];
+}
+
+/**
+ * TFLM's int16 MEAN: the int8 tflite path with an int32 sum that wraps (TFLM adds with expected
+ * overflow, and its sum - z_x * n is narrowed to int32), saturated to int16.
+ */
+function int16Mean(p: ReduceMeanParams, input: Int16Array, out: Value): Value {
+  const rq = p.requant;
+  if (rq.mode !== 'tflite') throw new Error('internal: int16 mean outside tflite mode');
+  const outer = walk(p.outer);
+  walk(p.kept).forEach((k, o) => {
+    let acc = 0;
+    for (const r of outer) for (let s = 0; s < p.segLen; s++) acc = (acc + input[k.offset + r.offset + s * p.segStride]! - p.inZeroPoint) | 0;
+    out.data[o] = requantizeTflite(acc, rq.multipliers[0]!, rq.zeroPoint, rq.min, rq.max);
+  });
+  return out;
 }

@@ -1,4 +1,4 @@
-/** QuantizeLinear: float32 → int8/uint8, per tensor or per axis, as ONNX Runtime does it. */
+/** QuantizeLinear: float32 → int8/uint8 (or int16, from TFLite's QUANTIZE), per tensor or per axis, as ONNX Runtime does it. */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';

@@ -1,4 +1,5 @@
 import type { Graph } from '../../ir/graph.ts';
+import { quantizedRange } from '../../ir/graph.ts';
 import { clamp, roundHalfAway, roundHalfEven } from '../../numerics/requantize.ts';
 import type { PreparedNode, Value } from '../op.ts';
 import type { AffineParams } from '../common/affine.ts';
@@ -12,7 +13,7 @@ export function referenceQuantizeLinear(node: PreparedNode<AffineParams>, [x]: V
   const p = node.params;
   const round = node.attrs.ties_away_from_zero ? roundHalfAway : roundHalfEven;
   const out = outputValue(graph, node);
-  const [lo, hi] = out.dtype === 'uint8' ? [0, 255] : [-128, 127];
+  const [lo, hi] = quantizedRange(out.dtype)!;
   const input = x!.data as Float32Array;
   let i = 0;
   for (let o = 0; o < p.outer; o++)

@@ -2,7 +2,7 @@
  * Transpose: permutes axes. The ONNX frontend and the layout pass put it between NCHW and NHWC; when only
  * size-1 axes move, the bytes do not change and it is a view.
  */
-import { elementCount, tensorOf } from '../../ir/graph.ts';
+import { dtypeBytes, elementCount, tensorOf } from '../../ir/graph.ts';
 import type { Graph, Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { defineOp, type Value } from '../op.ts';
@@ -74,7 +74,7 @@ export const transpose = defineOp({
     const outShape = tensorOf(graph, node.outputs[0]!).shape;
     const inStrides = stridesOf(x.shape);
     const pad = (values: number[]) => `{ ${[...values, 0, 0, 0, 0, 0, 0].slice(0, 6).join(', ')} }`;
-    const elementBytes = x.dtype === 'int8' || x.dtype === 'uint8' ? 1 : 4;
+    const elementBytes = dtypeBytes(x.dtype);
     const params = ctx.constStruct('transpose', 'tg_transpose_t', `{ ${outShape.length}, ${elementBytes}, ${pad(outShape)}, ${pad(perm(node).map((a) => inStrides[a]!))} }`);
     return `tg_transpose(&${params}, ${ctx.pointer(x.name)}, ${ctx.pointer(node.outputs[0]!)});`;
   },
