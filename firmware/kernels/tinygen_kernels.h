@@ -330,6 +330,8 @@ typedef struct {
 } tg_qmul_t;
 
 void tg_qlinear_mul_s8(const tg_qmul_t *p, const int8_t *a, const int8_t *b, int8_t *output);
+/* TFLite's 16x8 MUL (tflite rounding, zero points 0). */
+void tg_qlinear_mul_s16(const tg_qmul_t *p, const int16_t *a, const int16_t *b, int16_t *output);
 
 /* QLinearAveragePool (src/ops/qlinear-average-pool): strided, so NHWC and NCHW-like inputs share it. */
 typedef struct {

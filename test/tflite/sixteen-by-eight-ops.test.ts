@@ -2,7 +2,7 @@
  * The 16x8 forms of TFLite's data-movement and boundary operators: QUANTIZE from float32 to int16,
  * DEQUANTIZE from int16, RELU (requantizing, as TFLM's int16 kernel does when the quantizations
  * differ) and RELU6 (clamping the raw values with the input's quantization only), TRANSPOSE,
- * CONCATENATION and RESHAPE. Hand derivations per operator, then one network of all of them whose
+ * CONCATENATION, RESHAPE and MUL. Hand derivations per operator, then one network of all of them whose
  * C equals the reference on the host.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import { randomRecords, referenceRecords } from '../../src/validate/records.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-16x8-ops-'));
 const { FLOAT32, INT16, INT32 } = TensorType;
-const { CONCATENATION, DEQUANTIZE, QUANTIZE, RELU, RELU6, RESHAPE, TRANSPOSE } = BuiltinOperator;
+const { CONCATENATION, DEQUANTIZE, MUL, QUANTIZE, RELU, RELU6, RESHAPE, TRANSPOSE } = BuiltinOperator;
 
 let models = 0;
 function model(tensors: TensorSpec[], operators: OperatorSpec[], inputs: number[], outputs: number[]): string {
@@ -71,6 +71,36 @@ describe('16x8 boundary and data-movement operators', () => {
     expect(run(transpose, [values16([2, 3], [1000, -2000, 3000, 32767, -32768, 5])])).toEqual([1000, 32767, -2000, -32768, 3000, 5]);
     const concat = model([int16('a', [1, 2], 1), int16('b', [1, 1], 1), int16('y', [1, 3], 1)], [{ code: CONCATENATION, inputs: [0, 1], outputs: [2], options: concatenationOptions(1) }], [0, 1], [2]);
     expect(run(concat, [values16([1, 2], [-30000, 300]), values16([1, 1], [30000])])).toEqual([-30000, 300, 30000]);
+  });
+
+  it('MUL int16: one multiplier of s_a · s_b / s_y, double rounding, saturated; broadcasting', () => {
+    const mul = (sy: number, shapeB: number[]) =>
+      model([int16('a', [2, 3], 0.5), int16('b', shapeB, 0.25), int16('y', [2, 3], sy)], [{ code: MUL, inputs: [0, 1], outputs: [2] }], [0, 1], [2]);
+    // s_y = 1/8: ratio 1 (2^30, shift 1), exact: 100·3, -300·7, 200·200 = 40000 → 32767, and row two.
+    const a = values16([2, 3], [100, -300, 200, 5, -2, 1]);
+    expect(run(mul(0.125, [2, 3]), [a, values16([2, 3], [3, 7, 200, 1, 1, 0])])).toEqual([300, -2100, 32767, 5, -2, 0]);
+    // s_y = 1/2: ratio 1/4 (2^30, shift -1): 5 · 1 = 5 → SRDHM 3 (2.5 up), RDBPOT(3, 1) = 2; -2 → -0.5 → -1; b broadcast over rows.
+    expect(run(mul(0.5, [3]), [values16([2, 3], [5, -2, 400, 5, -2, 400]), values16([3], [1, 1, 1])])).toEqual([2, -1, 100, 2, -1, 100]);
+  });
+
+  it('MUL int16 in C equals the reference, broadcast and not (host, ASan/UBSan)', async () => {
+    const path = model(
+      [int16('a', [4, 16], 0.01), int16('b', [16], 0.02), int16('ab', [4, 16], 0.05), int16('y', [4, 16], 0.3)],
+      [
+        { code: MUL, inputs: [0, 1], outputs: [2] },
+        { code: MUL, inputs: [2, 0], outputs: [3] },
+      ],
+      [0, 1],
+      [3],
+    );
+    const compiled = compileModel({ modelPath: path });
+    const records = randomRecords(compiled.graph, 5, 12);
+    const host = await buildHostModel(compiled);
+    try {
+      expect(Buffer.from(await host.run(Buffer.concat(records)))).toEqual(Buffer.concat(referenceRecords(compiled.graph, records)));
+    } finally {
+      host.dispose();
+    }
   });
 
   it('a network of them (QUANTIZE, RELU6, TRANSPOSE, RESHAPE, CONCATENATION, RELU, DEQUANTIZE): C equals the reference on the host', async () => {

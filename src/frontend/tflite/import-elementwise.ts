@@ -64,7 +64,16 @@ function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul' | 'TFLiteSub', optio
  */
 export const importAdd = importArithmetic('QLinearAdd', 'AddOptions', ['int8', 'int16']);
 export const importSub = importArithmetic('TFLiteSub', 'SubOptions', ['int8', 'int16']);
-export const importMul = importArithmetic('QLinearMul', 'MulOptions');
+const importMulOperator = importArithmetic('QLinearMul', 'MulOptions', ['int8', 'int16']);
+
+/** MUL, int8 or int16; TFLM's int16 MUL requires zero points of 0 (mul_common.cc). */
+export function importMul(op: OperatorView, importer: TfliteImporter): Node[] {
+  const nodes = importMulOperator(op, importer);
+  const mul = nodes[nodes.length - 1]!;
+  const operands = [...mul.inputs, ...mul.outputs].map((name) => importer.tensor(name));
+  if (operands[0]!.dtype === 'int16' && operands.some((t) => t.quant?.zeroPoint[0] !== 0)) throw new UserError(`int16 MUL needs zero points of 0 (TFLM's kernel refuses others)`);
+  return nodes;
+}
 
 /**
  * TFLM resolves the axes as its reference ResolveAxis does (negative ones counted from the end,

@@ -11,7 +11,7 @@
  * in uint8, and sets attrs.ort_float when ORT leaves the pattern unfused and runs
  * DequantizeLinear → float Add / Mul → QuantizeLinear (src/frontend/onnx/qdq/ort-qdq.ts).
  */
-import type { Graph, Node, Tensor } from '../../ir/graph.ts';
+import type { DType, Graph, Node, Tensor } from '../../ir/graph.ts';
 import { isConstant, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
@@ -57,10 +57,14 @@ function fail(node: Node, why: string): never {
   throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
 }
 
-export function inferQLinearBinary(node: Node, graph: Graph): OutputInfo[] {
+/**
+ * The shape and type rules of a quantized binary op: A and B of one of `types` and of one type,
+ * each operand quantized per tensor, numpy broadcasting.
+ */
+export function inferQuantizedBinary(node: Node, graph: Graph, types: DType[]): OutputInfo {
   const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
-  requireDtype(node, a, ['int8', 'uint8'], 'A');
-  requireDtype(node, b, ['int8', 'uint8'], 'B');
+  requireDtype(node, a, types, 'A');
+  requireDtype(node, b, types, 'B');
   if (a.dtype !== b.dtype) fail(node, `A is ${a.dtype} but B is ${b.dtype}; both must have one type`);
   const y = tensorOf(graph, node.outputs[0]!);
   if (y.quant && y.dtype !== 'float32' && y.dtype !== a.dtype) fail(node, `the output is ${y.dtype} but the inputs are ${a.dtype}`);
@@ -72,9 +76,19 @@ export function inferQLinearBinary(node: Node, graph: Graph): OutputInfo[] {
   if (!shape) fail(node, `shapes [${a.shape}] and [${b.shape}] do not broadcast`);
   if (shape.length > MAX_BROADCAST_RANK) fail(node, `rank ${shape.length} is above the supported ${MAX_BROADCAST_RANK}`);
   if (shape.some((d) => d === 0)) fail(node, `empty tensors (shape [${shape}]) are not supported`);
+  return { shape, dtype: a.dtype };
+}
+
+/**
+ * QLinearAdd's and QLinearMul's rules: int8 or uint8, or int16 (TFLite's 16x8 ADD and MUL, which
+ * the ops take in tflite rounding only); ONNX Runtime's operand order and offset recorded for onnx.
+ */
+export function inferQLinearBinary(node: Node, graph: Graph): OutputInfo[] {
+  const info = inferQuantizedBinary(node, graph, ['int8', 'uint8', 'int16']);
+  const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
   node.attrs.ort_swap ??= ortInput0IsSpanScalar(a.shape, b.shape) ? 1 : 0;
   node.attrs.ort_offset ??= a.dtype === 'uint8' ? 128 : 0;
-  return [{ shape, dtype: a.dtype }];
+  return [info];
 }
 
 /**

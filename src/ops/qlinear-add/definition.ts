@@ -16,17 +16,16 @@
  *
  * int16 ("16x8" TFLite models) exists in tflite mode only: A, B and the output all int16.
  */
-import type { DType, Graph, Node, Tensor } from '../../ir/graph.ts';
+import type { DType, Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { quantizeMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
 import { fmaf } from '../../numerics/fma.ts';
 import type { CompileOptions } from '../op.ts';
-import { broadcastPlan, broadcastShape, MAX_BROADCAST_RANK, type BroadcastPlan } from '../common/broadcast.ts';
+import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
-import { quantOf, requireDtype } from '../common/values.ts';
-import { inferQLinearBinary, type OrtFloatBinary } from '../common/qlinear-binary.ts';
-import type { OutputInfo } from '../op.ts';
+import { quantOf } from '../common/values.ts';
+import type { OrtFloatBinary } from '../common/qlinear-binary.ts';
 
 const f32 = Math.fround;
 
@@ -79,33 +78,6 @@ export function tflmAddSubConstants(
   }
   if (!reals.every((r) => r > 0 && Number.isFinite(r))) fail(`the scales (${sx}, ${sy} and output ${sc}) give a zero or non-finite ratio, which TFLM's prepare refuses`);
   return { xOffset: -x.zeroPoint, yOffset: -y.zeroPoint, leftShift, xMultiplier, yMultiplier, outMultiplier, zeroPoint: out.zeroPoint };
-}
-
-/** Shape and type rules: int8 (or uint8) as QLinearMul, or int16 throughout (TFLite 16x8). */
-export function inferQLinearAdd(node: Node, graph: Graph): OutputInfo[] {
-  const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
-  if (a.dtype !== 'int16' && b.dtype !== 'int16') return inferQLinearBinary(node, graph);
-  return [inferInt16Binary(node, graph)];
-}
-
-/** An int16 binary op (TFLM's 16x8 ADD and SUB): both inputs int16, per tensor, broadcasting as numpy. */
-export function inferInt16Binary(node: Node, graph: Graph, types: DType[] = ['int16']): OutputInfo {
-  const [a, b] = node.inputs.map((n) => tensorOf(graph, n)) as [Tensor, Tensor];
-  const fail = (why: string): never => {
-    throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
-  };
-  requireDtype(node, a, types, 'A');
-  requireDtype(node, b, [a.dtype], 'B');
-  const y = tensorOf(graph, node.outputs[0]!);
-  if (y.quant && y.dtype !== a.dtype) fail(`the output is ${y.dtype} but the inputs are ${a.dtype}`);
-  for (const [t, role] of [[a, 'A'], [b, 'B'], [y, 'output']] as const) {
-    if (!t.quant) fail(`${role} '${t.name}' has no quantization`);
-    if (t.quant!.scale.length !== 1) fail(`${role} '${t.name}' must be quantized per tensor`);
-  }
-  const shape = broadcastShape(a.shape, b.shape) ?? fail(`shapes [${a.shape}] and [${b.shape}] do not broadcast`);
-  if (shape.length > MAX_BROADCAST_RANK) fail(`rank ${shape.length} is above the supported ${MAX_BROADCAST_RANK}`);
-  if (shape.some((d) => d === 0)) fail(`empty tensors (shape [${shape}]) are not supported`);
-  return { shape, dtype: a.dtype };
 }
 
 export interface QAddParams {

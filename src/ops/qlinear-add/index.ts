@@ -1,7 +1,7 @@
 import { tensorOf } from '../../ir/graph.ts';
 import { defineOp } from '../op.ts';
-import { layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
-import { inferQLinearAdd, prepareQLinearAdd } from './definition.ts';
+import { inferQLinearBinary, layoutQLinearBinary, qlinearBinaryToNhwc } from '../common/qlinear-binary.ts';
+import { prepareQLinearAdd } from './definition.ts';
 import { referenceQLinearAdd } from './reference.ts';
 import { emitQLinearAdd } from './emit.ts';
 
@@ -15,7 +15,7 @@ export const qlinearAdd = defineOp({
   // tg_qlinear_add_s8 (and _s16) walks an operand as large as the output index for index (a broadcast
   // operand is smaller, and the planner only reuses an input of the output's byte size).
   inPlace: () => [0, 1],
-  infer: inferQLinearAdd,
+  infer: inferQLinearBinary,
   toNhwc: qlinearBinaryToNhwc,
   prepare: prepareQLinearAdd,
   reference: referenceQLinearAdd,

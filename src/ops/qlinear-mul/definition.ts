@@ -9,7 +9,8 @@
  *   DequantizeLinear → float32 Mul → QuantizeLinear instead (ortFloatBinaryElement in
  *   src/ops/common/qlinear-binary.ts).
  * - tflite: TFLM's integer MUL: one Q31 multiplier for sa * sb / sc (in double), double
- *   rounding, plus zc, clamped.
+ *   rounding, plus zc, clamped. int16 operands (TFLite's 16x8 MUL, tflite rounding only) take the
+ *   same steps: the product of two int16 values is at most 2^30.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -50,6 +51,7 @@ export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOpti
     actMin,
     actMax,
   };
+  if (out.dtype === 'int16' && options.rounding !== 'tflite') throw new UserError(`node '${node.name}' (${node.op}): int16 mul is TFLite's 16x8 MUL and needs --rounding tflite`);
   if (options.rounding === 'onnx' && node.attrs.ort_float === 1) {
     params.onnx = { ratio: 0, zeroPoint: 0, offset: 0 };
     params.ortFloat = { aScale: Math.fround(sa), aZeroPoint: aq.zeroPoint[0]!, bScale: Math.fround(sb), bZeroPoint: bq.zeroPoint[0]!, outScale: Math.fround(sc), outZeroPoint: zc };

@@ -1,4 +1,5 @@
 import type { Graph } from '../../ir/graph.ts';
+import { tensorOf } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastInitializer } from '../common/broadcast.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
@@ -28,6 +29,7 @@ export function emitQLinearMul(node: PreparedNode<QMulParams>, graph: Graph, ctx
     ortFloatInitializer(p.ortFloat),
   ];
   const params = ctx.constStruct('mul', 'tg_qmul_t', `{ ${fields.join(', ')} }`);
+  if (tensorOf(graph, node.outputs[0]!).dtype === 'int16') return `tg_qlinear_mul_s16(&${params}, ${aPtr}, ${bPtr}, ${ctx.pointer(node.outputs[0]!)});`;
   return ctx.specialised({ header: 'tg_qlinear_binary.h', body: 'tg_qlinear_mul_body', library: 'tg_qlinear_mul_s8' }, params, [
     { declaration: 'const int8_t *a', name: 'a', value: aPtr },
     { declaration: 'const int8_t *b', name: 'b', value: bPtr },

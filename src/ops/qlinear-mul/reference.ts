@@ -22,8 +22,8 @@ export function mulElement(p: QMulParams, a: number, b: number): number {
 
 export function referenceQLinearMul(node: PreparedNode<QMulParams>, [a, b]: Value[], graph: Graph): Value[] {
   const p = node.params;
-  const x = a!.data as Int8Array;
-  const y = b!.data as Int8Array;
+  const x = a!.data as Int8Array | Int16Array;
+  const y = b!.data as Int8Array | Int16Array;
   const out = outputValue(graph, node);
   forEachBroadcast(p.plan, (o, ia, ib) => {
     out.data[o] = mulElement(p, x[ia]!, y[ib]!);

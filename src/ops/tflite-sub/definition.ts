@@ -20,7 +20,8 @@ import type { OutputInfo } from '../op.ts';
 import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
 import { quantOf } from '../common/values.ts';
-import { inferInt16Binary, tflmAddSubConstants, type TflmAddSubConstants } from '../qlinear-add/definition.ts';
+import { tflmAddSubConstants, type TflmAddSubConstants } from '../qlinear-add/definition.ts';
+import { inferQuantizedBinary } from '../common/qlinear-binary.ts';
 
 export interface TfliteSubParams {
   dtype: 'int8' | 'int16';
@@ -33,7 +34,7 @@ export interface TfliteSubParams {
 }
 
 export function inferTfliteSub(node: Node, graph: Graph): OutputInfo[] {
-  return [inferInt16Binary(node, graph, ['int8', 'int16'])];
+  return [inferQuantizedBinary(node, graph, ['int8', 'int16'])];
 }
 
 export function prepareTfliteSub(node: Node, graph: Graph): TfliteSubParams {
