@@ -1,14 +1,18 @@
 /*
  * Conv16x8 (src/ops/conv-16x8): TFLM's 16x8 convolution on NHWC tensors, int16 activations, int8
- * weights, grouped or depthwise. No zero points (16x8 quantization has none). With an int64 bias
+ * weights. tg_conv_s16 takes any grouping (depthwise included); tg_conv_s16_dense (tg_conv_s16.h)
+ * the common one-group layers, fast. No zero points (16x8 quantization has none). With an int64 bias
  * or none, the sum is int64 and requantized by tg_mbqm_s64 (TFLM's int64 path); with an int32
  * bias the sum is int32, wrapping, and requantized by tg_requant_tflite (the int32 path).
  *
  * Each tap's row of input channels is summed in int32 first: a product is at most 2^22 in
  * magnitude, so up to 511 of them cannot overflow, and the int64 total is the same exact sum.
  */
+#include <string.h>
+
 #include "tinygen_kernels.h"
 #include "tg_requant.h"
+#include "tg_conv_s16.h"
 
 /* Products of one window tap: in_per_group channels of the input pixel against the filter's. */
 static inline int32_t tg_tap_dot_s16(const int16_t *x, const int8_t *w, int32_t count)
@@ -70,4 +74,10 @@ void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output)
             }
         }
     }
+}
+
+/* The dense form's library function (the body, in tg_conv_s16.h, is what generated code specialises). */
+void tg_conv_s16_dense(const tg_conv_s16_t *p, const int16_t *input, int16_t *output, int16_t *patches)
+{
+    tg_conv_s16_dense_body(p, input, output, patches);
 }

@@ -93,9 +93,12 @@ typedef struct {
     const int32_t *multiplier;  /* [out_c] */
     const int32_t *shift;       /* [out_c] */
     int32_t act_min, act_max;
+    int32_t narrow;             /* every sum plus its int64 bias fits in int32 (known at compile time) */
 } tg_conv_s16_t;
 
 void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output);
+/* One group: `patches` holds two gathered windows, 2 * k_h * k_w * in_c int16 values. */
+void tg_conv_s16_dense(const tg_conv_s16_t *p, const int16_t *input, int16_t *output, int16_t *patches);
 
 /*
  * Grouped 2-D convolution (group 1, depthwise with multiplier, anything between). `patch` is
@@ -461,6 +464,16 @@ typedef struct {
 /* TFLM's int8 SOFTMAX, integer-only (gemmlowp exp and reciprocal). */
 void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output);
 
+/* TFLiteSoftmax on int16 (src/ops/tflite-softmax): `outer` rows of `length` contiguous elements. */
+typedef struct {
+    int32_t outer, length;
+    int32_t input_multiplier, input_shift; /* x - max to the exp table's units (TFLM's MultiplyByQuantizedMultiplier) */
+} tg_softmax_tflite_s16_t;
+
+/* TFLM's int16 SOFTMAX: interpolated exp and 1/(1+x) tables, output scale 1/32768, zero points 0.
+ * Writes the exps into output first: input and output must not overlap. */
+void tg_softmax_tflite_s16(const tg_softmax_tflite_s16_t *p, const int16_t *input, int16_t *output);
+
 /* TFLiteLogistic / TFLiteTanh (src/ops/tflite-activation): TFLM's int8 LOGISTIC and TANH. */
 typedef struct {
     int32_t input_zero_point;
@@ -472,6 +485,14 @@ typedef struct {
 void tg_tflite_logistic_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
 /* Output scale 1/128, zero point 0. */
 void tg_tflite_tanh_s8(const tg_tflite_activation_t *p, const int8_t *input, int8_t *output, int32_t count);
+
+/* TFLM's int16 LOGISTIC and TANH: interpolated sigmoid table, output scale 2^-15, zero points 0. */
+typedef struct {
+    int32_t input_multiplier, input_shift; /* (x * m + rounding) >> shift is x in units of 1/12288 */
+} tg_tflite_activation_s16_t;
+
+void tg_tflite_logistic_s16(const tg_tflite_activation_s16_t *p, const int16_t *input, int16_t *output, int32_t count);
+void tg_tflite_tanh_s16(const tg_tflite_activation_s16_t *p, const int16_t *input, int16_t *output, int32_t count);
 
 /* TFLiteLeakyRelu (src/ops/tflite-leaky-relu): TFLM's int8 and int16 LEAKY_RELU. */
 typedef struct {

@@ -56,6 +56,18 @@ export function inferConv16x8(node: Node, graph: Graph): OutputInfo[] {
   return [{ shape: [x.shape[0]!, ...outputHW, outC], dtype: 'int16' }];
 }
 
+/** One group over a multiple of 4 input channels: the dense kernel (tg_conv_s16.h), whose DSP body pairs columns in fours. */
+export function isDense16x8(node: Node, graph: Graph): boolean {
+  return (node.attrs.group as number) === 1 && tensorOf(graph, node.inputs[0]!).shape[3]! % 4 === 0;
+}
+
+/** Two gathered windows of int16 (k_h · k_w · in_c values each) for the dense kernel. */
+export function conv16x8PatchBytes(node: Node, graph: Graph): number {
+  if (!isDense16x8(node, graph)) return 0;
+  const w = tensorOf(graph, node.inputs[1]!).shape;
+  return 2 * 2 * (w[1]! * w[2]! * w[3]!);
+}
+
 export function prepareConv16x8(node: Node, graph: Graph): Conv16x8Params {
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);

@@ -1,6 +1,6 @@
 import { defineOp } from '../op.ts';
 import { convMacs } from '../common/macs.ts';
-import { inferConv16x8, prepareConv16x8 } from './definition.ts';
+import { conv16x8PatchBytes, inferConv16x8, prepareConv16x8 } from './definition.ts';
 import { referenceConv16x8 } from './reference.ts';
 import { emitConv16x8 } from './emit.ts';
 
@@ -12,6 +12,7 @@ export const conv16x8 = defineOp({
   infer: inferConv16x8,
   prepare: prepareConv16x8,
   macs: (node, graph) => convMacs(node, graph, 3),
+  scratchBytes: conv16x8PatchBytes,
   reference: referenceConv16x8,
   emit: emitConv16x8,
 });
