@@ -138,17 +138,20 @@ export function importTranspose(op: OperatorView, importer: TfliteImporter): Nod
   return checked(importer, { name: op.name, op: 'Transpose', inputs, outputs: [output], attrs: { perm } });
 }
 
-/** SOFTMAX → TFLiteSoftmax over the last axis (TFLM's int8 integer method; the op checks the output quantization). */
+/**
+ * SOFTMAX → TFLiteSoftmax over the last axis (TFLM's int8 or int16 → same-type integer method; the
+ * op checks the quantization). TFLM's int8 → int16 form is not taken.
+ */
 export function importSoftmax(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1);
+  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
   const beta = op.operator.options('SoftmaxOptions')?.beta ?? 1;
   return checked(importer, { name: op.name, op: 'TFLiteSoftmax', inputs, outputs: [output], attrs: { beta } });
 }
 
-/** LOGISTIC → TFLiteLogistic, TANH → TFLiteTanh (TFLM's int8 fixed-point methods). */
+/** LOGISTIC → TFLiteLogistic, TANH → TFLiteTanh (TFLM's int8 fixed-point and int16 table methods). */
 export function importActivationFunction(irOp: 'TFLiteLogistic' | 'TFLiteTanh') {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
-    const { inputs, output } = int8Operands(op, importer, 1);
+    const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
     return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: {} });
   };
 }

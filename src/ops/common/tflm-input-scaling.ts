@@ -2,7 +2,8 @@
  * What TFLM's int8 SOFTMAX, LOGISTIC and TANH check and compute at prepare: the output
  * quantization they require, and the constants that bring an input (difference) into gemmlowp
  * fixed point (a Q31 multiplier, a left shift, and the input radius beyond which the format
- * would overflow). The int8 per-tensor check also serves LEAKY_RELU and HARD_SWISH.
+ * would overflow). The int8 per-tensor check also serves LEAKY_RELU and HARD_SWISH; the int16
+ * check (zero points 0) serves the 16x8 LOGISTIC, TANH and SOFTMAX.
  */
 import type { DType, Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -59,6 +60,18 @@ export function int8PerTensorIo(node: Node, graph: Graph, types: DType[] = ['int
   const yq = quantOf(graph, node, y.name, 'output');
   if (xq.scale.length !== 1 || yq.scale.length !== 1) throw new UserError(`node '${node.name}' (${node.op}): input and output must be quantized per tensor`);
   return { input: { scale: xq.scale[0]!, zeroPoint: xq.zeroPoint[0]! }, output: { scale: yq.scale[0]!, zeroPoint: yq.zeroPoint[0]! } };
+}
+
+/**
+ * Checks an int16 → int16 TFLM op whose kernel works in fixed point without zero points (LOGISTIC,
+ * TANH, SOFTMAX: TFLM's prepare requires both to be 0) and returns both quantizations.
+ */
+export function tflmInt16UnaryIo(node: Node, graph: Graph): { input: PerTensorQuant; output: PerTensorQuant } {
+  const io = int8PerTensorIo(node, graph, ['int16']);
+  if (io.input.zeroPoint !== 0 || io.output.zeroPoint !== 0) {
+    throw new UserError(`node '${node.name}' (${node.op}): int16 input and output need zero points of 0 (TFLM's kernel), found ${io.input.zeroPoint} and ${io.output.zeroPoint}`);
+  }
+  return io;
 }
 
 /**

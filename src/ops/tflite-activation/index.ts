@@ -17,5 +17,13 @@ function activation(op: string, fn: TflmActivation, summary: string) {
   });
 }
 
-export const tfliteLogistic = activation('TFLiteLogistic', 'logistic', "TFLite int8 LOGISTIC by TFLM's fixed-point arithmetic (output scale 1/256, zero point -128)");
-export const tfliteTanh = activation('TFLiteTanh', 'tanh', "TFLite int8 TANH by TFLM's fixed-point arithmetic (output scale 1/128, zero point 0)");
+export const tfliteLogistic = activation(
+  'TFLiteLogistic',
+  'logistic',
+  "TFLite LOGISTIC by TFLM's methods: int8 in fixed point (output scale 1/256, zero point -128), int16 by its interpolated sigmoid table (output scale 2^-15, zero points 0)",
+);
+export const tfliteTanh = activation(
+  'TFLiteTanh',
+  'tanh',
+  "TFLite TANH by TFLM's methods: int8 in fixed point (output scale 1/128, zero point 0), int16 by its interpolated sigmoid table (output scale 2^-15, zero points 0)",
+);

@@ -1,13 +1,22 @@
 /**
- * TFLiteSoftmax: TFLite's int8 SOFTMAX as TFLM computes it (softmax_common.cc's prepare, then
- * reference_ops::Softmax in gemmlowp fixed point): along the last axis, each difference x - max
- * to Q5.26 by beta * s_x, exp in Q0.31, the row sum in Q12.19, TFLM's GetReciprocal, and the
- * output in units of 1/256 minus 128; differences below diff_min give -128.
+ * TFLiteSoftmax: TFLite's SOFTMAX along the last axis as TFLM computes it (softmax_common.cc's
+ * prepare).
  *
- * IR: inputs [x], outputs [y], both int8 per tensor; attrs.beta (SoftmaxOptions.beta, float32).
- * The output must be quantized with scale 1/256 and zero point -128, as TFLM requires.
- * No ONNX op maps here; the TFLite frontend creates it. The kernel and its reference are
+ * int8 (reference_ops::Softmax in gemmlowp fixed point): each difference x - max to Q5.26 by
+ * beta * s_x, exp in Q0.31, the row sum in Q12.19, TFLM's GetReciprocal, and the output in units
+ * of 1/256 minus 128; differences below diff_min give -128. The kernel and its reference are
  * QLinearSoftmax's tflite path with TFLM's fixed output (no rescale, shift 23).
+ *
+ * int16 (reference_ops::SoftmaxInt16): zero points 0 and an output scale within 0.1% of 1/32768.
+ * Each difference x - max is scaled by s_x · beta / (10 / 65535) (TFLM's MultiplyByQuantizedMultiplier,
+ * so [-10, 0] spans 65535 units), moved to [-32768, 32767] and looked up with interpolation in a
+ * 513-entry exp table (Q0.15); the int32 sum is normalised by its leading zeros to [1, 2) and
+ * its reciprocal read from a 1/(1 + x) table; each exp times that, shifted back, is the output
+ * in units of 1/32768, clamped to [0, 32767].
+ *
+ * IR: inputs [x], outputs [y], both int8 or both int16, per tensor; attrs.beta (SoftmaxOptions.beta,
+ * float32). int8 output quantization must be scale 1/256, zero point -128, as TFLM requires.
+ * No ONNX op maps here; the TFLite frontend creates it.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
@@ -15,13 +24,33 @@ import { UserError } from '../../errors.ts';
 import type { OutputInfo } from '../op.ts';
 import type { SoftmaxTfliteParams } from '../qlinear-softmax/definition.ts';
 import { SOFTMAX_DIFF_INTEGER_BITS } from '../qlinear-softmax/definition.ts';
-import { fixedPointInputScaling, tflmUnaryIo } from '../common/tflm-input-scaling.ts';
+import { MAX_LEFT_SHIFT, quantizeMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
+import { fixedPointInputScaling, tflmInt16UnaryIo, tflmUnaryIo } from '../common/tflm-input-scaling.ts';
 
 export const SOFTMAX_OUTPUT = { scale: 1 / 256, zeroPoint: -128 } as const;
 /** Q0.31 probability to units of 2^-8: num_bits_over_unit + 31 - 8 in TFLM. */
 const OUTPUT_SHIFT = 31 - 8;
 /** The Q12.19 sum of exps holds rows up to 4095 elements of exp 1. */
 const MAX_ROW = 4095;
+/** int16: TFLM sums the Q0.15 exps (each at most 32767) in an int32. */
+const MAX_ROW_INT16 = Math.floor((2 ** 31 - 1) / 32767);
+/** int16: the exp table's input unit, [-10, 0] over 65535 steps (TFLM's divisor, in double). */
+const EXP_TABLE_STEP = 10.0 / 65535.0;
+
+/**
+ * The int16 kernel's constants. Rows are the last axis, contiguous: `outer` rows of `length`.
+ * The kernel writes each row's exps into the output before it rescales them there, as TFLM's
+ * does, so the op never runs in place.
+ */
+export interface TfliteSoftmax16Params {
+  dtype: 'int16';
+  outer: number;
+  length: number;
+  /** x - max to the exp table's units: TFLM's QuantizeMultiplier of s_x · beta / (10 / 65535). */
+  input: QuantizedMultiplier;
+}
+
+export type TfliteSoftmaxParams = SoftmaxTfliteParams | TfliteSoftmax16Params;
 
 function fail(node: Node, why: string): never {
   throw new UserError(`node '${node.name}' (${node.op}): ${why}`);
@@ -31,10 +60,30 @@ export function inferTfliteSoftmax(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
   if (x.shape.length === 0) fail(node, 'the input must have at least one dimension');
   if (typeof node.attrs.beta !== 'number' || !(node.attrs.beta > 0)) fail(node, `beta must be a positive number, found ${String(node.attrs.beta)}`);
-  return [{ shape: [...x.shape], dtype: 'int8' }];
+  return [{ shape: [...x.shape], dtype: x.dtype === 'int16' ? 'int16' : 'int8' }];
 }
 
-export function prepareTfliteSoftmax(node: Node, graph: Graph): SoftmaxTfliteParams {
+function prepareInt16(node: Node, graph: Graph): TfliteSoftmax16Params {
+  const { input, output } = tflmInt16UnaryIo(node, graph);
+  // TF_LITE_ENSURE_NEAR in float32: |s_y - 1/32768| <= 0.001 / 32768.
+  const f = Math.fround;
+  if (!(Math.abs(f(f(output.scale) - f(1 / 32768))) <= f(f(0.001) / 32768))) {
+    fail(node, `the output scale must be 1/32768 within 0.1% (TFLM's int16 kernel), found ${output.scale}`);
+  }
+  const shape = tensorOf(graph, node.inputs[0]!).shape;
+  const rowLength = shape[shape.length - 1]!;
+  if (rowLength > MAX_ROW_INT16) fail(node, `rows of ${rowLength} elements could overflow TFLM's int32 sum of exps (at most ${MAX_ROW_INT16})`);
+  // In double from the float32 scale and beta, as TFLM.
+  const real = Math.fround(input.scale) * Math.fround(node.attrs.beta as number) / EXP_TABLE_STEP;
+  const multiplier = quantizeMultiplier(real);
+  // TFLM's int32 shift would overflow beyond this (the C shifts a uint32, at most MAX_LEFT_SHIFT).
+  if (multiplier.shift > MAX_LEFT_SHIFT) fail(node, `beta * input scale (${node.attrs.beta} * ${input.scale}) is too large for TFLM's int16 softmax`);
+  const params: TfliteSoftmax16Params = { dtype: 'int16', outer: shape.slice(0, -1).reduce((a, b) => a * b, 1), length: rowLength, input: multiplier };
+  return params;
+}
+
+export function prepareTfliteSoftmax(node: Node, graph: Graph): TfliteSoftmaxParams {
+  if (tensorOf(graph, node.inputs[0]!).dtype === 'int16') return prepareInt16(node, graph);
   const input = tflmUnaryIo(node, graph, SOFTMAX_OUTPUT);
   const shape = tensorOf(graph, node.inputs[0]!).shape;
   const rowLength = shape[shape.length - 1]!;
