@@ -59,14 +59,18 @@ export interface AgainstReport {
   byKind: KindTotal[];
   /** tinygen's instructions in the layers with no yardstick, left out of the total. */
   notComparedInstructions: number;
-  /** Every compared layer's CMSIS-NN output equals tinygen's reference. */
+  /** Every mapped layer's CMSIS-NN output equals tinygen's reference (false when the firmware failed). */
   yardstickMatchesReference: boolean;
   /**
    * Bytes of code: tinygen's model (its run function, per-layer kernels and the library kernels it
    * links, all layers included) beside the CMSIS-NN functions the yardstick firmware links.
    */
   code: { tinygenBytes: number | null; cmsisNnBytes: number };
-  /** Why the yardstick firmware failed, if it did (the CMSIS-NN figures are then null). */
+  /**
+   * Why the yardstick failed, if it did: its firmware crashed, hung or was refused (the CMSIS-NN
+   * figures are then null), or a layer's CMSIS-NN bytes differ from tinygen's reference (that
+   * layer's figure is then null: it computes something else). Either is exit 1.
+   */
   failure?: string;
 }
 
@@ -179,19 +183,27 @@ export function compareWithYardstick(
     if (!m) return { ...base, kind: null, cmsisNnFunction: null, cmsisNnInstructions: null, ratio: null, matchesReference: null, noYardstick: unmapped.get(t.index) ?? 'not mapped' };
     const ticks = run.failure ? undefined : run.layerTicks.get(t.index);
     if (ticks === undefined && !run.failure) throw new Error(`internal: no CMSIS-NN timing for layer ${t.index} (${t.node})`);
-    const cmsis = ticks === undefined ? null : Math.round(ticks * perTick);
     const slot = layout.slots[m.slot]!.output;
     const got = run.failure ? undefined : run.outputs.subarray(slot.offset, slot.offset + slot.bytes);
     const want = measured.expected[m.slot]!;
+    const matches = got === undefined ? null : got.length === want.length && got.every((b, i) => b === want[i]);
+    // A layer whose bytes differ computes something else: an error of the mapping, not a figure.
+    const cmsis = ticks === undefined || matches === false ? null : Math.round(ticks * perTick);
     return {
       ...base,
       kind: m.layer.kind,
       cmsisNnFunction: m.layer.call.kernel,
       cmsisNnInstructions: cmsis,
       ratio: ratio(t.instructions, cmsis),
-      matchesReference: got === undefined ? null : got.length === want.length && got.every((b, i) => b === want[i]),
+      matchesReference: matches,
     };
   });
+  const mismatched = layers.filter((l) => l.matchesReference === false);
+  const mismatch =
+    mismatched.length === 0
+      ? undefined
+      : `CMSIS-NN's output differs from tinygen's reference on ${mismatched.map((l) => `layer ${l.index} (${l.node}, ${l.cmsisNnFunction})`).join(', ')}: the yardstick does not compute what tinygen computes there, so it gives no figure for ${mismatched.length === 1 ? 'it' : 'them'}`;
+  const failure = run.failure ?? mismatch;
   const compared = layers.filter((l) => l.cmsisNnInstructions !== null);
   const sum = (ls: readonly AgainstLayer[], f: (l: AgainstLayer) => number) => ls.reduce((s, l) => s + f(l), 0);
   const kinds = [...new Set(compared.map((l) => l.kind!))];
@@ -216,8 +228,8 @@ export function compareWithYardstick(
       layers.filter((l) => l.cmsisNnInstructions === null),
       (l) => l.tinygenInstructions,
     ),
-    yardstickMatchesReference: compared.every((l) => l.matchesReference === true),
+    yardstickMatchesReference: layers.every((l) => l.kind === null || l.matchesReference === true),
     code: { tinygenBytes: tinygenCodeBytes, cmsisNnBytes: [...run.cmsisNnFunctions.values()].reduce((a, b) => a + b, 0) },
-    ...(run.failure ? { failure: run.failure } : {}),
+    ...(failure ? { failure } : {}),
   };
 }

@@ -14,9 +14,9 @@ import { runFirmware } from '../../toolchain/qemu.ts';
 import { describeExitStatus, HARNESS_EXIT, parseHarnessStdout } from '../../toolchain/harness.ts';
 import { HARNESS_DIR } from '../../toolchain/object-cache.ts';
 import { renderTemplate } from '../../codegen/render.ts';
-import { cArrayBody, cCommentText, cInt } from '../../codegen/c-literals.ts';
+import { cArrayBody, cCommentText, cInt, cInt64 } from '../../codegen/c-literals.ts';
 import { TOOL_VERSION } from '../../version.ts';
-import type { AddCall, ConvCall, Dims, FullyConnectedCall, MappedLayer, PoolCall, SoftmaxCall } from './map-layers.ts';
+import type { AddCall, Conv16Call, ConvCall, Dims, FullyConnected16Call, FullyConnectedCall, MappedLayer, PoolCall, SoftmaxCall } from './map-layers.ts';
 import { CMSIS_NN_COMMIT, cmsisNnIncludeDir, cmsisNnLibrary } from './cmsis-nn-library.ts';
 
 const ALIGN = 16;
@@ -69,6 +69,14 @@ function scratchBound(l: MappedLayer): number {
       // depthwise with one input channel), the MVE depthwise block.
       return 4 * (alignUp(patch) + 16) + 4 * (patch + 4) + taps * c.output.c + 4 * 124 * taps + 4 * c.input.c + 64;
     }
+    case 'arm_convolve_wrapper_s16': {
+      // Two int16 im2col columns (DSP), or four padded to whole 8-lane vectors (MVE).
+      const patch = c.filter.h * c.filter.w * c.input.c;
+      return 4 * 2 * (Math.ceil(patch / 8) * 8) + 64;
+    }
+    case 'arm_depthwise_conv_wrapper_s16':
+      // The fast path's int16 patch of every channel (DSP), four of them plus 8 bytes (MVE).
+      return 4 * 2 * c.filter.h * c.filter.w * c.input.c + 8 + 64;
     case 'arm_avgpool_s8':
       return 4 * c.input.c + 64;
     default:
@@ -79,6 +87,7 @@ function scratchBound(l: MappedLayer): number {
 const dims = (d: Dims) => `{ .n = ${d.n}, .h = ${d.h}, .w = ${d.w}, .c = ${d.c} }`;
 const tile = ([h, w]: [number, number]) => `{ .w = ${w}, .h = ${h} }`;
 const ints = (values: ArrayLike<number>) => cArrayBody(values, cInt);
+const int64s = (values: BigInt64Array) => cArrayBody(values, cInt64, 8);
 
 interface LayerC {
   index: number;
@@ -92,6 +101,12 @@ function layerC(l: MappedLayer, slots: LayerSlots): LayerC {
   const p = `yl${l.index}`;
   const input = (i: number) => `(const int8_t *)(harness_input_record + ${slots.inputs[i]!.offset})`;
   const output = `(int8_t *)(harness_output_record + ${slots.output.offset})`;
+  // The s16 kernels' activations; every slot is 16-byte aligned.
+  const input16 = `(const int16_t *)(const void *)(harness_input_record + ${slots.inputs[0]!.offset})`;
+  const output16 = `(int16_t *)(void *)(harness_output_record + ${slots.output.offset})`;
+  const bias64 = (bias: BigInt64Array | null) =>
+    bias ? `static const int64_t ${p}_bias[${bias.length}] YARDSTICK_WEIGHTS = {\n${int64s(bias)}\n};` : `/* no bias: the kernel gets a null pointer, as from TFLM */`;
+  const biasRef = (bias: BigInt64Array | null) => (bias ? `${p}_bias` : '(const int64_t *)0');
   const fail = (code: number) => `return ${code + l.index};`;
   const checked = (call: string) => `    if (${call} != ARM_CMSIS_NN_SUCCESS) {\n        ${fail(CALL_FAILED)}\n    }`;
   const scratch = (size: string) => `    if (${size} > YARDSTICK_SCRATCH_BYTES) {\n        ${fail(SCRATCH_FAILED)}\n    }`;
@@ -187,6 +202,64 @@ function layerC(l: MappedLayer, slots: LayerSlots): LayerC {
         declarations,
         setup,
         run: `    {\n        ${ctx}\n` + checked(`${pool.kernel}(&${p}_ctx, &${p}_params, &${p}_input_dims, ${input(0)}, &${p}_filter_dims, &${p}_output_dims, ${output})`).replace(/^/gm, '    ') + `\n    }`,
+      };
+    }
+    case 'arm_convolve_wrapper_s16':
+    case 'arm_depthwise_conv_wrapper_s16': {
+      const conv: Conv16Call = c;
+      const depthwise = conv.kernel === 'arm_depthwise_conv_wrapper_s16';
+      const paramsType = depthwise ? 'cmsis_nn_dw_conv_params' : 'cmsis_nn_conv_params';
+      const declarations = [
+        `static const int8_t ${p}_weights[${conv.weights.length}] YARDSTICK_WEIGHTS = {\n${ints(conv.weights)}\n};`,
+        bias64(conv.bias),
+        // The general convolution takes its bias through cmsis_nn_bias_data, which says the type.
+        depthwise ? '' : `static const cmsis_nn_bias_data ${p}_bias_data = { ${biasRef(conv.bias)}, false };`,
+        `static int32_t ${p}_multiplier[${conv.multipliers.length}] = {\n${ints(conv.multipliers)}\n};`,
+        `static int32_t ${p}_shift[${conv.shifts.length}] = {\n${ints(conv.shifts)}\n};`,
+        `static const cmsis_nn_per_channel_quant_params ${p}_quant = { ${p}_multiplier, ${p}_shift };`,
+        `static const ${paramsType} ${p}_params = { .input_offset = 0, .output_offset = 0,${depthwise ? ` .ch_mult = ${conv.chMult},` : ''} ` +
+          `.stride = ${tile(conv.stride)}, .padding = ${tile(conv.padding)}, .dilation = ${tile(conv.dilation)}, .activation = { .min = ${conv.actMin}, .max = ${conv.actMax} } };`,
+        `static const cmsis_nn_dims ${p}_input_dims = ${dims(conv.input)};`,
+        `static const cmsis_nn_dims ${p}_filter_dims = ${dims(conv.filter)};`,
+        `static const cmsis_nn_dims ${p}_bias_dims = { .n = 1, .h = 1, .w = 1, .c = ${conv.output.c} };`,
+        `static const cmsis_nn_dims ${p}_output_dims = ${dims(conv.output)};`,
+      ]
+        .filter((d) => d !== '')
+        .join('\n');
+      const args = `&${p}_params, &${p}_input_dims, &${p}_filter_dims, &${p}_output_dims`;
+      const bias = depthwise ? biasRef(conv.bias) : `&${p}_bias_data`;
+      return {
+        index: l.index,
+        comment,
+        declarations,
+        setup: scratch(`${conv.kernel}_get_buffer_size(${args})`),
+        run:
+          `    {\n        ${ctx}\n` +
+          checked(`${conv.kernel}(&${p}_ctx, &${p}_params, &${p}_quant, &${p}_input_dims, ${input16}, &${p}_filter_dims, ${p}_weights, &${p}_bias_dims, ${bias}, &${p}_output_dims, ${output16})`).replace(/^/gm, '    ') +
+          `\n    }`,
+      };
+    }
+    case 'arm_fully_connected_s16': {
+      const fc: FullyConnected16Call = c;
+      const declarations = [
+        `static const int8_t ${p}_weights[${fc.weights.length}] YARDSTICK_WEIGHTS = {\n${ints(fc.weights)}\n};`,
+        bias64(fc.bias),
+        `static const cmsis_nn_per_tensor_quant_params ${p}_quant = { ${cInt(fc.multiplier)}, ${fc.shift} };`,
+        `static const cmsis_nn_fc_params ${p}_params = { .input_offset = 0, .filter_offset = 0, .output_offset = 0, .activation = { .min = ${fc.actMin}, .max = ${fc.actMax} } };`,
+        `static const cmsis_nn_dims ${p}_input_dims = { .n = ${fc.batches}, .h = 1, .w = 1, .c = ${fc.k} };`,
+        `static const cmsis_nn_dims ${p}_filter_dims = { .n = ${fc.k}, .h = 1, .w = 1, .c = ${fc.n} };`,
+        `static const cmsis_nn_dims ${p}_bias_dims = { .n = 1, .h = 1, .w = 1, .c = ${fc.n} };`,
+        `static const cmsis_nn_dims ${p}_output_dims = { .n = ${fc.batches}, .h = 1, .w = 1, .c = ${fc.n} };`,
+      ].join('\n');
+      return {
+        index: l.index,
+        comment,
+        declarations,
+        setup: scratch(`arm_fully_connected_s16_get_buffer_size(&${p}_filter_dims)`),
+        run:
+          `    {\n        ${ctx}\n` +
+          checked(`arm_fully_connected_s16(&${p}_ctx, &${p}_params, &${p}_quant, &${p}_input_dims, ${input16}, &${p}_filter_dims, ${p}_weights, &${p}_bias_dims, ${biasRef(fc.bias)}, &${p}_output_dims, ${output16})`).replace(/^/gm, '    ') +
+          `\n    }`,
       };
     }
     case 'arm_softmax_s8': {

@@ -4,6 +4,10 @@
  * tinygen computed in prepare, the zero points as offsets, the fused activation's range. A layer
  * CMSIS-NN cannot run as tinygen defines it (a view, a transpose, a lookup table, asymmetric
  * weights, a requantizing pool, broadcasting) gets the reason instead and stays out of the totals.
+ *
+ * 16x8 layers (Conv16x8: int16 activations, int8 weights, int64 bias) map to CMSIS-NN's s16
+ * kernels, which compute TFLM's int64 path: the Q31 multiplier cut to 15 bits (REDUCE_MULTIPLIER,
+ * as TFLM's int64 MultiplyByQuantizedMultiplier), one rounding, no zero points.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { elementCount, isConstant, tensorOf } from '../../ir/graph.ts';
@@ -17,6 +21,7 @@ import { maxPool } from '../../ops/max-pool/index.ts';
 import { tfliteSoftmax } from '../../ops/tflite-softmax/index.ts';
 import { qlinearSoftmax } from '../../ops/qlinear-softmax/index.ts';
 import type { SoftmaxTfliteParams } from '../../ops/qlinear-softmax/definition.ts';
+import { conv16x8 } from '../../ops/conv-16x8/index.ts';
 
 /** CMSIS-NN's dims struct: [N, H, W, C]. */
 export interface Dims {
@@ -27,7 +32,18 @@ export interface Dims {
 }
 
 /** What a layer's CMSIS-NN call is, for the per-kind ratios. */
-export type LayerKind = 'conv' | 'conv 1x1' | 'depthwise conv' | 'fully connected' | 'add' | 'average pool' | 'max pool' | 'softmax';
+export type LayerKind =
+  | 'conv'
+  | 'conv 1x1'
+  | 'depthwise conv'
+  | 'fully connected'
+  | 'add'
+  | 'average pool'
+  | 'max pool'
+  | 'softmax'
+  | 'conv 16x8'
+  | 'depthwise conv 16x8'
+  | 'fully connected 16x8';
 
 export type CmsisKernel =
   | 'arm_convolve_wrapper_s8'
@@ -37,7 +53,10 @@ export type CmsisKernel =
   | 'arm_elementwise_add_s8'
   | 'arm_avgpool_s8'
   | 'arm_max_pool_s8'
-  | 'arm_softmax_s8';
+  | 'arm_softmax_s8'
+  | 'arm_convolve_wrapper_s16'
+  | 'arm_depthwise_conv_wrapper_s16'
+  | 'arm_fully_connected_s16';
 
 export interface ConvCall {
   kernel: 'arm_convolve_wrapper_s8' | 'arm_depthwise_conv_wrapper_s8';
@@ -109,7 +128,43 @@ export interface SoftmaxCall {
   diffMin: number;
 }
 
-export type CmsisCall = ConvCall | FullyConnectedCall | AddCall | PoolCall | SoftmaxCall;
+/** A 16x8 convolution: no offsets (16x8 quantization has no zero points), an int64 bias or none. */
+export interface Conv16Call {
+  kernel: 'arm_convolve_wrapper_s16' | 'arm_depthwise_conv_wrapper_s16';
+  input: Dims;
+  filter: Dims;
+  output: Dims;
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  chMult: number;
+  actMin: number;
+  actMax: number;
+  /** TFLite's Q31 multipliers and shifts: CMSIS-NN reduces them to 15 bits itself, as TFLM does. */
+  multipliers: number[];
+  shifts: number[];
+  /** [C_OUT][H][W][C_IN], or [1][H][W][C_OUT] for depthwise. */
+  weights: Int8Array;
+  /** null: no bias (the kernels then pass NULL, as TFLM does for an absent bias). */
+  bias: BigInt64Array | null;
+}
+
+/** A 16x8 FULLY_CONNECTED: per-tensor weights, an int64 bias or none. */
+export interface FullyConnected16Call {
+  kernel: 'arm_fully_connected_s16';
+  batches: number;
+  k: number;
+  n: number;
+  actMin: number;
+  actMax: number;
+  multiplier: number;
+  shift: number;
+  /** [n][k]. */
+  weights: Int8Array;
+  bias: BigInt64Array | null;
+}
+
+export type CmsisCall = ConvCall | FullyConnectedCall | AddCall | PoolCall | SoftmaxCall | Conv16Call | FullyConnected16Call;
 
 /** A layer CMSIS-NN runs: its activation inputs in call order (from the record) and its output. */
 export interface MappedLayer {
@@ -327,16 +382,85 @@ function mapSoftmax(node: Node, graph: Graph): Omit<MappedLayer, 'index' | 'node
   return { kind: 'softmax', call, inputs: activations(graph, [node.inputs[0]!]), output: node.outputs[0]! };
 }
 
-const MAPPERS: Record<string, (node: Node, graph: Graph) => Omit<MappedLayer, 'index' | 'node' | 'op'>> = {
-  QLinearConv: mapConv,
-  QGemm: mapGemm,
-  QLinearMatMul: mapMatMul,
-  QLinearAdd: mapAdd,
-  QLinearAveragePool: mapAveragePool,
-  MaxPool: mapMaxPool,
-  TFLiteSoftmax: mapSoftmax,
-  QLinearSoftmax: mapSoftmax,
+/**
+ * Conv16x8 → arm_convolve_wrapper_s16, arm_depthwise_conv_wrapper_s16, or (a FULLY_CONNECTED,
+ * which the importer makes a 1x1 Conv16x8 with attrs.scale_product 'float32': per-tensor weights)
+ * arm_fully_connected_s16. Only the int64 path maps: an int32 bias is TFLM's other arithmetic.
+ */
+function mapConv16x8(node: Node, graph: Graph): Omit<MappedLayer, 'index' | 'node' | 'op'> {
+  const p = conv16x8.paramsOf(node);
+  if (p.accumulator !== 'int64') refuse("an int32 bias (TFLM's int32 path, which rounds twice; the yardstick maps the int64-bias path only)");
+  const g = p.geometry;
+  const w = tensorOf(graph, node.inputs[1]!);
+  const biasData = constantData<BigInt64Array | Int32Array>(graph, node.inputs[2]);
+  if (biasData && !(biasData instanceof BigInt64Array)) refuse('a bias that is not int64');
+  const bias = (biasData as BigInt64Array | undefined) ?? null;
+  const { multipliers, shifts } = perChannel(p.multipliers, g.outC);
+  const clamp = { actMin: p.actMin, actMax: p.actMax };
+  const inputs = activations(graph, [node.inputs[0]!]);
+  const output = node.outputs[0]!;
+  if (node.attrs.scale_product === 'float32') {
+    // The importer's FULLY_CONNECTED: [1, rows, 1, K] pixels through a 1x1 window, weights [N][1][1][K].
+    const fc = g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && p.groups === 1;
+    if (!fc) refuse('a per-tensor scale product on a layer that is not a 1x1 window');
+    if (multipliers.some((m, c) => m !== multipliers[0] || shifts[c] !== shifts[0])) refuse('per-channel multipliers (arm_fully_connected_s16 takes one)');
+    return {
+      kind: 'fully connected 16x8',
+      call: { kernel: 'arm_fully_connected_s16', batches: g.batch * g.inH * g.inW, k: g.inC, n: g.outC, ...clamp, multiplier: multipliers[0]!, shift: shifts[0]!, weights: w.data as Int8Array, bias },
+      inputs,
+      output,
+    };
+  }
+  const common = {
+    input: { n: g.batch, h: g.inH, w: g.inW, c: g.inC },
+    output: { n: g.batch, h: g.outH, w: g.outW, c: g.outC },
+    stride: [g.strideH, g.strideW] as [number, number],
+    padding: [g.padTop, g.padLeft] as [number, number],
+    dilation: [g.dilH, g.dilW] as [number, number],
+    ...clamp,
+    multipliers,
+    shifts,
+    weights: w.data as Int8Array,
+    bias,
+  };
+  if (p.depthwiseWeights) {
+    // The wrapper's input is [H, W, C_IN]: one image.
+    if (g.batch !== 1) refuse('a depthwise convolution over a batch of more than one');
+    return { kind: 'depthwise conv 16x8', call: { kernel: 'arm_depthwise_conv_wrapper_s16', ...common, filter: { n: 1, h: g.kH, w: g.kW, c: g.outC }, chMult: g.outC / g.inC }, inputs, output };
+  }
+  if (p.groups !== 1) refuse("groups (CMSIS-NN's s16 convolution takes one group, or a depthwise layer)");
+  return { kind: 'conv 16x8', call: { kernel: 'arm_convolve_wrapper_s16', ...common, filter: { n: g.outC, h: g.kH, w: g.kW, c: g.inC }, chMult: 1 }, inputs, output };
+}
+
+interface Mapper {
+  map: (node: Node, graph: Graph) => Omit<MappedLayer, 'index' | 'node' | 'op'>;
+  /** The activations' type, in and out, that the mapped CMSIS-NN function takes. */
+  dtype: 'int8' | 'int16';
+}
+
+const int8 = (map: Mapper['map']): Mapper => ({ map, dtype: 'int8' });
+
+const MAPPERS: Record<string, Mapper> = {
+  QLinearConv: int8(mapConv),
+  QGemm: int8(mapGemm),
+  QLinearMatMul: int8(mapMatMul),
+  QLinearAdd: int8(mapAdd),
+  QLinearAveragePool: int8(mapAveragePool),
+  MaxPool: int8(mapMaxPool),
+  TFLiteSoftmax: int8(mapSoftmax),
+  QLinearSoftmax: int8(mapSoftmax),
+  Conv16x8: { map: mapConv16x8, dtype: 'int16' },
 };
+
+/** Ops CMSIS-NN has a function for that the yardstick does not map, with the reason. */
+function unmappedReason(node: Node, graph: Graph): string {
+  if (node.op === 'TFLiteTransposeConv') {
+    return tensorOf(graph, node.outputs[0]!).dtype === 'int16'
+      ? 'CMSIS-NN has no s16 transpose convolution (arm_transpose_conv_wrapper_s8 is int8 only)'
+      : 'the yardstick does not map TRANSPOSE_CONV (arm_transpose_conv_wrapper_s8) yet';
+  }
+  return `CMSIS-NN has no wrapper for ${node.op}`;
+}
 
 /**
  * Every layer of the graph, mapped or with the reason it has no yardstick. `runs[i]` says whether
@@ -352,15 +476,15 @@ export function planYardstick(graph: Graph, runs: readonly boolean[]): Yardstick
     }
     const mapper = MAPPERS[node.op];
     if (!mapper) {
-      plan.unmapped.push({ ...base, reason: `CMSIS-NN has no wrapper for ${node.op}` });
+      plan.unmapped.push({ ...base, reason: unmappedReason(node, graph) });
       return;
     }
-    if (node.outputs.some((o) => tensorOf(graph, o).dtype !== 'int8') || tensorOf(graph, node.inputs[0]!).dtype !== 'int8') {
-      plan.unmapped.push({ ...base, reason: 'not int8 in and out' });
+    if (node.outputs.some((o) => tensorOf(graph, o).dtype !== mapper.dtype) || tensorOf(graph, node.inputs[0]!).dtype !== mapper.dtype) {
+      plan.unmapped.push({ ...base, reason: `not ${mapper.dtype} in and out` });
       return;
     }
     try {
-      plan.mapped.push({ ...base, ...mapper(node, graph) });
+      plan.mapped.push({ ...base, ...mapper.map(node, graph) });
     } catch (error) {
       if (!(error instanceof NoYardstick)) throw error;
       plan.unmapped.push({ ...base, reason: `${node.op} with ${error.message}` });
