@@ -33,9 +33,9 @@ static inline __attribute__((always_inline)) int16_t tg_conv_s16_out(const tg_co
         out = tg_requant_tflite(acc, p->multiplier[oc], p->shift[oc], 0, p->act_min, p->act_max);
     } else {
         int32_t scaled;
-        if (p->narrow) {
-            /* The sum and bias fit in int32: the same arithmetic with a 32 x 32-bit multiply. */
-            scaled = tg_mbqm_s64_from32((int32_t)sum + (p->bias64 != NULL ? (int32_t)p->bias64[oc] : 0), p->multiplier[oc], p->shift[oc]);
+        if (p->high_multiplier != NULL) {
+            /* The sum and bias fit in int32 (known at compile time): one rounding high multiply. */
+            scaled = tg_mbqm_s64_high((int32_t)sum + (p->bias64 != NULL ? (int32_t)p->bias64[oc] : 0), p->high_multiplier[oc]);
         } else {
             scaled = tg_mbqm_s64(sum + (p->bias64 != NULL ? p->bias64[oc] : 0), p->multiplier[oc], p->shift[oc]);
         }
@@ -138,9 +138,57 @@ static inline __attribute__((always_inline)) void tg_gather_s16(const tg_window_
 #define TG_S16_MVE_CHUNK 504
 
 /*
+ * acc[f] += x · row f of w (rows `cols` apart) over k columns, k <= TG_S16_CHUNK. The whole steps
+ * in assembly, as tg_dot_1x4_s8 does it (tg_dot.h): a low-overhead loop of ten instructions whose
+ * loads each post-increment their own pointer (written in C, gcc derives the four rows from one
+ * base and spends an add on each address), every operand in a fixed register (left to gcc's
+ * allocator an inlined copy can fail under -O3; r7 and r9 left alone); the last partial step
+ * predicated, in C.
+ */
+static inline void tg_dot_1x4_s16(const int16_t *x, const int8_t *w, int32_t cols, int32_t k, int32_t acc[4])
+{
+    const int32_t steps = k / 8;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    {
+        /* VLDRB.S16 takes a low base register; VMLADAVA an even accumulator. */
+        register int32_t r_a0 __asm__("r8") = a0, r_a1 __asm__("r10") = a1, r_a2 __asm__("r12") = a2, r_a3 __asm__("r6") = a3;
+        register const int16_t *xp __asm__("r2") = x;
+        register const int8_t *p0 __asm__("r1") = w, *p1 __asm__("r3") = w + cols, *p2 __asm__("r5") = w + 2 * cols, *p3 __asm__("r0") = w + 3 * cols;
+        register int32_t n __asm__("r4") = steps;
+        __asm__("wls lr, %[n], 2f\n"
+                "1:\n\t"
+                "vldrh.16 q0, [%[x]], #16\n\t"
+                "vldrb.s16 q1, [%[p0]], #8\n\t"
+                "vmladava.s16 %[a0], q0, q1\n\t"
+                "vldrb.s16 q1, [%[p1]], #8\n\t"
+                "vmladava.s16 %[a1], q0, q1\n\t"
+                "vldrb.s16 q1, [%[p2]], #8\n\t"
+                "vmladava.s16 %[a2], q0, q1\n\t"
+                "vldrb.s16 q1, [%[p3]], #8\n\t"
+                "vmladava.s16 %[a3], q0, q1\n\t"
+                "le lr, 1b\n"
+                "2:"
+                : [a0] "+r"(r_a0), [a1] "+r"(r_a1), [a2] "+r"(r_a2), [a3] "+r"(r_a3), [x] "+r"(xp), [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3)
+                : [n] "r"(n)
+                : "q0", "q1", "lr", "memory");
+        a0 = r_a0, a1 = r_a1, a2 = r_a2, a3 = r_a3;
+    }
+    const int32_t i = steps * 8;
+    if (i < k) {
+        const mve_pred16_t lanes = vctp16q((uint32_t)(k - i));
+        const int16x8_t v = vld1q_z_s16(x + i, lanes);
+        a0 = vmladavaq_s16(a0, v, vldrbq_z_s16(w + i, lanes));
+        a1 = vmladavaq_s16(a1, v, vldrbq_z_s16(w + cols + i, lanes));
+        a2 = vmladavaq_s16(a2, v, vldrbq_z_s16(w + 2 * cols + i, lanes));
+        a3 = vmladavaq_s16(a3, v, vldrbq_z_s16(w + 3 * cols + i, lanes));
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/*
  * One pixel by four channels (then one by one): eight columns per step, the weights widened as
  * they load, VMLADAVA summing into int32 within a chunk (exact, see above) and the chunks into
- * int64; only the last step of a row is predicated.
+ * int64.
  */
 static inline __attribute__((always_inline)) void tg_dense_s16_px(const tg_conv_s16_t *p, const int16_t *patch, int32_t cols, int16_t *y)
 {
@@ -151,23 +199,9 @@ static inline __attribute__((always_inline)) void tg_dense_s16_px(const tg_conv_
         int64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         for (int32_t begin = 0; begin < cols; begin += TG_S16_MVE_CHUNK) {
             const int32_t end = cols - begin < TG_S16_MVE_CHUNK ? cols : begin + TG_S16_MVE_CHUNK;
-            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int32_t c = begin;
-            for (; c + 8 <= end; c += 8) {
-                const int16x8_t x = vld1q_s16(patch + c);
-                s0 = vmladavaq_s16(s0, x, vldrbq_s16(w + c));
-                s1 = vmladavaq_s16(s1, x, vldrbq_s16(w + cols + c));
-                s2 = vmladavaq_s16(s2, x, vldrbq_s16(w + 2 * cols + c));
-                s3 = vmladavaq_s16(s3, x, vldrbq_s16(w + 3 * cols + c));
-            }
-            if (c < end) {
-                const mve_pred16_t lanes = vctp16q((uint32_t)(end - c));
-                const int16x8_t x = vld1q_z_s16(patch + c, lanes);
-                s0 = vmladavaq_p_s16(s0, x, vldrbq_z_s16(w + c, lanes), lanes);
-                s1 = vmladavaq_p_s16(s1, x, vldrbq_z_s16(w + cols + c, lanes), lanes);
-                s2 = vmladavaq_p_s16(s2, x, vldrbq_z_s16(w + 2 * cols + c, lanes), lanes);
-                s3 = vmladavaq_p_s16(s3, x, vldrbq_z_s16(w + 3 * cols + c, lanes), lanes);
-            }
+            int32_t s[4] = { 0, 0, 0, 0 };
+            tg_dot_1x4_s16(patch + begin, w + begin, cols, end - begin, s);
+            const int64_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
             a0 += s0, a1 += s1, a2 += s2, a3 += s3;
         }
         y[oc] = tg_conv_s16_out(p, oc, a0);

@@ -256,12 +256,14 @@ static inline int32_t tg_mbqm_s64(int64_t acc, int32_t multiplier, int32_t shift
     return (int32_t)(uint32_t)(uint64_t)((acc * reduced + ((int64_t)1 << (total_shift - 1))) >> total_shift);
 }
 
-/* The same for an accumulator known to fit in int32: one 32 x 32 -> 64-bit multiply (SMULL). */
-static inline int32_t tg_mbqm_s64_from32(int32_t acc, int32_t multiplier, int32_t shift)
+/*
+ * The same for an accumulator that fits in int32, with high = the 15-bit multiplier times
+ * 2^(32 - t), t = 15 - shift in [16, 32] (made at compile time): (acc · m15 + 2^(t - 1)) >> t is
+ * (acc · high + 2^31) >> 32, one rounding high multiply (SMMULR).
+ */
+static inline int32_t tg_mbqm_s64_high(int32_t acc, int32_t high)
 {
-    const int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
-    const int32_t total_shift = 15 - shift;
-    return (int32_t)(uint32_t)(uint64_t)(((int64_t)acc * reduced + ((int64_t)1 << (total_shift - 1))) >> total_shift);
+    return (int32_t)(((int64_t)acc * high + INT64_C(0x80000000)) >> 32);
 }
 
 static inline int32_t tg_requantize(const tg_requant_t *rq, int32_t channel, int32_t acc)

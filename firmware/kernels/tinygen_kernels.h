@@ -93,7 +93,12 @@ typedef struct {
     const int32_t *multiplier;  /* [out_c] */
     const int32_t *shift;       /* [out_c] */
     int32_t act_min, act_max;
-    int32_t narrow;             /* every sum plus its int64 bias fits in int32 (known at compile time) */
+    /*
+     * [out_c], or NULL: where every sum plus its int64 bias fits in int32 and 15 - shift is 16 to 32,
+     * TFLM's 15-bit multiplier times 2^(32 - (15 - shift)), so that the int64 requantization is one
+     * rounding high multiply (tg_mbqm_s64_high)
+     */
+    const int32_t *high_multiplier;
 } tg_conv_s16_t;
 
 void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output);

@@ -117,6 +117,11 @@ export function requantizeTflite(acc: number, m: QuantizedMultiplier, zeroPoint:
   return clamp(multiplyByQuantizedMultiplier(acc, m) + zeroPoint, min, max);
 }
 
+/** A Q31 multiplier rounded half up to the 15 bits TFLite's int64 path multiplies by (at most 0x7FFF). */
+export function reducedMultiplier(multiplier: number): number {
+  return multiplier < 0x7fff0000 ? (multiplier + 2 ** 15) >> 16 : 0x7fff;
+}
+
 /**
  * TFLite's MultiplyByQuantizedMultiplier for an int64 accumulator (16x8 convolutions, fully
  * connected layers with int64 bias): the Q31 multiplier is first rounded half up to 15 bits
@@ -124,7 +129,7 @@ export function requantizeTflite(acc: number, m: QuantizedMultiplier, zeroPoint:
  * narrowed to int32 without saturation. Coarser than the int32 path, and TFLM's bytes depend on it.
  */
 export function multiplyByQuantizedMultiplier64(acc: bigint, m: QuantizedMultiplier): number {
-  const reduced = m.multiplier < 0x7fff0000 ? (m.multiplier + 2 ** 15) >> 16 : 0x7fff;
+  const reduced = reducedMultiplier(m.multiplier);
   const totalShift = BigInt(15 - m.shift);
   return Number(BigInt.asIntN(32, (acc * BigInt(reduced) + (1n << (totalShift - 1n))) >> totalShift));
 }

@@ -110,6 +110,30 @@ describe('Conv16x8: hand derivations of the two TFLM requantization paths', () =
   });
 });
 
+describe('Conv16x8 in C on the hand-derived ties', () => {
+  it('the C gives the same 1, 0 (ties toward +inf) and 32666 as the reference', async () => {
+    // Four input channels, so that both layers take the dense kernel (tg_conv_s16.h); only the first is weighted.
+    const quarter: ConvCase = { input: [1, 1, 4, 4], kernel: [1, 1], outC: 1, scales: { x: 0.5, w: [0.5], y: 1 }, bias: 'int64', weights: [1, 0, 0, 0], biasValues: [0] };
+    const third: ConvCase = { input: [1, 1, 1, 4], kernel: [1, 1], outC: 1, scales: { x: 1, w: [1], y: 3 }, bias: 'int64', weights: [1, 1, 1, 1], biasValues: [0] };
+    const compiled = compileGraph(convGraph([quarter, third]));
+    const values: Value[][] = [
+      [
+        { dtype: 'int16', shape: [1, 1, 4, 4], data: Int16Array.from([5, 9, 9, 9, -2, 9, 9, 9, -6, 9, 9, 9, 2, 9, 9, 9]) },
+        { dtype: 'int16', shape: [1, 1, 1, 4], data: Int16Array.from([24500, 24500, 24500, 24500]) },
+      ],
+    ];
+    const outputs = runReference(compiled.graph, values[0]!).outputs.map((v) => Array.from(v.data as Int16Array));
+    // -6 / 4 = -1.5 → -1 and 2 / 4 = 0.5 → 1: ties toward +inf.
+    expect(outputs).toEqual([[1, 0, -1, 1], [32666]]);
+    const host = await buildHostModel(compiled);
+    try {
+      expect(await hostMismatches(compiled, host, values)).toBe(0);
+    } finally {
+      host.dispose();
+    }
+  });
+});
+
 describe('Conv16x8 in C equals the reference (host, ASan/UBSan)', () => {
   const perChannel = (n: number, base: number) => Array.from({ length: n }, (_, i) => base * (1 + i / 7));
   const cases: ConvCase[] = [

@@ -1,4 +1,5 @@
 import type { Graph } from '../../ir/graph.ts';
+import { reducedMultiplier } from '../../numerics/requantize.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { windowInitializer } from '../common/window.ts';
@@ -30,10 +31,14 @@ export function emitConv16x8(node: PreparedNode<Conv16x8Params>, graph: Graph, c
   const bias32 = bias instanceof Int32Array ? ctx.constArray('bias', 'int32_t', bias) : 'NULL';
   const multiplier = ctx.constArray('multiplier', 'int32_t', p.multipliers.map((m) => m.multiplier));
   const shift = ctx.constArray('shift', 'int32_t', p.multipliers.map((m) => m.shift));
+  // TFLM's int64 path as one rounding high multiply (tg_mbqm_s64_high): the 15-bit multiplier
+  // (multiplyByQuantizedMultiplier64) times 2^(32 - t), t = 15 - shift, where sums fit int32 and t is 16 to 32.
+  const fast = narrowSums(node, graph) && p.multipliers.every((m) => 15 - m.shift >= 16 && 15 - m.shift <= 32);
+  const high = fast ? ctx.constArray('high_multiplier', 'int32_t', p.multipliers.map((m) => reducedMultiplier(m.multiplier) * 2 ** (32 - (15 - m.shift)))) : 'NULL';
   const params = ctx.constStruct(
     'conv',
     'tg_conv_s16_t',
-    `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.depthwiseWeights ? 1 : 0}, ${weights}, ${bias64}, ${bias32}, ${multiplier}, ${shift}, ${p.actMin}, ${p.actMax}, ${narrowSums(node, graph) ? 1 : 0} }`,
+    `{ ${windowInitializer(p.geometry)}, ${p.groups}, ${p.depthwiseWeights ? 1 : 0}, ${weights}, ${bias64}, ${bias32}, ${multiplier}, ${shift}, ${p.actMin}, ${p.actMax}, ${high} }`,
   );
   if (isDense16x8(node, graph)) {
     return ctx.specialised({ header: 'tg_conv_s16.h', body: 'tg_conv_s16_dense_body', library: 'tg_conv_s16_dense' }, params, [
