@@ -14,18 +14,7 @@ void tg_qlinear_add_s16(const tg_qadd_t *p, const int16_t *x, const int16_t *y, 
         p->x_multiplier, -p->x_shift, p->y_multiplier, -p->y_shift, p->out_multiplier, -p->out_shift,
         p->out_zero_point, p->act_min - p->out_zero_point, p->act_max - p->out_zero_point,
     };
-    const tg_broadcast_t *bc = &p->bc;
-    const int32_t last = bc->rank - 1;
-    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
-    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
-    int32_t ox = 0;
-    int32_t oy = 0;
-    do {
-        for (int32_t i = 0; i < n; i++) {
-            output[i] = (int16_t)tg_tflm_add_sub(&k, x[ox + i * sx], y[oy + i * sy]);
-        }
-        output += n;
-    } while (tg_broadcast_next(bc, index, &ox, &oy));
+    tg_tflm_add_sub_s16(&k, &p->bc, x, y, output);
 }
 
 void tg_qlinear_mul_s8(const tg_qmul_t *p, const int8_t *a, const int8_t *b, int8_t *output)

@@ -224,6 +224,33 @@ static inline int32_t tg_tflm_add_sub(const tg_tflm_add_sub_k *k, int32_t x, int
     return tg_clamp_i32(v, k->lo, k->hi) + k->zero_point;
 }
 
+/* TFLM's ADD or SUB over a broadcast, int8 or int16 operands: the row walk both types share. */
+static inline void tg_tflm_add_sub_s8(const tg_tflm_add_sub_k *k, const tg_broadcast_t *bc, const int8_t *x, const int8_t *y, int8_t *output)
+{
+    const int32_t last = bc->rank - 1;
+    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
+    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
+    int32_t ox = 0;
+    int32_t oy = 0;
+    do {
+        for (int32_t i = 0; i < n; i++) output[i] = (int8_t)tg_tflm_add_sub(k, x[ox + i * sx], y[oy + i * sy]);
+        output += n;
+    } while (tg_broadcast_next(bc, index, &ox, &oy));
+}
+
+static inline void tg_tflm_add_sub_s16(const tg_tflm_add_sub_k *k, const tg_broadcast_t *bc, const int16_t *x, const int16_t *y, int16_t *output)
+{
+    const int32_t last = bc->rank - 1;
+    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
+    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
+    int32_t ox = 0;
+    int32_t oy = 0;
+    do {
+        for (int32_t i = 0; i < n; i++) output[i] = (int16_t)tg_tflm_add_sub(k, x[ox + i * sx], y[oy + i * sy]);
+        output += n;
+    } while (tg_broadcast_next(bc, index, &ox, &oy));
+}
+
 /* ---- QLinearMul ---------------------------------------------------------------------------- */
 
 static inline __attribute__((always_inline)) void tg_qmul_row(const tg_qmul_t *p, const int8_t *a, int32_t sa, const int8_t *b, int32_t sb, int8_t *out, int32_t n)

@@ -18,33 +18,11 @@ static tg_tflm_add_sub_k tg_tflite_sub_constants(const tg_tflite_sub_t *p)
 void tg_tflite_sub_s8(const tg_tflite_sub_t *p, const int8_t *x, const int8_t *y, int8_t *output)
 {
     const tg_tflm_add_sub_k k = tg_tflite_sub_constants(p);
-    const tg_broadcast_t *bc = &p->bc;
-    const int32_t last = bc->rank - 1;
-    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
-    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
-    int32_t ox = 0;
-    int32_t oy = 0;
-    do {
-        for (int32_t i = 0; i < n; i++) {
-            output[i] = (int8_t)tg_tflm_add_sub(&k, x[ox + i * sx], y[oy + i * sy]);
-        }
-        output += n;
-    } while (tg_broadcast_next(bc, index, &ox, &oy));
+    tg_tflm_add_sub_s8(&k, &p->bc, x, y, output);
 }
 
 void tg_tflite_sub_s16(const tg_tflite_sub_t *p, const int16_t *x, const int16_t *y, int16_t *output)
 {
     const tg_tflm_add_sub_k k = tg_tflite_sub_constants(p);
-    const tg_broadcast_t *bc = &p->bc;
-    const int32_t last = bc->rank - 1;
-    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
-    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
-    int32_t ox = 0;
-    int32_t oy = 0;
-    do {
-        for (int32_t i = 0; i < n; i++) {
-            output[i] = (int16_t)tg_tflm_add_sub(&k, x[ox + i * sx], y[oy + i * sy]);
-        }
-        output += n;
-    } while (tg_broadcast_next(bc, index, &ox, &oy));
+    tg_tflm_add_sub_s16(&k, &p->bc, x, y, output);
 }
