@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { GraphBuilder } from '../helpers/onnx-builder.ts';
 import { hostDiff } from '../helpers/host-diff.ts';
 import { expectOneLineError } from '../helpers/one-line-error.ts';
-import { runOrt } from '../helpers/ort.ts';
+import { ortKernel, runOrt } from '../helpers/ort.ts';
 import { buildTflite, arithmeticOptions, conv2dOptions, depthwiseOptions, type TensorSpec } from '../helpers/tflite-builder.ts';
 import { compileModel } from '../../src/pipeline.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
@@ -159,6 +159,17 @@ describe('int16 QDQ in onnx rounding', () => {
     await expectOneLineError(mkdtempSync(join(tmpdir(), 'tinygen-qdq16-')), 'net16.onnx', onnxModel(), /int16 QDQ Conv runs in float in ONNX Runtime; compile with --rounding tflite for TFLite's 16x8 arithmetic/);
   });
 
+  it('is right that ONNX Runtime leaves an int16 QDQ Conv unfused (float)', async () => {
+    const g = new GraphBuilder();
+    g.opset = 21;
+    const x = g.input('x', 'int16', [1, 2, 4, 4]);
+    const xf = g.node('DequantizeLinear', [x, g.scalar(0.01), g.scalar(0, 'int16')])[0]!;
+    const wf = g.node('DequantizeLinear', [g.constant('int8', [2, 2, 1, 1], [1, 2, 3, 4]), g.scalar(0.1), g.scalar(0, 'int8')])[0]!;
+    const y = g.node('QuantizeLinear', [g.node('Conv', [xf, wf], { kernel_shape: [1, 1] })[0]!, g.scalar(0.01), g.scalar(0, 'int16')])[0]!;
+    g.output(g.rename(y, 'y'), 'int16', [1, 2, 4, 4]);
+    expect(await ortKernel(save('conv16-ort.onnx', g.encode()), 'Conv', 5)).toBe('float');
+  });
+
   it('refuses an int16 QDQ Add the same way', () => {
     const g = new GraphBuilder();
     g.opset = 21;
@@ -206,6 +217,39 @@ describe('int16 QDQ in onnx rounding', () => {
       expect(valuesToRecord(ours).length).toBe(n * 6);
     });
   }
+
+  /**
+   * Data movement between int16 DQ and Q with one quantization: Pad (constant, a float
+   * constant_value), MaxPool, Concat, Transpose, Reshape. Exact in any rounding, as ONNX Runtime's
+   * float ops between DQ and Q.
+   */
+  function movementModel(): string {
+    const g = new GraphBuilder();
+    g.opset = 21;
+    const [scale, zp] = [Math.fround(0.002), -300];
+    const dq = (x: string) => g.node('DequantizeLinear', [x, g.scalar(scale), g.scalar(zp, 'int16')])[0]!;
+    const q = (x: string) => g.node('QuantizeLinear', [x, g.scalar(scale), g.scalar(zp, 'int16')])[0]!;
+    const x = g.input('x', 'int16', [1, 3, 4, 5]);
+    const padded = q(g.node('Pad', [dq(x), g.constant('int64', [8], [0, 0, 1, 0, 0, 0, 1, 2]), g.scalar(0.5)])[0]!); // [1, 3, 6, 7]
+    const pooled = q(g.node('MaxPool', [dq(padded)], { kernel_shape: [2, 2], strides: [2, 2] })[0]!); // [1, 3, 3, 3]
+    const joined = q(g.node('Concat', [dq(pooled), dq(pooled)], { axis: 1 })[0]!); // [1, 6, 3, 3]
+    const moved = q(g.node('Transpose', [dq(joined)], { perm: [0, 2, 3, 1] })[0]!);
+    const flat = q(g.node('Reshape', [dq(moved), g.constant('int64', [2], [1, -1])])[0]!);
+    g.output(g.rename(flat, 'y'), 'int16', [1, 54]);
+    return save('move16.onnx', g.encode());
+  }
+
+  it('Pad, MaxPool, Concat, Transpose and Reshape on int16 equal ONNX Runtime, and the host C the reference', async () => {
+    const path = movementModel();
+    const compiled = compileModel({ modelPath: path, rounding: 'onnx' });
+    for (let i = 0; i < 4; i++) {
+      const x = { dtype: 'int16' as const, shape: [1, 3, 4, 5], data: Int16Array.from(ints(60, -32768, 32767)) };
+      const [want] = await runOrt(path, ['x'], [x]);
+      expect(Array.from(runReference(compiled.graph, [x]).outputs[0]!.data as Int16Array)).toEqual(Array.from(want!.data as Int16Array));
+    }
+    expect(await hostDiff(path, 'onnx', 8, 7)).toMatchObject({ mismatches: 0 });
+    expect(await hostDiff(path, 'tflite', 8, 7)).toMatchObject({ mismatches: 0 });
+  }, 120_000);
 
   it('QuantizeLinear / DequantizeLinear int16 in the host C equal the reference', async () => {
     expect(await hostDiff(qdqModel(Math.fround(1 / 3000), -1234, 64), 'onnx', 8, 5)).toMatchObject({ mismatches: 0 });
