@@ -10,8 +10,8 @@ import { join } from 'node:path';
 const { onnx } = onnxProto;
 const T = onnx.TensorProto.DataType;
 
-export type ElemType = 'float32' | 'int8' | 'uint8' | 'int32' | 'int64';
-const CODES: Record<ElemType, number> = { float32: T.FLOAT, int8: T.INT8, uint8: T.UINT8, int32: T.INT32, int64: T.INT64 };
+export type ElemType = 'float32' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64';
+const CODES: Record<ElemType, number> = { float32: T.FLOAT, int8: T.INT8, uint8: T.UINT8, int16: T.INT16, int32: T.INT32, int64: T.INT64 };
 
 /** A number is an INT attribute; `{ float: x }` makes a FLOAT one. */
 type AttrInput = number | number[] | string | { float: number };
@@ -22,6 +22,8 @@ export class GraphBuilder {
   private readonly initializers: onnxProto.onnx.ITensorProto[] = [];
   private readonly nodes: onnxProto.onnx.INodeProto[] = [];
   private counter = 0;
+  /** The default domain's opset (13; int16 QuantizeLinear / DequantizeLinear need 21). */
+  opset = 13;
 
   private valueInfo(name: string, type: ElemType, shape: number[]) {
     return { name, type: { tensorType: { elemType: CODES[type], shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
@@ -48,6 +50,9 @@ export class GraphBuilder {
         break;
       case 'uint8':
         raw = Uint8Array.from(values as ArrayLike<number>);
+        break;
+      case 'int16':
+        raw = new Uint8Array(Int16Array.from(values as ArrayLike<number>).buffer);
         break;
       case 'int32':
         raw = new Uint8Array(Int32Array.from(values as ArrayLike<number>).buffer);
@@ -90,7 +95,7 @@ export class GraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'tinygen-tests',
-      opsetImport: [{ domain: '', version: 13 }, { domain: 'com.microsoft', version: 1 }],
+      opsetImport: [{ domain: '', version: this.opset }, { domain: 'com.microsoft', version: 1 }],
       graph: { name: 'test', input: this.inputs, output: this.outputs, initializer: this.initializers, node: this.nodes },
     });
     return onnx.ModelProto.encode(model).finish();

@@ -10,7 +10,7 @@ import ort from 'onnxruntime-node';
 import type { Value } from '../../src/ops/op.ts';
 import type { DType } from '../../src/ir/graph.ts';
 
-const ORT_TYPES: Partial<Record<DType, ort.Tensor.Type>> = { int8: 'int8', uint8: 'uint8', int32: 'int32', float32: 'float32' };
+const ORT_TYPES: Partial<Record<DType, ort.Tensor.Type>> = { int8: 'int8', uint8: 'uint8', int16: 'int16', int32: 'int32', float32: 'float32' };
 
 interface CachedSession {
   session: Promise<ort.InferenceSession>;

@@ -20,6 +20,7 @@ const TO_NCHW = [0, 3, 1, 2];
 /** NCHW ops the IR runs in NHWC, and whether their weight (input 1) may take the depthwise order. */
 const NHWC_OPS: ReadonlyMap<string, { weight: 'none' | 'ohwi' | 'ohwi-or-depthwise' }> = new Map([
   ['QLinearConv', { weight: 'ohwi-or-depthwise' }],
+  ['Conv16x8', { weight: 'ohwi-or-depthwise' }],
   ['ConvInteger', { weight: 'ohwi' }],
   ['MaxPool', { weight: 'none' }],
 ] as const);

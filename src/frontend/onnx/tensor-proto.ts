@@ -18,6 +18,7 @@ const DTYPE_BY_CODE: Record<number, DType> = {
   [onnx.TensorProto.DataType.FLOAT]: 'float32',
   [onnx.TensorProto.DataType.UINT8]: 'uint8',
   [onnx.TensorProto.DataType.INT8]: 'int8',
+  [onnx.TensorProto.DataType.INT16]: 'int16',
   [onnx.TensorProto.DataType.INT32]: 'int32',
   [onnx.TensorProto.DataType.INT64]: 'int64',
 };
@@ -26,7 +27,7 @@ export function dtypeFromOnnx(code: number, what: string): DType {
   const dtype = DTYPE_BY_CODE[code];
   if (!dtype) {
     const name = onnx.TensorProto.DataType[code] ?? `code ${code}`;
-    throw new UserError(`${what}: element type ${name} is not supported (supported: float32, uint8, int8, int32, int64)`);
+    throw new UserError(`${what}: element type ${name} is not supported (supported: float32, uint8, int8, int16, int32, int64)`);
   }
   return dtype;
 }

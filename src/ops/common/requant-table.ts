@@ -33,11 +33,11 @@ export function sameRepresentation(graph: Graph, input: string, output: string):
 }
 
 /** ONNX Runtime's QuantizeLinear of one float32 value to int8 (after the uint8 → int8 rewrite). */
-export function quantizeOnnx(value: number, q: Quantization): number {
+export function quantizeOnnx(value: number, q: Quantization, [lo, hi]: readonly [number, number] = [-128, 127]): number {
   const zp = q.zeroPoint[0]!;
   const scaled = f32(f32(value) / f32(q.scale[0]!));
-  if (Number.isNaN(scaled)) return clamp(zp, -128, 127);
-  return clamp(roundHalfEven(clamp(scaled, -128 - zp, 127 - zp)) + zp, -128, 127);
+  if (Number.isNaN(scaled)) return clamp(zp, lo, hi);
+  return clamp(roundHalfEven(clamp(scaled, lo - zp, hi - zp)) + zp, lo, hi);
 }
 
 function perTensor(node: Node, q: Quantization | undefined, role: string): Quantization {

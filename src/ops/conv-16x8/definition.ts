@@ -14,12 +14,14 @@
  * or [1][k_h][k_w][out_c] for a depthwise layer (as QLinearConv); attrs as QLinearConv's, and
  * scale_product 'float32' where s_x · s_w is rounded to float32 before the division (TFLM's
  * per-tensor FULLY_CONNECTED, which the TFLite importer makes a 1x1 Conv16x8; TflmScaleProduct).
+ * attrs.onnx_int16_qdq 'Conv' marks an ONNX int16 QDQ Conv: tflite rounding only (common/onnx-int16.ts).
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { quantizeMultiplier, tflmRealMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
-import type { OutputInfo } from '../op.ts';
+import type { CompileOptions, OutputInfo } from '../op.ts';
+import { refuseOnnxInt16InOnnxRounding } from '../common/onnx-int16.ts';
 import { convWeightDims, nhwcWindowInputHW, resolveWindow, windowGeometry, type WindowGeometry } from '../common/window.ts';
 import { activationRange } from '../common/activation.ts';
 import { perChannel, quantOf, requireDtype } from '../common/values.ts';
@@ -68,7 +70,8 @@ export function conv16x8PatchBytes(node: Node, graph: Graph): number {
   return 2 * 2 * (w[1]! * w[2]! * w[3]!);
 }
 
-export function prepareConv16x8(node: Node, graph: Graph): Conv16x8Params {
+export function prepareConv16x8(node: Node, graph: Graph, options: CompileOptions): Conv16x8Params {
+  refuseOnnxInt16InOnnxRounding(node, options);
   const x = tensorOf(graph, node.inputs[0]!);
   const y = tensorOf(graph, node.outputs[0]!);
   const [xq, wq, yq] = [quantOf(graph, node, x.name, 'input'), quantOf(graph, node, node.inputs[1]!, 'weight'), quantOf(graph, node, y.name, 'output')];

@@ -28,7 +28,8 @@ export function prepareMaxPool(node: Node, graph: Graph, options: CompileOptions
     if (node.attrs.clamp !== undefined) throw new Error(`internal: int8 MaxPool '${node.name}' has a clamp`);
     return geometry;
   }
-  if (options.rounding !== 'tflite') throw new UserError(`node '${node.name}' (${node.op}): int16 max pooling is TFLite's 16x8 MAX_POOL_2D and needs --rounding tflite`);
+  // attrs.int16_exact: an ONNX DQ → MaxPool → Q with one quantization (no clamp), exact in any rounding.
+  if (options.rounding !== 'tflite' && node.attrs.int16_exact !== 1) throw new UserError(`node '${node.name}' (${node.op}): int16 max pooling is TFLite's 16x8 MAX_POOL_2D and needs --rounding tflite`);
   const [actMin, actMax] = activationRange(node, graph);
   return { ...geometry, int16: { actMin, actMax } };
 }

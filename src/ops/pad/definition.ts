@@ -40,7 +40,7 @@ function fullPads(node: Node, rank: number): number[] {
 export function inferPad(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
   const qdq = node.attrs.qdq === 1;
-  requireDtype(node, x, qdq ? ['int8', 'uint8'] : ['int8', 'uint8', 'int16', 'int32', 'float32'], 'input');
+  requireDtype(node, x, qdq ? ['int8', 'uint8', 'int16'] : ['int8', 'uint8', 'int16', 'int32', 'float32'], 'input');
   const rank = x.shape.length;
   checkAxisMapRank(label(node), rank);
   const pads = fullPads(node, rank);
@@ -65,7 +65,12 @@ export function inferPad(node: Node, graph: Graph): OutputInfo[] {
     }
   }
   if (qdq) {
-    requireDtype(node, tensorOf(graph, node.outputs[0]!), ['int8', 'uint8'], 'output');
+    const y = tensorOf(graph, node.outputs[0]!);
+    requireDtype(node, y, ['int8', 'uint8', 'int16'], 'output');
+    // int16 (from an int16 QDQ Pad) moves data only: no int16 requantization.
+    if ((x.dtype === 'int16' || y.dtype === 'int16') && !(x.dtype === y.dtype && sameQuantization(x.quant, y.quant))) {
+      throw new UserError(`${label(node)}: an int16 QDQ Pad needs the same type, scale and zero point on both sides; int16 requantization is not supported`);
+    }
     return [{ shape }];
   }
   return [{ shape, dtype: x.dtype, ...(x.quant ? { quant: x.quant } : {}) }];
@@ -108,11 +113,14 @@ function fillValue(node: Node, graph: Graph, options: CompileOptions): number {
     if (raw < lo || raw > hi) throw new UserError(`${label(node)}: value ${raw} does not fit the ${node.attrs.dataType} data`);
     return node.attrs.dataType === 'uint8' ? raw - 128 : raw;
   }
-  if (name === '') return quantizeOnnx(node.attrs.value as number, y.quant!);
+  const range = y.dtype === 'int16' ? ([-32768, 32767] as const) : undefined;
+  if (name === '') return quantizeOnnx(node.attrs.value as number, y.quant!, range);
   const v = tensorOf(graph, name);
   const data = Number(constantData(graph, name)[0]!);
-  if (!v.quant) return quantizeOnnx(data, y.quant!);
-  return sameQuantization(v.quant, y.quant) ? data : requantTable(options.rounding, node, v.quant, y.quant)[data + 128]!;
+  if (!v.quant) return quantizeOnnx(data, y.quant!, range);
+  if (sameQuantization(v.quant, y.quant)) return data;
+  if (range) throw new UserError(`${label(node)}: the int16 constant_value '${name}' has another quantization than the output; int16 requantization is not supported`);
+  return requantTable(options.rounding, node, v.quant, y.quant)[data + 128]!;
 }
 
 export function preparePad(node: Node, graph: Graph, options: CompileOptions): PadParams {

@@ -26,6 +26,7 @@ import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
 import { quantOf } from '../common/values.ts';
 import type { OrtFloatBinary } from '../common/qlinear-binary.ts';
+import { refuseOnnxInt16InOnnxRounding } from '../common/onnx-int16.ts';
 
 const f32 = Math.fround;
 
@@ -111,6 +112,7 @@ export function prepareQLinearAdd(node: Node, graph: Graph, options: CompileOpti
   const [zx, zy, zc] = [xq.zeroPoint[0]!, yq.zeroPoint[0]!, cq.zeroPoint[0]!];
   const [actMin, actMax] = activationRange(node, graph);
   const dtype = out.dtype === 'int16' ? 'int16' : 'int8';
+  refuseOnnxInt16InOnnxRounding(node, options);
   if (dtype === 'int16' && options.rounding !== 'tflite') {
     throw new UserError(`node '${node.name}' (${node.op}): int16 add is TFLite's 16x8 ADD and needs --rounding tflite`);
   }

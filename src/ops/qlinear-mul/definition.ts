@@ -21,6 +21,7 @@ import { broadcastPlan, type BroadcastPlan } from '../common/broadcast.ts';
 import { activationRange } from '../common/activation.ts';
 import { quantOf } from '../common/values.ts';
 import type { OrtFloatBinary } from '../common/qlinear-binary.ts';
+import { refuseOnnxInt16InOnnxRounding } from '../common/onnx-int16.ts';
 
 export interface QMulParams {
   /** Iteration over the output, with A's and B's strides. */
@@ -51,6 +52,7 @@ export function prepareQLinearMul(node: Node, graph: Graph, options: CompileOpti
     actMin,
     actMax,
   };
+  refuseOnnxInt16InOnnxRounding(node, options);
   if (out.dtype === 'int16' && options.rounding !== 'tflite') throw new UserError(`node '${node.name}' (${node.op}): int16 mul is TFLite's 16x8 MUL and needs --rounding tflite`);
   if (options.rounding === 'onnx' && node.attrs.ort_float === 1) {
     params.onnx = { ratio: 0, zeroPoint: 0, offset: 0 };

@@ -17,7 +17,7 @@ export function importQuantizeLinear(node: OnnxNodeView, ctx: ImportContext): No
   const quant = importAffine(node, ctx, 'output');
   const outputDtypeCode = node.int('output_dtype', 0);
   const dtype: DType = node.input(2) !== '' ? ctx.zeroPointType(node, node.input(2)) : outputDtypeCode ? dtypeFromOnnx(outputDtypeCode, node.label) : 'uint8';
-  if (dtype !== 'int8' && dtype !== 'uint8') throw new UserError(`${node.label}: output type ${dtype} is not supported (int8, uint8)`);
+  if (dtype !== 'int8' && dtype !== 'uint8' && dtype !== 'int16') throw new UserError(`${node.label}: output type ${dtype} is not supported (int8, uint8, int16)`);
   ctx.declareOutput(node.outputs[0]!, dtype, quant);
   return { name: node.name, op: 'QuantizeLinear', inputs: [node.input(0)], outputs: [node.outputs[0]!], attrs: {} };
 }

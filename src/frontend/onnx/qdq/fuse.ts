@@ -141,10 +141,10 @@ function activationBounds(node: OnnxNodeView, ctx: ImportContext): number[] {
 /**
  * The integer clamp ONNX Runtime applies for real bounds: each quantized into the output's type
  * as its QuantizeLinear does (half to even, saturated; an infinite bound is the type's end). A
- * type other than int8 and uint8 is refused later (check-quantization); int8's range stands in.
+ * type other than int8, uint8 and int16 is refused later (check-quantization); int8's range stands in.
  */
 function ortClamp(bounds: number[], quant: Quantization, dtype: DType): [number, number] {
-  const storage = dtype === 'uint8' ? 'uint8' : 'int8';
+  const storage = dtype === 'uint8' || dtype === 'int16' ? dtype : 'int8';
   return [quantizeBoundHalfEven(bounds[0]!, quant, storage), quantizeBoundHalfEven(bounds[1]!, quant, storage)];
 }
 

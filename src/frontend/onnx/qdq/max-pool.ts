@@ -19,6 +19,8 @@ export function importQdqMaxPool(node: OnnxNodeView, ctx: ImportContext): Node {
   const declared = ctx.graph.tensors.get(output)!;
   const imported = importMaxPool(node, ctx);
   ctx.graph.tensors.set(output, declared);
+  // int16: the same exact maximum, which ONNX Runtime's float MaxPool between DQ and Q also gives.
+  if (declared.dtype === 'int16') imported.attrs.int16_exact = 1;
   return imported;
 }
 

@@ -16,6 +16,10 @@ export function importQdqBinary(op: QLinearBinaryOp) {
       if (!quant) throw new UserError(`${node.label}: input ${role} '${name}' must come through a DequantizeLinear`);
       if (quant.scale.length !== 1) throw new UserError(`${node.label}: input ${role} '${name}' must be dequantized per tensor (one scale), found ${quant.scale.length} scales`);
     }
+    // int16 (TFLite's 16x8 ADD and MUL): ONNX Runtime runs it in float, which onnx rounding refuses (src/ops/common/onnx-int16.ts).
+    if ([a, b, node.outputs[0]!].some((name) => ctx.graph.tensors.get(name)?.dtype === 'int16')) {
+      return { name: node.name, op, inputs: [a, b], outputs: [node.outputs[0]!], attrs: { onnx_int16_qdq: node.opType } };
+    }
     const plan = ortQdqPlan(node, ctx);
     const attrs: Record<string, number> = {};
     if (!plan.fused) attrs.ort_float = 1;
