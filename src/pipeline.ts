@@ -7,13 +7,13 @@ import type { WeightsPlacement } from './codegen/weights-blob.ts';
 import { basename, extname } from 'node:path';
 import { loadOnnxBytes, type InputBindings, type LoadedModel } from './frontend/onnx/load.ts';
 import type { BoundValues } from './frontend/bindings.ts';
-import { isTfliteModel, loadTfliteBytes, type TfliteBindings } from './frontend/tflite/load.ts';
+import { isTfliteModel, loadTfliteBytes } from './frontend/tflite/load.ts';
 import { readModelFile } from './frontend/read-model.ts';
 import { lower, type Lowered } from './passes/index.ts';
 import { generateModel, type GeneratedModel } from './codegen/generate.ts';
 import type { RoundingMode } from './numerics/requantize.ts';
 import type { IoPlacement, OptimizeGoal } from './ops/op.ts';
-import type { Graph, TensorData } from './ir/graph.ts';
+import type { Graph } from './ir/graph.ts';
 import { cIdentifier } from './codegen/c-literals.ts';
 import { UserError } from './errors.ts';
 
@@ -23,8 +23,9 @@ export interface CompileRequest {
   rounding?: RoundingMode;
   /** C symbol prefix; defaults to the model's file name. */
   name?: string;
+  /** ONNX graph inputs bound to constant tensors of their own (the ONNX conformance runner's test data). */
   bindings?: InputBindings;
-  /** Graph inputs bound to values of their own type and shape (--bind). */
+  /** Graph inputs bound to values of their own type and shape (--bind), in either format. */
   bound?: BoundValues;
   /** Accept float32 ops (for ONNX's float conformance tests); tinygen's product path is integer-only. */
   allowFloat?: boolean;
@@ -98,19 +99,12 @@ function checkModelName(name: string): void {
   if (clash !== undefined) throw new UserError(`--name ${JSON.stringify(name)} would write ${name}.h and ${name}.c, which clash with ${clash}: choose another model name`);
 }
 
-/** The TFLite loader's bindings: typed tensors (the conformance runner) and --bind values alike. */
-function tfliteBindings(request: CompileRequest): TfliteBindings {
-  const bound = new Map<string, TensorData | readonly number[]>(request.bound ?? []);
-  for (const [name, tensor] of request.bindings ?? []) if (tensor.data) bound.set(name, tensor.data);
-  return bound;
-}
-
 export function compileModel(request: CompileRequest): Compiled {
   if (request.name !== undefined) checkModelName(request.name);
   const bytes = readModelFile(request.modelPath);
   const tflite = isTfliteModel(bytes, request.modelPath);
   const loaded: LoadedModel = tflite
-    ? loadTfliteBytes(bytes, request.modelPath, tfliteBindings(request))
+    ? loadTfliteBytes(bytes, request.modelPath, request.bound)
     : loadOnnxBytes(bytes, request.modelPath, { bindings: request.bindings, ...(request.bound ? { boundValues: request.bound } : {}), allowFloat: request.allowFloat });
   // Each format defaults to the arithmetic of its own runtime: TFLM for TFLite, ONNX Runtime for ONNX.
   const rounding = request.rounding ?? (tflite ? 'tflite' : 'onnx');

@@ -5,8 +5,8 @@
  * or none, the sum is int64 and requantized by tg_mbqm_s64 (TFLM's int64 path); with an int32
  * bias the sum is int32, wrapping, and requantized by tg_requant_tflite (the int32 path).
  *
- * Each tap's row of input channels is summed in int32 first: a product is at most 2^22 in
- * magnitude, so up to 511 of them cannot overflow, and the int64 total is the same exact sum.
+ * The sums are exact (tg_dot_s16_s8); the int32 path's wrapped sum is their low 32 bits
+ * (tg_conv_s16_out).
  */
 #include <string.h>
 
@@ -14,21 +14,11 @@
 #include "tg_requant.h"
 #include "tg_conv_s16.h"
 
-/* Products of one window tap: in_per_group channels of the input pixel against the filter's. */
-static inline int32_t tg_tap_dot_s16(const int16_t *x, const int8_t *w, int32_t count)
-{
-    int32_t sum = 0;
-    for (int32_t i = 0; i < count; i++) sum += (int32_t)x[i] * (int32_t)w[i];
-    return sum;
-}
-
 void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output)
 {
     const tg_window_t *g = &p->win;
     const int32_t in_per_group = g->in_c / p->groups;
     const int32_t out_per_group = g->out_c / p->groups;
-    /* Rows of at most 511 channels keep the int32 partial sums exact. */
-    const int32_t chunk = 511;
     int16_t *y = output;
     for (int32_t b = 0; b < g->batch; b++) {
         const int16_t *image = input + b * g->in_h * g->in_w * g->in_c;
@@ -36,8 +26,7 @@ void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output)
             for (int32_t ox = 0; ox < g->out_w; ox++) {
                 for (int32_t oc = 0; oc < g->out_c; oc++) {
                     const int32_t first_in = (oc / out_per_group) * in_per_group;
-                    int64_t acc64 = 0;
-                    uint32_t acc32 = 0; /* the int32 path wraps like TFLM's int32 sum, without UB */
+                    int64_t acc = 0;
                     for (int32_t ky = 0; ky < g->k_h; ky++) {
                         const int32_t iy = oy * g->stride_h - g->pad_top + ky * g->dil_h;
                         if (iy < 0 || iy >= g->in_h) continue;
@@ -46,30 +35,13 @@ void tg_conv_s16(const tg_conv_s16_t *p, const int16_t *input, int16_t *output)
                             if (ix < 0 || ix >= g->in_w) continue;
                             const int16_t *x = image + (iy * g->in_w + ix) * g->in_c + first_in;
                             if (p->depthwise_weights) {
-                                const int32_t product = (int32_t)x[0] * (int32_t)p->weights[(ky * g->k_w + kx) * g->out_c + oc];
-                                acc64 += product;
-                                acc32 += (uint32_t)product;
+                                acc += (int32_t)x[0] * (int32_t)p->weights[(ky * g->k_w + kx) * g->out_c + oc];
                                 continue;
                             }
-                            const int8_t *w = p->weights + ((oc * g->k_h + ky) * g->k_w + kx) * in_per_group;
-                            for (int32_t c = 0; c < in_per_group; c += chunk) {
-                                const int32_t n = in_per_group - c < chunk ? in_per_group - c : chunk;
-                                const int32_t part = tg_tap_dot_s16(x + c, w + c, n);
-                                acc64 += part;
-                                acc32 += (uint32_t)part;
-                            }
+                            acc += tg_dot_s16_s8(x, p->weights + ((oc * g->k_h + ky) * g->k_w + kx) * in_per_group, in_per_group);
                         }
                     }
-                    int32_t out;
-                    if (p->bias32 != NULL) {
-                        const int32_t acc = (int32_t)(acc32 + (uint32_t)p->bias32[oc]);
-                        out = tg_requant_tflite(acc, p->multiplier[oc], p->shift[oc], 0, p->act_min, p->act_max);
-                    } else {
-                        const int64_t acc = acc64 + (p->bias64 != NULL ? p->bias64[oc] : 0);
-                        const int32_t scaled = tg_mbqm_s64(acc, p->multiplier[oc], p->shift[oc]);
-                        out = scaled < p->act_min ? p->act_min : (scaled > p->act_max ? p->act_max : scaled);
-                    }
-                    *y++ = (int16_t)out;
+                    *y++ = tg_conv_s16_out(p, oc, acc);
                 }
             }
         }

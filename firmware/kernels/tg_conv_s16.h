@@ -24,6 +24,19 @@
 
 #define TG_S16_CHUNK 508
 
+/* x · w over count values, exactly: int32 sums of at most TG_S16_CHUNK products, added in int64. */
+static inline int64_t tg_dot_s16_s8(const int16_t *x, const int8_t *w, int32_t count)
+{
+    int64_t total = 0;
+    for (int32_t start = 0; start < count; start += TG_S16_CHUNK) {
+        const int32_t end = count - start < TG_S16_CHUNK ? count : start + TG_S16_CHUNK;
+        int32_t part = 0;
+        for (int32_t c = start; c < end; c++) part += (int32_t)x[c] * (int32_t)w[c];
+        total += part;
+    }
+    return total;
+}
+
 /* The channel's requantization of an exact sum: TFLM's int64 path, or its int32 one (the sum wrapped). */
 static inline __attribute__((always_inline)) int16_t tg_conv_s16_out(const tg_conv_s16_t *p, int32_t oc, int64_t sum)
 {

@@ -12,6 +12,17 @@
 #include "tg_requant.h"
 
 /* int32 addition and subtraction that wrap (gemmlowp never lets them overflow; no UB if it did). */
+/* The leading zero bits of x (32 for 0), as TFLM's CountLeadingZeros; portable, no CLZ needed. */
+static inline int32_t tg_leading_zeros(uint32_t x)
+{
+    int32_t n = 0;
+    while (n < 32 && !(x & UINT32_C(0x80000000))) {
+        x <<= 1;
+        n++;
+    }
+    return n;
+}
+
 static inline int32_t tg_fp_add(int32_t a, int32_t b)
 {
     return (int32_t)((uint32_t)a + (uint32_t)b);

@@ -46,16 +46,6 @@ void tg_softmax_onnx_s8(const tg_softmax_onnx_t *p, const int8_t *input, int8_t 
     }
 }
 
-static int32_t leading_zeros(uint32_t x)
-{
-    int32_t n = 0;
-    while (n < 32 && !(x & UINT32_C(0x80000000))) {
-        x <<= 1;
-        n++;
-    }
-    return n;
-}
-
 /* exp(x - max) in Q0.31, or -1 when the difference is below diff_min. */
 static int32_t exp_of_difference(const tg_softmax_tflite_t *p, int32_t diff)
 {
@@ -91,7 +81,7 @@ void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int
                     sum = tg_fp_add(sum, tg_rounding_divide_by_pot(e, 12));
                 }
             }
-            const int32_t headroom_plus_one = leading_zeros((uint32_t)sum);
+            const int32_t headroom_plus_one = tg_leading_zeros((uint32_t)sum);
             const int32_t bits_over_unit = 12 - headroom_plus_one;
             const int32_t shifted_sum_minus_one = (int32_t)(((uint32_t)sum << headroom_plus_one) - UINT32_C(0x80000000));
             const int32_t scale = tg_fp_one_over_one_plus_x(shifted_sum_minus_one);

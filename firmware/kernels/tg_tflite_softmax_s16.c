@@ -7,6 +7,7 @@
  */
 #include "tinygen_kernels.h"
 #include "tg_requant.h"
+#include "tg_fixed_point.h"
 
 /*
  * TFLM's tables as its prepare builds them in float32 (LUTPopulate<int16_t>): exp over [-10, 0]
@@ -95,21 +96,6 @@ static int32_t lut_lookup(const int16_t *lut, int32_t value)
     return lut[index] + ((slope * offset + 64) >> 7);
 }
 
-static int32_t clamp_s16(int32_t x)
-{
-    return x < INT16_MIN ? INT16_MIN : (x > INT16_MAX ? INT16_MAX : x);
-}
-
-static int32_t leading_zeros(uint32_t x)
-{
-    int32_t n = 0;
-    while (n < 32 && !(x & UINT32_C(0x80000000))) {
-        x <<= 1;
-        n++;
-    }
-    return n;
-}
-
 void tg_softmax_tflite_s16(const tg_softmax_tflite_s16_t *p, const int16_t *input, int16_t *output)
 {
     if (p->length <= 0) {
@@ -127,15 +113,15 @@ void tg_softmax_tflite_s16(const tg_softmax_tflite_s16_t *p, const int16_t *inpu
         for (int32_t c = 0; c < p->length; c++) {
             const int32_t scaled = tg_requant_tflite(x[c] - max, p->input_multiplier, p->input_shift, 0, INT32_MIN, INT32_MAX);
             /* scaled <= 0: 32767 + scaled cannot overflow. */
-            const int32_t e = lut_lookup(exp_lut, clamp_s16(scaled + 32767));
+            const int32_t e = lut_lookup(exp_lut, tg_clamp_i32(scaled + 32767, INT16_MIN, INT16_MAX));
             y[c] = (int16_t)e;
             sum += e;
         }
         /* Every exp is at least 2, so 1 <= headroom_plus_one <= 30 and both shifts below are in range. */
-        const int32_t headroom_plus_one = leading_zeros((uint32_t)sum);
+        const int32_t headroom_plus_one = tg_leading_zeros((uint32_t)sum);
         const int32_t shifted_sum = (int32_t)((((int64_t)sum << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
         /* shifted_sum in [2^16, 2^17] is 1 + x; the table's input is x less 2^15. */
-        const int32_t reciprocal = lut_lookup(one_over_one_plus_x_lut, clamp_s16(shifted_sum - ((1 << 15) + (1 << 16))));
+        const int32_t reciprocal = lut_lookup(one_over_one_plus_x_lut, tg_clamp_i32(shifted_sum - ((1 << 15) + (1 << 16)), INT16_MIN, INT16_MAX));
         const int32_t right_shift = 31 - headroom_plus_one;
         const int64_t rounding = (int64_t)1 << (right_shift - 1);
         for (int32_t c = 0; c < p->length; c++) {

@@ -14,6 +14,7 @@
  */
 #include "tinygen_kernels.h"
 #include "tg_requant.h"
+#include "tg_conv_s16.h"
 
 /* The input rows (or columns) that reach output position o: [*first, *last], empty when first > last. */
 static void tg_tconv_sources(int32_t o, int32_t pad, int32_t k, int32_t stride, int32_t in, int32_t *first, int32_t *last)
@@ -57,19 +58,6 @@ void tg_transpose_conv_s8_c(const tg_transpose_conv_t *p, const int8_t *input, i
     }
 }
 
-/* One (pixel, tap) of 16x8: products below 2^22, so chunks of 511 sum exactly in int32. */
-static int64_t tg_tconv_dot_s16(const int16_t *x, const int8_t *w, int32_t count)
-{
-    int64_t total = 0;
-    for (int32_t start = 0; start < count; start += 511) {
-        const int32_t end = count - start < 511 ? count : start + 511;
-        int32_t part = 0;
-        for (int32_t c = start; c < end; c++) part += (int32_t)x[c] * (int32_t)w[c];
-        total += part;
-    }
-    return total;
-}
-
 void tg_transpose_conv_s16_c(const tg_transpose_conv_t *p, const int16_t *input, int16_t *output)
 {
     const tg_window_t *g = &p->win;
@@ -88,7 +76,7 @@ void tg_transpose_conv_s16_c(const tg_transpose_conv_t *p, const int16_t *input,
                         const int32_t ky = oy + g->pad_top - iy * g->stride_h;
                         for (int32_t ix = ix0; ix <= ix1; ix++) {
                             const int32_t kx = ox + g->pad_left - ix * g->stride_w;
-                            acc += tg_tconv_dot_s16(image + (iy * g->in_w + ix) * g->in_c, p->weights + ((oc * g->k_h + ky) * g->k_w + kx) * g->in_c, g->in_c);
+                            acc += tg_dot_s16_s8(image + (iy * g->in_w + ix) * g->in_c, p->weights + ((oc * g->k_h + ky) * g->k_w + kx) * g->in_c, g->in_c);
                         }
                     }
                     if (p->bias64 != NULL) acc += p->bias64[oc];

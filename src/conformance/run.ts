@@ -113,9 +113,10 @@ function tflmCase(prefix: string): CaseSource {
       const test = readTflmTestCase(prefix);
       const names = tfliteInputNames(test.modelPath);
       if (names.length !== test.inputs.length) throw new UserError(`${test.name}: the model has ${names.length} inputs, the case ${test.inputs.length}`);
-      const bindings = new Map(names.flatMap((name, k) => (test.inputs[k]!.dtype === 'int32' ? [[name, test.inputs[k]!] as const] : [])));
-      row.bound = [...bindings.keys()];
-      const compiled = compileModel({ modelPath: test.modelPath, bindings, rounding: 'tflite' });
+      // The same binding as --bind: the values, converted to the input's own type by the loader.
+      const bound = new Map(names.flatMap((name, k) => (test.inputs[k]!.dtype === 'int32' ? [[name, Array.from(test.inputs[k]!.data as Int32Array)] as const] : [])));
+      row.bound = [...bound.keys()];
+      const compiled = compileModel({ modelPath: test.modelPath, bound, rounding: 'tflite' });
       const inputs = test.inputs.filter((t) => t.dtype !== 'int32');
       // The csv files are flat; the API's shapes are the graph's.
       const shaped = inputs.map((t, k) => ({ dtype: t.dtype, shape: [...tensorOf(compiled.graph, compiled.graph.inputs[k]!).shape], data: t.data! }));

@@ -227,7 +227,7 @@ describe('TRANSPOSE_CONV 16x8: TFLM\'s int64 requantization (15-bit multiplier, 
 });
 
 describe('TRANSPOSE_CONV import', () => {
-  const load = (layers: Layer[], bindings = new Map<string, Int32Array>()) => loadTfliteBytes(buildTflite(model(layers)), 'tconv.tflite', bindings);
+  const load = (layers: Layer[], bindings = new Map<string, number[]>()) => loadTfliteBytes(buildTflite(model(layers)), 'tconv.tflite', bindings);
   const attrsOf = (layer: Layer) => load([layer]).graph.nodes[0]!.attrs;
   const geometry = (padding: number, out: [number, number], kernel: [number, number], stride: [number, number]): Layer => ({
     x: { shape: [1, 1, 1, 1], scale: 1 },
@@ -258,11 +258,11 @@ describe('TRANSPOSE_CONV import', () => {
 
   it('reads the output shape operand from a bound graph input, and refuses an unbound one', () => {
     const layer = { ...int8Layer(VALID, [1, 5, 5, 2]), shapeAsInput: true };
-    const bound = load([layer], new Map([['shape0', Int32Array.from([1, 5, 5, 2])]])).graph;
+    const bound = load([layer], new Map([['shape0', [1, 5, 5, 2]]])).graph;
     expect(bound.inputs).toEqual(['x0']);
     expect(bound.nodes[0]!.op).toBe('TFLiteTransposeConv');
     expect(() => load([layer])).toThrow(/output shape 'shape0' must be a constant/);
-    expect(() => load([layer], new Map([['shape0', Int32Array.from([1, 5, 4, 2])]]))).toThrow(/output shape operand \[1,5,4,2\] differs from the output 'y0' as declared, \[1,5,5,2\]/);
+    expect(() => load([layer], new Map([['shape0', [1, 5, 4, 2]]]))).toThrow(/output shape operand \[1,5,4,2\] differs from the output 'y0' as declared, \[1,5,5,2\]/);
   });
 
   const refusals: [string, Layer, RegExp][] = [

@@ -5,16 +5,16 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import type { OperatorView, TfliteImporter } from './importer.ts';
-import { checked, int8Operands } from './import-elementwise.ts';
+import { checked, quantizedOperands } from './import-elementwise.ts';
 
 export function importLeakyRelu(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
   // Absent options mean the schema default, alpha 0 (TFLM reads the same).
   const alpha = op.operator.options('LeakyReluOptions')?.alpha ?? 0;
   return checked(importer, { name: op.name, op: 'TFLiteLeakyRelu', inputs, outputs: [output], attrs: { alpha } });
 }
 
 export function importHardSwish(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1);
+  const { inputs, output } = quantizedOperands(op, importer, 1);
   return checked(importer, { name: op.name, op: 'TFLiteHardSwish', inputs, outputs: [output], attrs: {} });
 }

@@ -9,7 +9,7 @@
 import type { Node, Tensor } from '../../ir/graph.ts';
 import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireActivation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { nhwcDims, requireOutputShape, windowAttrs } from './spatial.ts';
 import { Padding } from './schema.ts';
 
@@ -65,7 +65,7 @@ export function importDepthwiseConv2d(op: OperatorView, importer: TfliteImporter
 function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGeometry): Node[] {
   const [inputIndex, weightsIndex, biasIndex = -1] = op.operator.inputs;
   const input = importer.read(inputIndex, 'input');
-  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  requireActivation(importer, input, 'input', ['int8', 'int16']);
   // 16x8: int16 activations, int8 weights, int64 (or int32) bias; TFLM's own arithmetic (Conv16x8).
   const sixteen = importer.tensor(input).dtype === 'int16';
   const [n, h, w, c] = nhwcDims(importer, input, 'input');
@@ -85,7 +85,7 @@ function importConv(op: OperatorView, importer: TfliteImporter, geometry: ConvGe
     inputs.push(bias.name);
   }
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output', [sixteen ? 'int16' : 'int8']);
+  requireActivation(importer, output, 'output', [sixteen ? 'int16' : 'int8']);
   if (sixteen) {
     // TFLM's 16x8 kernels read no zero point; a nonzero one would be silently dropped, so it is refused.
     const offCentre = [input, weights.name, output].find((name) => importer.tensor(name).quant?.zeroPoint.some((z) => z !== 0));
@@ -129,7 +129,7 @@ export function importFullyConnected16x8(op: OperatorView, importer: TfliteImpor
     inputs.push(bias.name);
   }
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output', ['int16']);
+  requireActivation(importer, output, 'output', ['int16']);
   const y = importer.tensor(output);
   if (elementCount(y.shape) !== rows * n) throw new UserError(`the output [${y.shape}] does not hold the ${rows} x ${n} results`);
   // TFLM's int16 FC applies zero points, but 16x8 quantization has none: a nonzero one is refused, as for CONV_2D.

@@ -12,7 +12,7 @@ import { elementCount, quantizedRange } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { opDefinition } from '../../ops/registry.ts';
 import { ActivationFunctionType as Activation } from './schema.ts';
-import { activationBounds, requireInt8Activation, tfliteClamp, type ActivationTypes, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireActivation, tfliteClamp, type ActivationTypes, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { INT32_MAX, quantizeMultiplier, roundHalfAway } from '../../numerics/requantize.ts';
 
@@ -30,12 +30,12 @@ export function checked(importer: TfliteImporter, node: Node): Node[] {
  * Reads the operator's activation inputs and its one output, quantized per tensor: int8, or int16
  * too where `types` says so, every operand of one type.
  */
-export function int8Operands(op: OperatorView, importer: TfliteImporter, count: number, types: ActivationTypes = ['int8']): { inputs: string[]; output: string } {
+export function quantizedOperands(op: OperatorView, importer: TfliteImporter, count: number, types: ActivationTypes = ['int8']): { inputs: string[]; output: string } {
   const inputs = op.operator.inputs.slice(0, count).map((index, i) => importer.read(index, `input ${i}`));
   if (inputs.length !== count) throw new UserError(`needs ${count} inputs, has ${inputs.length}`);
-  inputs.forEach((name, i) => requireInt8Activation(importer, name, `input ${i}`, types));
+  inputs.forEach((name, i) => requireActivation(importer, name, `input ${i}`, types));
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output', types);
+  requireActivation(importer, output, 'output', types);
   const dtype = importer.tensor(output).dtype;
   const other = inputs.find((name) => importer.tensor(name).dtype !== dtype);
   if (other !== undefined) throw new UserError(`the input '${other}' is ${importer.tensor(other).dtype} and the output '${output}' ${dtype}; TFLM's kernel needs one type`);
@@ -51,7 +51,7 @@ export function requireSameQuantization(importer: TfliteImporter, inputs: string
 function importArithmetic(irOp: 'QLinearAdd' | 'QLinearMul' | 'TFLiteSub', options: 'AddOptions' | 'MulOptions' | 'SubOptions', types: ActivationTypes = ['int8']) {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
     const bounds = activationBounds(op.operator.options(options)?.fusedActivationFunction ?? Activation.NONE);
-    const { inputs, output } = int8Operands(op, importer, 2, types);
+    const { inputs, output } = quantizedOperands(op, importer, 2, types);
     const y = importer.tensor(output);
     const clamp = bounds && tfliteClamp(bounds, y.quant, y.dtype === 'int16' ? 'int16' : 'int8');
     return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: clamp ? { clamp } : {} });
@@ -83,7 +83,7 @@ export function importMul(op: OperatorView, importer: TfliteImporter): Node[] {
  */
 export function importMean(op: OperatorView, importer: TfliteImporter): Node[] {
   // int16 too: TFLM's 16x8 MEAN is the same integer kernel with int16 bounds.
-  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
   const rank = importer.tensor(inputs[0]!).shape.length;
   // Out-of-range axes are left for the op's own error.
   const axes = [...new Set(importer.integers(op.operator.inputs[1]!, 'axes').map((a) => (a < 0 && a >= -rank ? a + rank : a)))];
@@ -108,7 +108,7 @@ export function importConcatenation(op: OperatorView, importer: TfliteImporter):
   const options = op.operator.options('ConcatenationOptions');
   // TFLite's concatenation kernels refuse a fused activation.
   if ((options?.fusedActivationFunction ?? Activation.NONE) !== Activation.NONE) throw new UserError('a fused activation on CONCATENATION is not supported (TFLite defines none)');
-  const { inputs, output } = int8Operands(op, importer, op.operator.inputs.length, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, op.operator.inputs.length, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   // TFLM's int16 concatenation requires zero points of 0 (concatenation.cc).
   if (importer.tensor(output).dtype === 'int16' && importer.tensor(output).quant!.zeroPoint[0] !== 0) throw new UserError(`int16 CONCATENATION needs zero points of 0 (TFLM's kernel refuses others)`);
@@ -116,7 +116,7 @@ export function importConcatenation(op: OperatorView, importer: TfliteImporter):
 }
 
 export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   const paddings = importer.integers(op.operator.inputs[1]!, 'paddings');
   const rank = importer.tensor(inputs[0]!).shape.length;
@@ -132,7 +132,7 @@ export function importPad(op: OperatorView, importer: TfliteImporter): Node[] {
 }
 
 export function importTranspose(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   const perm = importer.integers(op.operator.inputs[1]!, 'permutation');
   return checked(importer, { name: op.name, op: 'Transpose', inputs, outputs: [output], attrs: { perm } });
@@ -143,7 +143,7 @@ export function importTranspose(op: OperatorView, importer: TfliteImporter): Nod
  * op checks the quantization). TFLM's int8 → int16 form is not taken.
  */
 export function importSoftmax(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
   const beta = op.operator.options('SoftmaxOptions')?.beta ?? 1;
   return checked(importer, { name: op.name, op: 'TFLiteSoftmax', inputs, outputs: [output], attrs: { beta } });
 }
@@ -151,7 +151,7 @@ export function importSoftmax(op: OperatorView, importer: TfliteImporter): Node[
 /** LOGISTIC → TFLiteLogistic, TANH → TFLiteTanh (TFLM's int8 fixed-point and int16 table methods). */
 export function importActivationFunction(irOp: 'TFLiteLogistic' | 'TFLiteTanh') {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
-    const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+    const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
     return checked(importer, { name: op.name, op: irOp, inputs, outputs: [output], attrs: {} });
   };
 }
@@ -169,7 +169,7 @@ export function importActivationFunction(irOp: 'TFLiteLogistic' | 'TFLiteTanh') 
  */
 export function importRelu(activation: number) {
   return (op: OperatorView, importer: TfliteImporter): Node[] => {
-    const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+    const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
     const [x, y] = [importer.tensor(inputs[0]!).quant!, importer.tensor(output).quant!];
     const dtype = importer.tensor(output).dtype as 'int8' | 'int16';
     const [lo, hi] = quantizedRange(dtype)!;

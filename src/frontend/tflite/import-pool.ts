@@ -11,7 +11,7 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireActivation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import { clampedOutput, nhwcDims, requireOutputShape, windowAttrs } from './spatial.ts';
 
@@ -28,10 +28,10 @@ function importPool(op: OperatorView, importer: TfliteImporter, irOp: string, ex
   const o = op.operator.options('Pool2DOptions');
   if (!o) throw new UserError('Pool2DOptions are missing');
   const input = importer.read(op.operator.inputs[0], 'input');
-  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  requireActivation(importer, input, 'input', ['int8', 'int16']);
   const [n, h, w, c] = nhwcDims(importer, input, 'input');
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output', ['int8', 'int16']);
+  requireActivation(importer, output, 'output', ['int8', 'int16']);
   const [x, y] = [importer.tensor(input), importer.tensor(output)];
   if (x.dtype !== y.dtype) throw new UserError(`the input '${input}' is ${x.dtype} and the output '${output}' ${y.dtype}; TFLM's kernel needs one type`);
   if (!sameQuantization(x.quant, y.quant)) {

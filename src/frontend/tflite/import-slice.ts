@@ -8,7 +8,7 @@
 import type { Node } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import type { OperatorView, TfliteImporter } from './importer.ts';
-import { checked, int8Operands, requireSameQuantization } from './import-elementwise.ts';
+import { checked, quantizedOperands, requireSameQuantization } from './import-elementwise.ts';
 
 const clampTo = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -23,7 +23,7 @@ export function importStridedSlice(op: OperatorView, importer: TfliteImporter): 
   if (options?.ellipsisMask) throw new UserError(`ellipsis_mask ${options.ellipsisMask} is not supported`);
   if (options?.newAxisMask) throw new UserError(`new_axis_mask ${options.newAxisMask} is not supported`);
   if (options?.offset) throw new UserError('offset (end relative to begin) is not supported');
-  const { inputs, output } = int8Operands(op, importer, 1, ['int8', 'int16']);
+  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
   requireSameQuantization(importer, inputs, output);
   const [, beginIndex, endIndex, stridesIndex] = op.operator.inputs;
   const [begin, end, strides] = [

@@ -12,7 +12,7 @@
 import type { Node } from '../../ir/graph.ts';
 import { elementCount, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
-import { activationBounds, requireInt8Activation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
+import { activationBounds, requireActivation, tfliteClamp, type OperatorView, type TfliteImporter } from './importer.ts';
 import { Padding } from './schema.ts';
 
 /**
@@ -43,7 +43,7 @@ export function importTransposeConv(op: OperatorView, importer: TfliteImporter):
   const [shapeIndex, weightsIndex, inputIndex, biasIndex = -1] = op.operator.inputs;
 
   const input = importer.read(inputIndex, 'input');
-  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  requireActivation(importer, input, 'input', ['int8', 'int16']);
   const x = importer.tensor(input);
   const sixteen = x.dtype === 'int16';
   if (x.shape.length !== 4 || x.shape.some((d) => d < 1)) throw new UserError(`the input '${input}' must be 4-D NHWC and not empty, got [${x.shape}]`);
@@ -66,7 +66,7 @@ export function importTransposeConv(op: OperatorView, importer: TfliteImporter):
   const output = importer.write(op.operator.outputs[0], 'output');
   const y = importer.tensor(output);
   if (y.dtype !== x.dtype) throw new UserError(`the output '${output}' is ${y.dtype}; TRANSPOSE_CONV writes its input's type, ${x.dtype}`);
-  requireInt8Activation(importer, output, 'output', [sixteen ? 'int16' : 'int8']);
+  requireActivation(importer, output, 'output', [sixteen ? 'int16' : 'int8']);
   if (sixteen) {
     // TFLM's 16x8 kernel reads no activation zero point; 16x8 quantization has none.
     const offCentre = [input, output].find((name) => importer.tensor(name).quant!.zeroPoint[0] !== 0);

@@ -7,7 +7,7 @@ import type { DType, Graph, Node, Quantization, TensorData } from '../../ir/grap
 import { elementCount, dtypeBytes, quantizedRange, uniqueName } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { checkNodeCount } from '../limits.ts';
-import { boundTensorData } from '../bindings.ts';
+import { boundTensorData, type BoundValues } from '../bindings.ts';
 import { roundHalfAway } from '../../numerics/requantize.ts';
 import {
   ActivationFunctionType as Activation,
@@ -59,7 +59,7 @@ export class TfliteImporter {
     name: string,
     private readonly operators: OperatorTable,
     /** Graph inputs (by tensor name) bound to compile-time values, which then are constants. */
-    private readonly bindings: ReadonlyMap<string, TensorData | readonly number[]> = new Map(),
+    private readonly bindings: BoundValues = new Map(),
   ) {
     const subgraphs = model.subgraphs;
     if (subgraphs.length === 0) throw new UserError('the model has no subgraphs');
@@ -126,7 +126,7 @@ export class TfliteImporter {
   }
 
   /** Adds tensor `index` to the graph (with its constant data, if it has any) and returns its IR name. */
-  private declare(index: number, role: string, bound?: TensorData | readonly number[]): string {
+  private declare(index: number, role: string, bound?: readonly number[]): string {
     const tensor = this.tensorAt(index);
     const label = `${role} '${tensor.name}'`;
     const dtype = SUPPORTED_TYPES.get(tensor.type);
@@ -137,7 +137,7 @@ export class TfliteImporter {
     if (tensor.isSparse) throw new UserError(`${label} is sparse; sparse tensors are not supported`);
     const shape = tensor.shape;
     const name = uniqueName(this.graph, tensor.name || `tensor_${index}`);
-    const data = Array.isArray(bound) ? boundTensorData(bound, dtype, shape, label) : bound ? boundData(bound as TensorData, dtype, shape, label) : this.constantData(tensor, dtype, shape, label);
+    const data = bound ? boundTensorData(bound, dtype, shape, label) : this.constantData(tensor, dtype, shape, label);
     const quant = quantization(tensor, label);
     // The kernels count elements and bytes in int32.
     if (elementCount(shape) * dtypeBytes(dtype) > 2 ** 31 - 1) throw new UserError(`${label} has shape [${shape}]: more than 2^31 - 1 bytes`);
@@ -222,15 +222,6 @@ export class TfliteImporter {
   }
 }
 
-/** A bound graph input's value, which must match the input's type and element count. */
-function boundData(bound: TensorData, dtype: DType, shape: number[], label: string): TensorData {
-  const count = elementCount(shape);
-  const type = bound instanceof Int32Array ? 'int32' : bound instanceof Int16Array ? 'int16' : bound instanceof Int8Array ? 'int8' : undefined;
-  if (type !== dtype) throw new UserError(`${label} is ${dtype}; its bound value is ${type ?? 'of another type'}`);
-  if (bound.length !== count) throw new UserError(`${label} has shape [${shape}] (${count} values); its bound value has ${bound.length}`);
-  return bound;
-}
-
 /** A tensor's quantization: scale float32, zero point int64 in the schema; per channel along quantized_dimension. */
 function quantization(tensor: TfliteTensor, label: string): Quantization | undefined {
   const params = tensor.quantization;
@@ -282,10 +273,11 @@ export function tfliteClamp(bounds: readonly number[], quant: Quantization | und
 /** The refusal of an int16 activation by an operator whose 16x8 form is not supported. */
 export const INT16_NOT_YET = "int16 activations (TFLite's 16x8 quantization) are not supported for this operator yet";
 
-/** The quantized activation types an operator takes: int8, and int16 where its 16x8 form is supported. */
+/** The quantized activation types an operator takes: int8, int16 where its 16x8 form is supported, int32 around QUANTIZE. */
 export type ActivationTypes = readonly ('int8' | 'int16' | 'int32')[];
 
-export function requireInt8Activation(importer: TfliteImporter, name: string, role: string, types: ActivationTypes = ['int8']): void {
+/** A quantized activation per tensor of one of `types` (int8 unless given), or a one-line refusal naming what it is. */
+export function requireActivation(importer: TfliteImporter, name: string, role: string, types: ActivationTypes = ['int8']): void {
   const tensor = importer.tensor(name);
   if (tensor.dtype === 'int16' && !types.includes('int16')) throw new UserError(`the ${role} '${name}' is int16: ${INT16_NOT_YET}`);
   if (!(types as readonly string[]).includes(tensor.dtype)) throw new UserError(`the ${role} '${name}' is ${tensor.dtype}; float and hybrid operators are not supported (quantize the model to int8)`);

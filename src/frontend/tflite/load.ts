@@ -8,13 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import type { Node, TensorData } from '../../ir/graph.ts';
+import type { Node } from '../../ir/graph.ts';
+import type { BoundValues } from '../bindings.ts';
 import { elementCount } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { sameQuantization } from '../../ops/common/requant-table.ts';
 import type { LoadedModel } from '../onnx/load.ts';
 import { FlatFile } from './flat-reader.ts';
-import { activationBounds, requireInt8Activation, tfliteClamp, TfliteImporter, type OperatorTable, type OperatorView } from './importer.ts';
+import { activationBounds, requireActivation, tfliteClamp, TfliteImporter, type OperatorTable, type OperatorView } from './importer.ts';
 import { importConv2d, importDepthwiseConv2d, importFullyConnected16x8 } from './import-conv.ts';
 import { importAveragePool2d, importMaxPool2d } from './import-pool.ts';
 import { importHardSwish, importLeakyRelu } from './import-activations.ts';
@@ -28,10 +29,7 @@ export function isTfliteModel(bytes: Uint8Array, path: string): boolean {
   return extname(path).toLowerCase() === '.tflite' || new FlatFile(bytes).identifier() === TFLITE_IDENTIFIER;
 }
 
-/** Graph inputs (by tensor name) bound to compile-time values: typed data, or numbers of the input's type. */
-export type TfliteBindings = ReadonlyMap<string, TensorData | readonly number[]>;
-
-export function loadTfliteBytes(bytes: Uint8Array, source: string, bindings: TfliteBindings = new Map()): LoadedModel {
+export function loadTfliteBytes(bytes: Uint8Array, source: string, bindings: BoundValues = new Map()): LoadedModel {
   if (new FlatFile(bytes).identifier() !== TFLITE_IDENTIFIER) {
     throw new UserError(`${source}: not a TFLite model (no "${TFLITE_IDENTIFIER}" file identifier)`);
   }
@@ -94,7 +92,7 @@ function importFullyConnected(op: OperatorView, importer: TfliteImporter): Node[
   if (options && options.weightsFormat !== 0) throw new UserError('shuffled weights (weights_format other than DEFAULT) are not supported');
   const [inputIndex, weightsIndex, biasIndex = -1] = op.operator.inputs;
   const input = importer.read(inputIndex, 'input');
-  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  requireActivation(importer, input, 'input', ['int8', 'int16']);
   if (importer.tensor(input).dtype === 'int16') return importFullyConnected16x8(op, importer, input);
   const weights = importer.tensor(importer.constant(weightsIndex, 'weights'));
   if (weights.dtype !== 'int8' || weights.shape.length !== 2) throw new UserError(`the weights '${weights.name}' must be int8 [out, in], got ${weights.dtype} [${weights.shape}]`);
@@ -112,7 +110,7 @@ function importFullyConnected(op: OperatorView, importer: TfliteImporter): Node[
     inputs.push(bias.name);
   }
   const output = importer.write(op.operator.outputs[0], 'output');
-  requireInt8Activation(importer, output, 'output');
+  requireActivation(importer, output, 'output');
 
   const nodes: Node[] = [];
   const inputTensor = importer.tensor(input);
@@ -169,13 +167,13 @@ function importQuantize(op: OperatorView, importer: TfliteImporter): Node[] {
   if (dtype !== 'float32' && (dtype !== 'int8' || outType !== 'int8')) {
     // Between integer types (16x8 models requantize int16 to int32 or int8 and back).
     for (const [name, role] of [[input, 'input'], [output, 'output']] as const) {
-      requireInt8Activation(importer, name, role, ['int8', 'int16', 'int32']);
+      requireActivation(importer, name, role, ['int8', 'int16', 'int32']);
     }
     return [{ name: op.name, op: 'TFLiteRequantize', inputs: [input], outputs: [output], attrs: {} }];
   }
-  requireInt8Activation(importer, output, 'output', ['int8', 'int16']);
+  requireActivation(importer, output, 'output', ['int8', 'int16']);
   if (dtype === 'int8') {
-    requireInt8Activation(importer, input, 'input');
+    requireActivation(importer, input, 'input');
     return [{ name: op.name, op: 'Identity', inputs: [input], outputs: [output], attrs: { qdq: 1 } }];
   }
   return [{ name: op.name, op: 'QuantizeLinear', inputs: [input], outputs: [output], attrs: { ties_away_from_zero: 1 } }];
@@ -184,7 +182,7 @@ function importQuantize(op: OperatorView, importer: TfliteImporter): Node[] {
 /** int8 or int16 → float32 at the model's output. */
 function importDequantize(op: OperatorView, importer: TfliteImporter): Node[] {
   const input = importer.read(op.operator.inputs[0], 'input');
-  requireInt8Activation(importer, input, 'input', ['int8', 'int16']);
+  requireActivation(importer, input, 'input', ['int8', 'int16']);
   if (importer.tensor(input).data) throw new UserError(`dequantizing a constant (the input '${input}') is not supported`);
   const output = importer.write(op.operator.outputs[0], 'output');
   if (importer.tensor(output).dtype !== 'float32') throw new UserError(`the output '${output}' must be float32`);
