@@ -58,23 +58,28 @@ export type CmsisKernel =
   | 'arm_depthwise_conv_wrapper_s16'
   | 'arm_fully_connected_s16';
 
-export interface ConvCall {
-  kernel: 'arm_convolve_wrapper_s8' | 'arm_depthwise_conv_wrapper_s8';
+/** What every convolution call takes, int8 or 16x8. */
+interface ConvLayerCall {
   input: Dims;
   filter: Dims;
   output: Dims;
   stride: [number, number];
   padding: [number, number];
   dilation: [number, number];
-  inputOffset: number;
-  outputOffset: number;
   chMult: number;
   actMin: number;
   actMax: number;
+  /** TFLite's Q31 multipliers and shifts (the s16 kernels reduce them to 15 bits themselves, as TFLM does). */
   multipliers: number[];
   shifts: number[];
   /** [C_OUT][H][W][C_IN / group], or [1][H][W][C_OUT] for depthwise: tinygen's IR layouts are CMSIS-NN's. */
   weights: Int8Array;
+}
+
+export interface ConvCall extends ConvLayerCall {
+  kernel: 'arm_convolve_wrapper_s8' | 'arm_depthwise_conv_wrapper_s8';
+  inputOffset: number;
+  outputOffset: number;
   bias: Int32Array;
 }
 
@@ -129,22 +134,8 @@ export interface SoftmaxCall {
 }
 
 /** A 16x8 convolution: no offsets (16x8 quantization has no zero points), an int64 bias or none. */
-export interface Conv16Call {
+export interface Conv16Call extends ConvLayerCall {
   kernel: 'arm_convolve_wrapper_s16' | 'arm_depthwise_conv_wrapper_s16';
-  input: Dims;
-  filter: Dims;
-  output: Dims;
-  stride: [number, number];
-  padding: [number, number];
-  dilation: [number, number];
-  chMult: number;
-  actMin: number;
-  actMax: number;
-  /** TFLite's Q31 multipliers and shifts: CMSIS-NN reduces them to 15 bits itself, as TFLM does. */
-  multipliers: number[];
-  shifts: number[];
-  /** [C_OUT][H][W][C_IN], or [1][H][W][C_OUT] for depthwise. */
-  weights: Int8Array;
   /** null: no bias (the kernels then pass NULL, as TFLM does for an absent bias). */
   bias: BigInt64Array | null;
 }
