@@ -143,7 +143,6 @@ describe('TFLite-only ops reject what TFLM rejects, in one line', () => {
     ['TFLiteSoftmax', { scale: 1 / 128, zeroPoint: -128 }, { beta: 1 }, /output must have scale 0.00390625 and zero point -128/],
     ['TFLiteSoftmax', { scale: 1 / 256, zeroPoint: 0 }, { beta: 1 }, /output must have scale 0.00390625 and zero point -128/],
     ['TFLiteLogistic', { scale: 1 / 256, zeroPoint: 0 }, {}, /zero point -128/],
-    ['TFLiteTanh', { scale: 1 / 256, zeroPoint: 0 }, {}, /output must have scale 0.0078125 and zero point 0/],
     ['TFLiteSoftmax', LOGISTIC_OUT, { beta: 1e-9 }, /below 2\^-26/],
   ] as const) {
     it(`${op} with output ${y.scale}/${y.zeroPoint}, ${JSON.stringify(attrs)}`, () => {
@@ -157,6 +156,22 @@ describe('TFLite-only ops reject what TFLM rejects, in one line', () => {
       }
     });
   }
+});
+
+describe("TFLM's int8 TANH and LOGISTIC write fixed units whatever the output tensor declares (tanh.cc checks nothing, logistic_common.cc only the zero point)", () => {
+  // x = z_x is real 0: tanh(0) = 0 is byte 0 in TFLM's 1/128, 0 units, and sigmoid(0) = 1/2 is
+  // byte -128 + 128 = 0 in its 1/256, -128 units. x far above z_x saturates: tanh to 127,
+  // sigmoid to 127. A kernel that requantized into the declared output would give z_y = 7 for
+  // tanh(0) and 0.5 / 0.01 - 128 = -78 for sigmoid(0).
+  const x = { scale: 0.1, zeroPoint: -20 };
+  it('TANH declared 0.05 / 7: tanh(0) is byte 0, tanh(10.7) is 127', () => {
+    const [y] = run(unaryGraph([{ op: 'TFLiteTanh', shape: [1, 2], x, y: { scale: 0.05, zeroPoint: 7 } }]), [Int8Array.from([-20, 87])]);
+    expect([...y!]).toEqual([0, 127]);
+  });
+  it('LOGISTIC declared 0.01 / -128: sigmoid(0) is byte 0, sigmoid(10.7) is 127', () => {
+    const [y] = run(unaryGraph([{ op: 'TFLiteLogistic', shape: [1, 2], x, y: { scale: 0.01, zeroPoint: -128 } }]), [Int8Array.from([-20, 87])]);
+    expect([...y!]).toEqual([0, 127]);
+  });
 });
 
 describe('TFLite-only op kernels: the C equals the reference (host, sanitizers)', () => {

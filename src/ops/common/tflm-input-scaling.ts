@@ -75,17 +75,22 @@ export function tflmInt16UnaryIo(node: Node, graph: Graph): { input: PerTensorQu
 }
 
 /**
- * Checks an int8 → int8 TFLM activation and returns the input's scale and zero point. The output
- * must be quantized exactly as required: TFLM's kernel writes its fixed-point result in those
- * units whatever the tensor says.
+ * What a TFLM int8 kernel's prepare checks of its fixed output quantization: SOFTMAX both the
+ * scale and the zero point, LOGISTIC only the zero point, TANH nothing. The kernel writes its
+ * fixed-point result in the required units whatever the tensor says, and the next operator reads
+ * those bytes under the tensor's own quantization; tinygen does the same (docs/numerics.md).
  */
-export function tflmUnaryIo(node: Node, graph: Graph, required: RequiredOutputQuant): PerTensorQuant {
+export type OutputCheck = 'scale and zero point' | 'zero point' | 'none';
+
+/** Checks an int8 → int8 TFLM activation as TFLM's prepare does and returns the input's scale and zero point. */
+export function tflmUnaryIo(node: Node, graph: Graph, required: RequiredOutputQuant, check: OutputCheck): PerTensorQuant {
   const { input, output } = int8PerTensorIo(node, graph);
   // float32 comparison, as TFLM compares the file's float32 scale.
-  if (Math.fround(output.scale) !== Math.fround(required.scale) || output.zeroPoint !== required.zeroPoint) {
-    throw new UserError(
-      `node '${node.name}' (${node.op}): the output must have scale ${required.scale} and zero point ${required.zeroPoint} (TFLM's int8 kernel), found scale ${output.scale} and zero point ${output.zeroPoint}`,
-    );
+  const scaleWrong = check === 'scale and zero point' && Math.fround(output.scale) !== Math.fround(required.scale);
+  const zeroPointWrong = check !== 'none' && output.zeroPoint !== required.zeroPoint;
+  if (scaleWrong || zeroPointWrong) {
+    const needs = check === 'zero point' ? `zero point ${required.zeroPoint}` : `scale ${required.scale} and zero point ${required.zeroPoint}`;
+    throw new UserError(`node '${node.name}' (${node.op}): the output must have ${needs} (TFLM's int8 kernel), found scale ${output.scale} and zero point ${output.zeroPoint}`);
   }
   return input;
 }

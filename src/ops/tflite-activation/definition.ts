@@ -14,14 +14,15 @@
  *
  * IR: inputs [x], outputs [y], both int8 or both int16, per tensor; no attributes. TFLM fixes
  * the output quantization: int8 logistic scale 1/256, zero point -128; int8 tanh scale 1/128,
- * zero point 0; int16 both scale 2^-15, zero point 0.
+ * zero point 0; int16 both scale 2^-15, zero point 0. Its int8 prepare checks only logistic's
+ * zero point, so another declared scale (or, for tanh, zero point) holds the same bytes.
  * No ONNX op maps here; the TFLite frontend creates them.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
 import { tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import type { OutputInfo } from '../op.ts';
-import { fixedPointInputScaling, tflmInt16UnaryIo, tflmUnaryIo, type RequiredOutputQuant } from '../common/tflm-input-scaling.ts';
+import { fixedPointInputScaling, tflmInt16UnaryIo, tflmUnaryIo, type OutputCheck, type RequiredOutputQuant } from '../common/tflm-input-scaling.ts';
 
 export type TflmActivation = 'logistic' | 'tanh';
 
@@ -32,6 +33,9 @@ export const ACTIVATION_OUTPUT: Record<TflmActivation, RequiredOutputQuant> = {
   logistic: { scale: 1 / 256, zeroPoint: -128 },
   tanh: { scale: 1 / 128, zeroPoint: 0 },
 };
+
+/** What TFLM's int8 prepare checks of that: logistic_common.cc the zero point, tanh.cc nothing. */
+const ACTIVATION_OUTPUT_CHECK: Record<TflmActivation, OutputCheck> = { logistic: 'zero point', tanh: 'none' };
 
 export interface TflmActivationParams {
   inputZeroPoint: number;
@@ -120,7 +124,7 @@ function prepareInt16(fn: TflmActivation, node: Node, graph: Graph): TflmActivat
 export function prepareTflmActivation(fn: TflmActivation): (node: Node, graph: Graph) => TflmActivationAnyParams {
   return (node, graph) => {
     if (tensorOf(graph, node.inputs[0]!).dtype === 'int16') return prepareInt16(fn, node, graph);
-    const input = tflmUnaryIo(node, graph, ACTIVATION_OUTPUT[fn]);
+    const input = tflmUnaryIo(node, graph, ACTIVATION_OUTPUT[fn], ACTIVATION_OUTPUT_CHECK[fn]);
     const scaling = fixedPointInputScaling(input.scale, ACTIVATION_INPUT_INTEGER_BITS);
     // Below 2^-27 TFLM's radius overflows an int (its int32 cast is undefined).
     if (scaling.multiplier === 0 || scaling.leftShift < 0) {

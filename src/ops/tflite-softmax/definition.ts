@@ -84,7 +84,7 @@ function prepareInt16(node: Node, graph: Graph): TfliteSoftmax16Params {
 
 export function prepareTfliteSoftmax(node: Node, graph: Graph): TfliteSoftmaxParams {
   if (tensorOf(graph, node.inputs[0]!).dtype === 'int16') return prepareInt16(node, graph);
-  const input = tflmUnaryIo(node, graph, SOFTMAX_OUTPUT);
+  const input = tflmUnaryIo(node, graph, SOFTMAX_OUTPUT, 'scale and zero point');
   const shape = tensorOf(graph, node.inputs[0]!).shape;
   const rowLength = shape[shape.length - 1]!;
   if (rowLength > MAX_ROW) fail(node, `rows of ${rowLength} elements are longer than TFLM's Q12.19 sum of exps holds (${MAX_ROW})`);
