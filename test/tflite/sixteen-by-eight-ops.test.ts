@@ -73,6 +73,20 @@ describe('16x8 boundary and data-movement operators', () => {
     expect(run(concat, [values16([1, 2], [-30000, 300]), values16([1, 1], [30000])])).toEqual([-30000, 300, 30000]);
   });
 
+  it('CONCATENATION copies int16 inputs of other scales unscaled, as TFLM (it checks only zero points of 0)', () => {
+    // a at 0.001, b at 0.004, y at 0.002: TFLM copies the values, so b's 30000 (real 120) stays 30000
+    // (real 60 under y's scale); a requantizing concatenation would give 32767 for it and 150 for a's 300.
+    const concat = model([int16('a', [1, 2], 0.001), int16('b', [1, 1], 0.004), int16('y', [1, 3], 0.002)], [{ code: CONCATENATION, inputs: [0, 1], outputs: [2], options: concatenationOptions(1) }], [0, 1], [2]);
+    expect(run(concat, [values16([1, 2], [-30000, 300]), values16([1, 1], [30000])])).toEqual([-30000, 300, 30000]);
+    const shifted = model(
+      [int16('a', [1, 2], 0.001), { ...int16('b', [1, 1], 0.001), zeroPoint: [5] }, int16('y', [1, 3], 0.001)],
+      [{ code: CONCATENATION, inputs: [0, 1], outputs: [2], options: concatenationOptions(1) }],
+      [0, 1],
+      [2],
+    );
+    expect(() => compileModel({ modelPath: shifted })).toThrow(/int16 CONCATENATION needs zero points of 0 \(TFLM's kernel refuses others\), found 0, 5, 0/);
+  });
+
   it('MUL int16: one multiplier of s_a · s_b / s_y, double rounding, saturated; broadcasting', () => {
     const mul = (sy: number, shapeB: number[]) =>
       model([int16('a', [2, 3], 0.5), int16('b', shapeB, 0.25), int16('y', [2, 3], sy)], [{ code: MUL, inputs: [0, 1], outputs: [2] }], [0, 1], [2]);

@@ -109,9 +109,12 @@ export function importConcatenation(op: OperatorView, importer: TfliteImporter):
   // TFLite's concatenation kernels refuse a fused activation.
   if ((options?.fusedActivationFunction ?? Activation.NONE) !== Activation.NONE) throw new UserError('a fused activation on CONCATENATION is not supported (TFLite defines none)');
   const { inputs, output } = quantizedOperands(op, importer, op.operator.inputs.length, ['int8', 'int16']);
-  requireSameQuantization(importer, inputs, output);
-  // TFLM's int16 concatenation requires zero points of 0 (concatenation.cc).
-  if (importer.tensor(output).dtype === 'int16' && importer.tensor(output).quant!.zeroPoint[0] !== 0) throw new UserError(`int16 CONCATENATION needs zero points of 0 (TFLM's kernel refuses others)`);
+  // TFLM's concatenation.cc copies values as they are: for int8 it requires every scale and zero
+  // point to equal the output's; for int16 only zero points of 0, so inputs of other scales are
+  // copied unscaled (the output's bytes read under its own scale).
+  if (importer.tensor(output).dtype === 'int8') requireSameQuantization(importer, inputs, output);
+  const zeroPoints = [...inputs, output].map((name) => importer.tensor(name).quant!.zeroPoint[0]!);
+  if (importer.tensor(output).dtype === 'int16' && zeroPoints.some((z) => z !== 0)) throw new UserError(`int16 CONCATENATION needs zero points of 0 (TFLM's kernel refuses others), found ${zeroPoints.join(', ')}`);
   return checked(importer, { name: op.name, op: 'QLinearConcat', inputs, outputs: [output], attrs: { axis: options?.axis ?? 0, requantize: 0 } });
 }
 
