@@ -1,5 +1,5 @@
 /**
- * Differential test against TFLM: seeded random int8 TFLite models (generate.ts) run through
+ * Differential test against TFLM: seeded random int8 and 16x8 TFLite models (generate.ts) run through
  * TFLM's reference kernels (the oracle built by tools/tflm-oracle/build.sh) and through tinygen
  * in tflite rounding, and every output byte compared. Prints a table per operator: equal, differ,
  * refused (tinygen refused, TFLM ran), both refused, TFLM refused (tinygen ran), TFLM aborted (one
@@ -61,7 +61,7 @@ if (!Number.isInteger(seed)) fail(`--seed must be an integer, not '${values.seed
 const records = positive('records', values.records);
 const jobs = positive('jobs', values.jobs);
 const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-const oracle = resolve(values.oracle ?? process.env.TFLM_ORACLE ?? join(cacheRoot, 'tinygen', 'tflm-oracle', 'tflm-run'));
+const oracle = resolve(values.oracle ?? process.env.TFLM_ORACLE ?? join(cacheRoot, 'tflm-oracle', 'tflm-run'));
 if (!existsSync(oracle)) fail(`no TFLM oracle at ${oracle}; build it with tools/tflm-oracle/build.sh, or give --oracle`);
 
 export type Outcome = 'equal' | 'differ' | 'refused' | 'both-refused' | 'tflm-refused' | 'tflm-aborted' | 'crashed';
@@ -92,7 +92,9 @@ function firstDifference(want: Uint8Array, got: Uint8Array): string {
 
 function classify(tflm: SideResult, tinygen: SideResult): { outcome: Outcome; detail: string } {
   if (tinygen.kind === 'crashed') return { outcome: 'crashed', detail: `tinygen: ${tinygen.message}` };
-  if (tflm.kind === 'crashed') return { outcome: tflm.aborted ? 'tflm-aborted' : 'crashed', detail: `TFLM: ${tflm.message}${tinygen.kind === 'refused' ? ` | tinygen: ${tinygen.message}` : ''}` };
+  // A failed debug check is TFLM's debug build refusing; where tinygen refuses too, both refused.
+  if (tflm.kind === 'crashed' && tflm.aborted && tinygen.kind === 'refused') return { outcome: 'both-refused', detail: `TFLM: ${tflm.message} | tinygen: ${tinygen.message}` };
+  if (tflm.kind === 'crashed') return { outcome: tflm.aborted ? 'tflm-aborted' : 'crashed', detail: `TFLM: ${tflm.message}` };
   if (tflm.kind === 'refused') return tinygen.kind === 'refused' ? { outcome: 'both-refused', detail: `TFLM: ${tflm.message} | tinygen: ${tinygen.message}` } : { outcome: 'tflm-refused', detail: tflm.message };
   if (tinygen.kind === 'refused') return { outcome: 'refused', detail: tinygen.message };
   const same = tflm.output.length === tinygen.output.length && tflm.output.every((b, i) => b === tinygen.output[i]);
@@ -146,8 +148,9 @@ const results = await mapInParallel(
 rmSync(work, { recursive: true, force: true });
 if (values.fixtures) writeFixtures(values.fixtures, fixtures.sort((a, b) => Number(a.id.split('-')[1]) - Number(b.id.split('-')[1])));
 
-/** Per operator: the outcomes of every case that contains it (a chain counts for each of its ops). */
-const perOp = new Map<string, Map<Outcome, number>>(GENERATED_OPS.map((op) => [op, new Map(OUTCOMES.map((o) => [o, 0]))]));
+/** Per operator and input type: the outcomes of every case that contains it (a chain counts for each of its ops). */
+const labels = [...new Set([...GENERATED_OPS, ...results.flatMap((r) => r.ops)])].sort();
+const perOp = new Map<string, Map<Outcome, number>>(labels.map((op) => [op, new Map(OUTCOMES.map((o) => [o, 0]))]));
 for (const r of results) {
   for (const op of new Set(r.ops)) perOp.get(op)!.set(r.outcome, perOp.get(op)!.get(r.outcome)! + 1);
 }

@@ -23,6 +23,7 @@ export function runTflm(oracle: string, modelPath: string, inputPath: string, ou
   return new Promise((resolve) => {
     const child = spawn(oracle, [modelPath, inputPath, outputPath], { stdio: ['ignore', 'ignore', 'pipe'], timeout: ORACLE_TIME_LIMIT_MS });
     let stderr = '';
+    child.on('error', (error) => resolve({ kind: 'crashed', message: `tflm-run did not start: ${error.message}` }));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code, signal) => {
       const message = stderr.trim().split('\n').filter(Boolean).join(' | ').slice(0, 400);

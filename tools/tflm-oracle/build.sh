@@ -5,7 +5,7 @@
 #
 #   tools/tflm-oracle/build.sh [options] [OUT_DIR]
 #
-# OUT_DIR defaults to ${XDG_CACHE_HOME:-~/.cache}/tinygen/tflm-oracle. Sources are taken with
+# OUT_DIR defaults to ${XDG_CACHE_HOME:-~/.cache}/tflm-oracle. Sources are taken with
 # `git archive` from git directories (bare or not) at pinned commits into OUT_DIR/src; objects
 # go to OUT_DIR/build and are reused, so a second run only relinks what changed (usually
 # nothing). Options (each also settable by the environment variable named after it):
@@ -50,7 +50,7 @@ while [ $# -gt 0 ]; do
     *) [ -z "$OUT_DIR" ] || die "more than one OUT_DIR"; OUT_DIR="$1"; shift ;;
   esac
 done
-OUT_DIR="${OUT_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tinygen/tflm-oracle}"
+OUT_DIR="${OUT_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tflm-oracle}"
 mkdir -p "$OUT_DIR"
 OUT_DIR="$(cd "$OUT_DIR" && pwd)"
 case "$OUT_DIR" in *[[:space:]]*) die "OUT_DIR must not contain whitespace (make): $OUT_DIR" ;; esac

@@ -61,7 +61,7 @@ export function prepareTfliteHardSwish(node: Node, graph: Graph): TfliteHardSwis
   const toOutput = quantizeMultiplier(Math.fround(hiresInputScale / Math.fround(output.scale)));
   const toReluish = quantizeMultiplier(Math.fround(hiresInputScale / RELUISH_SCALE));
   if (toOutput.shift > 0) fail("the output scale is at most the input scale / 128, which TFLM's int8 HARD_SWISH rejects");
-  if (toOutput.multiplier === 0 || -toOutput.shift > MAX_INT16_RIGHT_SHIFT) fail("the output scale is more than 2^9 times the input scale, beyond the int16 arithmetic of TFLM's HARD_SWISH");
+  if (toOutput.multiplier === 0 || -toOutput.shift > MAX_INT16_RIGHT_SHIFT) fail("the output scale is more than 2^9 times the input scale; TFLM's HARD_SWISH would shift an int16 right by 16 or more, where gemmlowp's rounding shift gives the output zero point plus or minus 1 whatever the input, and tinygen refuses that rather than reproduce it");
   if (toReluish.multiplier === 0 || -toReluish.shift > MAX_INT16_RIGHT_SHIFT) fail("the input scale is below 3 * 2^-24, beyond the int16 arithmetic of TFLM's HARD_SWISH");
   if (toReluish.shift > MAX_RELUISH_EXPONENT) fail("the input scale is too large for TFLM's HARD_SWISH");
   const params: TfliteHardSwishParams = {
