@@ -517,6 +517,7 @@ typedef struct {
     int32_t shift;
 } tg_requantize_t;
 
+void tg_requantize_s8_s8(const tg_requantize_t *p, const int8_t *input, int8_t *output, int32_t count);
 void tg_requantize_s8_s16(const tg_requantize_t *p, const int8_t *input, int16_t *output, int32_t count);
 void tg_requantize_s8_s32(const tg_requantize_t *p, const int8_t *input, int32_t *output, int32_t count);
 void tg_requantize_s16_s8(const tg_requantize_t *p, const int16_t *input, int8_t *output, int32_t count);

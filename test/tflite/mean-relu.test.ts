@@ -102,13 +102,16 @@ const cases = [
     expected: [-10, -5, 15, 54],
   },
   {
-    // r = 1 / 2^-24 = 2^24 = 0.5 · 2^25: M = 2^30, s = 25, so x << 25 wraps int32 from x = 64 on:
-    // 1 → SRDHM(2^25, 2^30) = 2^24 → 127; 64 → 2^31 wraps to −2^31, SRDHM = −2^30 → clamped to z_y = 0;
-    // 127 → 127 · 2^25 wraps to −2^25, SRDHM = −2^24 → 0; −5 is below z_x: 0.
+    // r = 1 / 2^-24 = 2^24 = 0.5 · 2^25: M = 2^30, s = 25, so x << 25 wraps int32 from x = 64 on
+    // and below x = −64. TFLM requantizes every x and then clamps to [z_y, 127] = [0, 127]:
+    // 1 → SRDHM(2^25, 2^30) = 2^24 → 127; 64 → 2^31 wraps to −2^31, SRDHM = −2^30 → 0;
+    // 127 → 127 · 2^25 wraps to −2^25, SRDHM = −2^24 → 0; −5 → −5 · 2^24 → 0;
+    // −65 → −65 · 2^25 = −2181038080 wraps to 2113929216, SRDHM = 1056964608 → 127 (a negative x
+    // that "RELU gives z_y below the zero point" would send to 0).
     name: 'RELU whose left shift wraps',
-    spec: unary({ shape: [1, 5], scale: 1 }, { shape: [1, 5], scale: 2 ** -24 }, RELU),
-    input: [-5, 0, 1, 64, 127],
-    expected: [0, 0, 127, 0, 0],
+    spec: unary({ shape: [1, 6], scale: 1 }, { shape: [1, 6], scale: 2 ** -24 }, RELU),
+    input: [-5, 0, 1, 64, 127, -65],
+    expected: [0, 0, 127, 0, 0, 127],
   },
   {
     // Relu6Prepare: zero = z_x = 3, six = round(6f / 0.05f) + 3 = round(119.99999821 in float32,

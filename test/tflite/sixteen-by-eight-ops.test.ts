@@ -61,6 +61,14 @@ describe('16x8 boundary and data-movement operators', () => {
     expect(run(path, [values16([4], [-100, 3, 10000, 20000])])).toEqual([0, 6, 20000, 32767]);
   });
 
+  it('RELU whose left shift wraps: TFLM requantizes every x, wrapping, then clamps to [z_y, 32767]', () => {
+    // s_x / s_y = 2^20 = 0.5 · 2^21: M = 2^30, s = 21, SRDHM(v, 2^30) = v / 2 (v even).
+    // -1100 · 2^21 = -2306867200 wraps to 1988100096 → 994050048 → 32767 (a negative x made positive);
+    // -1000 · 2^21 = -2097152000 fits → negative → 0; 1100 · 2^21 wraps to -1988100096 → 0.
+    const path = model([int16('x', [4], 1), int16('y', [4], 2 ** -20)], [{ code: RELU, inputs: [0], outputs: [1] }], [0], [1]);
+    expect(run(path, [values16([4], [-1100, -1000, 0, 1100])])).toEqual([32767, 0, 0, 0]);
+  });
+
   it('TRANSPOSE and CONCATENATION move int16 values whole', () => {
     const transpose = model(
       [int16('x', [2, 3], 1), { name: 'perm', type: INT32, shape: [2], data: Int32Array.from([1, 0]) }, int16('y', [3, 2], 1)],

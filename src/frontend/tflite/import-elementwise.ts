@@ -183,13 +183,17 @@ export function importRelu(activation: number) {
     if (!sameQuantization(x, y)) {
       if (activation === Activation.RELU) {
         const relu: Node = { name: op.name, op: 'TFLiteLeakyRelu', inputs, outputs: [output], attrs: { alpha: 0 } };
-        // Where (hi - z_x) << shift wraps int32 (s_x / s_y of 2^23 or more for int8, 2^15 for
-        // int16), TFLM's lower clamp at z_y is no longer implied: it is then a Clamp of its own.
+        // Where (x - z_x) << shift can wrap int32 (s_x / s_y of about 2^23 or more for int8, 2^15
+        // for int16), TFLM's requantization of a negative x can come out positive and one of a
+        // positive x negative, so the rule "z_y below the zero point" no longer holds: the RELU is
+        // then TFLM's own steps, the requantization of every x (wrapping) and a Clamp at [z_y, hi].
         const { shift } = quantizeMultiplier(Math.fround(Math.fround(x.scale[0]!) / Math.fround(y.scale[0]!)));
-        checked(importer, relu);
-        if (shift <= 0 || (hi - x.zeroPoint[0]!) * 2 ** shift <= INT32_MAX) return [relu];
+        const wraps = shift > 0 && ((hi - x.zeroPoint[0]!) * 2 ** shift > INT32_MAX || (lo - x.zeroPoint[0]!) * 2 ** shift < -(2 ** 31));
+        if (!wraps) return checked(importer, relu);
         const wrapped = importer.intermediate(`${output}_unclamped`, dtype, y);
-        return [{ ...relu, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { clamp: [y.zeroPoint[0]!, hi] } }];
+        const requantize: Node = { name: op.name, op: 'TFLiteRequantize', inputs, outputs: [output], attrs: { ratio: 'float32' } };
+        checked(importer, requantize);
+        return [{ ...requantize, outputs: [wrapped] }, { name: `${op.name}_clamp`, op: 'Clamp', inputs: [wrapped], outputs: [output], attrs: { clamp: [y.zeroPoint[0]!, hi] } }];
       }
       if (activation === Activation.RELU6) {
         const [scale, zeroPoint] = [x.scale[0]!, x.zeroPoint[0]!];

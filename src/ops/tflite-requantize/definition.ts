@@ -5,7 +5,9 @@
  * MultiplyByQuantizedMultiplier, + z_y, clamped to the output type. int8 → int8 is not this op: it
  * is the Identity's 256-entry table (attrs.qdq), the same bytes for less work.
  *
- * IR: inputs [x], outputs [y], each int8, int16 or int32, per tensor; no attrs.
+ * IR: inputs [x], outputs [y], each int8, int16 or int32, per tensor. attrs.ratio 'float32' forms
+ * s_x / s_y in float32 first, as TFLM's RELU does (CalculateReluOpData), whose requantization is
+ * this op followed by a Clamp at [z_y, max].
  */
 import type { DType, Graph, Node } from '../../ir/graph.ts';
 import { quantizedRange, tensorOf } from '../../ir/graph.ts';
@@ -36,7 +38,7 @@ export function prepareTfliteRequantize(node: Node, graph: Graph): TfliteRequant
   const [x, y] = [tensorOf(graph, node.inputs[0]!), tensorOf(graph, node.outputs[0]!)];
   requireDtype(node, y, REQUANTIZE_TYPES, 'output');
   const [xq, yq] = [quantOf(graph, node, x.name, 'input'), quantOf(graph, node, y.name, 'output')];
-  const real = xq.scale[0]! / yq.scale[0]!;
+  const real = node.attrs.ratio === 'float32' ? Math.fround(xq.scale[0]! / yq.scale[0]!) : xq.scale[0]! / yq.scale[0]!;
   const multiplier = quantizeMultiplier(real);
   if (multiplier.shift > MAX_LEFT_SHIFT) throw new UserError(`node '${node.name}' (${node.op}): s_x / s_y = ${real} is too large (at most 2^${MAX_LEFT_SHIFT - 1})`);
   const [min, max] = y.dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : quantizedRange(y.dtype)!;
