@@ -35,7 +35,9 @@ function importPool(op: OperatorView, importer: TfliteImporter, irOp: string, ex
   const [x, y] = [importer.tensor(input), importer.tensor(output)];
   if (x.dtype !== y.dtype) throw new UserError(`the input '${input}' is ${x.dtype} and the output '${output}' ${y.dtype}; TFLM's kernel needs one type`);
   if (!sameQuantization(x.quant, y.quant)) {
-    throw new UserError(`the input and output quantizations differ; TFLM's ${x.dtype} pools keep the input's`);
+    // TFLM's pooling_common.cc lets scales within 1e-6 of each other through and then computes as
+    // if they were equal; tinygen needs them equal.
+    throw new UserError(`the input and output quantizations differ; TFLM's ${x.dtype} pools keep the input's (TFLM also runs scales within 1e-6 of each other as if equal; tinygen needs them equal)`);
   }
   const { attrs, outputHW } = windowAttrs({ padding: o.padding, kernel: [o.filterHeight, o.filterWidth], strides: [o.strideH, o.strideW], dilations: [1, 1] }, [h, w]);
   requireOutputShape(importer, output, [n, ...outputHW, c]);
