@@ -1,7 +1,7 @@
 /** The generated function's interface: one pointer per graph input and output, in the model's own types and layout. */
 import type { Graph, Tensor } from '../ir/graph.ts';
 import { elementCount, tensorBytes, tensorOf } from '../ir/graph.ts';
-import type { CType, IoPlacement } from '../ops/op.ts';
+import { CTYPE_OF, type CType, type IoPlacement } from '../ops/op.ts';
 
 export interface ApiTensor {
   /** The C parameter name. */
@@ -17,20 +17,7 @@ export interface ApiTensor {
 }
 
 export function ctypeOf(tensor: Tensor): CType {
-  switch (tensor.dtype) {
-    case 'int8':
-      return 'int8_t';
-    case 'uint8':
-      return 'uint8_t';
-    case 'int16':
-      return 'int16_t';
-    case 'int32':
-      return 'int32_t';
-    case 'float32':
-      return 'float';
-    case 'int64':
-      return 'int64_t';
-  }
+  return CTYPE_OF[tensor.dtype];
 }
 
 function describe(graph: Graph, names: string[], base: string): ApiTensor[] {

@@ -125,6 +125,8 @@ export interface SpecialisedArgument {
 
 export type CType = 'int8_t' | 'uint8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'float';
 export const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, int32_t: 4, int64_t: 8, float: 4 };
+/** Each IR element type's C type. */
+export const CTYPE_OF: Record<DType, CType> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', int64: 'int64_t', float32: 'float' };
 
 /** A constant array's values: numbers, or bigints for int64_t (16x8 biases). */
 export type ConstValues = ArrayLike<number> | BigInt64Array;

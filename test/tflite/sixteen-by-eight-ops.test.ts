@@ -19,7 +19,7 @@ import { randomRecords, referenceRecords } from '../../src/validate/records.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinygen-16x8-ops-'));
 const { FLOAT32, INT16, INT32 } = TensorType;
-const { CONCATENATION, DEQUANTIZE, MUL, QUANTIZE, RELU, RELU6, RESHAPE, TRANSPOSE } = BuiltinOperator;
+const { ADD, CONCATENATION, DEQUANTIZE, MUL, QUANTIZE, RELU, RELU6, RESHAPE, SUB, TRANSPOSE } = BuiltinOperator;
 
 let models = 0;
 function model(tensors: TensorSpec[], operators: OperatorSpec[], inputs: number[], outputs: number[]): string {
@@ -117,6 +117,30 @@ describe('16x8 boundary and data-movement operators', () => {
     );
     const compiled = compileModel({ modelPath: path });
     const records = randomRecords(compiled.graph, 5, 12);
+    const host = await buildHostModel(compiled);
+    try {
+      expect(Buffer.from(await host.run(Buffer.concat(records)))).toEqual(Buffer.concat(referenceRecords(compiled.graph, records)));
+    } finally {
+      host.dispose();
+    }
+  });
+
+  it('MUL, ADD and SUB int16 with a constant int16 operand: the C (int16_t arrays) equals the reference (host)', async () => {
+    // The constant operand's C array was declared int8_t for MUL, which gcc -Werror rejects
+    // (found by npm run tflm-diff --host-c).
+    const constant = { ...int16('k', [16], 0.02), data: Int16Array.from({ length: 16 }, (_, i) => (i * 4099) % 65536 - 32768) };
+    const path = model(
+      [int16('a', [4, 16], 0.01), constant, int16('m', [4, 16], 0.05), int16('s', [4, 16], 0.08), int16('y', [4, 16], 0.1)],
+      [
+        { code: MUL, inputs: [0, 1], outputs: [2] },
+        { code: SUB, inputs: [1, 2], outputs: [3] },
+        { code: ADD, inputs: [3, 1], outputs: [4] },
+      ],
+      [0],
+      [4],
+    );
+    const compiled = compileModel({ modelPath: path });
+    const records = randomRecords(compiled.graph, 7, 6);
     const host = await buildHostModel(compiled);
     try {
       expect(Buffer.from(await host.run(Buffer.concat(records)))).toEqual(Buffer.concat(referenceRecords(compiled.graph, records)));

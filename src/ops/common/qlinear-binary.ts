@@ -15,7 +15,7 @@ import type { DType, Graph, Node, Tensor } from '../../ir/graph.ts';
 import { isConstant, tensorOf } from '../../ir/graph.ts';
 import { UserError } from '../../errors.ts';
 import { clamp, roundHalfEven } from '../../numerics/requantize.ts';
-import type { EmitContext, LayoutKind, OutputInfo } from '../op.ts';
+import { CTYPE_OF, type EmitContext, type LayoutKind, type OutputInfo } from '../op.ts';
 import { broadcastShape, constantToNhwc, MAX_BROADCAST_RANK, ortInput0IsSpanScalar } from './broadcast.ts';
 import { requireDtype } from './values.ts';
 import { cFloat } from '../../codegen/c-literals.ts';
@@ -125,5 +125,5 @@ export function ortConvertSaturate(v: number, lo: number, hi: number): number {
 /** A C pointer to an operand: its storage, or a constant array for a constant operand. */
 export function operandPointer(graph: Graph, ctx: EmitContext, name: string, suffix: string): string {
   const data = tensorOf(graph, name).data;
-  return data ? ctx.constArray(suffix, 'int8_t', data as Int8Array) : ctx.pointer(name);
+  return data ? ctx.constArray(suffix, CTYPE_OF[tensorOf(graph, name).dtype], data as Int8Array | Int16Array) : ctx.pointer(name);
 }

@@ -1,5 +1,4 @@
 import type { Graph } from '../../ir/graph.ts';
-import { tensorOf } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastInitializer, type BroadcastPlan } from '../common/broadcast.ts';
 import { operandPointer, ortFloatInitializer } from '../common/qlinear-binary.ts';
@@ -41,11 +40,7 @@ export function emitQLinearAdd(node: PreparedNode<QAddParams>, graph: Graph, ctx
   if (p.dtype === 'int16') {
     // TFLite 16x8 (tflite mode only): the library kernel, never row by row.
     if (row) throw new Error(`internal: '${node.name}' is an int16 add inside a row kernel`);
-    const pointer = (name: string, suffix: string) => {
-      const data = tensorOf(graph, name).data;
-      return data ? ctx.constArray(suffix, 'int16_t', data as Int16Array) : ctx.pointer(name);
-    };
-    return `tg_qlinear_add_s16(&${params}, ${pointer(x, 'x')}, ${pointer(y, 'y')}, ${ctx.pointer(node.outputs[0]!)});`;
+    return `tg_qlinear_add_s16(&${params}, ${operandPointer(graph, ctx, x, 'x')}, ${operandPointer(graph, ctx, y, 'y')}, ${ctx.pointer(node.outputs[0]!)});`;
   }
   const xPtr = row ? row.pointer(x) : operandPointer(graph, ctx, x, 'x');
   const yPtr = row ? row.pointer(y) : operandPointer(graph, ctx, y, 'y');

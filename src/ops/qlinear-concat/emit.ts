@@ -1,14 +1,12 @@
 import type { Graph } from '../../ir/graph.ts';
 import { isConstant, tensorOf } from '../../ir/graph.ts';
-import type { CType, EmitContext, PreparedNode } from '../op.ts';
+import { CTYPE_OF, type EmitContext, type PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import type { ConcatParams } from './definition.ts';
 
-const CTYPES: Record<string, CType> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', float32: 'float' };
-
 export function emitQLinearConcat(node: PreparedNode<ConcatParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const inputs = node.inputs.map((n) => (isConstant(graph, n) ? ctx.constArray('constant_input', CTYPES[tensorOf(graph, n).dtype]!, constantData(graph, n) as ArrayLike<number>) : ctx.pointer(n)));
+  const inputs = node.inputs.map((n) => (isConstant(graph, n) ? ctx.constArray('constant_input', CTYPE_OF[tensorOf(graph, n).dtype], constantData(graph, n) as ArrayLike<number>) : ctx.pointer(n)));
   const rowBytes = ctx.constArray('row_bytes', 'int32_t', p.rowBytes);
   let t = 0;
   const tableIndex = ctx.constArray('table_index', 'int32_t', p.tables.map((table) => (table ? t++ : -1)));

@@ -1,13 +1,12 @@
 import type { Graph } from '../../ir/graph.ts';
-import { tensorOf } from '../../ir/graph.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { broadcastInitializer } from '../common/broadcast.ts';
+import { operandPointer } from '../common/qlinear-binary.ts';
 import type { TfliteSubParams } from './definition.ts';
 
 export function emitTfliteSub(node: PreparedNode<TfliteSubParams>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
   const t = p.constants;
-  const ctype = p.dtype === 'int16' ? 'int16_t' : 'int8_t';
   const fields = [
     `.bc = ${broadcastInitializer(p.plan)}`,
     `.act_min = ${p.actMin}`,
@@ -25,10 +24,6 @@ export function emitTfliteSub(node: PreparedNode<TfliteSubParams>, graph: Graph,
   ];
   const params = ctx.constStruct('sub', 'tg_tflite_sub_t', `{ ${fields.join(', ')} }`);
   // A constant operand (TFLite keeps e.g. a subtracted mean in the file) becomes a const array.
-  const operand = (name: string, suffix: string) => {
-    const data = tensorOf(graph, name).data;
-    return data ? ctx.constArray(suffix, ctype, data as Int8Array | Int16Array) : ctx.pointer(name);
-  };
   const [a, b] = node.inputs as [string, string];
-  return `tg_tflite_sub_${p.dtype === 'int16' ? 's16' : 's8'}(&${params}, ${operand(a, 'x')}, ${operand(b, 'y')}, ${ctx.pointer(node.outputs[0]!)});`;
+  return `tg_tflite_sub_${p.dtype === 'int16' ? 's16' : 's8'}(&${params}, ${operandPointer(graph, ctx, a, 'x')}, ${operandPointer(graph, ctx, b, 'y')}, ${ctx.pointer(node.outputs[0]!)});`;
 }
