@@ -64,6 +64,8 @@ export interface GeneratedCase {
   /** The operators in the order they run, each with its input type when that is not int8 ("CONV_2D int16"). */
   ops: string[];
   model: Uint8Array;
+  /** What `model` was built from, to rebuild it with other outputs when a case needs a closer look. */
+  spec: ModelSpec;
   /** Each graph input's element type and shape, for drawing inputs, and for float32 the real range to draw from. */
   inputs: { type: Quantized | 'float32'; shape: number[]; range: number }[];
 }
@@ -599,7 +601,8 @@ export function generateCase(seed: number, index: number): GeneratedCase {
     const y = d.tensors[d.operators.find((o) => o.inputs[0] === d.inputs[i])!.outputs[0]!]!;
     input.range = 1.1 * y.scale![0]! * (y.type === TensorType.INT16 ? 32768 : 128);
   });
-  return { id: `${seed}-${index}`, ops: d.ops, model: buildTflite(d.spec([x.index])), inputs };
+  const spec = d.spec([x.index]);
+  return { id: `${seed}-${index}`, ops: d.ops, model: buildTflite(spec), spec, inputs };
 }
 
 /** `records` input records for a case: every graph input's bytes, in order, per record. */
