@@ -4,7 +4,8 @@
  * in tflite rounding, and every output byte compared. Prints a table per operator: equal, differ,
  * refused (tinygen refused, TFLM ran), both refused, TFLM refused (tinygen ran), TFLM aborted (one
  * of its debug checks failed: undefined in a release build), crashed (tinygen threw an internal
- * error, or TFLM died otherwise).
+ * error, or TFLM died otherwise). A case that differs names the first operator whose output
+ * parts from TFLM's, and is kept with its inputs and TFLM's outputs for reproduction.
  *
  * Run: npm run tflm-diff -- --count 2000 --seed 1 [--records 3] [--host-c] [--jobs 2]
  *        [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]
@@ -18,6 +19,7 @@ import { mapInParallel } from '../../src/toolchain/parallel.ts';
 import { GENERATED_OPS, drawInputs, generateCase, type GeneratedCase } from './generate.ts';
 import { runTinygen, runTflm, type SideResult } from './sides.ts';
 import { writeFixtures, type FixtureCase } from './fixtures.ts';
+import { firstDivergingLayer } from './layers.ts';
 
 const USAGE = 'usage: npm run tflm-diff -- [--count N] [--seed S] [--records R] [--host-c] [--jobs J] [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]';
 
@@ -124,7 +126,10 @@ const results = await mapInParallel(
     writeFileSync(inputPath, input);
     const tflm = await runTflm(oracle, modelPath, inputPath, join(dir, 'tflm.bin'));
     const tinygen = await runTinygen(modelPath, input, records, values['host-c']);
-    const { outcome, detail } = classify(tflm, tinygen);
+    const verdict = classify(tflm, tinygen);
+    const { outcome } = verdict;
+    // A difference is narrowed to the first operator whose output parts from TFLM's.
+    const detail = outcome === 'differ' ? `${verdict.detail}; ${await firstDivergingLayer(generated, oracle, input, records)}` : verdict.detail;
     tally.set(outcome, tally.get(outcome)! + 1);
     if (outcome === 'differ' || outcome === 'crashed' || outcome === 'tflm-aborted') {
       // Kept for reproduction: the model, its inputs and TFLM's outputs.
