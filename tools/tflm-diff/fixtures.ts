@@ -17,6 +17,8 @@ export interface FixtureCase {
   tflm: Uint8Array;
   /** tinygen's refusal when the fixture was written; undefined when it ran. */
   refusal?: string;
+  /** Named with --also: a case an earlier run found wrong, which the test also builds as C. */
+  named?: boolean;
 }
 
 interface ManifestEntry {
@@ -26,6 +28,7 @@ interface ManifestEntry {
   input: string;
   tflm: string;
   refusal?: string;
+  named?: boolean;
 }
 
 const MANIFEST = 'cases.json';
@@ -48,6 +51,7 @@ export function writeFixtures(dir: string, cases: readonly FixtureCase[]): void 
       input: Buffer.from(c.input).toString('base64'),
       tflm: Buffer.from(c.tflm).toString('base64'),
       ...(c.refusal !== undefined ? { refusal: refusalText(c.refusal) } : {}),
+      ...(c.named ? { named: true } : {}),
     };
   });
   writeFileSync(join(dir, MANIFEST), `${JSON.stringify(entries, null, 1)}\n`);
@@ -66,6 +70,7 @@ export function readFixtures(dir: string): (FixtureCase & { modelPath: string })
       input: new Uint8Array(Buffer.from(e.input, 'base64')),
       tflm: new Uint8Array(Buffer.from(e.tflm, 'base64')),
       refusal: e.refusal,
+      named: e.named ?? false,
     };
   });
 }

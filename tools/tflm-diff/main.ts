@@ -8,6 +8,7 @@
  * parts from TFLM's, and is kept with its inputs and TFLM's outputs for reproduction.
  *
  * Run: npm run tflm-diff -- --count 2000 --seed 1 [--records 3] [--host-c] [--jobs 2]
+ *        [--also SEED-INDEX,...] (cases of other runs too, by the id a report gives them)
  *        [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]
  * Exits 1 if any case differs or crashes, 2 on bad usage or a missing oracle.
  */
@@ -21,7 +22,7 @@ import { runTinygen, runTflm, type SideResult } from './sides.ts';
 import { writeFixtures, type FixtureCase } from './fixtures.ts';
 import { firstDivergingLayer } from './layers.ts';
 
-const USAGE = 'usage: npm run tflm-diff -- [--count N] [--seed S] [--records R] [--host-c] [--jobs J] [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]';
+const USAGE = 'usage: npm run tflm-diff -- [--count N] [--seed S] [--also SEED-INDEX,...] [--records R] [--host-c] [--jobs J] [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]';
 
 function fail(message: string): never {
   process.stderr.write(`tflm-diff: ${message}\n`);
@@ -33,6 +34,7 @@ try {
   parsed = parseArgs({
     options: {
       count: { type: 'string', default: '200' },
+      also: { type: 'string', default: '' },
       seed: { type: 'string', default: '1' },
       records: { type: 'string', default: '3' },
       jobs: { type: 'string', default: '2' },
@@ -57,9 +59,25 @@ const positive = (name: string, text: string) => {
   if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, not '${text}'`);
   return n;
 };
-const count = positive('count', values.count);
+const natural = (name: string, text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a whole number, not '${text}'`);
+  return n;
+};
+const also = values.also
+  .split(',')
+  .filter(Boolean)
+  .map((id) => {
+    const m = /^(-?\d+)-(\d+)$/.exec(id.trim());
+    if (!m) fail(`--also takes case ids SEED-INDEX (as a report names them), not '${id}'`);
+    return { seed: Number(m[1]), index: Number(m[2]) };
+  });
 const seed = Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, not '${values.seed}'`);
+/** The cases: `count` of run `seed`, then those named by --also. */
+const CASES = [...Array.from({ length: natural('count', values.count) }, (_, index) => ({ seed, index })), ...also];
+const count = CASES.length;
+if (count === 0) fail('no cases: give --count above 0 or --also');
 const records = positive('records', values.records);
 const jobs = positive('jobs', values.jobs);
 const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
@@ -113,15 +131,15 @@ function progress(): void {
 }
 
 const results = await mapInParallel(
-  Array.from({ length: count }, (_, i) => i),
+  CASES,
   jobs,
-  async (index): Promise<CaseResult> => {
-    const generated: GeneratedCase = generateCase(seed, index);
+  async ({ seed: caseSeed, index }, position): Promise<CaseResult> => {
+    const generated: GeneratedCase = generateCase(caseSeed, index);
     const dir = join(work, generated.id);
     mkdirSync(dir);
     const modelPath = join(dir, 'model.tflite');
     const inputPath = join(dir, 'input.bin');
-    const input = drawInputs(generated, seed * 100_003 + index, records);
+    const input = drawInputs(generated, caseSeed * 100_003 + index, records);
     writeFileSync(modelPath, generated.model);
     writeFileSync(inputPath, input);
     const tflm = await runTflm(oracle, modelPath, inputPath, join(dir, 'tflm.bin'));
@@ -139,10 +157,12 @@ const results = await mapInParallel(
       writeFileSync(join(keep, 'input.bin'), input);
       if (tflm.kind === 'ran') writeFileSync(join(keep, 'tflm.bin'), tflm.output);
     }
-    // Fixtures keep the suite's data small: cases whose records and outputs pass 12 KiB are left out.
+    // Fixtures keep the suite's data small: drawn cases whose records and outputs pass 12 KiB are
+    // left out; a case named with --also is always kept.
+    const named = position >= count - also.length;
     const small = input.length + (tflm.kind === 'ran' ? tflm.output.length : 0) <= FIXTURE_BYTES;
-    if (values.fixtures && small && tflm.kind === 'ran' && (tinygen.kind === 'ran' || tinygen.kind === 'refused')) {
-      fixtures.push({ id: generated.id, ops: generated.ops, model: generated.model, records, input, tflm: tflm.output, refusal: tinygen.kind === 'refused' ? tinygen.message : undefined });
+    if (values.fixtures && (small || named) && tflm.kind === 'ran' && (tinygen.kind === 'ran' || tinygen.kind === 'refused')) {
+      fixtures.push({ id: generated.id, ops: generated.ops, model: generated.model, records, input, tflm: tflm.output, refusal: tinygen.kind === 'refused' ? tinygen.message : undefined, named });
     }
     rmSync(dir, { recursive: true, force: true });
     done++;
@@ -151,7 +171,10 @@ const results = await mapInParallel(
   },
 );
 rmSync(work, { recursive: true, force: true });
-if (values.fixtures) writeFixtures(values.fixtures, fixtures.sort((a, b) => Number(a.id.split('-')[1]) - Number(b.id.split('-')[1])));
+if (values.fixtures) {
+  const order = (id: string) => id.split('-').map(Number) as [number, number];
+  writeFixtures(values.fixtures, fixtures.sort((a, b) => order(a.id)[0] - order(b.id)[0] || order(a.id)[1] - order(b.id)[1]));
+}
 
 /** Per operator and input type: the outcomes of every case that contains it (a chain counts for each of its ops). */
 const labels = [...new Set([...GENERATED_OPS, ...results.flatMap((r) => r.ops)])].sort();
@@ -192,7 +215,7 @@ if (values.json) {
   rows.push(['all cases', ...OUTCOMES.map((o) => String(tally.get(o)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`tflm-diff: ${count} models (seed ${seed}, ${records} input records each${values['host-c'] ? ', reference and host C' : ''}) in ${seconds.toFixed(0)} s`);
+  console.log(`tflm-diff: ${count} models (seed ${seed}${also.length ? ` and ${also.length} named` : ''}, ${records} input records each${values['host-c'] ? ', reference and host C' : ''}) in ${seconds.toFixed(0)} s`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
   if (reasons.size) {
