@@ -138,6 +138,18 @@ export async function objectLibrary(request: ObjectLibraryRequest): Promise<Obje
     for (const file of headersUnder(dir)) field(relative(dir, file), readFileSync(file));
   }
   const key = `${basename(request.compiler)}-${hash.digest('hex').slice(0, 20)}`;
+  const known = libraries.get(key);
+  if (known) {
+    // A long run (a validate of many models, tflm-diff --host-c) makes thousands of entries: each
+    // use touches the library so the pruning keeps it, and one pruned meanwhile (by another
+    // process) is built again rather than linked from a folder that is gone.
+    const library = await known.catch(() => undefined);
+    if (library && existsSync(join(library.dir, 'complete'))) {
+      touch(library.dir);
+      return library;
+    }
+    if (libraries.get(key) === known) libraries.delete(key);
+  }
   let library = libraries.get(key);
   if (!library) {
     library = buildLibrary(key, request);

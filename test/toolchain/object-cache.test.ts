@@ -62,6 +62,34 @@ describe('the library cache across processes', () => {
     expect(compiles(log)).toBe(6);
   });
 
+  it('within one process, a library pruned after its first use is built again, and each use touches it', async () => {
+    const { dir, log, cache } = setUp();
+    const compiler = join(dir, 'fakecc');
+    const sources = ['a.c', 'b.c', 'c.c'].map((name) => join(dir, name));
+    const child = join(dir, 'twice.mts');
+    writeFileSync(
+      child,
+      [
+        `import { rmSync, statSync, utimesSync, existsSync } from 'node:fs';`,
+        `import { objectLibrary } from ${JSON.stringify(join(PACKAGE_ROOT, 'src', 'toolchain', 'object-cache.ts'))};`,
+        `const request = { compiler: ${JSON.stringify(compiler)}, flags: ['-O2'], sources: ${JSON.stringify(sources)}, includeDirs: [] };`,
+        'const first = await objectLibrary(request);',
+        // An old last use, as the pruning sees it: a second use must renew it.
+        'utimesSync(first.dir, new Date(1000), new Date(1000));',
+        'await objectLibrary(request);',
+        'const touched = statSync(first.dir).mtimeMs > 1000;',
+        // What a prune by another process does: the entry disappears under this one.
+        'rmSync(first.dir, { recursive: true, force: true });',
+        'const again = await objectLibrary(request);',
+        'console.log(JSON.stringify({ touched, same: again.dir === first.dir, objects: again.objects.every((o) => existsSync(o)) }));',
+        '',
+      ].join('\n'),
+    );
+    const result = await build(child, cache);
+    expect(JSON.parse(result.stdout.trim())).toEqual({ touched: true, same: true, objects: true });
+    expect(compiles(log)).toBe(6);
+  });
+
   it("compiles a source again when a header in its include folders changes, not when another file there does", async () => {
     const { dir, log, child, cache } = setUp(['.', 'inc']);
     mkdirSync(join(dir, 'inc'));
