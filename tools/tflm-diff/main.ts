@@ -10,6 +10,8 @@
  * Run: npm run tflm-diff -- --count 2000 --seed 1 [--records 3] [--host-c] [--jobs 2]
  *        [--also SEED-INDEX,...] (cases of other runs too, by the id a report gives them)
  *        [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]
+ * --fixtures DIR rewrites the fixtures there from the cases TFLM ran (docs/tflm-diff.md has the
+ * command that wrote test/fixtures/tflm-diff).
  * Exits 1 if any case differs or crashes, 2 on bad usage or a missing oracle.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
