@@ -623,11 +623,5 @@ export function drawInputs(c: GeneratedCase, seed: number, records: number): Uin
       parts.push(input.type === 'int8' ? new Uint8Array(Int8Array.from(values).buffer) : new Uint8Array(Int16Array.from(values).buffer));
     }
   }
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
