@@ -25,7 +25,7 @@ export async function firstDivergingLayer(c: GeneratedCase, oracle: string, inpu
     const modelPath = join(dir, 'layers.tflite');
     writeFileSync(modelPath, buildTflite({ ...c.spec, outputs }));
     writeFileSync(join(dir, 'input.bin'), input);
-    const [tflm, tinygen] = [await runTflm(oracle, modelPath, join(dir, 'input.bin'), join(dir, 'out.bin')), await runTinygen(modelPath, input, records, false)];
+    const [tflm, tinygen] = [await runTflm(oracle, modelPath, join(dir, 'input.bin'), join(dir, 'out.bin')), await runTinygen(modelPath, input, records)];
     if (tflm.kind !== 'ran' || tinygen.kind !== 'ran') return 'with every layer as an output, one side no longer runs';
     const sizes = outputs.map((index) => tensorBytes(c, index));
     const recordBytes = sizes.reduce((a, b) => a + b, 0);

@@ -7,9 +7,11 @@
  * error, or TFLM died otherwise). A case that differs names the first operator whose output
  * parts from TFLM's, and is kept with its inputs and TFLM's outputs for reproduction.
  *
- * Run: npm run tflm-diff -- --count 2000 --seed 1 [--records 3] [--host-c] [--jobs 2]
+ * Run: npm run tflm-diff -- --count 2000 --seed 1 [--records 3] [--host-c] [--board ID ...] [--jobs 2]
  *        [--also SEED-INDEX,...] (cases of other runs too, by the id a report gives them)
  *        [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]
+ * --host-c also runs the generated C on the host under ASan/UBSan, and --board (repeatable, or
+ * comma-separated, or all) the firmware under QEMU on that board; each must equal the reference.
  * --fixtures DIR rewrites the fixtures there from the cases TFLM ran (docs/tflm-diff.md has the
  * command that wrote test/fixtures/tflm-diff).
  * Exits 1 if any case differs or crashes, 2 on bad usage or a missing oracle.
@@ -19,12 +21,15 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mapInParallel } from '../../src/toolchain/parallel.ts';
+import { resolveBoards } from '../../src/validate/matrix.ts';
+import { UserError } from '../../src/errors.ts';
+import type { Board } from '../../src/boards/board.ts';
 import { GENERATED_OPS, drawInputs, generateCase, type GeneratedCase } from './generate.ts';
 import { runTinygen, runTflm, type SideResult } from './sides.ts';
 import { writeFixtures, type FixtureCase } from './fixtures.ts';
 import { firstDivergingLayer } from './layers.ts';
 
-const USAGE = 'usage: npm run tflm-diff -- [--count N] [--seed S] [--also SEED-INDEX,...] [--records R] [--host-c] [--jobs J] [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]';
+const USAGE = 'usage: npm run tflm-diff -- [--count N] [--seed S] [--also SEED-INDEX,...] [--records R] [--host-c] [--board ID ...] [--jobs J] [--oracle PATH] [--keep DIR] [--fixtures DIR] [--json]';
 
 function fail(message: string): never {
   process.stderr.write(`tflm-diff: ${message}\n`);
@@ -44,6 +49,7 @@ try {
       keep: { type: 'string', default: join(tmpdir(), 'tinygen-tflm-diff') },
       fixtures: { type: 'string' },
       'host-c': { type: 'boolean', default: false },
+      board: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -82,6 +88,12 @@ const count = CASES.length;
 if (count === 0) fail('no cases: give --count above 0 or --also');
 const records = positive('records', values.records);
 const jobs = positive('jobs', values.jobs);
+let boards: Board[] = [];
+try {
+  boards = values.board.length ? resolveBoards(values.board).map((b) => b.board) : [];
+} catch (error) {
+  fail(error instanceof UserError ? error.message : String(error));
+}
 const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
 const oracle = resolve(values.oracle ?? process.env.TFLM_ORACLE ?? join(cacheRoot, 'tflm-oracle', 'tflm-run'));
 if (!existsSync(oracle)) fail(`no TFLM oracle at ${oracle}; build it with tools/tflm-oracle/build.sh, or give --oracle`);
@@ -145,7 +157,7 @@ const results = await mapInParallel(
     writeFileSync(modelPath, generated.model);
     writeFileSync(inputPath, input);
     const tflm = await runTflm(oracle, modelPath, inputPath, join(dir, 'tflm.bin'));
-    const tinygen = await runTinygen(modelPath, input, records, values['host-c']);
+    const tinygen = await runTinygen(modelPath, input, records, { hostC: values['host-c'], boards });
     const verdict = classify(tflm, tinygen);
     const { outcome } = verdict;
     // A difference is narrowed to the first operator whose output parts from TFLM's.
@@ -201,6 +213,7 @@ if (values.json) {
         seed,
         records,
         hostC: values['host-c'],
+        boards: boards.map((b) => b.id),
         seconds: Math.round(seconds),
         totals: Object.fromEntries(tally),
         perOp: Object.fromEntries([...perOp].map(([op, m]) => [op, Object.fromEntries(m)])),
@@ -217,7 +230,8 @@ if (values.json) {
   rows.push(['all cases', ...OUTCOMES.map((o) => String(tally.get(o)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`tflm-diff: ${count} models (seed ${seed}${also.length ? ` and ${also.length} named` : ''}, ${records} input records each${values['host-c'] ? ', reference and host C' : ''}) in ${seconds.toFixed(0)} s`);
+  const targets = ['reference', ...(values['host-c'] ? ['host C'] : []), ...boards.map((b) => b.id)].join(', ');
+  console.log(`tflm-diff: ${count} models (seed ${seed}${also.length ? ` and ${also.length} named` : ''}, ${records} input records each; ${targets}) in ${seconds.toFixed(0)} s`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
   if (reasons.size) {

@@ -1,7 +1,12 @@
 /** The two sides of the differential test: TFLM's oracle as a process, tinygen in this one. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { compileModel } from '../../src/pipeline.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileModel, generate, type Compiled } from '../../src/pipeline.ts';
+import type { Board } from '../../src/boards/board.ts';
+import { runOnBoard } from '../../src/validate/run-on-board.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../src/validate/matrix.ts';
 import { UserError } from '../../src/errors.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
@@ -35,11 +40,19 @@ export function runTflm(oracle: string, modelPath: string, inputPath: string, ou
   });
 }
 
+/** Where tinygen's generated C runs besides the reference interpreter. */
+export interface TinygenTargets {
+  /** The host, under ASan/UBSan. */
+  hostC?: boolean;
+  /** Boards under QEMU (their DSP and MVE kernel bodies). */
+  boards?: readonly Board[];
+}
+
 /**
- * tinygen in tflite rounding: the reference interpreter over each record, and with `hostC` the
- * generated C built under ASan/UBSan too, which must give the same bytes as the reference.
+ * tinygen in tflite rounding: the reference interpreter over each record, and the generated C on
+ * each target, which must give the same bytes as the reference.
  */
-export async function runTinygen(modelPath: string, input: Uint8Array, records: number, hostC: boolean): Promise<SideResult> {
+export async function runTinygen(modelPath: string, input: Uint8Array, records: number, targets: TinygenTargets = {}): Promise<SideResult> {
   try {
     const compiled = compileModel({ modelPath, rounding: 'tflite' });
     const graph = compiled.graph;
@@ -53,18 +66,51 @@ export async function runTinygen(modelPath: string, input: Uint8Array, records: 
       const values = recordToValues(graph, graph.inputs, input.subarray(r * recordBytes, (r + 1) * recordBytes));
       reference.set(valuesToRecord(runReference(graph, values).outputs), r * outputBytes);
     }
-    if (!hostC) return { kind: 'ran', output: reference, where: 'reference' };
-    const host = await buildHostModel(compiled);
-    try {
-      const actual = await host.run(input);
+    const where = ['reference'];
+    // The C must agree with the reference before either is compared with TFLM.
+    const check = (actual: Uint8Array, target: string): SideResult | undefined => {
       const same = actual.length === reference.length && actual.every((b, i) => b === reference[i]);
-      // The C must agree with the reference before either is compared with TFLM.
-      return same ? { kind: 'ran', output: reference, where: 'reference and host C' } : { kind: 'ran', output: actual, where: 'host C (differs from the reference)' };
-    } finally {
-      host.dispose();
+      if (!same) return { kind: 'ran', output: actual, where: `${target} (differs from the reference)` };
+      where.push(target);
+      return undefined;
+    };
+    if (targets.hostC) {
+      const host = await buildHostModel(compiled);
+      try {
+        const differs = check(await host.run(input), 'host C');
+        if (differs) return differs;
+      } finally {
+        host.dispose();
+      }
     }
+    for (const board of targets.boards ?? []) {
+      const outcome = await runOnQemu(compiled, board, input, records);
+      if (typeof outcome === 'string') return { kind: 'crashed', message: `${board.id}: ${outcome}` };
+      const differs = check(outcome, board.id);
+      if (differs) return differs;
+    }
+    return { kind: 'ran', output: reference, where: where.join(', ') };
   } catch (error) {
     if (error instanceof UserError) return { kind: 'refused', message: error.message };
     return { kind: 'crashed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+/** The firmware's output records on `board`, or why it gave none. */
+async function runOnQemu(compiled: Compiled, board: Board, input: Uint8Array, records: number): Promise<Uint8Array | string> {
+  const workDir = mkdtempSync(join(tmpdir(), 'tinygen-tflm-board-'));
+  try {
+    const size = input.length / records;
+    const run = await runOnBoard({
+      name: compiled.name,
+      generated: generate(compiled),
+      board,
+      records: Array.from({ length: records }, (_, r) => input.subarray(r * size, (r + 1) * size)),
+      workDir,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+    });
+    return run.failure ? `${run.failure.kind}: ${run.failure.message}` : run.outputs;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
