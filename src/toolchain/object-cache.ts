@@ -144,7 +144,9 @@ export async function objectLibrary(request: ObjectLibraryRequest): Promise<Obje
     // use touches the library so the pruning keeps it, and one pruned meanwhile (by another
     // process) is built again rather than linked from a folder that is gone.
     const library = await known.catch(() => undefined);
-    if (library && existsSync(join(library.dir, 'complete'))) {
+    // A build that failed fails every caller that waited on it; it is not compiled again here.
+    if (!library) return known;
+    if (existsSync(join(library.dir, 'complete'))) {
       touch(library.dir);
       return library;
     }

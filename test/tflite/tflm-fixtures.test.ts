@@ -10,10 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { compileModel, type Compiled } from '../../src/pipeline.ts';
 import { UserError } from '../../src/errors.ts';
-import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
-import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
 import { readFixtures, refusalText } from '../../tools/tflm-diff/fixtures.ts';
+import { referenceOutputs } from '../../tools/tflm-diff/sides.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'tflm-diff');
 const cases = readFixtures(FIXTURES);
@@ -44,12 +43,6 @@ function compileOrRefusal(modelPath: string): Compiled | string {
   }
 }
 
-function referenceOutputs(compiled: Compiled, input: Uint8Array, records: number): Buffer {
-  const size = input.length / records;
-  const outputs = Array.from({ length: records }, (_, r) => valuesToRecord(runReference(compiled.graph, recordToValues(compiled.graph, compiled.graph.inputs, input.subarray(r * size, (r + 1) * size))).outputs));
-  return Buffer.concat(outputs);
-}
-
 describe('TFLM fixtures', () => {
   it('cover every operator TFLM and tinygen share, alone in int8 and 16x8, and in chains', () => {
     expect(cases.length).toBeGreaterThanOrEqual(200);
@@ -68,7 +61,7 @@ describe('TFLM fixtures', () => {
         return;
       }
       const want = Buffer.from(tflm);
-      expect(referenceOutputs(compiled, input, records)).toEqual(want);
+      expect(Buffer.from(referenceOutputs(compiled, input, records))).toEqual(want);
       if (!builtAsC.has(id)) return;
       const host = await buildHostModel(compiled);
       try {

@@ -4,8 +4,9 @@
  * (padding, strides, dilation, depth multiplier, per-channel and per-tensor weights, fused
  * activations, broadcasting, fixed-scale outputs). Output scales are drawn around the range the
  * layer can reach, so results neither all saturate nor all round to zero. A small share of the
- * models breaks a TFLM rule on purpose (a wrong fixed output scale, mismatched concat
- * quantization): both sides should refuse those.
+ * models breaks a TFLM rule on purpose (a wrong fixed output quantization, an int8 concatenation
+ * or pool quantized unlike its output): where TFLM refuses, tinygen should too, and where TFLM's
+ * prepare lets it through (TANH's output, LOGISTIC's scale), both should run.
  */
 import { buildTflite, conv2dOptions, depthwiseOptions, options, pool2dOptions, type ModelSpec, type OperatorSpec, type TensorSpec } from '../../test/helpers/tflite-builder.ts';
 import { ActivationFunctionType as Act, BuiltinOperator as Op, Padding, TensorType } from '../../src/frontend/tflite/schema.ts';

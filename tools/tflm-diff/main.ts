@@ -83,7 +83,9 @@ const also = values.also
 const seed = Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, not '${values.seed}'`);
 /** The cases: `count` of run `seed`, then those named by --also. */
-const CASES = [...Array.from({ length: natural('count', values.count) }, (_, index) => ({ seed, index })), ...also];
+const drawn = Array.from({ length: natural('count', values.count) }, (_, index) => ({ seed, index }));
+// A case named twice, or named and drawn, runs once (in its first place).
+const CASES = [...drawn, ...also].filter((c, i, all) => all.findIndex((d) => d.seed === c.seed && d.index === c.index) === i);
 const count = CASES.length;
 if (count === 0) fail('no cases: give --count above 0 or --also');
 const records = positive('records', values.records);
@@ -94,7 +96,7 @@ try {
 } catch (error) {
   fail(error instanceof UserError ? error.message : String(error));
 }
-const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+const cacheRoot = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 const oracle = resolve(values.oracle ?? process.env.TFLM_ORACLE ?? join(cacheRoot, 'tflm-oracle', 'tflm-run'));
 if (!existsSync(oracle)) fail(`no TFLM oracle at ${oracle}; build it with tools/tflm-oracle/build.sh, or give --oracle`);
 
@@ -126,11 +128,13 @@ function firstDifference(want: Uint8Array, got: Uint8Array): string {
 
 function classify(tflm: SideResult, tinygen: SideResult): { outcome: Outcome; detail: string } {
   if (tinygen.kind === 'crashed') return { outcome: 'crashed', detail: `tinygen: ${tinygen.message}` };
+  if (tinygen.kind === 'inconsistent') return { outcome: 'differ', detail: `tinygen: ${tinygen.message}` };
   // A failed debug check is TFLM's debug build refusing; where tinygen refuses too, both refused.
   if (tflm.kind === 'crashed' && tflm.aborted && tinygen.kind === 'refused') return { outcome: 'both-refused', detail: `TFLM: ${tflm.message} | tinygen: ${tinygen.message}` };
   if (tflm.kind === 'crashed') return { outcome: tflm.aborted ? 'tflm-aborted' : 'crashed', detail: `TFLM: ${tflm.message}` };
   if (tflm.kind === 'refused') return tinygen.kind === 'refused' ? { outcome: 'both-refused', detail: `TFLM: ${tflm.message} | tinygen: ${tinygen.message}` } : { outcome: 'tflm-refused', detail: tflm.message };
   if (tinygen.kind === 'refused') return { outcome: 'refused', detail: tinygen.message };
+  if (tflm.kind !== 'ran') return { outcome: 'crashed', detail: `TFLM: ${tflm.message}` };
   const same = tflm.output.length === tinygen.output.length && tflm.output.every((b, i) => b === tinygen.output[i]);
   return same ? { outcome: 'equal', detail: '' } : { outcome: 'differ', detail: `${tinygen.where}: ${firstDifference(tflm.output, tinygen.output)}` };
 }
@@ -161,7 +165,8 @@ const results = await mapInParallel(
     const verdict = classify(tflm, tinygen);
     const { outcome } = verdict;
     // A difference is narrowed to the first operator whose output parts from TFLM's.
-    const detail = outcome === 'differ' ? `${verdict.detail}; ${await firstDivergingLayer(generated, oracle, input, records)}` : verdict.detail;
+    const againstTflm = outcome === 'differ' && tinygen.kind === 'ran';
+    const detail = againstTflm ? `${verdict.detail}; ${await firstDivergingLayer(generated, oracle, input, records)}` : verdict.detail;
     tally.set(outcome, tally.get(outcome)! + 1);
     if (outcome === 'differ' || outcome === 'crashed' || outcome === 'tflm-aborted') {
       // Kept for reproduction: the model, its inputs and TFLM's outputs.
@@ -173,7 +178,7 @@ const results = await mapInParallel(
     }
     // Fixtures keep the suite's data small: drawn cases whose records and outputs pass 12 KiB are
     // left out; a case named with --also is always kept.
-    const named = position >= count - also.length;
+    const named = position >= drawn.length;
     const small = input.length + (tflm.kind === 'ran' ? tflm.output.length : 0) <= FIXTURE_BYTES;
     if (values.fixtures && (small || named) && tflm.kind === 'ran' && (tinygen.kind === 'ran' || tinygen.kind === 'refused')) {
       fixtures.push({ id: generated.id, ops: generated.ops, model: generated.model, records, input, tflm: tflm.output, refusal: tinygen.kind === 'refused' ? tinygen.message : undefined, named });
@@ -186,7 +191,7 @@ const results = await mapInParallel(
 );
 rmSync(work, { recursive: true, force: true });
 if (values.fixtures) {
-  const order = (id: string) => id.split('-').map(Number) as [number, number];
+  const order = (id: string) => /^(-?\d+)-(\d+)$/.exec(id)!.slice(1).map(Number) as [number, number];
   writeFixtures(values.fixtures, fixtures.sort((a, b) => order(a.id)[0] - order(b.id)[0] || order(a.id)[1] - order(b.id)[1]));
 }
 
@@ -231,7 +236,7 @@ if (values.json) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const targets = ['reference', ...(values['host-c'] ? ['host C'] : []), ...boards.map((b) => b.id)].join(', ');
-  console.log(`tflm-diff: ${count} models (seed ${seed}${also.length ? ` and ${also.length} named` : ''}, ${records} input records each; ${targets}) in ${seconds.toFixed(0)} s`);
+  console.log(`tflm-diff: ${count} models (seed ${seed}${count > drawn.length ? ` and ${count - drawn.length} named` : ''}, ${records} input records each; ${targets}) in ${seconds.toFixed(0)} s`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
   if (reasons.size) {

@@ -11,12 +11,13 @@ import { UserError } from '../../src/errors.ts';
 import { runReference } from '../../src/reference/interpreter.ts';
 import { buildHostModel } from '../../src/validate/host-model.ts';
 import { recordToValues, valuesToRecord } from '../../src/validate/records.ts';
-import { elementCount, dtypeBytes, tensorOf } from '../../src/ir/graph.ts';
 
 export type SideResult =
   | { kind: 'ran'; output: Uint8Array; where: string }
   | { kind: 'refused'; message: string }
-  | { kind: 'crashed'; message: string; aborted?: boolean };
+  | { kind: 'crashed'; message: string; aborted?: boolean }
+  /** tinygen's generated C gave other bytes than its reference: a defect, whatever TFLM gives. */
+  | { kind: 'inconsistent'; message: string };
 
 const ORACLE_TIME_LIMIT_MS = 30_000;
 
@@ -32,12 +33,25 @@ export function runTflm(oracle: string, modelPath: string, inputPath: string, ou
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code, signal) => {
       const message = stderr.trim().split('\n').filter(Boolean).join(' | ').slice(0, 400);
-      if (code === 0) resolve({ kind: 'ran', output: new Uint8Array(readFileSync(outputPath)), where: 'TFLM' });
-      else if (code === 3) resolve({ kind: 'refused', message: message || 'refused' });
+      if (code === 0) {
+        try {
+          resolve({ kind: 'ran', output: new Uint8Array(readFileSync(outputPath)), where: 'TFLM' });
+        } catch (error) {
+          resolve({ kind: 'crashed', message: `tflm-run exited 0 without its output: ${(error as Error).message}` });
+        }
+      } else if (code === 3) resolve({ kind: 'refused', message: message || 'refused' });
       else if (signal === 'SIGABRT') resolve({ kind: 'crashed', aborted: true, message: `aborted${message ? `: ${message}` : ''}` });
       else resolve({ kind: 'crashed', message: signal ? `killed by ${signal}` : `exit ${code}: ${message}` });
     });
   });
+}
+
+/** The reference interpreter's output records for `records` input records, back to back. */
+export function referenceOutputs(compiled: Compiled, input: Uint8Array, records: number): Uint8Array {
+  const graph = compiled.graph;
+  const size = input.length / records;
+  const outputs = Array.from({ length: records }, (_, r) => valuesToRecord(runReference(graph, recordToValues(graph, graph.inputs, input.subarray(r * size, (r + 1) * size))).outputs));
+  return new Uint8Array(Buffer.concat(outputs));
 }
 
 /** Where tinygen's generated C runs besides the reference interpreter. */
@@ -55,22 +69,13 @@ export interface TinygenTargets {
 export async function runTinygen(modelPath: string, input: Uint8Array, records: number, targets: TinygenTargets = {}): Promise<SideResult> {
   try {
     const compiled = compileModel({ modelPath, rounding: 'tflite' });
-    const graph = compiled.graph;
-    const recordBytes = input.length / records;
-    const outputBytes = graph.outputs.reduce((sum, name) => {
-      const t = tensorOf(graph, name);
-      return sum + elementCount(t.shape) * dtypeBytes(t.dtype);
-    }, 0);
-    const reference = new Uint8Array(outputBytes * records);
-    for (let r = 0; r < records; r++) {
-      const values = recordToValues(graph, graph.inputs, input.subarray(r * recordBytes, (r + 1) * recordBytes));
-      reference.set(valuesToRecord(runReference(graph, values).outputs), r * outputBytes);
-    }
+    const reference = referenceOutputs(compiled, input, records);
     const where = ['reference'];
     // The C must agree with the reference before either is compared with TFLM.
     const check = (actual: Uint8Array, target: string): SideResult | undefined => {
-      const same = actual.length === reference.length && actual.every((b, i) => b === reference[i]);
-      if (!same) return { kind: 'ran', output: actual, where: `${target} (differs from the reference)` };
+      if (actual.length !== reference.length) return { kind: 'inconsistent', message: `${target} wrote ${actual.length} bytes, the reference ${reference.length}` };
+      const at = actual.findIndex((b, i) => b !== reference[i]);
+      if (at >= 0) return { kind: 'inconsistent', message: `${target} differs from the reference at byte ${at}: ${actual[at]}, the reference ${reference[at]}` };
       where.push(target);
       return undefined;
     };

@@ -183,7 +183,7 @@ export function importRelu(activation: number) {
     if (!sameQuantization(x, y)) {
       if (activation === Activation.RELU) {
         const relu: Node = { name: op.name, op: 'TFLiteLeakyRelu', inputs, outputs: [output], attrs: { alpha: 0 } };
-        // Where (x - z_x) << shift can wrap int32 (s_x / s_y of about 2^23 or more for int8, 2^15
+        // Where (x - z_x) << shift can wrap int32 (s_x / s_y of about 2^23 or more for int8, 2^16
         // for int16), TFLM's requantization of a negative x can come out positive and one of a
         // positive x negative, so the rule "z_y below the zero point" no longer holds: the RELU is
         // then TFLM's own steps, the requantization of every x (wrapping) and a Clamp at [z_y, hi].

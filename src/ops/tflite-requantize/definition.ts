@@ -2,8 +2,9 @@
  * TFLiteRequantize: TFLite's QUANTIZE between integer types as TFLM computes it
  * (quantize_common.cc, then reference_ops::Requantize): x - z_x times the Q31 multiplier of
  * s_x / s_y (the float32 scales divided in double), TFLite's double-rounding
- * MultiplyByQuantizedMultiplier, + z_y, clamped to the output type. int8 → int8 is not this op: it
- * is the Identity's 256-entry table (attrs.qdq), the same bytes for less work.
+ * MultiplyByQuantizedMultiplier, + z_y, clamped to the output type. A QUANTIZE int8 → int8 is not
+ * this op: it is the Identity's 256-entry table (attrs.qdq), the same bytes for less work; only a
+ * RELU whose left shift wraps makes an int8 → int8 one.
  *
  * IR: inputs [x], outputs [y], each int8, int16 or int32, per tensor. attrs.ratio 'float32' forms
  * s_x / s_y in float32 first, as TFLM's RELU does (CalculateReluOpData), whose requantization is
