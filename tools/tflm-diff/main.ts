@@ -3,7 +3,7 @@
  * TFLM's reference kernels (the oracle built by tools/tflm-oracle/build.sh) and through tinygen
  * in tflite rounding, and every output byte compared. Prints a table per operator: equal, differ,
  * refused (tinygen refused, TFLM ran), both refused, TFLM refused (tinygen ran), TFLM aborted (one
- * of its debug checks failed: undefined in a release build), crashed (tinygen threw an internal
+ * of its run-time checks failed: TFLITE_CHECK, or a debug-build check), crashed (tinygen threw an internal
  * error, or TFLM died otherwise). A case that differs names the first operator whose output
  * parts from TFLM's, and is kept with its inputs and TFLM's outputs for reproduction.
  *
@@ -129,7 +129,7 @@ function firstDifference(want: Uint8Array, got: Uint8Array): string {
 function classify(tflm: SideResult, tinygen: SideResult): { outcome: Outcome; detail: string } {
   if (tinygen.kind === 'crashed') return { outcome: 'crashed', detail: `tinygen: ${tinygen.message}` };
   if (tinygen.kind === 'inconsistent') return { outcome: 'differ', detail: `tinygen: ${tinygen.message}` };
-  // A failed debug check is TFLM's debug build refusing; where tinygen refuses too, both refused.
+  // A failed run-time check is TFLM refusing at Invoke; where tinygen refuses too, both refused.
   if (tflm.kind === 'crashed' && tflm.aborted && tinygen.kind === 'refused') return { outcome: 'both-refused', detail: `TFLM: ${tflm.message} | tinygen: ${tinygen.message}` };
   if (tflm.kind === 'crashed') return { outcome: tflm.aborted ? 'tflm-aborted' : 'crashed', detail: `TFLM: ${tflm.message}` };
   if (tflm.kind === 'refused') return tinygen.kind === 'refused' ? { outcome: 'both-refused', detail: `TFLM: ${tflm.message} | tinygen: ${tinygen.message}` } : { outcome: 'tflm-refused', detail: tflm.message };

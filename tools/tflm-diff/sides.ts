@@ -23,7 +23,8 @@ const ORACLE_TIME_LIMIT_MS = 30_000;
 
 /**
  * tflm-run MODEL INPUTS OUTPUTS: exit 0 ran, 3 refused (TFLM's log on stderr), SIGABRT a failed
- * debug check (TFLITE_DCHECK or gemmlowp's assert), anything else crashed.
+ * run-time check (TFLITE_CHECK, or TFLITE_DCHECK and gemmlowp's assert in the default build),
+ * anything else crashed.
  */
 export function runTflm(oracle: string, modelPath: string, inputPath: string, outputPath: string): Promise<SideResult> {
   return new Promise((resolve) => {
