@@ -60,16 +60,19 @@ static int32_t exp_of_difference(const tg_softmax_tflite_t *p, int32_t diff)
 /* Rows up to this long keep their exps from the sum's pass for the output's (on the stack). */
 #define TG_SOFTMAX_CACHED 16
 
-void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output)
+/* The int8 method, writing int8 (out8) or int16 (out16, TFLM's int8 -> int16 form): the one
+ * that is not NULL. The two wrappers below pass constants, so each compiles to one store. */
+static inline void softmax_tflite(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *out8, int16_t *out16)
 {
-    const int32_t empty = tg_clamp_i32(p->zero_point, -128, 127);
+    const int32_t lo = out16 ? INT16_MIN : INT8_MIN;
+    const int32_t hi = out16 ? INT16_MAX : INT8_MAX;
+    const int32_t empty = tg_clamp_i32(p->zero_point, lo, hi);
     const int32_t cached = p->length <= TG_SOFTMAX_CACHED;
     int32_t exps[TG_SOFTMAX_CACHED];
     for (int32_t o = 0; o < p->outer; o++) {
         for (int32_t i = 0; i < p->inner; i++) {
             const int32_t offset = o * p->length * p->inner + i;
             const int8_t *x = input + offset;
-            int8_t *y = output + offset;
             const int32_t max = row_max(x, p->inner, p->length);
             int32_t sum = 0; /* Q12.19 */
             for (int32_t k = 0; k < p->length; k++) {
@@ -88,18 +91,32 @@ void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int
             const int32_t exponent = bits_over_unit + p->output_shift;
             for (int32_t k = 0; k < p->length; k++) {
                 const int32_t e = cached ? exps[k] : exp_of_difference(p, x[k * p->inner] - max);
-                if (e < 0) {
-                    y[k * p->inner] = (int8_t)empty;
-                    continue;
+                int32_t v = empty;
+                if (e >= 0) {
+                    int32_t probability = TG_FP_MUL(scale, e);
+                    if (p->output_multiplier != 0) {
+                        probability = TG_FP_MUL(probability, p->output_multiplier);
+                    }
+                    const int64_t unsat = exponent > 31 ? 0 : tg_rounding_divide_by_pot(probability, exponent);
+                    const int64_t sum_zp = unsat + p->zero_point;
+                    v = (int32_t)(sum_zp < lo ? lo : (sum_zp > hi ? hi : sum_zp));
                 }
-                int32_t probability = TG_FP_MUL(scale, e);
-                if (p->output_multiplier != 0) {
-                    probability = TG_FP_MUL(probability, p->output_multiplier);
+                if (out16) {
+                    out16[offset + k * p->inner] = (int16_t)v;
+                } else {
+                    out8[offset + k * p->inner] = (int8_t)v;
                 }
-                const int64_t unsat = exponent > 31 ? 0 : tg_rounding_divide_by_pot(probability, exponent);
-                const int64_t v = unsat + p->zero_point;
-                y[k * p->inner] = (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
             }
         }
     }
+}
+
+void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output)
+{
+    softmax_tflite(p, input, output, NULL);
+}
+
+void tg_softmax_tflite_s8_s16(const tg_softmax_tflite_t *p, const int8_t *input, int16_t *output)
+{
+    softmax_tflite(p, input, NULL, output);
 }

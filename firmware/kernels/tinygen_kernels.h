@@ -468,6 +468,8 @@ typedef struct {
 
 /* TFLM's int8 SOFTMAX, integer-only (gemmlowp exp and reciprocal). */
 void tg_softmax_tflite_s8(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *output);
+/* TFLM's int8 -> int16 SOFTMAX: the same method, output in units of 1/65536 from -32768. */
+void tg_softmax_tflite_s8_s16(const tg_softmax_tflite_t *p, const int8_t *input, int16_t *output);
 
 /* TFLiteSoftmax on int16 (src/ops/tflite-softmax): `outer` rows of `length` contiguous elements. */
 typedef struct {

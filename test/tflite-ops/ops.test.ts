@@ -174,6 +174,46 @@ describe("TFLM's int8 TANH and LOGISTIC write fixed units whatever the output te
   });
 });
 
+describe("TFLM's int8 → int16 SOFTMAX (reference_ops::Softmax with an int16 output: units of 1/65536 from -32768)", () => {
+  const x = { scale: 0.1, zeroPoint: 0 };
+  const Y16 = { scale: 1 / 65536, zeroPoint: -32768 };
+  const wide = (shape: number[], y = Y16) => ({ op: 'TFLiteSoftmax' as const, shape, x, y, attrs: { beta: 1 }, yType: 'int16' as const });
+
+  it('rows of equal values: 2 → 32768/65536 each (0), 4 → 16384 each (-16384); one far above the rest → 65536 saturated (32767) and -32768', () => {
+    // Equal values: the Q12.19 sum is exactly n, its reciprocal 1/n with num_bits_over_unit =
+    // log2 n, so each probability is (2^31 - 1) · ... rounded by 2^(log2 n + 15) to 65536 / n.
+    // [100, -100] at s_x 0.1: the second is exp(-20), about 2e-9 of the sum, which rounds to 0
+    // (-32768); the first is 65536 / 65536 of it, 65536 - 32768 = 32768, saturated to 32767.
+    const [two, four, apart] = run(unaryGraph([wide([1, 2]), wide([1, 4]), wide([1, 2])]), [Int8Array.from([5, 5]), Int8Array.from([-7, -7, -7, -7]), Int8Array.from([100, -100])]);
+    expect([...two!]).toEqual([0, 0]);
+    expect([...four!]).toEqual([-16384, -16384, -16384, -16384]);
+    expect([...apart!]).toEqual([32767, -32768]);
+  });
+
+  it('refuses the int16 output TFLM refuses: zero point not -32768, scale off 1/65536 by more than 0.1%', () => {
+    expect(() => compileGraph(unaryGraph([wide([1, 4], { scale: 1 / 65536, zeroPoint: 0 })]))).toThrow(/zero point -32768 and scale 1\/65536 within 0.1%/);
+    expect(() => compileGraph(unaryGraph([wide([1, 4], { scale: 1.002 / 65536, zeroPoint: -32768 })]))).toThrow(/zero point -32768 and scale 1\/65536 within 0.1%/);
+    // Within 0.1%: TFLM's TF_LITE_ENSURE_NEAR lets it through, and so does tinygen.
+    expect(() => compileGraph(unaryGraph([wide([1, 4], { scale: 1.0005 / 65536, zeroPoint: -32768 })]))).not.toThrow();
+  });
+
+  it('the C (tg_softmax_tflite_s8_s16) equals the reference on random rows (host, sanitizers)', async () => {
+    const compiled = compileGraph(unaryGraph([wide([8, 32]), { ...wide([3, 5, 4]), x: { scale: 0.3, zeroPoint: 1 } }, { ...wide([2, 256]), x: { scale: 0.05, zeroPoint: -3 }, attrs: { beta: 2 } }]));
+    const host = await buildHostModel(compiled);
+    try {
+      const random = seededRandom(12);
+      const inputs = Array.from({ length: 6 }, (_, r) => {
+        const values = randomInputs(compiled.graph, random);
+        if (r === 1) for (const v of values) (v.data as Int8Array).fill(-128, 0, Math.min(v.data.length, 32));
+        return values;
+      });
+      expect(await hostMismatches(compiled, host, inputs)).toBe(0);
+    } finally {
+      host.dispose();
+    }
+  }, 120_000);
+});
+
 describe('TFLite-only op kernels: the C equals the reference (host, sanitizers)', () => {
   it('logistic, tanh and softmax on every int8 value and random tensors', async () => {
     const cases: UnaryCase[] = [

@@ -451,8 +451,13 @@ function transpose(d: Draft, x: Activation): Activation {
   return y;
 }
 
-/** TFLM's fixed output quantization: int8 softmax and logistic, int8 tanh, and every int16 one. */
-const FIXED = { probability: { scale: 1 / 256, zeroPoint: -128 }, signed: { scale: 1 / 128, zeroPoint: 0 }, int16: { scale: 1 / 32768, zeroPoint: 0 } };
+/** TFLM's fixed output quantization: int8 softmax and logistic, int8 tanh, every int16 one, and int8 → int16 softmax. */
+const FIXED = {
+  probability: { scale: 1 / 256, zeroPoint: -128 },
+  signed: { scale: 1 / 128, zeroPoint: 0 },
+  int16: { scale: 1 / 32768, zeroPoint: 0 },
+  int8ToInt16: { scale: 1 / 65536, zeroPoint: -32768 },
+};
 
 /**
  * An output like x with TFLM's fixed quantization, or now and then another: a random one, or
@@ -466,9 +471,12 @@ function fixedOutput(d: Draft, x: Activation, fixed: { scale: number; zeroPoint:
   return d.activation(dtype, x.shape, fixed.scale, fixed.zeroPoint);
 }
 
+/** SOFTMAX: int8 → int8, int16 → int16, and now and then TFLM's int8 → int16 form. */
 function softmax(d: Draft, x: Activation): Activation {
   const beta = d.rng.pick([1, 1, 0.5, 2, Math.fround(0.1 + d.rng.float() * 3)]);
-  const y = fixedOutput(d, x, x.dtype === 'int16' ? FIXED.int16 : FIXED.probability);
+  // (The draw for the int16 form comes only for int8 inputs, so 16x8 cases are drawn as before.)
+  const widened = x.dtype === 'int8' && d.rng.chance(0.25);
+  const y = widened ? d.activation('int16', x.shape, FIXED.int8ToInt16.scale, FIXED.int8ToInt16.zeroPoint) : fixedOutput(d, x, x.dtype === 'int16' ? FIXED.int16 : FIXED.probability);
   d.op('SOFTMAX', x, Op.SOFTMAX, [x.index], [y.index], options('SoftmaxOptions', { beta }));
   return y;
 }

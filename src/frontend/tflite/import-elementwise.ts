@@ -142,11 +142,18 @@ export function importTranspose(op: OperatorView, importer: TfliteImporter): Nod
 }
 
 /**
- * SOFTMAX → TFLiteSoftmax over the last axis (TFLM's int8 or int16 → same-type integer method; the
- * op checks the quantization). TFLM's int8 → int16 form is not taken.
+ * SOFTMAX → TFLiteSoftmax over the last axis: TFLM's int8 → int8, int8 → int16 and int16 → int16
+ * integer methods (the op checks the quantization).
  */
 export function importSoftmax(op: OperatorView, importer: TfliteImporter): Node[] {
-  const { inputs, output } = quantizedOperands(op, importer, 1, ['int8', 'int16']);
+  const input = importer.read(op.operator.inputs[0], 'input 0');
+  requireActivation(importer, input, 'input 0', ['int8', 'int16']);
+  const output = importer.write(op.operator.outputs[0], 'output');
+  requireActivation(importer, output, 'output', ['int8', 'int16']);
+  if (importer.tensor(input).dtype === 'int16' && importer.tensor(output).dtype === 'int8') {
+    throw new UserError(`the input '${input}' is int16 and the output '${output}' int8; TFLM's SOFTMAX takes int8 → int8, int8 → int16 and int16 → int16`);
+  }
+  const inputs = [input];
   const beta = op.operator.options('SoftmaxOptions')?.beta ?? 1;
   return checked(importer, { name: op.name, op: 'TFLiteSoftmax', inputs, outputs: [output], attrs: { beta } });
 }

@@ -16,10 +16,10 @@ export function emitQLinearSoftmax(node: PreparedNode<SoftmaxParams>, _graph: Gr
   return emitSoftmaxTflite(p, x, y, ctx);
 }
 
-/** The call of TFLM's fixed-point softmax kernel on C pointer expressions x and y. */
-export function emitSoftmaxTflite(p: SoftmaxTfliteParams, x: string, y: string, ctx: EmitContext): string {
+/** The call of TFLM's fixed-point softmax kernel on C pointer expressions x and y; `wideOutput` for TFLiteSoftmax's int8 → int16 form. */
+export function emitSoftmaxTflite(p: SoftmaxTfliteParams, x: string, y: string, ctx: EmitContext, wideOutput = false): string {
   const { outer, axis, inner } = p.geometry;
   const fields = [outer, axis, inner, p.inputMultiplier, p.inputLeftShift, p.diffMin, p.outputMultiplier, p.outputShift, p.zeroPoint];
   const params = ctx.constStruct('softmax', 'tg_softmax_tflite_t', `{ ${fields.join(', ')} }`);
-  return `tg_softmax_tflite_s8(&${params}, ${x}, ${y});`;
+  return `tg_softmax_tflite_${wideOutput ? 's8_s16' : 's8'}(&${params}, ${x}, ${y});`;
 }

@@ -39,9 +39,14 @@ function shiftDown(x: number, exponent: number): number {
   return exponent > 31 ? 0 : rdbpot(x, exponent);
 }
 
-/** TFLM's int8 softmax in gemmlowp fixed point (reference_ops::Softmax), here with an optional output rescale. */
-export function softmaxTflite(p: SoftmaxTfliteParams, x: Int8Array, y: Int8Array): void {
+/**
+ * TFLM's int8 softmax in gemmlowp fixed point (reference_ops::Softmax), here with an optional
+ * output rescale; into int8, or into int16 (TFLiteSoftmax's int8 → int16 form): `y`'s type sets
+ * the bounds.
+ */
+export function softmaxTflite(p: SoftmaxTfliteParams, x: Int8Array, y: Int8Array | Int16Array): void {
   const n = p.geometry.axis;
+  const [lo, hi] = y instanceof Int16Array ? [-32768, 32767] : [-128, 127];
   // exp(x - max) in Q0.31, or undefined below diff_min.
   const expOf = (diff: number): number | undefined =>
     diff < p.diffMin ? undefined : expOnNegativeValues(srdhm(diff * 2 ** p.inputLeftShift, p.inputMultiplier), SOFTMAX_DIFF_INTEGER_BITS);
@@ -57,12 +62,12 @@ export function softmaxTflite(p: SoftmaxTfliteParams, x: Int8Array, y: Int8Array
       const at = offset + k * stride;
       const e = expOf(x[at]! - max);
       if (e === undefined) {
-        y[at] = clamp(p.zeroPoint, -128, 127);
+        y[at] = clamp(p.zeroPoint, lo, hi);
         continue;
       }
       let probability = srdhm(scale, e); // Q0.31, times 2^bitsOverUnit
       if (p.outputMultiplier !== 0) probability = srdhm(probability, p.outputMultiplier);
-      y[at] = clamp(shiftDown(probability, bitsOverUnit + p.outputShift) + p.zeroPoint, -128, 127);
+      y[at] = clamp(shiftDown(probability, bitsOverUnit + p.outputShift) + p.zeroPoint, lo, hi);
     }
   });
 }

@@ -14,8 +14,13 @@
  * its reciprocal read from a 1/(1 + x) table; each exp times that, shifted back, is the output
  * in units of 1/32768, clamped to [0, 32767].
  *
- * IR: inputs [x], outputs [y], both int8 or both int16, per tensor; attrs.beta (SoftmaxOptions.beta,
- * float32). int8 output quantization must be scale 1/256, zero point -128, as TFLM requires.
+ * int8 → int16 (reference_ops::Softmax with an int16 output): the int8 method, its probability
+ * shifted to units of 1/65536 (num_bits_over_unit + 31 - 16) and offset by -32768; TFLM requires
+ * zero point -32768 and a scale within 0.1% of 1/65536.
+ *
+ * IR: inputs [x], outputs [y], int8 → int8, int8 → int16 or int16 → int16, per tensor; attrs.beta
+ * (SoftmaxOptions.beta, float32). int8 output quantization must be scale 1/256, zero point -128,
+ * as TFLM requires.
  * No ONNX op maps here; the TFLite frontend creates it.
  */
 import type { Graph, Node } from '../../ir/graph.ts';
@@ -26,10 +31,14 @@ import type { SoftmaxTfliteParams } from '../qlinear-softmax/definition.ts';
 import { SOFTMAX_DIFF_INTEGER_BITS } from '../qlinear-softmax/definition.ts';
 import { MAX_LEFT_SHIFT, quantizeMultiplier, type QuantizedMultiplier } from '../../numerics/requantize.ts';
 import { fixedPointInputScaling, tflmInt16UnaryIo, tflmUnaryIo } from '../common/tflm-input-scaling.ts';
+import { quantOf } from '../common/values.ts';
 
 export const SOFTMAX_OUTPUT = { scale: 1 / 256, zeroPoint: -128 } as const;
-/** Q0.31 probability to units of 2^-8: num_bits_over_unit + 31 - 8 in TFLM. */
+/** The int8 → int16 form's output: units of 1/65536 from -32768. */
+const SOFTMAX_OUTPUT_16 = { scale: 1 / 65536, zeroPoint: -32768 } as const;
+/** Q0.31 probability to units of 2^-8 (or 2^-16 for an int16 output): num_bits_over_unit + 31 - 8 (16) in TFLM. */
 const OUTPUT_SHIFT = 31 - 8;
+const OUTPUT_SHIFT_16 = 31 - 16;
 /** The Q12.19 sum of exps holds rows up to 4095 elements of exp 1. */
 const MAX_ROW = 4095;
 /** int16: TFLM sums the Q0.15 exps (each at most 32767) in an int32. */
@@ -60,7 +69,9 @@ export function inferTfliteSoftmax(node: Node, graph: Graph): OutputInfo[] {
   const x = tensorOf(graph, node.inputs[0]!);
   if (x.shape.length === 0) fail(node, 'the input must have at least one dimension');
   if (typeof node.attrs.beta !== 'number' || !(node.attrs.beta > 0)) fail(node, `beta must be a positive number, found ${String(node.attrs.beta)}`);
-  return [{ shape: [...x.shape], dtype: x.dtype === 'int16' ? 'int16' : 'int8' }];
+  // int8 → int16 is the one form whose types differ.
+  const wide = x.dtype === 'int16' || tensorOf(graph, node.outputs[0]!).dtype === 'int16';
+  return [{ shape: [...x.shape], dtype: wide ? 'int16' : 'int8' }];
 }
 
 function prepareInt16(node: Node, graph: Graph): TfliteSoftmax16Params {
@@ -84,7 +95,8 @@ function prepareInt16(node: Node, graph: Graph): TfliteSoftmax16Params {
 
 export function prepareTfliteSoftmax(node: Node, graph: Graph): TfliteSoftmaxParams {
   if (tensorOf(graph, node.inputs[0]!).dtype === 'int16') return prepareInt16(node, graph);
-  const input = tflmUnaryIo(node, graph, SOFTMAX_OUTPUT, 'scale and zero point');
+  const wideOutput = tensorOf(graph, node.outputs[0]!).dtype === 'int16';
+  const input = wideOutput ? int8ToInt16Io(node, graph) : tflmUnaryIo(node, graph, SOFTMAX_OUTPUT, 'scale and zero point');
   const shape = tensorOf(graph, node.inputs[0]!).shape;
   const rowLength = shape[shape.length - 1]!;
   if (rowLength > MAX_ROW) fail(node, `rows of ${rowLength} elements are longer than TFLM's Q12.19 sum of exps holds (${MAX_ROW})`);
@@ -100,8 +112,20 @@ export function prepareTfliteSoftmax(node: Node, graph: Graph): TfliteSoftmaxPar
     inputLeftShift: scaling.leftShift,
     diffMin: -scaling.radius,
     outputMultiplier: 0,
-    outputShift: OUTPUT_SHIFT,
-    zeroPoint: SOFTMAX_OUTPUT.zeroPoint,
+    outputShift: wideOutput ? OUTPUT_SHIFT_16 : OUTPUT_SHIFT,
+    zeroPoint: wideOutput ? SOFTMAX_OUTPUT_16.zeroPoint : SOFTMAX_OUTPUT.zeroPoint,
   };
   return params;
+}
+
+/** softmax_common.cc for an int8 input and an int16 output: zero point -32768, scale 1/65536 within 0.1% (float32). */
+function int8ToInt16Io(node: Node, graph: Graph): { scale: number; zeroPoint: number } {
+  const [xq, yq] = [quantOf(graph, node, node.inputs[0]!, 'input'), quantOf(graph, node, node.outputs[0]!, 'output')];
+  if (xq.scale.length !== 1 || yq.scale.length !== 1) fail(node, 'input and output must be quantized per tensor');
+  const f = Math.fround;
+  const scale = yq.scale[0]!;
+  if (yq.zeroPoint[0] !== SOFTMAX_OUTPUT_16.zeroPoint || !(Math.abs(f(f(scale) - f(1 / 65536))) <= f(f(0.001) / 65536))) {
+    fail(node, `an int16 output must have zero point -32768 and scale 1/65536 within 0.1% (TFLM's int8 → int16 kernel), found scale ${scale} and zero point ${yq.zeroPoint[0]}`);
+  }
+  return { scale: xq.scale[0]!, zeroPoint: xq.zeroPoint[0]! };
 }

@@ -56,6 +56,6 @@ export function referenceTfliteSoftmax(node: PreparedNode<TfliteSoftmaxParams>, 
     if (p.length > 0) for (let r = 0; r < p.outer; r++) softmaxRow16(p, x!.data as Int16Array, out.data as Int16Array, r * p.length);
     return [out];
   }
-  softmaxTflite(p, x!.data as Int8Array, out.data as Int8Array);
+  softmaxTflite(p, x!.data as Int8Array, out.data as Int8Array | Int16Array);
   return [out];
 }
