@@ -62,7 +62,7 @@ static int32_t exp_of_difference(const tg_softmax_tflite_t *p, int32_t diff)
 
 /* The int8 method, writing int8 (out8) or int16 (out16, TFLM's int8 -> int16 form): the one
  * that is not NULL. The two wrappers below pass constants, so each compiles to one store. */
-static inline void softmax_tflite(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *out8, int16_t *out16)
+static inline __attribute__((always_inline)) void softmax_tflite(const tg_softmax_tflite_t *p, const int8_t *input, int8_t *out8, int16_t *out16)
 {
     const int32_t lo = out16 ? INT16_MIN : INT8_MIN;
     const int32_t hi = out16 ? INT16_MAX : INT8_MAX;
