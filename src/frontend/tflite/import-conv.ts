@@ -134,7 +134,7 @@ export function importFullyConnected16x8(op: OperatorView, importer: TfliteImpor
   if (elementCount(y.shape) !== rows * n) throw new UserError(`the output [${y.shape}] does not hold the ${rows} x ${n} results`);
   // TFLM's int16 FC applies zero points, but 16x8 quantization has none: a nonzero one is refused, as for CONV_2D.
   const offCentre = [input, weights.name, output].find((name) => importer.tensor(name).quant?.zeroPoint.some((z) => z !== 0));
-  if (offCentre !== undefined) throw new UserError(`'${offCentre}' has a nonzero zero point; 16x8 quantization has none`);
+  if (offCentre !== undefined) throw new UserError(`'${offCentre}' has a nonzero zero point; 16x8 quantization has none, and tinygen's 16x8 FULLY_CONNECTED takes none (TFLM's applies them)`);
   const bounds = activationBounds(options?.fusedActivationFunction ?? 0);
   const clamp = bounds && tfliteClamp(bounds, y.quant, 'int16');
   const pixels = importer.intermediate(`${input}_pixels`, 'int16', x.quant);
