@@ -25,12 +25,14 @@ interface FcCase {
   n: number;
   bias?: BigInt64Array | Int32Array;
   scales: { x: number; w: number[]; y: number };
+  /** The input's zero point (0 when not given). */
+  xZeroPoint?: number;
 }
 
 function fcModel(name: string, c: FcCase): string {
   const k = c.weights.length / c.n;
   const tensors: TensorSpec[] = [
-    { name: 'x', type: INT16, shape: [c.rows, k], scale: [c.scales.x], zeroPoint: [0] },
+    { name: 'x', type: INT16, shape: [c.rows, k], scale: [c.scales.x], zeroPoint: [c.xZeroPoint ?? 0] },
     { name: 'w', type: INT8, shape: [c.n, k], data: c.weights, scale: c.scales.w, zeroPoint: c.scales.w.map(() => 0), quantizedDimension: 0 },
     { name: 'y', type: INT16, shape: [c.rows, c.n], scale: [c.scales.y], zeroPoint: [0] },
   ];
@@ -66,6 +68,21 @@ describe('16x8 FULLY_CONNECTED', () => {
     const [y] = runReference(compiled.graph, [{ dtype: 'int16', shape: [2, 3], data: Int16Array.from([1000, -2000, 3000, -4, 0, 2]) }]).outputs;
     expect(y!.shape).toEqual([2, 2]);
     expect(Array.from(y!.data as Int16Array)).toEqual([1525, 475, 26, -23]);
+  });
+
+  it("an input zero point, as TFLM's int8 → int16 SOFTMAX leaves (-32768), is applied: w · (x + 32768) summed in int64", () => {
+    // Row [0, 1] · [1, 2] with input_offset 32768: (0 + 32768) · 1 + (1 + 32768) · 2 = 98306, + 100
+    // = 98406 → (98406 · 2^14 + 2^15) >> 16 = 24602 (24601.5 rounds up); without the offset it would be
+    // (2 + 100) / 4 → 26. With no bias: 98306 / 4 = 24576.5 → 24577.
+    const scales = { x: 0.5, w: [0.5], y: 1 };
+    const input = [{ dtype: 'int16' as const, shape: [1, 2], data: Int16Array.from([0, 1]) }];
+    for (const [name, bias, want] of [['zp_bias', new BigInt64Array([100n]), 24602], ['zp_no_bias', undefined, 24577]] as const) {
+      const compiled = compileModel({ modelPath: fcModel(name, { rows: 1, n: 1, weights: new Int8Array([1, 2]), bias, scales, xZeroPoint: -32768 }) });
+      expect(Array.from(runReference(compiled.graph, input).outputs[0]!.data as Int16Array), name).toEqual([want]);
+    }
+    // TFLM takes its int32 path with an int32 bias; tinygen does not fold the offset there.
+    const int32Bias = fcModel('zp_int32_bias', { rows: 1, n: 1, weights: new Int8Array([1, 2]), bias: new Int32Array([100]), scales, xZeroPoint: -32768 });
+    expect(() => compileModel({ modelPath: int32Bias })).toThrow(/input has zero point -32768; tinygen's 16x8 FULLY_CONNECTED folds it into an int64 bias, and 'b' is int32/);
   });
 
   it.each([

@@ -123,18 +123,19 @@ export function importFullyConnected16x8(op: OperatorView, importer: TfliteImpor
   const kernelWeights = uniqueName(importer.graph, `${weights.name}_ohwi`);
   importer.graph.tensors.set(kernelWeights, { ...weights, name: kernelWeights, shape: [n, 1, 1, k] });
   const inputs = [kernelWeights];
-  if (biasIndex >= 0) {
-    const bias = importer.tensor(importer.constant(biasIndex, 'bias'));
-    if (!['int64', 'int32'].includes(bias.dtype) || elementCount(bias.shape) !== n) throw new UserError(`the bias '${bias.name}' must be int64 or int32 with ${n} values, got ${bias.dtype} [${bias.shape}]`);
-    inputs.push(bias.name);
-  }
+  const bias = biasIndex >= 0 ? importer.tensor(importer.constant(biasIndex, 'bias')) : undefined;
+  if (bias && (!['int64', 'int32'].includes(bias.dtype) || elementCount(bias.shape) !== n)) throw new UserError(`the bias '${bias.name}' must be int64 or int32 with ${n} values, got ${bias.dtype} [${bias.shape}]`);
   const output = importer.write(op.operator.outputs[0], 'output');
   requireActivation(importer, output, 'output', ['int16']);
   const y = importer.tensor(output);
   if (elementCount(y.shape) !== rows * n) throw new UserError(`the output [${y.shape}] does not hold the ${rows} x ${n} results`);
-  // TFLM's int16 FC applies zero points, but 16x8 quantization has none: a nonzero one is refused, as for CONV_2D.
-  const offCentre = [input, weights.name, output].find((name) => importer.tensor(name).quant?.zeroPoint.some((z) => z !== 0));
+  // TFLM's int16 FC applies zero points, which 16x8 quantization leaves at 0. Conv16x8 reads none:
+  // the weights' and the output's must be 0, and the input's folds into an int64 bias.
+  const offCentre = [weights.name, output].find((name) => importer.tensor(name).quant?.zeroPoint.some((z) => z !== 0));
   if (offCentre !== undefined) throw new UserError(`'${offCentre}' has a nonzero zero point; 16x8 quantization has none, and tinygen's 16x8 FULLY_CONNECTED takes none (TFLM's applies them)`);
+  const inputZeroPoint = x.quant?.zeroPoint[0] ?? 0;
+  if (inputZeroPoint !== 0) inputs.push(foldInputZeroPoint(importer, weights, bias, inputZeroPoint, n, k));
+  else if (bias) inputs.push(bias.name);
   const bounds = activationBounds(options?.fusedActivationFunction ?? 0);
   const clamp = bounds && tfliteClamp(bounds, y.quant, 'int16');
   const pixels = importer.intermediate(`${input}_pixels`, 'int16', x.quant);
@@ -151,6 +152,25 @@ export function importFullyConnected16x8(op: OperatorView, importer: TfliteImpor
     },
     { name: `${op.name}_unflatten`, op: 'Reshape', inputs: [products], outputs: [output], attrs: { shape: [...y.shape], allowzero: 0 } },
   ];
+}
+
+/**
+ * TFLM's int16 FC with an int64 (or no) bias sums w · (x + input_offset) in int64 with
+ * input_offset = -z_x, which is Σ w·x plus -z_x Σ w: the second term joins the bias, exactly, in a
+ * new int64 bias. With an int32 bias TFLM takes another path, which tinygen does not fold.
+ */
+function foldInputZeroPoint(importer: TfliteImporter, weights: Tensor, bias: Tensor | undefined, zeroPoint: number, n: number, k: number): string {
+  if (bias?.dtype === 'int32') throw new UserError(`the input has zero point ${zeroPoint}; tinygen's 16x8 FULLY_CONNECTED folds it into an int64 bias, and '${bias.name}' is int32`);
+  const w = weights.data as Int8Array;
+  const given = bias?.data as BigInt64Array | undefined;
+  const folded = BigInt64Array.from({ length: n }, (_, o) => {
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += w[o * k + i]!;
+    return (given?.[o] ?? 0n) + BigInt(-zeroPoint * sum);
+  });
+  const name = uniqueName(importer.graph, `${weights.name}_bias_with_input_zero_point`);
+  importer.graph.tensors.set(name, { name, dtype: 'int64', shape: [n], data: folded, ...(bias?.quant ? { quant: bias.quant } : {}) });
+  return name;
 }
 
 /**
