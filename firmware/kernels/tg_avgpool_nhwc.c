@@ -31,12 +31,16 @@ static inline int32x4_t tg_avg_divide_lanes(int32x4_t sum, int32_t count, float 
 }
 #endif
 
-/* TFLM's rounding division of a sum by the tap count. */
-static inline int8_t tg_avg_divide(int32_t sum, int32_t count)
+/* TFLM's rounding division of a sum by the tap count, half away from zero. */
+static inline int32_t tg_avg_rounded(int32_t sum, int32_t count)
 {
     const int32_t half = count / 2;
-    const int32_t average = sum > 0 ? (sum + half) / count : (sum - half) / count;
-    return (int8_t)tg_clamp_i32(average, -128, 127);
+    return sum > 0 ? (sum + half) / count : (sum - half) / count;
+}
+
+static inline int8_t tg_avg_divide(int32_t sum, int32_t count)
+{
+    return (int8_t)tg_clamp_i32(tg_avg_rounded(sum, count), -128, 127);
 }
 
 void tg_avgpool_nhwc_s8_tflite(const tg_window_t *w, const int8_t *input, int8_t *output)
@@ -135,9 +139,7 @@ void tg_avgpool_nhwc_s8_tflite(const tg_window_t *w, const int8_t *input, int8_t
 /* TFLM's int16 rounding division, clamped to the activation range. */
 static inline int16_t tg_avg_divide_s16(int32_t sum, int32_t count, int32_t act_min, int32_t act_max)
 {
-    const int32_t half = count / 2;
-    const int32_t average = sum > 0 ? (sum + half) / count : (sum - half) / count;
-    return (int16_t)tg_clamp_i32(average, act_min, act_max);
+    return (int16_t)tg_clamp_i32(tg_avg_rounded(sum, count), act_min, act_max);
 }
 
 /*
