@@ -224,36 +224,31 @@ static inline int32_t tg_tflm_add_sub(const tg_tflm_add_sub_k *k, int32_t x, int
     return tg_clamp_i32(v, k->lo, k->hi) + k->zero_point;
 }
 
-/* TFLM's ADD or SUB over a broadcast: one row walk for int8 (x8, y8, out8) or int16 operands,
- * whichever are not NULL. The wrappers pass constants, so each compiles to one type. */
-static inline __attribute__((always_inline)) void tg_tflm_add_sub_rows(const tg_tflm_add_sub_k *k, const tg_broadcast_t *bc, const int8_t *x8, const int8_t *y8, int8_t *out8, const int16_t *x16, const int16_t *y16, int16_t *out16)
+/* TFLM's ADD or SUB over a broadcast, int8 or int16 operands: the row walk both types share. */
+static inline void tg_tflm_add_sub_s8(const tg_tflm_add_sub_k *k, const tg_broadcast_t *bc, const int8_t *x, const int8_t *y, int8_t *output)
 {
     const int32_t last = bc->rank - 1;
     const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
     int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
     int32_t ox = 0;
     int32_t oy = 0;
-    int32_t o = 0;
     do {
-        for (int32_t i = 0; i < n; i++) {
-            if (out16) {
-                out16[o + i] = (int16_t)tg_tflm_add_sub(k, x16[ox + i * sx], y16[oy + i * sy]);
-            } else {
-                out8[o + i] = (int8_t)tg_tflm_add_sub(k, x8[ox + i * sx], y8[oy + i * sy]);
-            }
-        }
-        o += n;
+        for (int32_t i = 0; i < n; i++) output[i] = (int8_t)tg_tflm_add_sub(k, x[ox + i * sx], y[oy + i * sy]);
+        output += n;
     } while (tg_broadcast_next(bc, index, &ox, &oy));
-}
-
-static inline void tg_tflm_add_sub_s8(const tg_tflm_add_sub_k *k, const tg_broadcast_t *bc, const int8_t *x, const int8_t *y, int8_t *output)
-{
-    tg_tflm_add_sub_rows(k, bc, x, y, output, NULL, NULL, NULL);
 }
 
 static inline void tg_tflm_add_sub_s16(const tg_tflm_add_sub_k *k, const tg_broadcast_t *bc, const int16_t *x, const int16_t *y, int16_t *output)
 {
-    tg_tflm_add_sub_rows(k, bc, NULL, NULL, NULL, x, y, output);
+    const int32_t last = bc->rank - 1;
+    const int32_t n = bc->shape[last], sx = bc->x_strides[last], sy = bc->y_strides[last];
+    int32_t index[6] = { 0, 0, 0, 0, 0, 0 };
+    int32_t ox = 0;
+    int32_t oy = 0;
+    do {
+        for (int32_t i = 0; i < n; i++) output[i] = (int16_t)tg_tflm_add_sub(k, x[ox + i * sx], y[oy + i * sy]);
+        output += n;
+    } while (tg_broadcast_next(bc, index, &ox, &oy));
 }
 
 /* ---- QLinearMul ---------------------------------------------------------------------------- */
