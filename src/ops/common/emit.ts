@@ -1,6 +1,24 @@
 /** C initializers shared by several ops' emission. */
-import type { Requant } from '../../numerics/requantize.ts';
-import type { EmitContext } from '../op.ts';
+import type { Graph } from '../../ir/graph.ts';
+import type { QuantizedMultiplier, Requant } from '../../numerics/requantize.ts';
+import type { EmitContext, PreparedNode } from '../op.ts';
+import { constantData } from './values.ts';
+
+/**
+ * The constant arrays of TFLM's convolutions with per-channel multipliers (Conv16x8,
+ * TFLiteTransposeConv): int8 weights (input 1), the bias (input 2) in its own type with the other
+ * type's pointer NULL, and the multipliers and shifts.
+ */
+export function convArrays(node: PreparedNode<unknown>, graph: Graph, ctx: EmitContext, multipliers: readonly QuantizedMultiplier[]) {
+  const bias = node.inputs[2] ? constantData(graph, node.inputs[2]) : undefined;
+  return {
+    weights: ctx.constArray('weights', 'int8_t', constantData(graph, node.inputs[1]!) as Int8Array),
+    bias32: bias instanceof Int32Array ? ctx.constArray('bias', 'int32_t', bias) : 'NULL',
+    bias64: bias instanceof BigInt64Array ? ctx.constArray('bias', 'int64_t', bias) : 'NULL',
+    multiplier: ctx.constArray('multiplier', 'int32_t', multipliers.map((m) => m.multiplier)),
+    shift: ctx.constArray('shift', 'int32_t', multipliers.map((m) => m.shift)),
+  };
+}
 
 /** A tg_requant_t initializer; its constant arrays are declared through ctx. */
 export function requantInitializer(ctx: EmitContext, rq: Requant): string {

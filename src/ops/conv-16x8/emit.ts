@@ -3,6 +3,7 @@ import { reducedMultiplier } from '../../numerics/requantize.ts';
 import type { EmitContext, PreparedNode } from '../op.ts';
 import { constantData } from '../common/values.ts';
 import { windowInitializer } from '../common/window.ts';
+import { convArrays } from '../common/emit.ts';
 import { isDense16x8, type Conv16x8Params } from './definition.ts';
 
 /**
@@ -25,12 +26,7 @@ function narrowSums(node: PreparedNode<Conv16x8Params>, graph: Graph): boolean {
  */
 export function emitConv16x8(node: PreparedNode<Conv16x8Params>, graph: Graph, ctx: EmitContext): string {
   const p = node.params;
-  const weights = ctx.constArray('weights', 'int8_t', constantData(graph, node.inputs[1]!) as Int8Array);
-  const bias = node.inputs[2] ? constantData(graph, node.inputs[2]) : undefined;
-  const bias64 = bias instanceof BigInt64Array ? ctx.constArray('bias', 'int64_t', bias) : 'NULL';
-  const bias32 = bias instanceof Int32Array ? ctx.constArray('bias', 'int32_t', bias) : 'NULL';
-  const multiplier = ctx.constArray('multiplier', 'int32_t', p.multipliers.map((m) => m.multiplier));
-  const shift = ctx.constArray('shift', 'int32_t', p.multipliers.map((m) => m.shift));
+  const { weights, bias32, bias64, multiplier, shift } = convArrays(node, graph, ctx, p.multipliers);
   // TFLM's int64 path as one rounding high multiply (tg_mbqm_s64_high): the 15-bit multiplier
   // (multiplyByQuantizedMultiplier64) times 2^(32 - t), t = 15 - shift, where sums fit int32 and t is 16 to 32.
   const fast = narrowSums(node, graph) && p.multipliers.every((m) => 15 - m.shift >= 16 && 15 - m.shift <= 32);
