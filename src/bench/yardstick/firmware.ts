@@ -97,6 +97,8 @@ interface LayerC {
   run: string;
 }
 
+const isConv16 = (call: ConvCall | Conv16Call): call is Conv16Call => call.kernel === 'arm_convolve_wrapper_s16' || call.kernel === 'arm_depthwise_conv_wrapper_s16';
+
 function layerC(l: MappedLayer, slots: LayerSlots): LayerC {
   const p = `yl${l.index}`;
   const input = (i: number) => `(const int8_t *)(harness_input_record + ${slots.inputs[i]!.offset})`;
@@ -115,17 +117,41 @@ function layerC(l: MappedLayer, slots: LayerSlots): LayerC {
   const c = l.call;
   switch (c.kernel) {
     case 'arm_convolve_wrapper_s8':
-    case 'arm_depthwise_conv_wrapper_s8': {
-      const conv: ConvCall = c;
-      const depthwise = conv.kernel === 'arm_depthwise_conv_wrapper_s8';
+    case 'arm_depthwise_conv_wrapper_s8':
+    case 'arm_convolve_wrapper_s16':
+    case 'arm_depthwise_conv_wrapper_s16': {
+      // int8 and 16x8 share the geometry, the per-channel multipliers and the call; they differ in
+      // the bias (int32, or int64 behind cmsis_nn_bias_data for the general s16 convolution), the
+      // offsets (16x8 has none) and the activation pointers.
+      const conv: ConvCall | Conv16Call = c;
+      const depthwise = c.kernel === 'arm_depthwise_conv_wrapper_s8' || c.kernel === 'arm_depthwise_conv_wrapper_s16';
       const paramsType = depthwise ? 'cmsis_nn_dw_conv_params' : 'cmsis_nn_conv_params';
+      let biasDeclarations: string[];
+      let biasArgument: string;
+      let offsets: [number, number];
+      let activations: [string, string];
+      if (isConv16(conv)) {
+        biasDeclarations = [
+          bias64(conv.bias),
+          // The general convolution takes its bias through cmsis_nn_bias_data, which says the type.
+          ...(depthwise ? [] : [`static const cmsis_nn_bias_data ${p}_bias_data = { ${biasRef(conv.bias)}, false };`]),
+        ];
+        biasArgument = depthwise ? biasRef(conv.bias) : `&${p}_bias_data`;
+        offsets = [0, 0];
+        activations = [input16, output16];
+      } else {
+        biasDeclarations = [`static const int32_t ${p}_bias[${conv.bias.length}] YARDSTICK_WEIGHTS = {\n${ints(conv.bias)}\n};`];
+        biasArgument = `${p}_bias`;
+        offsets = [conv.inputOffset, conv.outputOffset];
+        activations = [input(0), output];
+      }
       const declarations = [
         `static const int8_t ${p}_weights[${conv.weights.length}] YARDSTICK_WEIGHTS = {\n${ints(conv.weights)}\n};`,
-        `static const int32_t ${p}_bias[${conv.bias.length}] YARDSTICK_WEIGHTS = {\n${ints(conv.bias)}\n};`,
+        ...biasDeclarations,
         `static int32_t ${p}_multiplier[${conv.multipliers.length}] = {\n${ints(conv.multipliers)}\n};`,
         `static int32_t ${p}_shift[${conv.shifts.length}] = {\n${ints(conv.shifts)}\n};`,
         `static const cmsis_nn_per_channel_quant_params ${p}_quant = { ${p}_multiplier, ${p}_shift };`,
-        `static const ${paramsType} ${p}_params = { .input_offset = ${conv.inputOffset}, .output_offset = ${conv.outputOffset},${depthwise ? ` .ch_mult = ${conv.chMult},` : ''} ` +
+        `static const ${paramsType} ${p}_params = { .input_offset = ${offsets[0]}, .output_offset = ${offsets[1]},${depthwise ? ` .ch_mult = ${conv.chMult},` : ''} ` +
           `.stride = ${tile(conv.stride)}, .padding = ${tile(conv.padding)}, .dilation = ${tile(conv.dilation)}, .activation = { .min = ${conv.actMin}, .max = ${conv.actMax} } };`,
         `static const cmsis_nn_dims ${p}_input_dims = ${dims(conv.input)};`,
         `static const cmsis_nn_dims ${p}_filter_dims = ${dims(conv.filter)};`,
@@ -140,7 +166,9 @@ function layerC(l: MappedLayer, slots: LayerSlots): LayerC {
         setup: scratch(`${conv.kernel}_get_buffer_size(${args})`),
         run:
           `    {\n        ${ctx}\n` +
-          checked(`${conv.kernel}(&${p}_ctx, &${p}_params, &${p}_quant, &${p}_input_dims, ${input(0)}, &${p}_filter_dims, ${p}_weights, &${p}_bias_dims, ${p}_bias, &${p}_output_dims, ${output})`).replace(/^/gm, '    ') +
+          checked(
+            `${conv.kernel}(&${p}_ctx, &${p}_params, &${p}_quant, &${p}_input_dims, ${activations[0]}, &${p}_filter_dims, ${p}_weights, &${p}_bias_dims, ${biasArgument}, &${p}_output_dims, ${activations[1]})`,
+          ).replace(/^/gm, '    ') +
           `\n    }`,
       };
     }
@@ -202,41 +230,6 @@ function layerC(l: MappedLayer, slots: LayerSlots): LayerC {
         declarations,
         setup,
         run: `    {\n        ${ctx}\n` + checked(`${pool.kernel}(&${p}_ctx, &${p}_params, &${p}_input_dims, ${input(0)}, &${p}_filter_dims, &${p}_output_dims, ${output})`).replace(/^/gm, '    ') + `\n    }`,
-      };
-    }
-    case 'arm_convolve_wrapper_s16':
-    case 'arm_depthwise_conv_wrapper_s16': {
-      const conv: Conv16Call = c;
-      const depthwise = conv.kernel === 'arm_depthwise_conv_wrapper_s16';
-      const paramsType = depthwise ? 'cmsis_nn_dw_conv_params' : 'cmsis_nn_conv_params';
-      const declarations = [
-        `static const int8_t ${p}_weights[${conv.weights.length}] YARDSTICK_WEIGHTS = {\n${ints(conv.weights)}\n};`,
-        bias64(conv.bias),
-        // The general convolution takes its bias through cmsis_nn_bias_data, which says the type.
-        depthwise ? '' : `static const cmsis_nn_bias_data ${p}_bias_data = { ${biasRef(conv.bias)}, false };`,
-        `static int32_t ${p}_multiplier[${conv.multipliers.length}] = {\n${ints(conv.multipliers)}\n};`,
-        `static int32_t ${p}_shift[${conv.shifts.length}] = {\n${ints(conv.shifts)}\n};`,
-        `static const cmsis_nn_per_channel_quant_params ${p}_quant = { ${p}_multiplier, ${p}_shift };`,
-        `static const ${paramsType} ${p}_params = { .input_offset = 0, .output_offset = 0,${depthwise ? ` .ch_mult = ${conv.chMult},` : ''} ` +
-          `.stride = ${tile(conv.stride)}, .padding = ${tile(conv.padding)}, .dilation = ${tile(conv.dilation)}, .activation = { .min = ${conv.actMin}, .max = ${conv.actMax} } };`,
-        `static const cmsis_nn_dims ${p}_input_dims = ${dims(conv.input)};`,
-        `static const cmsis_nn_dims ${p}_filter_dims = ${dims(conv.filter)};`,
-        `static const cmsis_nn_dims ${p}_bias_dims = { .n = 1, .h = 1, .w = 1, .c = ${conv.output.c} };`,
-        `static const cmsis_nn_dims ${p}_output_dims = ${dims(conv.output)};`,
-      ]
-        .filter((d) => d !== '')
-        .join('\n');
-      const args = `&${p}_params, &${p}_input_dims, &${p}_filter_dims, &${p}_output_dims`;
-      const bias = depthwise ? biasRef(conv.bias) : `&${p}_bias_data`;
-      return {
-        index: l.index,
-        comment,
-        declarations,
-        setup: scratch(`${conv.kernel}_get_buffer_size(${args})`),
-        run:
-          `    {\n        ${ctx}\n` +
-          checked(`${conv.kernel}(&${p}_ctx, &${p}_params, &${p}_quant, &${p}_input_dims, ${input16}, &${p}_filter_dims, ${p}_weights, &${p}_bias_dims, ${bias}, &${p}_output_dims, ${output16})`).replace(/^/gm, '    ') +
-          `\n    }`,
       };
     }
     case 'arm_fully_connected_s16': {
