@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileModel, generate, type Compiled } from '../../src/pipeline.ts';
+import type { GeneratedModel } from '../../src/codegen/generate.ts';
 import type { Board } from '../../src/boards/board.ts';
 import { runOnBoard } from '../../src/validate/run-on-board.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../src/validate/matrix.ts';
@@ -89,11 +90,15 @@ export async function runTinygen(modelPath: string, input: Uint8Array, records: 
         host.dispose();
       }
     }
-    for (const board of targets.boards ?? []) {
-      const outcome = await runOnQemu(compiled, board, input, records);
-      if (typeof outcome === 'string') return { kind: 'crashed', message: `${board.id}: ${outcome}` };
-      const differs = check(outcome, board.id);
-      if (differs) return differs;
+    if (targets.boards?.length) {
+      // Generated once: the C is the same for every board.
+      const generated = generate(compiled);
+      for (const board of targets.boards) {
+        const outcome = await runOnQemu(compiled.name, generated, board, input, records);
+        if (typeof outcome === 'string') return { kind: 'crashed', message: `${board.id}: ${outcome}` };
+        const differs = check(outcome, board.id);
+        if (differs) return differs;
+      }
     }
     return { kind: 'ran', output: reference, where: where.join(', ') };
   } catch (error) {
@@ -103,13 +108,13 @@ export async function runTinygen(modelPath: string, input: Uint8Array, records: 
 }
 
 /** The firmware's output records on `board`, or why it gave none. */
-async function runOnQemu(compiled: Compiled, board: Board, input: Uint8Array, records: number): Promise<Uint8Array | string> {
+async function runOnQemu(name: string, generated: GeneratedModel, board: Board, input: Uint8Array, records: number): Promise<Uint8Array | string> {
   const workDir = mkdtempSync(join(tmpdir(), 'tinygen-tflm-board-'));
   try {
     const size = input.length / records;
     const run = await runOnBoard({
-      name: compiled.name,
-      generated: generate(compiled),
+      name,
+      generated,
       board,
       records: Array.from({ length: records }, (_, r) => input.subarray(r * size, (r + 1) * size)),
       workDir,
